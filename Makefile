@@ -1,0 +1,88 @@
+# The two commands a new machine needs are `make run` and `make test`; everything else is a step of theirs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO      ?= go
+NPM     ?= npm
+BIN     := bin/yqyb
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X yqyb/internal/platform/buildinfo.Version=$(VERSION)
+ADDR    ?= 127.0.0.1:8080
+# make run keeps its data here (SQLite database, generated secret, uploaded files).
+DATA    ?= data
+
+# In CI a missing PostgreSQL or browser fails the run instead of skipping the tests that need it.
+ifeq ($(CI),true)
+export YQYB_REQUIRE_PG := 1
+export YQYB_REQUIRE_BROWSERS := 1
+endif
+
+GO_SOURCES := $(shell find api cmd internal pkg -name '*.go' -not -path '*/node_modules/*') go.mod go.sum $(wildcard internal/platform/database/migrations/*.sql)
+FE_SOURCES := $(shell find frontend/src frontend/index.html frontend/public frontend/vite.config.* frontend/tsconfig*.json frontend/package.json -type f 2>/dev/null)
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
+
+.PHONY: run
+run: build ## build everything, migrate, load demo data if empty, serve on http://127.0.0.1:8080
+	YQYB_DATA_DIR=$(DATA) ./$(BIN) migrate up
+	YQYB_DATA_DIR=$(DATA) ./$(BIN) seed --if-empty
+	YQYB_DATA_DIR=$(DATA) ./$(BIN) serve --addr $(ADDR)
+
+.PHONY: build
+build: $(BIN) ## build the SPA and the binary that embeds it
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && $(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(FE_SOURCES)
+	cd frontend && $(NPM) run build
+
+# The binary embeds internal/webui/dist; copy the fresh build there (keeping the committed .keep).
+$(BIN): $(GO_SOURCES) frontend/dist/index.html
+	find internal/webui/dist -mindepth 1 -not -name .keep -delete
+	cp -R frontend/dist/. internal/webui/dist/
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $@ ./cmd/yqyb
+
+.PHONY: test
+test: test-go test-contract test-frontend test-e2e ## every test: Go (PostgreSQL), contract drift, frontend unit, browsers
+
+.PHONY: test-go
+test-go: ## Go unit and integration tests (PostgreSQL via YQYB_TEST_DATABASE_URL)
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+.PHONY: test-contract
+test-contract: frontend/node_modules/.installed ## fail when openapi.yaml or the typed client drifted from the code
+	$(GO) run ./cmd/yqyb openapi --check
+	cd frontend && $(NPM) run --silent check:api
+
+.PHONY: test-frontend
+test-frontend: frontend/node_modules/.installed ## frontend type check and unit tests (Vitest)
+	cd frontend && $(NPM) run --silent typecheck && $(NPM) run --silent test:unit
+
+.PHONY: test-e2e
+test-e2e: build ## browser tests: the real binary on a temporary SQLite database, Chromium and Firefox ESR
+	cd frontend && YQYB_BIN=$(CURDIR)/$(BIN) $(NPM) run --silent test:e2e
+
+.PHONY: openapi
+openapi: frontend/node_modules/.installed ## regenerate openapi.yaml and the typed SPA client from the annotations
+	$(GO) run ./cmd/yqyb openapi
+	cd frontend && $(NPM) run --silent gen:api
+
+.PHONY: fuzz
+fuzz: ## run each fuzz target for a while (FUZZTIME=30s)
+	$(GO) test ./pkg/uscc -run '^$$' -fuzz FuzzValidate -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./pkg/mobile -run '^$$' -fuzz FuzzNormalize -fuzztime $${FUZZTIME:-30s}
+
+.PHONY: fmt
+fmt: ## format Go code
+	gofmt -w api cmd internal pkg
+
+.PHONY: clean
+clean: ## remove build output (not the data directory)
+	rm -rf bin frontend/dist frontend/node_modules/.installed
+	find internal/webui/dist -mindepth 1 -not -name .keep -delete

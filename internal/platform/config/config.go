@@ -1,0 +1,294 @@
+// Package config reads the product's configuration from environment variables, fills in defaults that let
+// the program run with no configuration at all (embedded SQLite, a generated secret kept in the data
+// directory), and refuses unsafe settings in production mode.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Mode names.
+const (
+	Development = "development"
+	Production  = "production"
+)
+
+// Config is everything the program reads from its environment. The table in Vars is the single source of
+// the variable names, defaults and descriptions; the README lists the same table.
+type Config struct {
+	Env          string        // development or production
+	Addr         string        // listen address HOST:PORT
+	DatabaseURL  string        // postgres://... or sqlite:PATH; empty means SQLite under DataDir
+	DataDir      string        // where the embedded database, the generated secret and files live
+	JWTSecret    string        // HMAC key for access tokens
+	StorageDir   string        // root of the local file store
+	LogLevel     string        // debug, info, warn, error
+	LogFormat    string        // text or json
+	CORSOrigins  []string      // origins allowed to call the API from a separately hosted SPA
+	BodyLimit    string        // maximum request body, e.g. 20M
+	AutoMigrate  bool          // apply pending migrations when serve starts
+	ServeSPA     bool          // serve the embedded SPA on the same port
+	DBMaxOpen    int           // connection pool size
+	DBMaxIdle    int           // idle connections kept
+	DBMaxLife    time.Duration // maximum lifetime of a pooled connection
+	ShutdownWait time.Duration // how long SIGTERM waits for in-flight requests
+
+	AccessTTL      time.Duration // lifetime of an access token
+	RefreshTTL     time.Duration // an unused refresh token expires after this
+	SessionMaxAge  time.Duration // a login session ends this long after login
+	LockThreshold  int           // consecutive failed logins that lock an account
+	LockDuration   time.Duration // how long a lockout lasts
+	LoginPerIP     int           // login attempts allowed per IP per minute (0: unlimited)
+	TrustedProxies []string      // CIDRs of reverse proxies whose X-Forwarded-For is believed
+
+	// SecretGenerated is true when the secret was created on this start (first run); serve logs it.
+	SecretGenerated bool
+}
+
+// Var documents one environment variable.
+type Var struct {
+	Name, Default, Description string
+}
+
+// Vars lists every variable the program reads, with its default and meaning.
+var Vars = []Var{
+	{"YQYB_ENV", Development, "运行模式：development 或 production。production 下必须提供足够强的 YQYB_JWT_SECRET，日志为 JSON，禁止开发用接口"},
+	{"YQYB_ADDR", "127.0.0.1:8080", "监听地址 HOST:PORT；`serve --addr` 优先"},
+	{"DATABASE_URL", "(空：使用数据目录下的 SQLite 文件)", "postgres://user:pass@host:5432/db?sslmode=disable 切换到 PostgreSQL；也可写 sqlite:/path/to/file.db"},
+	{"YQYB_DATA_DIR", "./data", "数据目录：内置 SQLite 文件、自动生成的密钥、默认文件存储都在这里"},
+	{"YQYB_JWT_SECRET", "(空：开发模式下自动生成并保存在数据目录 secret 文件)", "访问令牌签名密钥，至少 32 字节；生产模式必填"},
+	{"YQYB_STORAGE_DIR", "$YQYB_DATA_DIR/files", "上传文件（岗位责任制、隐患照片）的本地存储目录"},
+	{"YQYB_LOG_LEVEL", "info", "日志级别：debug、info、warn、error"},
+	{"YQYB_LOG_FORMAT", "text（生产模式为 json）", "日志格式：text 或 json"},
+	{"YQYB_CORS_ORIGINS", "(空：不允许跨域)", "单独部署前端时允许的来源，逗号分隔，如 https://yh.example.gov.cn"},
+	{"YQYB_BODY_LIMIT", "20M", "请求体大小上限"},
+	{"YQYB_AUTO_MIGRATE", "开发模式 true，生产模式 false", "serve 启动时是否自动执行数据库迁移"},
+	{"YQYB_SERVE_SPA", "true", "是否在同一端口提供内置前端页面"},
+	{"YQYB_DB_MAX_OPEN_CONNS", "20", "数据库连接池最大连接数"},
+	{"YQYB_DB_MAX_IDLE_CONNS", "10", "数据库连接池最大空闲连接数"},
+	{"YQYB_DB_CONN_MAX_LIFETIME", "30m", "连接最长存活时间"},
+	{"YQYB_SHUTDOWN_TIMEOUT", "30s", "收到 SIGTERM 后等待进行中请求完成的最长时间"},
+	{"YQYB_ACCESS_TOKEN_TTL", "15m", "访问令牌有效期"},
+	{"YQYB_REFRESH_TOKEN_TTL", "168h", "刷新令牌闲置多久后失效（每次刷新都会轮换）"},
+	{"YQYB_SESSION_MAX_AGE", "720h", "一次登录会话的最长时间，到期须重新登录"},
+	{"YQYB_LOCKOUT_THRESHOLD", "5", "连续输错密码多少次锁定账号"},
+	{"YQYB_LOCKOUT_DURATION", "15m", "账号锁定时长"},
+	{"YQYB_LOGIN_RATE_PER_MINUTE", "30", "每个 IP 每分钟允许的登录尝试次数（0 表示不限）"},
+	{"YQYB_TRUSTED_PROXIES", "(空：直接取连接地址)", "可信反向代理的网段（逗号分隔 CIDR），只有来自这些地址的 X-Forwarded-For 才被采信"},
+}
+
+// MinSecretLen is the shortest JWT secret production mode accepts.
+const MinSecretLen = 32
+
+// wellKnownSecrets are secrets that appear in tutorials and sample files; production refuses them even when
+// they are long enough.
+var wellKnownSecrets = []string{
+	"secret", "changeme", "change-me", "changeit", "your-secret-key", "your-256-bit-secret", "jwt-secret",
+	"jwtsecret", "mysecret", "supersecret", "default", "password", "123456", "12345678", "admin", "test",
+	"development", "yqyb", "please-change-this-secret-in-production", "replace-me-with-a-long-random-string",
+}
+
+// Lookup reads one variable; os.LookupEnv in production, a map in tests.
+type Lookup func(string) (string, bool)
+
+// Load reads the configuration. It creates the data directory and, in development mode without a secret,
+// generates one and keeps it there so that tokens survive restarts.
+func Load(lookup Lookup) (Config, error) {
+	get := func(name, def string) string {
+		if v, ok := lookup(name); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+		return def
+	}
+	c := Config{
+		Env:         get("YQYB_ENV", Development),
+		Addr:        get("YQYB_ADDR", "127.0.0.1:8080"),
+		DatabaseURL: get("DATABASE_URL", ""),
+		DataDir:     get("YQYB_DATA_DIR", "data"),
+		LogLevel:    strings.ToLower(get("YQYB_LOG_LEVEL", "info")),
+		BodyLimit:   get("YQYB_BODY_LIMIT", "20M"),
+	}
+	// The secret is not trimmed: surrounding spaces would be part of the key the operator chose.
+	c.JWTSecret, _ = lookup("YQYB_JWT_SECRET")
+	if c.Env != Development && c.Env != Production {
+		return c, fmt.Errorf("YQYB_ENV=%q 无效：应为 %s 或 %s", c.Env, Development, Production)
+	}
+	prod := c.Env == Production
+	c.StorageDir = get("YQYB_STORAGE_DIR", filepath.Join(c.DataDir, "files"))
+	c.LogFormat = strings.ToLower(get("YQYB_LOG_FORMAT", map[bool]string{true: "json", false: "text"}[prod]))
+	if o := get("YQYB_CORS_ORIGINS", ""); o != "" {
+		for _, s := range strings.Split(o, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				c.CORSOrigins = append(c.CORSOrigins, s)
+			}
+		}
+	}
+	var err error
+	if c.AutoMigrate, err = parseBool("YQYB_AUTO_MIGRATE", get("YQYB_AUTO_MIGRATE", strconv.FormatBool(!prod))); err != nil {
+		return c, err
+	}
+	if c.ServeSPA, err = parseBool("YQYB_SERVE_SPA", get("YQYB_SERVE_SPA", "true")); err != nil {
+		return c, err
+	}
+	if c.DBMaxOpen, err = parseInt("YQYB_DB_MAX_OPEN_CONNS", get("YQYB_DB_MAX_OPEN_CONNS", "20")); err != nil {
+		return c, err
+	}
+	if c.DBMaxIdle, err = parseInt("YQYB_DB_MAX_IDLE_CONNS", get("YQYB_DB_MAX_IDLE_CONNS", "10")); err != nil {
+		return c, err
+	}
+	if c.DBMaxLife, err = parseDuration("YQYB_DB_CONN_MAX_LIFETIME", get("YQYB_DB_CONN_MAX_LIFETIME", "30m")); err != nil {
+		return c, err
+	}
+	if c.ShutdownWait, err = parseDuration("YQYB_SHUTDOWN_TIMEOUT", get("YQYB_SHUTDOWN_TIMEOUT", "30s")); err != nil {
+		return c, err
+	}
+	durations := []struct {
+		dst  *time.Duration
+		name string
+		def  string
+	}{
+		{&c.AccessTTL, "YQYB_ACCESS_TOKEN_TTL", "15m"},
+		{&c.RefreshTTL, "YQYB_REFRESH_TOKEN_TTL", "168h"},
+		{&c.SessionMaxAge, "YQYB_SESSION_MAX_AGE", "720h"},
+		{&c.LockDuration, "YQYB_LOCKOUT_DURATION", "15m"},
+	}
+	for _, d := range durations {
+		if *d.dst, err = parseDuration(d.name, get(d.name, d.def)); err != nil {
+			return c, err
+		}
+	}
+	if c.LockThreshold, err = parseInt("YQYB_LOCKOUT_THRESHOLD", get("YQYB_LOCKOUT_THRESHOLD", "5")); err != nil {
+		return c, err
+	}
+	if c.LoginPerIP, err = parseInt("YQYB_LOGIN_RATE_PER_MINUTE", get("YQYB_LOGIN_RATE_PER_MINUTE", "30")); err != nil {
+		return c, err
+	}
+	if c.LockThreshold < 1 {
+		return c, fmt.Errorf("YQYB_LOCKOUT_THRESHOLD 至少为 1")
+	}
+	if c.AccessTTL < time.Minute || c.RefreshTTL < c.AccessTTL || c.SessionMaxAge < c.RefreshTTL {
+		return c, fmt.Errorf("令牌有效期不合理：需 YQYB_ACCESS_TOKEN_TTL ≥ 1m 且 ≤ YQYB_REFRESH_TOKEN_TTL ≤ YQYB_SESSION_MAX_AGE")
+	}
+	if p := get("YQYB_TRUSTED_PROXIES", ""); p != "" {
+		for _, cidr := range strings.Split(p, ",") {
+			if cidr = strings.TrimSpace(cidr); cidr == "" {
+				continue
+			}
+			if _, _, err := net.ParseCIDR(cidr); err != nil {
+				return c, fmt.Errorf("YQYB_TRUSTED_PROXIES 中 %q 不是有效的网段", cidr)
+			}
+			c.TrustedProxies = append(c.TrustedProxies, cidr)
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return c, fmt.Errorf("YQYB_LOG_LEVEL=%q 无效：应为 debug、info、warn 或 error", c.LogLevel)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, fmt.Errorf("YQYB_LOG_FORMAT=%q 无效：应为 text 或 json", c.LogFormat)
+	}
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return c, fmt.Errorf("无法创建数据目录 %s: %w", c.DataDir, err)
+	}
+	if c.JWTSecret == "" && !prod {
+		if c.JWTSecret, c.SecretGenerated, err = loadOrCreateSecret(filepath.Join(c.DataDir, "secret")); err != nil {
+			return c, err
+		}
+	}
+	if prod {
+		if err := CheckProductionSecret(c.JWTSecret); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// ErrWeakSecret is returned when production mode is given an unusable secret.
+var ErrWeakSecret = errors.New("生产模式拒绝启动：YQYB_JWT_SECRET")
+
+// CheckProductionSecret refuses empty, short, well-known and trivially repetitive secrets.
+func CheckProductionSecret(s string) error {
+	switch {
+	case s == "":
+		return fmt.Errorf("%w 未设置", ErrWeakSecret)
+	case len(s) < MinSecretLen:
+		return fmt.Errorf("%w 太短（%d 字节，至少 %d 字节）", ErrWeakSecret, len(s), MinSecretLen)
+	}
+	lower := strings.ToLower(s)
+	for _, w := range wellKnownSecrets {
+		if lower == w || strings.Trim(lower, "0123456789-_") == w {
+			return fmt.Errorf("%w 是公开的示例值", ErrWeakSecret)
+		}
+	}
+	distinct := map[rune]bool{}
+	for _, r := range s {
+		distinct[r] = true
+	}
+	if len(distinct) < 8 {
+		return fmt.Errorf("%w 字符种类太少（%d 种），请使用随机生成的密钥", ErrWeakSecret, len(distinct))
+	}
+	return nil
+}
+
+func loadOrCreateSecret(path string) (secret string, created bool, err error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if s := strings.TrimSpace(string(b)); s != "" {
+			return s, false, nil
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", false, fmt.Errorf("读取密钥文件 %s: %w", path, err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", false, err
+	}
+	secret = hex.EncodeToString(raw)
+	// O_EXCL: if two processes start at once, one wins and the other reads the winner's secret.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return loadOrCreateSecret(path)
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("写入密钥文件 %s: %w", path, err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(secret + "\n"); err != nil {
+		return "", false, err
+	}
+	return secret, true, f.Sync()
+}
+
+func parseBool(name, v string) (bool, error) {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q 无效：应为 true 或 false", name, v)
+	}
+	return b, nil
+}
+
+func parseInt(name, v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s=%q 无效：应为非负整数", name, v)
+	}
+	return n, nil
+}
+
+func parseDuration(name, v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%s=%q 无效：应为时长，如 30s、5m", name, v)
+	}
+	return d, nil
+}

@@ -1,0 +1,118 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) Lookup {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load(env(map[string]string{"YQYB_DATA_DIR": dir}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Env != Development || c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "" || !c.AutoMigrate || c.LogFormat != "text" {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+	if c.StorageDir != filepath.Join(dir, "files") {
+		t.Fatalf("StorageDir = %q", c.StorageDir)
+	}
+	if len(c.JWTSecret) != 64 || !c.SecretGenerated {
+		t.Fatalf("secret not generated: %q %v", c.JWTSecret, c.SecretGenerated)
+	}
+	// The generated secret is kept: a second start reads the same one.
+	c2, err := Load(env(map[string]string{"YQYB_DATA_DIR": dir}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c2.JWTSecret != c.JWTSecret || c2.SecretGenerated {
+		t.Fatalf("secret not kept across starts")
+	}
+	st, err := os.Stat(filepath.Join(dir, "secret"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("secret file mode: %v %v", st.Mode(), err)
+	}
+}
+
+func TestLoadOverrides(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load(env(map[string]string{
+		"YQYB_DATA_DIR": dir, "YQYB_ADDR": "0.0.0.0:9000", "DATABASE_URL": "postgres://x@h/db",
+		"YQYB_CORS_ORIGINS": "https://a.example, https://b.example ,", "YQYB_LOG_LEVEL": "DEBUG",
+		"YQYB_JWT_SECRET": "given", "YQYB_AUTO_MIGRATE": "false",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "0.0.0.0:9000" || c.DatabaseURL != "postgres://x@h/db" || c.LogLevel != "debug" || c.JWTSecret != "given" || c.AutoMigrate {
+		t.Fatalf("overrides not applied: %+v", c)
+	}
+	if strings.Join(c.CORSOrigins, "|") != "https://a.example|https://b.example" {
+		t.Fatalf("CORSOrigins = %q", c.CORSOrigins)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "secret")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a secret file was written although a secret was given")
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	strong := "k3J9x-Qm2Lp8Zr4Tv7Wb1Nc6Hd0Fg5Ys_"
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"bad mode", map[string]string{"YQYB_ENV": "staging"}, "YQYB_ENV"},
+		{"bad level", map[string]string{"YQYB_LOG_LEVEL": "loud"}, "YQYB_LOG_LEVEL"},
+		{"bad format", map[string]string{"YQYB_LOG_FORMAT": "xml"}, "YQYB_LOG_FORMAT"},
+		{"bad bool", map[string]string{"YQYB_SERVE_SPA": "maybe"}, "YQYB_SERVE_SPA"},
+		{"bad duration", map[string]string{"YQYB_SHUTDOWN_TIMEOUT": "soon"}, "YQYB_SHUTDOWN_TIMEOUT"},
+		{"bad int", map[string]string{"YQYB_DB_MAX_OPEN_CONNS": "-1"}, "YQYB_DB_MAX_OPEN_CONNS"},
+		{"production without secret", map[string]string{"YQYB_ENV": "production"}, "未设置"},
+		{"production short secret", map[string]string{"YQYB_ENV": "production", "YQYB_JWT_SECRET": "abc123"}, "太短"},
+		{"production well-known secret", map[string]string{"YQYB_ENV": "production", "YQYB_JWT_SECRET": "please-change-this-secret-in-production"}, "公开的示例值"},
+		{"production repetitive secret", map[string]string{"YQYB_ENV": "production", "YQYB_JWT_SECRET": strings.Repeat("ab", 20)}, "字符种类太少"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.env["YQYB_DATA_DIR"] = t.TempDir()
+			_, err := Load(env(tt.env))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Load error = %v, want mention of %q", err, tt.want)
+			}
+		})
+	}
+	t.Run("production with strong secret", func(t *testing.T) {
+		dir := t.TempDir()
+		c, err := Load(env(map[string]string{"YQYB_ENV": "production", "YQYB_JWT_SECRET": strong, "YQYB_DATA_DIR": dir}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.LogFormat != "json" || c.AutoMigrate {
+			t.Fatalf("production defaults: %+v", c)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "secret")); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("production generated a secret file")
+		}
+	})
+}
+
+// TestReadmeListsEveryVariable keeps the README's configuration table true.
+func TestReadmeListsEveryVariable(t *testing.T) {
+	b, err := os.ReadFile("../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Vars {
+		if !strings.Contains(string(b), "`"+v.Name+"`") {
+			t.Errorf("README.md does not document %s", v.Name)
+		}
+	}
+}
