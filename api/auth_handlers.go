@@ -1,0 +1,268 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"yqyb/internal/account"
+	"yqyb/internal/auth"
+	"yqyb/internal/org"
+	"yqyb/internal/rbac"
+)
+
+func (s *Server) authRoutes() []Route {
+	return []Route{
+		{Method: http.MethodPost, Path: "/api/v1/auth/login", Public: true, Handler: s.login},
+		{Method: http.MethodPost, Path: "/api/v1/auth/refresh", Public: true, Handler: s.refresh},
+		{Method: http.MethodPost, Path: "/api/v1/auth/logout", Public: true, Handler: s.logout},
+		{Method: http.MethodGet, Path: "/api/v1/me", Perm: loggedIn, BeforePasswordChange: true, Handler: s.me},
+		{Method: http.MethodPost, Path: "/api/v1/me/password", Perm: loggedIn, BeforePasswordChange: true, Handler: s.changePassword},
+		{Method: http.MethodGet, Path: "/api/v1/permissions", Perm: loggedIn, Handler: s.permissions},
+		{Method: http.MethodGet, Path: "/api/v1/regions", Perm: loggedIn, Handler: s.regions},
+	}
+}
+
+// login godoc
+//
+//	@Summary		登录
+//	@Description	两种登录方式：mode=personal（个人用户登录）时，用户名填写企业名称即登录该企业管理账号，填写岗位账号名称即登录该岗位用户（监管账号、平台管理员同样使用个人用户登录）；mode=enterprise（企业用户登录）时，用户名填写企业名称或统一社会信用代码。
+//	@Description	连续输错密码 5 次锁定 15 分钟（423 account_locked，details.retry_after_seconds），无论用户名是否存在表现都相同；每个 IP 每分钟的登录尝试次数有限（429）。初始密码或被重置的密码登录后 must_change_password=true，须先修改密码。
+//	@Tags			认证
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		auth.LoginInput	true	"登录信息"
+//	@Success		200		{object}	auth.Tokens
+//	@Failure		400		{object}	ErrorBody	"validation_failed"
+//	@Failure		401		{object}	ErrorBody	"invalid_credentials（details.remaining_attempts）"
+//	@Failure		403		{object}	ErrorBody	"account_disabled"
+//	@Failure		423		{object}	ErrorBody	"account_locked"
+//	@Failure		429		{object}	ErrorBody	"too_many_requests"
+//	@Router			/api/v1/auth/login [post]
+func (s *Server) login(c echo.Context) error {
+	var in auth.LoginInput
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	t, err := s.auth.Login(c.Request().Context(), in, meta(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, t)
+}
+
+// RefreshRequest carries a refresh token.
+type RefreshRequest struct {
+	RefreshToken string `json:"refresh_token" label:"刷新令牌" validate:"required,max=200"`
+} // @name RefreshRequest
+
+// refresh godoc
+//
+//	@Summary		刷新令牌
+//	@Description	用刷新令牌换取新的访问令牌和新的刷新令牌（旧刷新令牌随即失效）。已用过的刷新令牌再次使用视为被盗用，整个登录会话立即吊销（refresh_reused）。
+//	@Tags			认证
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		RefreshRequest	true	"刷新令牌"
+//	@Success		200		{object}	auth.Tokens
+//	@Failure		401		{object}	ErrorBody	"refresh_invalid | refresh_reused"
+//	@Router			/api/v1/auth/refresh [post]
+func (s *Server) refresh(c echo.Context) error {
+	var in RefreshRequest
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	t, err := s.auth.Refresh(c.Request().Context(), in.RefreshToken, meta(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, t)
+}
+
+// logout godoc
+//
+//	@Summary		退出登录
+//	@Description	吊销刷新令牌所属的登录会话：其刷新令牌和访问令牌立即失效。令牌已失效时同样返回 204。
+//	@Tags			认证
+//	@Accept			json
+//	@Param			body	body	RefreshRequest	true	"刷新令牌"
+//	@Success		204
+//	@Router			/api/v1/auth/logout [post]
+func (s *Server) logout(c echo.Context) error {
+	var in RefreshRequest
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	if err := s.auth.Logout(c.Request().Context(), in.RefreshToken, meta(c)); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// MeUser is the signed-in account.
+type MeUser struct {
+	ID          int64  `json:"id"`
+	LoginName   string `json:"login_name"`
+	DisplayName string `json:"display_name"`
+	Kind        string `json:"kind" enums:"platform_admin,regulator,enterprise_admin,enterprise_user,post_user"`
+} // @name MeUser
+
+// IDName is a reference to a named thing.
+type IDName struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+} // @name IDName
+
+// MeRegion is the regulator's region.
+type MeRegion struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Level string `json:"level" enums:"city,district,street"`
+} // @name MeRegion
+
+// MeResponse tells the SPA who is signed in and what it may show.
+type MeResponse struct {
+	User               MeUser           `json:"user"`
+	Enterprise         *IDName          `json:"enterprise"`
+	Region             *MeRegion        `json:"region"`
+	Post               *IDName          `json:"post"`
+	MustChangePassword bool             `json:"must_change_password"`
+	PasswordPolicy     string           `json:"password_policy"`
+	Permissions        []string         `json:"permissions"`
+	Menus              []*rbac.MenuNode `json:"menus"`
+} // @name Me
+
+// me godoc
+//
+//	@Summary		当前用户
+//	@Description	当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。
+//	@Tags			认证
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{object}	MeResponse
+//	@Failure		401	{object}	ErrorBody	"token_expired | token_revoked | token_invalid"
+//	@Router			/api/v1/me [get]
+func (s *Server) me(c echo.Context) error {
+	ctx := c.Request().Context()
+	p := principal(c)
+	codes, err := s.authz.Codes(ctx, p.Subject())
+	if err != nil {
+		return err
+	}
+	out := MeResponse{
+		User:               MeUser{ID: p.UserID, LoginName: p.LoginName, DisplayName: p.DisplayName, Kind: p.Kind},
+		MustChangePassword: p.MustChangePassword,
+		PasswordPolicy:     account.PasswordRules,
+		Permissions:        codes,
+		Menus:              rbac.Menus(codes),
+	}
+	if p.MustChangePassword {
+		// Nothing but the password page until the password is changed.
+		out.Permissions, out.Menus = []string{}, []*rbac.MenuNode{}
+	}
+	if p.EnterpriseID != 0 {
+		e, err := org.EnterpriseByID(ctx, s.deps.DB, p.EnterpriseID)
+		if err != nil {
+			return err
+		}
+		out.Enterprise = &IDName{ID: e.ID, Name: e.Name}
+	}
+	if p.RegionID != 0 {
+		r, err := org.RegionByID(ctx, s.deps.DB, p.RegionID)
+		if err != nil {
+			return err
+		}
+		out.Region = &MeRegion{ID: r.ID, Name: r.Name, Level: r.Level}
+	}
+	if p.PostID != 0 {
+		post, err := org.PostOf(ctx, s.deps.DB, p.EnterpriseID, p.PostID)
+		if err != nil {
+			return err
+		}
+		out.Post = &IDName{ID: post.ID, Name: post.Name}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// ChangePasswordRequest sets a new password.
+type ChangePasswordRequest struct {
+	OldPassword string `json:"old_password" label:"原密码" validate:"required,max=200"`
+	NewPassword string `json:"new_password" label:"新密码" validate:"required,max=200"`
+} // @name ChangePasswordRequest
+
+// changePassword godoc
+//
+//	@Summary		修改密码
+//	@Description	修改自己的密码。新密码须符合密码规则（8至64位，至少三类字符，不同于用户名、初始密码和当前密码），否则返回 weak_password 并在 details.rules 中列出不满足的规则。成功后其他登录会话全部失效；返回本会话的新访问令牌（刷新令牌不变）。
+//	@Tags			认证
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		ChangePasswordRequest	true	"原密码与新密码"
+//	@Success		200		{object}	auth.Tokens
+//	@Failure		400		{object}	ErrorBody	"wrong_password | weak_password | validation_failed"
+//	@Router			/api/v1/me/password [post]
+func (s *Server) changePassword(c echo.Context) error {
+	var in ChangePasswordRequest
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	p := principal(c)
+	ctx := c.Request().Context()
+	if err := s.accounts.ChangePassword(ctx, actor(c), p.UserID, in.OldPassword, in.NewPassword, p.SessionID); err != nil {
+		return err
+	}
+	t, err := s.auth.Reissue(ctx, p.UserID, p.SessionID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, t)
+}
+
+// PermissionTree is the catalogue of codes a caller can see, and which it holds.
+type PermissionTree struct {
+	Tree []*rbac.Node `json:"tree"`
+	Held []string     `json:"held"`
+} // @name PermissionTree
+
+// permissions godoc
+//
+//	@Summary		权限目录
+//	@Description	当前账号所属范围（企业、监管、平台）的权限编码树（菜单与按钮），以及当前账号拥有的编码。授权时只能勾选自己拥有的编码。
+//	@Tags			权限
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{object}	PermissionTree
+//	@Router			/api/v1/permissions [get]
+func (s *Server) permissions(c echo.Context) error {
+	p := principal(c)
+	held, err := s.authz.Codes(c.Request().Context(), p.Subject())
+	if err != nil {
+		return err
+	}
+	scope := rbac.ScopeEnterprise
+	switch p.Kind {
+	case rbac.KindRegulator:
+		scope = rbac.ScopeRegion
+	case rbac.KindPlatformAdmin:
+		scope = rbac.ScopePlatform
+	}
+	return c.JSON(http.StatusOK, PermissionTree{Tree: rbac.Tree(scope), Held: held})
+}
+
+// regions godoc
+//
+//	@Summary		区域树
+//	@Description	全部区域（市 → 区 → 街道/属地），按路径排序，前端据 parent_id 组装成树。
+//	@Tags			区域
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{array}	org.Region
+//	@Router			/api/v1/regions [get]
+func (s *Server) regions(c echo.Context) error {
+	rs, err := org.Regions(c.Request().Context(), s.deps.DB)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, rs)
+}

@@ -1,0 +1,140 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+
+	"yqyb/internal/account"
+	"yqyb/internal/platform/clock"
+	"yqyb/internal/platform/config"
+	"yqyb/internal/platform/storage"
+	"yqyb/internal/platform/testdb"
+)
+
+// testEnv is the real router over a real database (PostgreSQL; see testdb) with a fixed clock and captured
+// logs.
+type testEnv struct {
+	t    *testing.T
+	srv  *Server
+	db   *gorm.DB
+	clk  *clock.Fixed
+	logs *syncBuffer
+}
+
+// testNow is where every test's clock starts: 28 November 2026, 10:00 in Beijing.
+var testNow = time.Date(2026, 11, 28, 10, 0, 0, 0, clock.Business)
+
+func newEnv(t *testing.T, opts ...func(*Deps)) *testEnv {
+	t.Helper()
+	clk := clock.NewFixed(testNow)
+	db := testdb.Postgres(t, clk)
+	logs := &syncBuffer{}
+	files, err := storage.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Deps{
+		Config: config.Config{Env: config.Development, BodyLimit: "1M", ServeSPA: true, ShutdownWait: 5 * time.Second,
+			JWTSecret: "test-secret-0123456789-abcdefghijklmnop", AccessTTL: 15 * time.Minute, RefreshTTL: 7 * 24 * time.Hour,
+			SessionMaxAge: 30 * 24 * time.Hour, LockThreshold: 5, LockDuration: 15 * time.Minute, LoginPerIP: 1000},
+		Hasher: account.Hasher{Cost: bcrypt.MinCost},
+		DB:     db,
+		Clock:  clk,
+		Log:    slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Files:  files,
+	}
+	for _, o := range opts {
+		o(&d)
+	}
+	srv, err := New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testEnv{t: t, srv: srv, db: db, clk: clk, logs: logs}
+}
+
+// response is what a request returned.
+type response struct {
+	Code   int
+	Header http.Header
+	Body   []byte
+}
+
+// do sends a request through the full middleware chain. body may be nil, a string (sent as is) or a value
+// (sent as JSON). hdr holds extra header pairs.
+func (e *testEnv) do(method, path string, body any, hdr ...string) *response {
+	e.t.Helper()
+	var r io.Reader
+	ct := ""
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r, ct = strings.NewReader(b), "application/json"
+	case []byte:
+		r, ct = bytes.NewReader(b), "application/json"
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		r, ct = bytes.NewReader(j), "application/json"
+	}
+	req := httptest.NewRequest(method, path, r)
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	rec := httptest.NewRecorder()
+	e.srv.Handler().ServeHTTP(rec, req)
+	return &response{Code: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+}
+
+// decode unmarshals the body into v.
+func (r *response) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("body is not the expected JSON (%v): %s", err, r.Body)
+	}
+}
+
+// errBody decodes the one error shape.
+func (r *response) errBody(t *testing.T) ErrorBody {
+	t.Helper()
+	var b ErrorBody
+	r.decode(t, &b)
+	if b.Code == "" || b.Message == "" {
+		t.Fatalf("not an error body: %s", r.Body)
+	}
+	return b
+}
+
+// syncBuffer collects log output from concurrent handlers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

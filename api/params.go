@@ -1,0 +1,64 @@
+package api
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"yqyb/internal/platform/apperr"
+	"yqyb/internal/platform/clock"
+)
+
+// idParam reads a numeric path id. A malformed id names nothing, so it is not found rather than invalid.
+func idParam(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.ErrNotFound
+	}
+	return id, nil
+}
+
+// queryID reads an optional numeric filter; 0 when absent.
+func queryID(c echo.Context, name, label string) (int64, error) {
+	raw := c.QueryParam(name)
+	if raw == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.Validation(apperr.FieldError{Field: name, Message: label + "应为正整数"})
+	}
+	return id, nil
+}
+
+// queryEnum reads an optional filter that must be one of the allowed values.
+func queryEnum(c echo.Context, name, label string, allowed ...string) (string, error) {
+	raw := c.QueryParam(name)
+	if raw == "" {
+		return "", nil
+	}
+	for _, a := range allowed {
+		if raw == a {
+			return raw, nil
+		}
+	}
+	return "", apperr.Validation(apperr.FieldError{Field: name, Message: label + "取值无效"})
+}
+
+// queryDate reads an optional calendar date (YYYY-MM-DD) in the business zone: the instant it starts, or,
+// with endOfDay, the instant the day after starts (an exclusive upper bound).
+func queryDate(c echo.Context, name, label string, endOfDay bool) (time.Time, error) {
+	raw := c.QueryParam(name)
+	if raw == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.ParseInLocation(time.DateOnly, raw, clock.Business)
+	if err != nil {
+		return time.Time{}, apperr.Validation(apperr.FieldError{Field: name, Message: label + "应为日期，格式 YYYY-MM-DD"})
+	}
+	if endOfDay {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d, nil
+}

@@ -1,0 +1,196 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"gorm.io/gorm"
+
+	"yqyb/internal/account"
+	"yqyb/internal/auth"
+	"yqyb/internal/platform/clock"
+	"yqyb/internal/platform/config"
+	"yqyb/internal/platform/storage"
+	"yqyb/internal/rbac"
+	"yqyb/internal/session"
+)
+
+// Deps is everything the HTTP layer needs; main builds it once and passes it in.
+type Deps struct {
+	Config config.Config
+	DB     *gorm.DB
+	Clock  clock.Clock
+	Log    *slog.Logger
+	Files  storage.Store
+	// SPA is the built single-page app served on the same port; nil serves none.
+	SPA fs.FS
+	// Hasher hashes passwords; zero means bcrypt at its default cost (tests pass a cheap one).
+	Hasher account.Hasher
+}
+
+// Route is one API endpoint. Every route is either public or names the permission code it requires; the
+// table of routes is the single place where that is declared.
+type Route struct {
+	Method string
+	Path   string
+	// Public routes need no token.
+	Public bool
+	// Perm is the permission code the caller must hold, or loggedIn for any signed-in caller.
+	Perm string
+	// BeforePasswordChange marks the few routes an account may use while it must still change its
+	// initial or reset password (who-am-i, change password, logout).
+	BeforePasswordChange bool
+	Handler              echo.HandlerFunc
+}
+
+// Server is the configured Echo instance with its routes and the domain services its handlers call.
+type Server struct {
+	echo   *echo.Echo
+	deps   Deps
+	routes []Route
+
+	accounts *account.Service
+	auth     *auth.Service
+	authz    *rbac.Authorizer
+	roles    *rbac.Service
+}
+
+// domainCacheSize bounds how many enterprises' policies one instance keeps in memory.
+const domainCacheSize = 20_000
+
+// requestTimeout bounds the work of one request.
+const requestTimeout = 60 * time.Second
+
+// New builds the server: services, middleware, error handling, routes.
+func New(d Deps) (*Server, error) {
+	if d.Hasher.Cost == 0 {
+		d.Hasher = account.DefaultHasher
+	}
+	accounts := account.NewService(d.DB, d.Clock, d.Hasher)
+	authCfg := auth.DefaultConfig(d.Config.JWTSecret)
+	if d.Config.AccessTTL > 0 {
+		authCfg.AccessTTL = d.Config.AccessTTL
+		authCfg.Sessions = session.Lifetimes{Refresh: d.Config.RefreshTTL, Absolute: d.Config.SessionMaxAge}
+		authCfg.LockThreshold, authCfg.LockDuration = d.Config.LockThreshold, d.Config.LockDuration
+	}
+	authCfg.LoginPerIP = d.Config.LoginPerIP
+	authSvc, err := auth.NewService(d.DB, d.Clock, authCfg, accounts)
+	if err != nil {
+		return nil, err
+	}
+	authz := rbac.NewAuthorizer(d.DB, domainCacheSize)
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Validator = newValidator()
+	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.IPExtractor, err = ipExtractor(d.Config.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+
+	// Order matters: the request id first so every later log line has it; recovery inside the logger so a
+	// panic is logged as a 500 with its request id.
+	e.Use(requestID())
+	e.Use(requestLogger(d.Log))
+	e.Use(recoverPanics(d.Log))
+	e.Use(securityHeaders())
+	if len(d.Config.CORSOrigins) > 0 {
+		e.Use(cors(d.Config.CORSOrigins))
+	}
+	e.Use(middleware.BodyLimit(d.Config.BodyLimit))
+	e.Use(gzipUnlessSmall())
+	e.Use(deadline(requestTimeout))
+
+	s := &Server{echo: e, deps: d, accounts: accounts, auth: authSvc, authz: authz, roles: rbac.NewService(d.DB, d.Clock, authz)}
+	s.register(s.systemRoutes()...)
+	s.register(s.authRoutes()...)
+	s.register(s.userRoutes()...)
+	s.register(s.roleRoutes()...)
+	s.register(s.regulatorRoutes()...)
+	s.register(s.platformRoutes()...)
+	s.mountDocs()
+	s.mountSPA()
+	return s, nil
+}
+
+// ipExtractor believes X-Forwarded-For only from the configured proxies.
+func ipExtractor(trusted []string) (echo.IPExtractor, error) {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect(), nil
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, c := range trusted {
+		_, n, err := net.ParseCIDR(c)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...), nil
+}
+
+// register adds routes to Echo, each behind the authentication and permission check its table entry
+// declares, and remembers them for the contract tests.
+func (s *Server) register(routes ...Route) {
+	for _, r := range routes {
+		switch {
+		case r.Public && r.Perm != "":
+			panic(fmt.Sprintf("route %s %s is public but names permission %s", r.Method, r.Path, r.Perm))
+		case r.Public:
+			s.echo.Add(r.Method, r.Path, r.Handler)
+		case r.Perm == "":
+			panic(fmt.Sprintf("route %s %s is neither public nor guarded by a permission code", r.Method, r.Path))
+		default:
+			if r.Perm != loggedIn && !rbac.Known(r.Perm) {
+				panic(fmt.Sprintf("route %s %s names unknown permission %s", r.Method, r.Path, r.Perm))
+			}
+			s.echo.Add(r.Method, r.Path, r.Handler, s.authenticate(r), s.authorize(r.Perm))
+		}
+		s.routes = append(s.routes, r)
+	}
+}
+
+// Routes returns the API routes in registration order.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
+
+// Handler is the server as an http.Handler (tests drive it directly).
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Serve answers requests on ln until ctx is cancelled (SIGTERM in main), then stops accepting connections
+// and waits up to the configured shutdown timeout for in-flight requests to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      requestTimeout + 30*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.deps.Log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	wait := s.deps.Config.ShutdownWait
+	s.deps.Log.Info("shutting down: no new connections, draining in-flight requests", "timeout", wait)
+	sctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	return err
+}

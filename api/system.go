@@ -1,0 +1,86 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"yqyb/internal/platform/apperr"
+	"yqyb/internal/platform/buildinfo"
+	"yqyb/internal/platform/clock"
+	"yqyb/internal/platform/database"
+)
+
+// StatusResponse answers the health probes.
+type StatusResponse struct {
+	Status string `json:"status" example:"ok"`
+} // @name Status
+
+// MetaResponse describes the running system.
+type MetaResponse struct {
+	Name       string    `json:"name" example:"北京市安全生产事故隐患排查信息系统"`
+	Version    string    `json:"version" example:"v1.0.0"`
+	Env        string    `json:"env" enums:"development,production"`
+	TimeZone   string    `json:"time_zone" example:"Asia/Shanghai"`
+	ServerTime time.Time `json:"server_time" format:"date-time"`
+} // @name Meta
+
+var errDatabaseUnavailable = apperr.New(apperr.Unavailable, "database_unavailable", "数据库不可用")
+
+func (s *Server) systemRoutes() []Route {
+	return []Route{
+		{Method: http.MethodGet, Path: "/healthz", Public: true, Handler: s.healthz},
+		{Method: http.MethodGet, Path: "/readyz", Public: true, Handler: s.readyz},
+		{Method: http.MethodGet, Path: "/api/v1/meta", Public: true, Handler: s.meta},
+	}
+}
+
+// healthz godoc
+//
+//	@Summary		存活检查
+//	@Description	进程在运行即返回 200，不检查数据库（供存活探针使用）。
+//	@Tags			系统
+//	@Produce		json
+//	@Success		200	{object}	StatusResponse
+//	@Router			/healthz [get]
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, StatusResponse{Status: "ok"})
+}
+
+// readyz godoc
+//
+//	@Summary		就绪检查
+//	@Description	数据库可在 2 秒内应答时返回 200，否则 503（供就绪探针和负载均衡使用）。
+//	@Tags			系统
+//	@Produce		json
+//	@Success		200	{object}	StatusResponse
+//	@Failure		503	{object}	ErrorBody	"database_unavailable"
+//	@Router			/readyz [get]
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := database.Ping(ctx, s.deps.DB); err != nil {
+		return errDatabaseUnavailable.Wrap(err)
+	}
+	return c.JSON(http.StatusOK, StatusResponse{Status: "ok"})
+}
+
+// meta godoc
+//
+//	@Summary		系统信息
+//	@Description	系统名称、版本、运行模式、业务时区和服务器当前时间（上报周期以服务器时间为准）。
+//	@Tags			系统
+//	@Produce		json
+//	@Success		200	{object}	MetaResponse
+//	@Router			/api/v1/meta [get]
+func (s *Server) meta(c echo.Context) error {
+	return c.JSON(http.StatusOK, MetaResponse{
+		Name:       buildinfo.Name,
+		Version:    buildinfo.Version,
+		Env:        s.deps.Config.Env,
+		TimeZone:   clock.BusinessZoneName,
+		ServerTime: s.deps.Clock.Now().In(clock.Business),
+	})
+}

@@ -1,0 +1,458 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"yqyb/internal/account"
+	"yqyb/internal/audit"
+	"yqyb/internal/org"
+	"yqyb/internal/platform/listq"
+	"yqyb/internal/rbac"
+)
+
+func (s *Server) userRoutes() []Route {
+	return []Route{
+		{Method: http.MethodGet, Path: "/api/v1/users", Perm: rbac.UserList, Handler: s.listUsers},
+		{Method: http.MethodPost, Path: "/api/v1/users", Perm: rbac.UserCreate, Handler: s.createUser},
+		{Method: http.MethodGet, Path: "/api/v1/users/:id", Perm: rbac.UserList, Handler: s.getUser},
+		{Method: http.MethodPut, Path: "/api/v1/users/:id", Perm: rbac.UserUpdate, Handler: s.updateUser},
+		{Method: http.MethodDelete, Path: "/api/v1/users/:id", Perm: rbac.UserDelete, Handler: s.deleteUser},
+		{Method: http.MethodPost, Path: "/api/v1/users/:id/disable", Perm: rbac.UserDisable, Handler: s.disableUser},
+		{Method: http.MethodPost, Path: "/api/v1/users/:id/enable", Perm: rbac.UserDisable, Handler: s.enableUser},
+		{Method: http.MethodPost, Path: "/api/v1/users/:id/reset-password", Perm: rbac.UserResetPassword, Handler: s.resetUserPassword},
+		{Method: http.MethodGet, Path: "/api/v1/users/:id/grants", Perm: rbac.UserGrant, Handler: s.getUserGrants},
+		{Method: http.MethodPut, Path: "/api/v1/users/:id/grants", Perm: rbac.UserGrant, Handler: s.setUserGrants},
+		{Method: http.MethodPut, Path: "/api/v1/users/:id/roles", Perm: rbac.UserGrant, Handler: s.setUserRoles},
+		{Method: http.MethodGet, Path: "/api/v1/post-options", Perm: rbac.UserList, Handler: s.postOptions},
+		{Method: http.MethodGet, Path: "/api/v1/audit-logs", Perm: rbac.AuditView, Handler: s.listAudit},
+	}
+}
+
+// UserPage is a page of users.
+type UserPage = listq.Page[account.UserView]
+
+// listUsers godoc
+//
+//	@Summary		岗位用户列表
+//	@Description	本企业的岗位用户（系统管理 → 用户管理），可按关键字（登录名、姓名、手机号）、岗位、部门、状态筛选。
+//	@Tags			用户管理
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			q				query		string	false	"关键字"
+//	@Param			post_id			query		int		false	"岗位"
+//	@Param			department_id	query		int		false	"部门"
+//	@Param			status			query		string	false	"状态"	Enums(active, disabled)
+//	@Param			page			query		int		false	"页码，从1开始"
+//	@Param			page_size		query		int		false	"每页条数，默认20，最大100"
+//	@Param			sort			query		string	false	"排序：login_name、display_name、created_at、last_login_at、id，前加-为降序"
+//	@Success		200				{object}	UserPage
+//	@Failure		400				{object}	ErrorBody
+//	@Failure		403				{object}	ErrorBody
+//	@Router			/api/v1/users [get]
+func (s *Server) listUsers(c echo.Context) error {
+	ent, err := enterpriseOf(c)
+	if err != nil {
+		return err
+	}
+	q, err := account.UserSpec.Parse(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	f := account.UserFilter{Keyword: c.QueryParam("q")}
+	if f.PostID, err = queryID(c, "post_id", "岗位"); err != nil {
+		return err
+	}
+	if f.DepartmentID, err = queryID(c, "department_id", "部门"); err != nil {
+		return err
+	}
+	if f.Status, err = queryEnum(c, "status", "状态", account.StatusActive, account.StatusDisabled); err != nil {
+		return err
+	}
+	page, err := s.accounts.ListPostUsers(c.Request().Context(), ent, f, q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+// CreatedUser is a new account with its temporary password, shown once.
+type CreatedUser struct {
+	User              account.UserView `json:"user"`
+	TemporaryPassword string           `json:"temporary_password" example:"Kp7#mQ2xRw9a"`
+} // @name CreatedUser
+
+// createUser godoc
+//
+//	@Summary		新建岗位用户
+//	@Description	新建岗位用户并匹配到本企业的岗位，自动获得“岗位人员”默认角色。登录名全系统唯一，且不能与任何企业名称相同（个人用户登录时据此区分企业管理账号与岗位账号），建议采用“企业简称-岗位名”。返回的临时密码只显示这一次，首次登录须修改。
+//	@Tags			用户管理
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		account.PostUserInput	true	"岗位用户"
+//	@Success		201		{object}	CreatedUser
+//	@Failure		400		{object}	ErrorBody	"validation_failed"
+//	@Failure		404		{object}	ErrorBody	"post_not_found"
+//	@Failure		409		{object}	ErrorBody	"login_name_taken | post_disabled"
+//	@Router			/api/v1/users [post]
+func (s *Server) createUser(c echo.Context) error {
+	ent, err := enterpriseOf(c)
+	if err != nil {
+		return err
+	}
+	var in account.PostUserInput
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	u, pw, err := s.accounts.CreatePostUser(c.Request().Context(), actor(c), ent, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, CreatedUser{User: u, TemporaryPassword: pw})
+}
+
+// getUser godoc
+//
+//	@Summary		岗位用户详情
+//	@Tags			用户管理
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		int	true	"用户ID"
+//	@Success		200	{object}	account.UserView
+//	@Failure		404	{object}	ErrorBody	"user_not_found"
+//	@Router			/api/v1/users/{id} [get]
+func (s *Server) getUser(c echo.Context) error {
+	ent, err := enterpriseOf(c)
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.accounts.PostUser(c.Request().Context(), ent, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}
+
+// updateUser godoc
+//
+//	@Summary		修改岗位用户 / 匹配岗位
+//	@Description	修改姓名、手机号或所匹配的岗位；登录名创建后不可修改（login_name 字段忽略）。
+//	@Tags			用户管理
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		int						true	"用户ID"
+//	@Param			body	body		account.PostUserInput	true	"岗位用户"
+//	@Success		200		{object}	account.UserView
+//	@Failure		400		{object}	ErrorBody
+//	@Failure		404		{object}	ErrorBody	"user_not_found | post_not_found"
+//	@Router			/api/v1/users/{id} [put]
+func (s *Server) updateUser(c echo.Context) error {
+	ent, err := enterpriseOf(c)
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in account.PostUserInput
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	u, err := s.accounts.UpdatePostUser(c.Request().Context(), actor(c), ent, id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}
+
+// deleteUser godoc
+//
+//	@Summary		删除岗位用户
+//	@Description	删除后登录名可再次使用；其授权、角色和登录会话随即失效，历史记录中仍保留其姓名。
+//	@Tags			用户管理
+//	@Security		BearerAuth
+//	@Param			id	path	int	true	"用户ID"
+//	@Success		204
+//	@Failure		404	{object}	ErrorBody	"user_not_found"
+//	@Router			/api/v1/users/{id} [delete]
+func (s *Server) deleteUser(c echo.Context) error {
+	ent, err := enterpriseOf(c)
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.accounts.DeletePostUser(c.Request().Context(), actor(c), ent, id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// disableUser godoc
+//
+//	@Summary		停用岗位用户
+//	@Description	停用后该用户的所有令牌立即失效，不能登录。
+//	@Tags			用户管理
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		int	true	"用户ID"
+//	@Success		200	{object}	account.UserView
+//	@Failure		404	{object}	ErrorBody	"user_not_found"
+//	@Router			/api/v1/users/{id}/disable [post]
+func (s *Server) disableUser(c echo.Context) error {
+	return s.setUserStatus(c, account.StatusDisabled)
+}
+
+// enableUser godoc
+//
+//	@Summary		启用岗位用户
+//	@Tags			用户管理
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		int	true	"用户ID"
+//	@Success		200	{object}	account.UserView
+//	@Failure		404	{object}	ErrorBody	"user_not_found"
+//	@Router			/api/v1/users/{id}/enable [post]
+func (s *Server) enableUser(c echo.Context) error {
+	return s.setUserStatus(c, account.StatusActive)
+}
+
+func (s *Server) setUserStatus(c echo.Context, status string) error {
+	ent, err := enterpriseOf(c)
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.accounts.SetPostUserStatus(c.Request().Context(), actor(c), ent, id, status)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}
+
+// TemporaryPassword is a reset password, shown once.
+type TemporaryPassword struct {
+	LoginName         string `json:"login_name"`
+	TemporaryPassword string `json:"temporary_password" example:"Kp7#mQ2xRw9a"`
+} // @name TemporaryPassword
+
+// resetUserPassword godoc
+//
+//	@Summary		重置岗位用户密码
+//	@Description	生成新的临时密码（只显示这一次），用户下次登录须修改；其登录会话和令牌立即失效，锁定同时解除（FAQ 11）。
+//	@Tags			用户管理
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		int	true	"用户ID"
+//	@Success		200	{object}	TemporaryPassword
+//	@Failure		404	{object}	ErrorBody	"user_not_found"
+//	@Router			/api/v1/users/{id}/reset-password [post]
+func (s *Server) resetUserPassword(c echo.Context) error {
+	ent, err := enterpriseOf(c)
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	pw, err := s.accounts.ResetPostUserPassword(ctx, actor(c), ent, id)
+	if err != nil {
+		return err
+	}
+	u, err := s.accounts.PostUser(ctx, ent, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, TemporaryPassword{LoginName: u.LoginName, TemporaryPassword: pw})
+}
+
+// getUserGrants godoc
+//
+//	@Summary		查看用户授权
+//	@Description	岗位用户直接获得的权限编码（用户授权）、所属角色，以及两者合并后的实际权限。
+//	@Tags			用户管理
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		int	true	"用户ID"
+//	@Success		200	{object}	rbac.UserGrants
+//	@Failure		404	{object}	ErrorBody	"user_not_found"
+//	@Router			/api/v1/users/{id}/grants [get]
+func (s *Server) getUserGrants(c echo.Context) error {
+	ent, err := enterpriseOf(c)
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	return s.respondGrants(c, ent, id)
+}
+
+func (s *Server) respondGrants(c echo.Context, ent, id int64) error {
+	g, err := s.roles.GetUserGrants(c.Request().Context(), ent, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, g)
+}
+
+// CodesRequest sets a list of permission codes.
+type CodesRequest struct {
+	Codes []string `json:"codes" label:"权限编码" validate:"max=500,dive,max=100"`
+} // @name CodesRequest
+
+// setUserGrants godoc
+//
+//	@Summary		用户授权
+//	@Description	直接勾选授予该岗位用户的菜单和按钮（与角色授权同时生效，取并集）。只能授予或收回自己拥有的编码（grant_exceeds_own），不能修改自己的授权（cannot_change_own_grants）；勾选按钮时其所在菜单自动一并授予。被授权用户的旧令牌立即失效。
+//	@Tags			用户管理
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		int				true	"用户ID"
+//	@Param			body	body		CodesRequest	true	"权限编码"
+//	@Success		200		{object}	rbac.UserGrants
+//	@Failure		400		{object}	ErrorBody	"unknown_permission | not_grantable"
+//	@Failure		403		{object}	ErrorBody	"grant_exceeds_own | cannot_change_own_grants"
+//	@Failure		404		{object}	ErrorBody	"user_not_found"
+//	@Router			/api/v1/users/{id}/grants [put]
+func (s *Server) setUserGrants(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in CodesRequest
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	g, err := s.grantor(c)
+	if err != nil {
+		return err
+	}
+	if err := s.roles.SetUserGrants(c.Request().Context(), g, id, in.Codes); err != nil {
+		return err
+	}
+	return s.respondGrants(c, g.EnterpriseID, id)
+}
+
+// RoleIDsRequest sets a list of roles.
+type RoleIDsRequest struct {
+	RoleIDs []int64 `json:"role_ids" label:"角色" validate:"max=200"`
+} // @name RoleIDsRequest
+
+// setUserRoles godoc
+//
+//	@Summary		设置用户角色
+//	@Description	使该岗位用户恰好拥有所列角色。只能分配或收回其权限都在自己权限之内的角色，不能修改自己的角色。
+//	@Tags			用户管理
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		int				true	"用户ID"
+//	@Param			body	body		RoleIDsRequest	true	"角色ID"
+//	@Success		200		{object}	rbac.UserGrants
+//	@Failure		403		{object}	ErrorBody	"grant_exceeds_own | cannot_change_own_grants"
+//	@Failure		404		{object}	ErrorBody	"user_not_found | role_not_found"
+//	@Router			/api/v1/users/{id}/roles [put]
+func (s *Server) setUserRoles(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in RoleIDsRequest
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	g, err := s.grantor(c)
+	if err != nil {
+		return err
+	}
+	if err := s.roles.SetUserRoles(c.Request().Context(), g, id, in.RoleIDs); err != nil {
+		return err
+	}
+	return s.respondGrants(c, g.EnterpriseID, id)
+}
+
+// postOptions godoc
+//
+//	@Summary		可匹配的岗位
+//	@Description	本企业全部岗位及其部门，供新建或修改岗位用户时选择。
+//	@Tags			用户管理
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{array}	org.PostChoice
+//	@Router			/api/v1/post-options [get]
+func (s *Server) postOptions(c echo.Context) error {
+	ent, err := enterpriseOf(c)
+	if err != nil {
+		return err
+	}
+	out, err := org.PostChoices(c.Request().Context(), s.deps.DB, ent)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// AuditPage is a page of the audit log.
+type AuditPage = listq.Page[audit.View]
+
+// listAudit godoc
+//
+//	@Summary		审计日志
+//	@Description	本企业的审计日志：登录、登录失败、锁定、修改与重置密码、用户、角色和授权的每次变更（谁、何时、做了什么、变更前后）。
+//	@Tags			用户管理
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			action		query		string	false	"操作类型，如 login、password_reset、role_grant"
+//	@Param			q			query		string	false	"关键字（操作人、对象）"
+//	@Param			from		query		string	false	"起始日期 YYYY-MM-DD（北京时间）"
+//	@Param			to			query		string	false	"截止日期 YYYY-MM-DD（含当日）"
+//	@Param			page		query		int		false	"页码"
+//	@Param			page_size	query		int		false	"每页条数"
+//	@Param			sort		query		string	false	"排序：at、id，默认 -id"
+//	@Success		200			{object}	AuditPage
+//	@Router			/api/v1/audit-logs [get]
+func (s *Server) listAudit(c echo.Context) error {
+	ent, err := enterpriseOf(c)
+	if err != nil {
+		return err
+	}
+	return s.respondAudit(c, audit.Filter{EnterpriseID: ent})
+}
+
+func (s *Server) respondAudit(c echo.Context, f audit.Filter) error {
+	q, err := audit.Spec.Parse(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	f.Action = c.QueryParam("action")
+	f.Keyword = c.QueryParam("q")
+	if f.From, err = queryDate(c, "from", "起始日期", false); err != nil {
+		return err
+	}
+	if f.To, err = queryDate(c, "to", "截止日期", true); err != nil {
+		return err
+	}
+	page, err := audit.List(c.Request().Context(), s.deps.DB, f, q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, page)
+}

@@ -1,0 +1,164 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/go-playground/locales/zh"
+	ut "github.com/go-playground/universal-translator"
+	"github.com/go-playground/validator/v10"
+	zhtrans "github.com/go-playground/validator/v10/translations/zh"
+	"github.com/labstack/echo/v4"
+
+	"yqyb/internal/platform/apperr"
+	"yqyb/pkg/mobile"
+	"yqyb/pkg/uscc"
+)
+
+// nameSep joins a field's JSON name and its Chinese label in the name the validator reports, so one
+// validation pass yields both the JSON path (for details.fields[].field) and a Chinese message that names
+// the field by its label.
+const nameSep = "\x1f"
+
+// requestValidator checks request types by their `validate` tags and explains failures in Chinese, naming
+// fields by their `label` tag (falling back to the JSON name).
+type requestValidator struct {
+	v     *validator.Validate
+	trans ut.Translator
+}
+
+func newValidator() *requestValidator {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	loc := zh.New()
+	trans, _ := ut.New(loc, loc).GetTranslator("zh")
+	if err := zhtrans.RegisterDefaultTranslations(v, trans); err != nil {
+		panic(err)
+	}
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if label := f.Tag.Get("label"); label != "" {
+			return name + nameSep + label
+		}
+		return name
+	})
+	// Product rules with their own Chinese reasons: the message says what exactly is wrong.
+	custom := []struct {
+		tag   string
+		check func(string) error
+	}{
+		{"uscc", func(s string) error { return uscc.Validate(uscc.Normalize(s)) }},
+		{"mobile", func(s string) error { _, err := mobile.Normalize(s); return err }},
+	}
+	for _, c := range custom {
+		check := c.check
+		v.RegisterValidation(c.tag, func(fl validator.FieldLevel) bool {
+			return check(fl.Field().String()) == nil
+		})
+		v.RegisterTranslation(c.tag, trans, func(ut.Translator) error { return nil },
+			func(_ ut.Translator, fe validator.FieldError) string {
+				s, _ := fe.Value().(string)
+				if err := check(s); err != nil {
+					return err.Error()
+				}
+				return "格式不正确"
+			})
+	}
+	return &requestValidator{v: v, trans: trans}
+}
+
+// Validate implements echo.Validator.
+func (rv *requestValidator) Validate(i any) error {
+	err := rv.v.Struct(i)
+	var ve validator.ValidationErrors
+	if errors.As(err, &ve) {
+		return rv.explain(ve)
+	}
+	return err
+}
+
+func (rv *requestValidator) explain(ve validator.ValidationErrors) *apperr.Error {
+	fields := make([]apperr.FieldError, 0, len(ve))
+	for _, fe := range ve {
+		msg := fe.Translate(rv.trans)
+		name, label, hasLabel := strings.Cut(fe.Field(), nameSep)
+		if !hasLabel {
+			label = name
+		}
+		switch fe.Tag() {
+		case "uscc", "mobile":
+			msg = label + "：" + msg
+		default:
+			msg = strings.ReplaceAll(msg, fe.Field(), label)
+		}
+		fields = append(fields, apperr.FieldError{Field: jsonPath(fe.Namespace()), Message: msg})
+	}
+	return apperr.Validation(fields...)
+}
+
+// validationError explains ValidationErrors that reached the error handler without going through
+// Validate (which already explains them); it keeps the Go names.
+func validationError(ve validator.ValidationErrors) *apperr.Error {
+	fields := make([]apperr.FieldError, 0, len(ve))
+	for _, fe := range ve {
+		fields = append(fields, apperr.FieldError{Field: jsonPath(fe.Namespace()), Message: fe.Error()})
+	}
+	return apperr.Validation(fields...)
+}
+
+// jsonPath turns "Request.items[0].name\x1f名称" into "items[0].name".
+func jsonPath(ns string) string {
+	_, rest, found := strings.Cut(ns, ".")
+	if !found {
+		rest = ns
+	}
+	parts := strings.Split(rest, ".")
+	for i, p := range parts {
+		if name, _, ok := strings.Cut(p, nameSep); ok {
+			// An indexed field keeps its index after the label: "items\x1f明细[0]".
+			idx := ""
+			if j := strings.IndexByte(p, '['); j > 0 {
+				idx = p[j:]
+			}
+			parts[i] = name + idx
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// bind decodes a JSON request body into v and validates it. An empty body, another content type, bad JSON,
+// wrong types and rule violations each give their own clear error.
+func bind(c echo.Context, v any) error {
+	req := c.Request()
+	ct := req.Header.Get(echo.HeaderContentType)
+	if !strings.HasPrefix(strings.ToLower(ct), echo.MIMEApplicationJSON) {
+		return errUnsupportedType
+	}
+	dec := json.NewDecoder(req.Body)
+	if err := dec.Decode(v); err != nil {
+		var he *echo.HTTPError
+		switch {
+		case errors.Is(err, io.EOF):
+			return apperr.ErrBadRequest.WithMessage("请求体为空")
+		case errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge:
+			return apperr.ErrTooLarge
+		}
+		if e := classifyDecode(err); e != nil {
+			return e
+		}
+		return errBadJSON
+	}
+	if dec.More() {
+		return errBadJSON.WithMessage("请求体只能包含一个 JSON 对象")
+	}
+	return c.Validate(v)
+}

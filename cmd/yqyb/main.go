@@ -1,0 +1,262 @@
+// Command yqyb is the whole product in one binary: the API and SPA server, the schema migrations, the demo
+// data, and the generator of the OpenAPI contract.
+//
+//	yqyb serve [--addr HOST:PORT]   serve the SPA and the API
+//	yqyb migrate up|status          apply or list schema migrations
+//	yqyb seed [--if-empty]          load the demo scenario
+//	yqyb openapi [--check]          regenerate openapi.yaml from the annotations (run in the repository)
+//	yqyb version                    print the version
+//
+// Configuration comes from environment variables; see the README or `yqyb help`.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"gorm.io/gorm"
+
+	"yqyb/api"
+	"yqyb/internal/apispec"
+	"yqyb/internal/platform/buildinfo"
+	"yqyb/internal/platform/clock"
+	"yqyb/internal/platform/config"
+	"yqyb/internal/platform/database"
+	"yqyb/internal/platform/logging"
+	"yqyb/internal/platform/storage"
+	"yqyb/internal/webui"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `用法: yqyb <命令> [参数]
+
+命令:
+  serve [--addr HOST:PORT]   启动服务（前端页面与接口同一端口）
+  migrate up                 执行全部未执行的数据库迁移
+  migrate status             列出迁移及其执行状态
+  seed [--if-empty]          写入演示数据（--if-empty：数据库已有企业数据时跳过）
+  openapi [--check]          根据 swag 注释重新生成 openapi.yaml（在代码仓库根目录运行）
+  version                    显示版本
+
+环境变量:
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		printUsage(stderr)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = cmdServe(ctx, args[1:], stderr)
+	case "migrate":
+		err = cmdMigrate(ctx, args[1:], stdout, stderr)
+	case "seed":
+		err = cmdSeed(ctx, args[1:], stdout, stderr)
+	case "openapi":
+		err = cmdOpenAPI(args[1:], stdout)
+	case "version":
+		fmt.Fprintln(stdout, buildinfo.Name, buildinfo.Version)
+	case "help", "-h", "--help":
+		printUsage(stdout)
+	default:
+		fmt.Fprintf(stderr, "未知命令 %q\n\n", args[0])
+		printUsage(stderr)
+		return 2
+	}
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(stderr, err)
+			return 2
+		}
+		fmt.Fprintln(stderr, "错误:", err)
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, usage)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	for _, v := range config.Vars {
+		fmt.Fprintf(tw, "  %s\t默认 %s\t%s\n", v.Name, v.Default, v.Description)
+	}
+	tw.Flush()
+}
+
+// env bundles what every database command opens.
+type env struct {
+	cfg config.Config
+	log *slog.Logger
+	clk clock.Clock
+	db  *gorm.DB
+}
+
+func open(ctx context.Context, stderr io.Writer) (*env, error) {
+	cfg, err := config.Load(os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	log := logging.New(stderr, cfg.LogFormat, cfg.LogLevel)
+	clk := clock.Clock(clock.System{})
+	opts := database.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpen: cfg.DBMaxOpen, MaxIdle: cfg.DBMaxIdle, MaxLifetime: cfg.DBMaxLife}
+	db, err := database.Open(ctx, opts, clk, log)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", database.Describe(opts), err)
+	}
+	return &env{cfg: cfg, log: log, clk: clk, db: db}, nil
+}
+
+func (e *env) close() { database.Close(e.db) }
+
+func (e *env) migrator() (*database.Migrator, error) {
+	migs, err := database.LoadMigrations(database.Migrations())
+	if err != nil {
+		return nil, err
+	}
+	return database.NewMigrator(e.db, migs, e.clk.Now), nil
+}
+
+func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "", "监听地址 HOST:PORT（覆盖 YQYB_ADDR）")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	e, err := open(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	if *addr != "" {
+		e.cfg.Addr = *addr
+	}
+	if e.cfg.SecretGenerated {
+		e.log.Info("generated a JWT secret and kept it in the data directory", "file", e.cfg.DataDir+"/secret")
+	}
+	m, err := e.migrator()
+	if err != nil {
+		return err
+	}
+	if e.cfg.AutoMigrate {
+		applied, err := m.Up(ctx)
+		if err != nil {
+			return err
+		}
+		for _, a := range applied {
+			e.log.Info("migration applied", "migration", a.ID())
+		}
+	} else if n, err := m.Pending(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		return fmt.Errorf("数据库有 %d 个迁移未执行：请先运行 yqyb migrate up（或设置 YQYB_AUTO_MIGRATE=true）", n)
+	}
+	files, err := storage.NewLocal(e.cfg.StorageDir)
+	if err != nil {
+		return err
+	}
+	srv, err := api.New(api.Deps{Config: e.cfg, DB: e.db, Clock: e.clk, Log: e.log, Files: files, SPA: webui.FS()})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", e.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("监听 %s: %w", e.cfg.Addr, err)
+	}
+	e.log.Info("serving", "url", "http://"+ln.Addr().String(), "env", e.cfg.Env, "version", buildinfo.Version,
+		"database", database.Describe(database.Options{URL: e.cfg.DatabaseURL, DataDir: e.cfg.DataDir}), "spa", webui.FS() != nil)
+	return srv.Serve(ctx, ln)
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) != 1 || (args[0] != "up" && args[0] != "status") {
+		return usageError{"用法: yqyb migrate up|status"}
+	}
+	e, err := open(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	m, err := e.migrator()
+	if err != nil {
+		return err
+	}
+	if args[0] == "up" {
+		applied, err := m.Up(ctx)
+		for _, a := range applied {
+			fmt.Fprintln(stdout, "已执行", a.ID())
+		}
+		if err != nil {
+			return err
+		}
+		if len(applied) == 0 {
+			fmt.Fprintln(stdout, "数据库已是最新，无需迁移")
+		}
+		return nil
+	}
+	st, err := m.Status(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "版本\t名称\t状态")
+	for _, s := range st {
+		state := "未执行"
+		if s.AppliedAt != nil {
+			state = "已执行 " + s.AppliedAt.In(clock.Business).Format(time.DateTime)
+		}
+		if s.Modified {
+			state += "（文件已被修改！）"
+		}
+		fmt.Fprintf(tw, "%04d\t%s\t%s\n", s.Version, s.Name, state)
+	}
+	return tw.Flush()
+}
+
+func cmdOpenAPI(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("openapi", flag.ContinueOnError)
+	check := fs.Bool("check", false, "只检查，不写文件；有差异时失败")
+	root := fs.String("root", ".", "代码仓库根目录")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if *check {
+		stale, err := apispec.Check(*root)
+		if err != nil {
+			return err
+		}
+		if len(stale) > 0 {
+			return fmt.Errorf("以下文件与注释生成的结果不一致，请运行 make openapi: %v", stale)
+		}
+		fmt.Fprintln(stdout, "openapi.yaml 与代码一致")
+		return nil
+	}
+	if err := apispec.Write(*root); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "已生成", apispec.Outputs)
+	return nil
+}

@@ -1,0 +1,257 @@
+// Package account owns user accounts of every kind: their login names, passwords (hashing, the password
+// policy, derived initial passwords, temporary passwords), their lifecycle (create, edit, disable, enable,
+// delete, reset password) and password changes.
+//
+// Login names: platform administrators, regulators, enterprise admins and post users log in through the
+// personal-user login and share one namespace of login names, enforced by a unique index. An enterprise
+// admin's login name is its enterprise's name, so no post account may be named like any enterprise and no
+// two post accounts anywhere may share a name; a name typed at the personal login therefore always means
+// exactly one account. Enterprise-user accounts log in by the enterprise's name or credit code instead.
+package account
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+	"gorm.io/gorm"
+
+	"yqyb/internal/audit"
+	"yqyb/internal/platform/apperr"
+	"yqyb/internal/platform/clock"
+	"yqyb/internal/rbac"
+	"yqyb/internal/session"
+)
+
+// Statuses.
+const (
+	StatusActive   = "active"
+	StatusDisabled = "disabled"
+)
+
+// User is a row of users.
+type User struct {
+	ID                 int64
+	Kind               string
+	LoginName          string
+	DisplayName        string
+	Phone              string
+	PasswordHash       string
+	MustChangePassword bool
+	EnterpriseID       *int64
+	RegionID           *int64
+	PostID             *int64
+	Status             string
+	TokenVersion       int64
+	LastLoginAt        *time.Time
+	PasswordChangedAt  *time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	DeletedAt          *time.Time
+}
+
+// Errors of this domain.
+var (
+	ErrUserNotFound   = apperr.New(apperr.NotFound, "user_not_found", "用户不存在")
+	ErrLoginNameTaken = apperr.New(apperr.Conflict, "login_name_taken", "登录名已被使用（与已有岗位账号、企业名称或监管账号重名），请换一个")
+	ErrBadLoginName   = apperr.New(apperr.Invalid, "invalid_login_name", "登录名应为2至50个字符，不能含空白或控制字符")
+	ErrWrongPassword  = apperr.New(apperr.Invalid, "wrong_password", "原密码不正确")
+	ErrNotManageable  = apperr.New(apperr.Forbidden, "user_not_manageable", "只能管理本企业的岗位用户")
+	ErrSelf           = apperr.New(apperr.Forbidden, "cannot_change_self", "不能停用或删除自己的账号")
+)
+
+// NormalizeLoginName folds the forms a name can be typed in (full-width letters and brackets, surrounding
+// spaces) into the one stored, so that "北京（中国）" and "北京(中国)" are the same name.
+func NormalizeLoginName(s string) string {
+	return strings.TrimSpace(norm.NFKC.String(s))
+}
+
+// ValidLoginName reports whether a normalized login name is acceptable.
+func ValidLoginName(s string) bool {
+	n := len([]rune(s))
+	if n < 2 || n > 50 {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// Service manages accounts.
+type Service struct {
+	db     *gorm.DB
+	clk    clock.Clock
+	hasher Hasher
+}
+
+// NewService returns the account service.
+func NewService(db *gorm.DB, clk clock.Clock, hasher Hasher) *Service {
+	return &Service{db: db, clk: clk, hasher: hasher}
+}
+
+// Hasher exposes the password hasher (authentication verifies with it).
+func (s *Service) Hasher() Hasher { return s.hasher }
+
+func (s *Service) now() time.Time { return s.clk.Now().UTC() }
+
+// ByID loads a live account.
+func (s *Service) ByID(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Where("id = ? AND deleted_at IS NULL", id).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return u, ErrUserNotFound
+	}
+	return u, err
+}
+
+// ByPersonalLogin finds the account a personal-user login name means.
+func (s *Service) ByPersonalLogin(ctx context.Context, name string) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Where("login_name = ? AND kind <> ? AND deleted_at IS NULL", NormalizeLoginName(name), rbac.KindEnterpriseUser).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return u, ErrUserNotFound
+	}
+	return u, err
+}
+
+// ByEnterpriseLogin finds the enterprise-user account of the enterprise with this name or credit code.
+func (s *Service) ByEnterpriseLogin(ctx context.Context, nameOrCode string) (User, error) {
+	var u User
+	name := NormalizeLoginName(nameOrCode)
+	err := s.db.WithContext(ctx).Where("kind = ? AND deleted_at IS NULL", rbac.KindEnterpriseUser).
+		Where("login_name = ? OR enterprise_id IN (SELECT id FROM enterprises WHERE credit_code = ?)", name, strings.ToUpper(name)).
+		Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return u, ErrUserNotFound
+	}
+	return u, err
+}
+
+// DerivedInitialPassword is the formula password of an enterprise account (admin or enterprise user), or ""
+// for other accounts.
+func (s *Service) DerivedInitialPassword(ctx context.Context, u User) string {
+	if u.EnterpriseID == nil || u.Kind == rbac.KindPostUser {
+		return ""
+	}
+	var e struct{ Name, CreditCode, LegalPhone string }
+	if err := s.db.WithContext(ctx).Table("enterprises").Select("name, credit_code, legal_phone").Where("id = ?", *u.EnterpriseID).Scan(&e).Error; err != nil {
+		return ""
+	}
+	return InitialPassword(e.Name, e.CreditCode, e.LegalPhone)
+}
+
+// RecordLogin stamps a successful login.
+func (s *Service) RecordLogin(ctx context.Context, tx *gorm.DB, id int64) error {
+	return tx.WithContext(ctx).Model(&User{}).Where("id = ?", id).Update("last_login_at", s.now()).Error
+}
+
+// ChangePassword sets a user's own new password after checking the old one and the policy. The user's
+// other sessions end and its token version moves; keepSession stays valid.
+func (s *Service) ChangePassword(ctx context.Context, a audit.Actor, id int64, oldPw, newPw, keepSession string) error {
+	u, err := s.ByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !s.hasher.Verify(u.PasswordHash, oldPw) {
+		return ErrWrongPassword
+	}
+	if err := CheckPolicy(newPw, u.LoginName, oldPw, s.DerivedInitialPassword(ctx, u)); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(newPw)
+	if err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		if err := tx.Model(&User{}).Where("id = ?", id).Updates(map[string]any{
+			"password_hash": hash, "must_change_password": false, "password_changed_at": now,
+			"token_version": gorm.Expr("token_version + 1"), "updated_at": now,
+		}).Error; err != nil {
+			return err
+		}
+		if err := session.RevokeUser(ctx, tx, now, id, session.ReasonPasswordChange, keepSession); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, a, audit.Entry{Action: audit.PasswordChange, EnterpriseID: deref(u.EnterpriseID),
+			RegionID: deref(u.RegionID), TargetType: "user", TargetID: id, TargetName: u.LoginName})
+	})
+}
+
+// ResetPassword gives an account a new temporary password that must be changed at next login, ends its
+// sessions, lifts a lockout, and returns the password to show once. Callers have checked that the actor
+// may reset this account.
+func (s *Service) ResetPassword(ctx context.Context, a audit.Actor, u User, note string) (string, error) {
+	pw := TemporaryPassword()
+	hash, err := s.hasher.Hash(pw)
+	if err != nil {
+		return "", err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{
+			"password_hash": hash, "must_change_password": true, "token_version": gorm.Expr("token_version + 1"), "updated_at": now,
+		}).Error; err != nil {
+			return err
+		}
+		if err := session.RevokeUser(ctx, tx, now, u.ID, session.ReasonPasswordReset, ""); err != nil {
+			return err
+		}
+		if err := tx.Exec("DELETE FROM login_throttle WHERE key = ?", ThrottleKey(u.ID)).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, a, audit.Entry{Action: audit.PasswordReset, EnterpriseID: deref(u.EnterpriseID),
+			RegionID: deref(u.RegionID), TargetType: "user", TargetID: u.ID, TargetName: u.LoginName, Note: note})
+	})
+	return pw, err
+}
+
+// ThrottleKey is the failed-login counter of an account (see auth).
+func ThrottleKey(userID int64) string { return "u:" + strconv.FormatInt(userID, 10) }
+
+// setStatus disables or enables an account; disabling ends its sessions and tokens at once.
+func (s *Service) setStatus(ctx context.Context, a audit.Actor, u User, status string) error {
+	if u.Status == status {
+		return nil
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{
+			"status": status, "token_version": gorm.Expr("token_version + 1"), "updated_at": now,
+		}).Error; err != nil {
+			return err
+		}
+		action := audit.UserEnable
+		if status == StatusDisabled {
+			action = audit.UserDisable
+			if err := session.RevokeUser(ctx, tx, now, u.ID, session.ReasonDisabled, ""); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, now, a, audit.Entry{Action: action, EnterpriseID: deref(u.EnterpriseID), RegionID: deref(u.RegionID),
+			TargetType: "user", TargetID: u.ID, TargetName: u.LoginName, Before: map[string]any{"status": u.Status}, After: map[string]any{"status": status}})
+	})
+}
+
+// createUser inserts an account and maps a taken login name to its error.
+func createUser(tx *gorm.DB, u *User) error {
+	err := tx.Create(u).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return ErrLoginNameTaken
+	}
+	return err
+}
+
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}

@@ -1,0 +1,434 @@
+// Package auth signs users in and recognises them afterwards: the two login modes (个人用户登录 and
+// 企业用户登录), failed-login lockout and per-IP rate limits shared by all instances, short-lived access
+// tokens (HS256, algorithm pinned) and rotating refresh tokens, and authentication of every request, which
+// checks the token against the database so that a password change, reset, disable or grant change stops
+// older tokens at once on every instance.
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"gorm.io/gorm"
+
+	"yqyb/internal/account"
+	"yqyb/internal/audit"
+	"yqyb/internal/platform/apperr"
+	"yqyb/internal/platform/clock"
+	"yqyb/internal/platform/ratelimit"
+	"yqyb/internal/rbac"
+	"yqyb/internal/session"
+)
+
+// Login modes.
+const (
+	ModePersonal   = "personal"
+	ModeEnterprise = "enterprise"
+)
+
+// Config holds the lifetimes and limits of authentication.
+type Config struct {
+	Secret        []byte
+	AccessTTL     time.Duration
+	Sessions      session.Lifetimes
+	LockThreshold int
+	LockDuration  time.Duration
+	LoginPerIP    int // login attempts per IP per minute
+}
+
+// DefaultConfig returns the documented defaults around a secret.
+func DefaultConfig(secret string) Config {
+	return Config{
+		Secret:        []byte(secret),
+		AccessTTL:     15 * time.Minute,
+		Sessions:      session.Lifetimes{Refresh: 7 * 24 * time.Hour, Absolute: 30 * 24 * time.Hour},
+		LockThreshold: 5,
+		LockDuration:  15 * time.Minute,
+		LoginPerIP:    30,
+	}
+}
+
+// Errors of authentication. Their codes are part of the API: the SPA refreshes on token_expired and
+// token_revoked, and sends the user to the password page on password_change_required.
+var (
+	ErrInvalidCredentials     = apperr.New(apperr.Unauthenticated, "invalid_credentials", "用户名或密码错误")
+	ErrLocked                 = apperr.New(apperr.Locked, "account_locked", "连续输错密码次数过多，账号已锁定")
+	ErrDisabled               = apperr.New(apperr.Forbidden, "account_disabled", "账号已停用，请联系管理员")
+	ErrTooManyLogins          = apperr.New(apperr.TooMany, "too_many_requests", "登录尝试过于频繁，请稍后再试")
+	ErrTokenMissing           = apperr.New(apperr.Unauthenticated, "unauthorized", "请先登录")
+	ErrTokenExpired           = apperr.New(apperr.Unauthenticated, "token_expired", "登录已过期，请重新登录")
+	ErrTokenInvalid           = apperr.New(apperr.Unauthenticated, "token_invalid", "登录凭证无效，请重新登录")
+	ErrTokenRevoked           = apperr.New(apperr.Unauthenticated, "token_revoked", "登录状态已失效（密码、账号状态或权限已变更），请重新登录")
+	ErrRefreshInvalid         = apperr.New(apperr.Unauthenticated, "refresh_invalid", "登录已过期，请重新登录")
+	ErrRefreshReused          = apperr.New(apperr.Unauthenticated, "refresh_reused", "检测到登录凭证被重复使用，为安全起见已退出登录，请重新登录")
+	ErrPasswordChangeRequired = apperr.New(apperr.Forbidden, "password_change_required", "首次登录或密码被重置后，须先修改密码")
+)
+
+// Service is authentication.
+type Service struct {
+	db       *gorm.DB
+	clk      clock.Clock
+	cfg      Config
+	accounts *account.Service
+	limiter  *ratelimit.Limiter
+	// dummyHash is verified against when no account matches, so a wrong name takes as long as a wrong
+	// password and timing reveals nothing.
+	dummyHash string
+}
+
+// NewService returns the authentication service.
+func NewService(db *gorm.DB, clk clock.Clock, cfg Config, accounts *account.Service) (*Service, error) {
+	if len(cfg.Secret) == 0 {
+		return nil, errors.New("auth: empty signing secret")
+	}
+	dummy, err := accounts.Hasher().Hash("no-such-account-" + strconv.FormatInt(time.Now().UnixNano(), 36))
+	if err != nil {
+		return nil, err
+	}
+	return &Service{db: db, clk: clk, cfg: cfg, accounts: accounts, limiter: ratelimit.New(db, clk), dummyHash: dummy}, nil
+}
+
+// Meta is where a request came from.
+type Meta struct {
+	IP        string
+	UserAgent string
+	RequestID string
+}
+
+func (m Meta) actor(u account.User) audit.Actor {
+	a := audit.Actor{IP: m.IP, RequestID: m.RequestID}
+	if u.ID != 0 {
+		a.ID, a.Name = u.ID, u.LoginName
+	}
+	if u.EnterpriseID != nil {
+		a.EnterpriseID = *u.EnterpriseID
+	}
+	if u.RegionID != nil {
+		a.RegionID = *u.RegionID
+	}
+	return a
+}
+
+// LoginInput is a login attempt.
+type LoginInput struct {
+	Mode     string `json:"mode" label:"登录方式" validate:"required,oneof=personal enterprise" enums:"personal,enterprise"`
+	Username string `json:"username" label:"用户名" validate:"required,max=100" example:"北京朝阳示范商场有限公司"`
+	Password string `json:"password" label:"密码" validate:"required,max=200"`
+}
+
+// Tokens is what a login or refresh returns.
+type Tokens struct {
+	AccessToken        string `json:"access_token"`
+	RefreshToken       string `json:"refresh_token,omitempty"`
+	TokenType          string `json:"token_type" example:"Bearer"`
+	ExpiresIn          int    `json:"expires_in" example:"900"`
+	MustChangePassword bool   `json:"must_change_password"`
+} // @name Tokens
+
+// Login checks a login attempt and opens a session.
+func (s *Service) Login(ctx context.Context, in LoginInput, m Meta) (Tokens, error) {
+	ok, retry, err := s.limiter.Allow(ctx, "login-ip:"+m.IP, s.cfg.LoginPerIP, time.Minute)
+	if err != nil {
+		return Tokens{}, err
+	}
+	if !ok {
+		return Tokens{}, ErrTooManyLogins.WithDetails(map[string]any{"retry_after_seconds": int(retry.Seconds()) + 1})
+	}
+	name := account.NormalizeLoginName(in.Username)
+	var u account.User
+	if in.Mode == ModeEnterprise {
+		u, err = s.accounts.ByEnterpriseLogin(ctx, name)
+	} else {
+		u, err = s.accounts.ByPersonalLogin(ctx, name)
+	}
+	found := err == nil
+	if err != nil && !errors.Is(err, account.ErrUserNotFound) {
+		return Tokens{}, err
+	}
+	key := "n:" + in.Mode + ":" + name
+	if found {
+		key = account.ThrottleKey(u.ID)
+	}
+	failedEntry := audit.Entry{Action: audit.LoginFailed, TargetType: "user", TargetID: u.ID, TargetName: name}
+	if until, err := s.lockedUntil(ctx, key); err != nil {
+		return Tokens{}, err
+	} else if !until.IsZero() {
+		failedEntry.Note = "账号锁定中"
+		if err := audit.Record(ctx, s.db, s.clk.Now(), m.actor(account.User{}), withTenant(failedEntry, u)); err != nil {
+			return Tokens{}, err
+		}
+		return Tokens{}, s.lockedError(until)
+	}
+	hash := s.dummyHash
+	if found {
+		hash = u.PasswordHash
+	}
+	if !s.accounts.Hasher().Verify(hash, in.Password) || !found {
+		return Tokens{}, s.failed(ctx, key, m, u, failedEntry)
+	}
+	if u.Status != account.StatusActive {
+		failedEntry.Note = "账号已停用"
+		if err := audit.Record(ctx, s.db, s.clk.Now(), m.actor(account.User{}), withTenant(failedEntry, u)); err != nil {
+			return Tokens{}, err
+		}
+		return Tokens{}, ErrDisabled
+	}
+	var sess session.Session
+	var refresh string
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("DELETE FROM login_throttle WHERE key = ?", key).Error; err != nil {
+			return err
+		}
+		var err error
+		if sess, refresh, err = session.Start(ctx, tx, s.clk.Now(), s.cfg.Sessions, u.ID, m.IP, m.UserAgent); err != nil {
+			return err
+		}
+		if err := s.accounts.RecordLogin(ctx, tx, u.ID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, s.clk.Now(), m.actor(u), audit.Entry{Action: audit.Login, TargetType: "user", TargetID: u.ID,
+			TargetName: u.LoginName, Note: map[string]string{ModePersonal: "个人用户登录", ModeEnterprise: "企业用户登录"}[in.Mode]})
+	})
+	if err != nil {
+		return Tokens{}, err
+	}
+	return s.tokens(u, sess.ID, refresh)
+}
+
+func withTenant(e audit.Entry, u account.User) audit.Entry {
+	if u.EnterpriseID != nil {
+		e.EnterpriseID = *u.EnterpriseID
+	}
+	if u.RegionID != nil {
+		e.RegionID = *u.RegionID
+	}
+	return e
+}
+
+func (s *Service) lockedError(until time.Time) error {
+	left := until.Sub(s.clk.Now())
+	minutes := int(left.Minutes()) + 1
+	return ErrLocked.WithMessage(fmt.Sprintf("连续输错密码%d次，账号已锁定，请%d分钟后再试", s.cfg.LockThreshold, minutes)).
+		WithDetails(map[string]any{"retry_after_seconds": int(left.Seconds()) + 1})
+}
+
+// failed counts a failed attempt under key and answers either "wrong name or password" with the attempts
+// left, or, at the threshold, the lockout. The answer is the same whether or not the name exists.
+func (s *Service) failed(ctx context.Context, key string, m Meta, u account.User, entry audit.Entry) error {
+	now := s.clk.Now().UTC()
+	stale := now.Add(-s.cfg.LockDuration)
+	var failures int
+	if err := s.db.WithContext(ctx).Raw(`INSERT INTO login_throttle (key, failures, last_failed_at) VALUES (?, 1, ?)
+		ON CONFLICT (key) DO UPDATE SET
+			failures = CASE WHEN login_throttle.last_failed_at < ? THEN 1 ELSE login_throttle.failures + 1 END,
+			last_failed_at = excluded.last_failed_at
+		RETURNING failures`, key, now, stale).Scan(&failures).Error; err != nil {
+		return err
+	}
+	if err := audit.Record(ctx, s.db, now, m.actor(account.User{}), withTenant(entry, u)); err != nil {
+		return err
+	}
+	if failures < s.cfg.LockThreshold {
+		return ErrInvalidCredentials.WithDetails(map[string]any{"remaining_attempts": s.cfg.LockThreshold - failures})
+	}
+	until := now.Add(s.cfg.LockDuration)
+	if err := s.db.WithContext(ctx).Exec("UPDATE login_throttle SET locked_until = ?, failures = 0 WHERE key = ?", until, key).Error; err != nil {
+		return err
+	}
+	lock := withTenant(audit.Entry{Action: audit.Lockout, TargetType: "user", TargetID: u.ID, TargetName: entry.TargetName,
+		Note: fmt.Sprintf("连续%d次密码错误，锁定至 %s", s.cfg.LockThreshold, until.In(clock.Business).Format(time.DateTime))}, u)
+	if err := audit.Record(ctx, s.db, now, m.actor(account.User{}), lock); err != nil {
+		return err
+	}
+	return s.lockedError(until)
+}
+
+func (s *Service) lockedUntil(ctx context.Context, key string) (time.Time, error) {
+	var until []time.Time
+	if err := s.db.WithContext(ctx).Table("login_throttle").Where("key = ? AND locked_until > ?", key, s.clk.Now().UTC()).
+		Pluck("locked_until", &until).Error; err != nil {
+		return time.Time{}, err
+	}
+	if len(until) == 0 {
+		return time.Time{}, nil
+	}
+	return until[0], nil
+}
+
+// Refresh exchanges a refresh token for new tokens.
+func (s *Service) Refresh(ctx context.Context, token string, m Meta) (Tokens, error) {
+	sess, next, err := session.Rotate(ctx, s.db, s.clk.Now(), s.cfg.Sessions, token)
+	switch {
+	case errors.Is(err, session.ErrReused):
+		u, _ := s.accounts.ByID(ctx, sess.UserID)
+		if err := audit.Record(ctx, s.db, s.clk.Now(), m.actor(account.User{}), withTenant(audit.Entry{Action: audit.RefreshReuse,
+			TargetType: "user", TargetID: sess.UserID, TargetName: u.LoginName}, u)); err != nil {
+			return Tokens{}, err
+		}
+		return Tokens{}, ErrRefreshReused
+	case errors.Is(err, session.ErrInvalid):
+		return Tokens{}, ErrRefreshInvalid
+	case err != nil:
+		return Tokens{}, err
+	}
+	u, err := s.accounts.ByID(ctx, sess.UserID)
+	if errors.Is(err, account.ErrUserNotFound) || err == nil && u.Status != account.StatusActive {
+		session.Revoke(ctx, s.db, s.clk.Now(), sess.ID, session.ReasonDisabled)
+		return Tokens{}, ErrRefreshInvalid
+	}
+	if err != nil {
+		return Tokens{}, err
+	}
+	return s.tokens(u, sess.ID, next)
+}
+
+// Logout ends the session a refresh token belongs to. An unknown or already revoked token is not an error:
+// the user is logged out either way.
+func (s *Service) Logout(ctx context.Context, token string, m Meta) error {
+	sess, err := session.SessionOf(ctx, s.db, token)
+	if errors.Is(err, session.ErrInvalid) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if sess.RevokedAt != nil {
+		return nil
+	}
+	u, _ := s.accounts.ByID(ctx, sess.UserID)
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := session.Revoke(ctx, tx, s.clk.Now(), sess.ID, session.ReasonLogout); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, s.clk.Now(), m.actor(u), audit.Entry{Action: audit.Logout, TargetType: "user", TargetID: u.ID, TargetName: u.LoginName})
+	})
+}
+
+// Reissue gives the caller a fresh access token for its current session, e.g. after it changed its own
+// password (which moved its token version). The refresh token it holds stays valid.
+func (s *Service) Reissue(ctx context.Context, userID int64, sessionID string) (Tokens, error) {
+	u, err := s.accounts.ByID(ctx, userID)
+	if err != nil {
+		return Tokens{}, err
+	}
+	return s.tokens(u, sessionID, "")
+}
+
+// claims are the access token's contents.
+type claims struct {
+	jwt.RegisteredClaims
+	SessionID string `json:"sid"`
+	Version   int64  `json:"ver"`
+}
+
+const issuer = "yqyb"
+
+func (s *Service) tokens(u account.User, sessionID, refresh string) (Tokens, error) {
+	now := s.clk.Now()
+	c := claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer: issuer, Subject: strconv.FormatInt(u.ID, 10),
+			IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now.Add(-5 * time.Second)),
+			ExpiresAt: jwt.NewNumericDate(now.Add(s.cfg.AccessTTL)),
+		},
+		SessionID: sessionID,
+		Version:   u.TokenVersion,
+	}
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(s.cfg.Secret)
+	if err != nil {
+		return Tokens{}, err
+	}
+	return Tokens{AccessToken: tok, RefreshToken: refresh, TokenType: "Bearer", ExpiresIn: int(s.cfg.AccessTTL.Seconds()),
+		MustChangePassword: u.MustChangePassword}, nil
+}
+
+// Principal is the authenticated caller of a request.
+type Principal struct {
+	UserID             int64
+	Kind               string
+	LoginName          string
+	DisplayName        string
+	EnterpriseID       int64
+	RegionID           int64
+	RegionPath         string
+	PostID             int64
+	SessionID          string
+	PolicyVersion      int64
+	MustChangePassword bool
+}
+
+// Subject is the principal as the authorizer sees it.
+func (p Principal) Subject() rbac.Subject {
+	s := rbac.Subject{UserID: p.UserID, Kind: p.Kind, PolicyVersion: p.PolicyVersion}
+	if p.EnterpriseID != 0 {
+		s.Domain = rbac.EnterpriseDomain(p.EnterpriseID)
+	}
+	return s
+}
+
+// Actor is the principal as the audit log names it.
+func (p Principal) Actor(ip, requestID string) audit.Actor {
+	return audit.Actor{ID: p.UserID, Name: p.LoginName, EnterpriseID: p.EnterpriseID, RegionID: p.RegionID, IP: ip, RequestID: requestID}
+}
+
+type principalRow struct {
+	ID                 int64
+	Kind               string
+	LoginName          string
+	DisplayName        string
+	Status             string
+	TokenVersion       int64
+	MustChangePassword bool
+	EnterpriseID       int64
+	RegionID           int64
+	PostID             int64
+	RegionPath         string
+	RevokedAt          *time.Time
+	ExpiresAt          time.Time
+	PolicyVersion      int64
+}
+
+// Authenticate verifies an access token and loads its user, session and policy version in one query; a
+// token whose user was disabled or deleted, whose version moved or whose session ended is refused.
+func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
+	if token == "" {
+		return Principal{}, ErrTokenMissing
+	}
+	var c claims
+	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return s.cfg.Secret, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithIssuer(issuer), jwt.WithExpirationRequired(),
+		jwt.WithTimeFunc(s.clk.Now))
+	if errors.Is(err, jwt.ErrTokenExpired) {
+		return Principal{}, ErrTokenExpired
+	}
+	if err != nil {
+		return Principal{}, ErrTokenInvalid
+	}
+	uid, err := strconv.ParseInt(c.Subject, 10, 64)
+	if err != nil || c.SessionID == "" {
+		return Principal{}, ErrTokenInvalid
+	}
+	var row principalRow
+	err = s.db.WithContext(ctx).Raw(`SELECT u.id, u.kind, u.login_name, u.display_name, u.status, u.token_version,
+			u.must_change_password, COALESCE(u.enterprise_id, 0) AS enterprise_id, COALESCE(u.region_id, 0) AS region_id,
+			COALESCE(u.post_id, 0) AS post_id, COALESCE(r.path, '') AS region_path, s.revoked_at, s.expires_at,
+			COALESCE(d.version, 0) AS policy_version
+		FROM users u
+		JOIN auth_sessions s ON s.id = ? AND s.user_id = u.id
+		LEFT JOIN regions r ON r.id = u.region_id
+		LEFT JOIN rbac_domains d ON d.domain = 'e:' || CAST(u.enterprise_id AS TEXT)
+		WHERE u.id = ? AND u.deleted_at IS NULL`, c.SessionID, uid).Scan(&row).Error
+	if err != nil {
+		return Principal{}, err
+	}
+	if row.ID == 0 || row.Status != account.StatusActive || row.TokenVersion != c.Version || row.RevokedAt != nil || !s.clk.Now().Before(row.ExpiresAt) {
+		return Principal{}, ErrTokenRevoked
+	}
+	return Principal{UserID: row.ID, Kind: row.Kind, LoginName: row.LoginName, DisplayName: row.DisplayName,
+		EnterpriseID: row.EnterpriseID, RegionID: row.RegionID, RegionPath: row.RegionPath, PostID: row.PostID,
+		SessionID: c.SessionID, PolicyVersion: row.PolicyVersion, MustChangePassword: row.MustChangePassword}, nil
+}

@@ -1,0 +1,284 @@
+// Package rbac owns who may do what: the catalogue of permission codes arranged as the menu tree, the codes
+// each kind of account holds by itself, and the grants an enterprise makes — role grants, role assignments
+// and user grants — stored as Casbin policies (RBAC with domains, domain = the enterprise) and checked per
+// domain, loading only the domain a request concerns.
+package rbac
+
+import (
+	"slices"
+	"sort"
+)
+
+// Scope says whose codes a node belongs to.
+type Scope string
+
+// Scopes of the catalogue.
+const (
+	ScopeEnterprise Scope = "enterprise" // enterprise admins, post users, enterprise-user accounts
+	ScopeRegion     Scope = "region"     // regulators, over their region and everything below it
+	ScopePlatform   Scope = "platform"   // platform administrators
+)
+
+// NodeType distinguishes menu groups, pages and the buttons on them.
+type NodeType string
+
+// Node types.
+const (
+	Group  NodeType = "group"
+	Menu   NodeType = "menu"
+	Button NodeType = "button"
+)
+
+// Node is one entry of the catalogue: a permission code with its place in the menu tree. The same code is
+// used by the SPA's menu, its buttons (v-permission) and the route table.
+type Node struct {
+	Code     string   `json:"code" example:"sys:user:create"`
+	Title    string   `json:"title" example:"新建用户"`
+	Type     NodeType `json:"type" enums:"group,menu,button"`
+	Path     string   `json:"path,omitempty" example:"/system/users"`
+	Icon     string   `json:"icon,omitempty"`
+	Children []*Node  `json:"children,omitempty"`
+
+	scope Scope
+	// forEnterpriseUser marks codes the enterprise-user account (企业用户登录) holds by itself.
+	forEnterpriseUser bool
+	// postDefault marks codes given to the default post-user role of a new enterprise.
+	postDefault bool
+}
+
+// Permission codes used by routes. Keep in step with the catalogue below.
+const (
+	UserList          = "sys:user"
+	UserCreate        = "sys:user:create"
+	UserUpdate        = "sys:user:update"
+	UserDisable       = "sys:user:disable"
+	UserDelete        = "sys:user:delete"
+	UserResetPassword = "sys:user:reset-password"
+	UserGrant         = "sys:user:grant"
+	RoleList          = "sys:role"
+	RoleCreate        = "sys:role:create"
+	RoleUpdate        = "sys:role:update"
+	RoleDelete        = "sys:role:delete"
+	RoleGrant         = "sys:role:grant"
+	RoleAssign        = "sys:role:assign"
+	AuditView         = "sys:audit"
+
+	RegEnterpriseView  = "reg:enterprise"
+	RegEnterpriseReset = "reg:enterprise:reset-password"
+
+	PlatRegulatorView    = "plat:regulator"
+	PlatRegulatorCreate  = "plat:regulator:create"
+	PlatRegulatorUpdate  = "plat:regulator:update"
+	PlatRegulatorDisable = "plat:regulator:disable"
+	PlatRegulatorReset   = "plat:regulator:reset-password"
+	PlatAuditView        = "plat:audit"
+)
+
+func group(scope Scope, code, title, icon string, children ...*Node) *Node {
+	n := &Node{Code: code, Title: title, Type: Group, Icon: icon, Children: children, scope: scope}
+	return n
+}
+
+func menu(code, title, path, icon string, buttons ...*Node) *Node {
+	return &Node{Code: code, Title: title, Type: Menu, Path: path, Icon: icon, Children: buttons}
+}
+
+func button(code, title string) *Node { return &Node{Code: code, Title: title, Type: Button} }
+
+// catalog is the whole tree. The home page needs no code: every account has one.
+var catalog = []*Node{
+	group(ScopeEnterprise, "sys", "系统管理", "Setting",
+		menu(UserList, "用户管理", "/system/users", "User",
+			button(UserCreate, "新建用户"),
+			button(UserUpdate, "修改用户/匹配岗位"),
+			button(UserDisable, "停用/启用"),
+			button(UserDelete, "删除用户"),
+			button(UserResetPassword, "重置密码"),
+			button(UserGrant, "用户授权"),
+		),
+		menu(RoleList, "角色管理", "/system/roles", "UserFilled",
+			button(RoleCreate, "新建角色"),
+			button(RoleUpdate, "修改角色"),
+			button(RoleDelete, "删除角色"),
+			button(RoleGrant, "角色授权"),
+			button(RoleAssign, "分配用户"),
+		),
+		menu(AuditView, "审计日志", "/system/audit", "Document"),
+	),
+	group(ScopeRegion, "reg", "监管", "OfficeBuilding",
+		menu(RegEnterpriseView, "企业账号", "/regulator/enterprises", "OfficeBuilding",
+			button(RegEnterpriseReset, "重置企业密码"),
+		),
+	),
+	group(ScopePlatform, "plat", "平台管理", "Management",
+		menu(PlatRegulatorView, "监管账号", "/platform/regulators", "Avatar",
+			button(PlatRegulatorCreate, "新建监管账号"),
+			button(PlatRegulatorUpdate, "修改监管账号"),
+			button(PlatRegulatorDisable, "停用/启用"),
+			button(PlatRegulatorReset, "重置密码"),
+		),
+		menu(PlatAuditView, "审计日志", "/platform/audit", "Document"),
+	),
+}
+
+// byCode and parentOf index the catalogue. They are built by a variable initializer, not init(), so that
+// Go's initialization order computes them before the implicit code sets that depend on them.
+var byCode, parentOf = index()
+
+// index maps every code to its node and its parent, and gives every node its group's scope.
+func index() (map[string]*Node, map[string]string) {
+	nodes, parents := map[string]*Node{}, map[string]string{}
+	var walk func(n *Node, parent *Node)
+	walk = func(n *Node, parent *Node) {
+		if parent != nil {
+			n.scope = parent.scope
+			n.forEnterpriseUser = n.forEnterpriseUser || parent.forEnterpriseUser
+			n.postDefault = n.postDefault || parent.postDefault
+			parents[n.Code] = parent.Code
+		}
+		if _, dup := nodes[n.Code]; dup {
+			panic("rbac: duplicate permission code " + n.Code)
+		}
+		nodes[n.Code] = n
+		for _, c := range n.Children {
+			walk(c, n)
+		}
+	}
+	for _, n := range catalog {
+		walk(n, nil)
+	}
+	return nodes, parents
+}
+
+// Known reports whether code is in the catalogue.
+func Known(code string) bool { _, ok := byCode[code]; return ok }
+
+// ScopeOf returns the scope of a code.
+func ScopeOf(code string) Scope { return byCode[code].scope }
+
+// Tree returns the catalogue nodes of a scope, for grant dialogs.
+func Tree(scope Scope) []*Node {
+	var out []*Node
+	for _, n := range catalog {
+		if n.scope == scope {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// codesWhere lists the codes of nodes that satisfy keep, sorted.
+func codesWhere(keep func(*Node) bool) []string {
+	var out []string
+	for code, n := range byCode {
+		if keep(n) {
+			out = append(out, code)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// WithAncestors adds to codes the codes of their parents (a button implies its page, a page its group),
+// drops duplicates and sorts.
+func WithAncestors(codes []string) []string {
+	set := map[string]bool{}
+	for _, c := range codes {
+		for ; c != ""; c = parentOf[c] {
+			set[c] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for c := range set {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Account kinds, as stored in users.kind.
+const (
+	KindPlatformAdmin   = "platform_admin"
+	KindRegulator       = "regulator"
+	KindEnterpriseAdmin = "enterprise_admin"
+	KindEnterpriseUser  = "enterprise_user"
+	KindPostUser        = "post_user"
+)
+
+// implicit holds the codes each kind of account has by itself, without any grant: the enterprise admin holds
+// every enterprise code (so it can never be locked out), regulators every region code, platform
+// administrators every platform code. Post users hold only what roles and user grants give them.
+var implicit = map[string]map[string]bool{
+	KindEnterpriseAdmin: setOf(codesWhere(func(n *Node) bool { return n.scope == ScopeEnterprise })),
+	KindEnterpriseUser:  setOf(codesWhere(func(n *Node) bool { return n.forEnterpriseUser })),
+	KindRegulator:       setOf(codesWhere(func(n *Node) bool { return n.scope == ScopeRegion })),
+	KindPlatformAdmin:   setOf(codesWhere(func(n *Node) bool { return n.scope == ScopePlatform })),
+	KindPostUser:        {},
+}
+
+// PostDefaultCodes are the codes of the default post-user role a new enterprise starts with.
+func PostDefaultCodes() []string {
+	return codesWhere(func(n *Node) bool { return n.postDefault })
+}
+
+func setOf(codes []string) map[string]bool {
+	m := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		m[c] = true
+	}
+	return m
+}
+
+// MenuNode is a menu entry as the SPA renders it.
+type MenuNode struct {
+	Code     string      `json:"code" example:"sys:user"`
+	Title    string      `json:"title" example:"用户管理"`
+	Path     string      `json:"path,omitempty" example:"/system/users"`
+	Icon     string      `json:"icon,omitempty" example:"User"`
+	Children []*MenuNode `json:"children,omitempty"`
+} // @name MenuNode
+
+// Menus returns the menu tree visible with the given codes: pages whose code is held, inside the groups
+// that hold at least one visible page. Buttons are not menu entries.
+func Menus(codes []string) []*MenuNode {
+	held := setOf(codes)
+	var build func(n *Node) *MenuNode
+	build = func(n *Node) *MenuNode {
+		switch n.Type {
+		case Button:
+			return nil
+		case Menu:
+			if !held[n.Code] {
+				return nil
+			}
+			return &MenuNode{Code: n.Code, Title: n.Title, Path: n.Path, Icon: n.Icon}
+		}
+		m := &MenuNode{Code: n.Code, Title: n.Title, Icon: n.Icon}
+		for _, c := range n.Children {
+			if cm := build(c); cm != nil {
+				m.Children = append(m.Children, cm)
+			}
+		}
+		if len(m.Children) == 0 {
+			return nil
+		}
+		return m
+	}
+	out := []*MenuNode{}
+	for _, n := range catalog {
+		if m := build(n); m != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Implicit returns the codes a kind of account holds by itself.
+func Implicit(kind string) []string {
+	out := make([]string, 0, len(implicit[kind]))
+	for c := range implicit[kind] {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
+}
