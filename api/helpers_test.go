@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -16,6 +17,8 @@ import (
 	"gorm.io/gorm"
 
 	"yqyb/internal/account"
+	"yqyb/internal/auth"
+	"yqyb/internal/demo"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/config"
 	"yqyb/internal/platform/storage"
@@ -25,6 +28,7 @@ import (
 // testEnv is the real router over a real database (PostgreSQL; see testdb) with a fixed clock and captured
 // logs.
 type testEnv struct {
+	deps Deps
 	t    *testing.T
 	srv  *Server
 	db   *gorm.DB
@@ -61,7 +65,47 @@ func newEnv(t *testing.T, opts ...func(*Deps)) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testEnv{t: t, srv: srv, db: db, clk: clk, logs: logs}
+	return &testEnv{t: t, srv: srv, db: db, clk: clk, logs: logs, deps: d}
+}
+
+// seeded is a test environment holding the demo scenario.
+func seeded(t *testing.T, opts ...func(*Deps)) (*testEnv, demo.Scenario) {
+	t.Helper()
+	env := newEnv(t, opts...)
+	sc, err := demo.Seed(context.Background(), env.db, env.clk, env.deps.Hasher, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env, sc
+}
+
+// another builds a second server instance over the same database, as a second replica behind a load
+// balancer would be: nothing shared but PostgreSQL.
+func (e *testEnv) another() *testEnv {
+	e.t.Helper()
+	srv, err := New(e.deps)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return &testEnv{t: e.t, srv: srv, db: e.db, clk: e.clk, logs: e.logs, deps: e.deps}
+}
+
+// login signs in and returns the tokens, failing the test on any error.
+func (e *testEnv) login(mode, username, password string) auth.Tokens {
+	e.t.Helper()
+	r := e.do(http.MethodPost, "/api/v1/auth/login", map[string]string{"mode": mode, "username": username, "password": password})
+	if r.Code != http.StatusOK {
+		e.t.Fatalf("login %s/%s = %d %s", mode, username, r.Code, r.Body)
+	}
+	var t auth.Tokens
+	r.decode(e.t, &t)
+	return t
+}
+
+// as sends a request with a bearer token.
+func (e *testEnv) as(token, method, path string, body any) *response {
+	e.t.Helper()
+	return e.do(method, path, body, "Authorization", "Bearer "+token)
 }
 
 // response is what a request returned.

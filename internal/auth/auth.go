@@ -211,7 +211,7 @@ func withTenant(e audit.Entry, u account.User) audit.Entry {
 
 func (s *Service) lockedError(until time.Time) error {
 	left := until.Sub(s.clk.Now())
-	minutes := int(left.Minutes()) + 1
+	minutes := int((left + time.Minute - time.Second) / time.Minute)
 	return ErrLocked.WithMessage(fmt.Sprintf("连续输错密码%d次，账号已锁定，请%d分钟后再试", s.cfg.LockThreshold, minutes)).
 		WithDetails(map[string]any{"retry_after_seconds": int(left.Seconds()) + 1})
 }

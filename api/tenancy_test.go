@@ -1,0 +1,203 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"yqyb/internal/demo"
+	"yqyb/internal/rbac"
+)
+
+// TestTenantIsolation tries every route that takes an id with the id of another tenant's row, for every
+// method, and checks that it answers 404 without changing or revealing anything; list routes are checked
+// for what must and must not appear.
+func TestTenantIsolation(t *testing.T) {
+	env, sc := seeded(t)
+	var factoryRole int64
+	env.db.Table("roles").Where("domain = ?", rbac.EnterpriseDomain(sc.FactoryID)).Pluck("id", &factoryRole)
+	if factoryRole == 0 {
+		t.Fatal("the factory has no role")
+	}
+	welder := sc.Users[demo.FactoryWelder]
+
+	// Which foreign id each :id route gets, by path prefix. A route with an id that is missing here fails
+	// the test, so new endpoints must be added.
+	foreign := map[string]int64{
+		"/api/v1/users/:id": welder,
+		"/api/v1/roles/:id": factoryRole,
+	}
+	bodies := map[string]any{
+		"/api/v1/users/:id":        map[string]any{"display_name": "篡改", "post_id": sc.Posts["生产部/焊工"]},
+		"/api/v1/users/:id/grants": map[string]any{"codes": []string{rbac.UserList}},
+		"/api/v1/users/:id/roles":  map[string]any{"role_ids": []int64{}},
+		"/api/v1/roles/:id":        map[string]any{"name": "篡改"},
+		"/api/v1/roles/:id/grants": map[string]any{"codes": []string{rbac.UserList}},
+		"/api/v1/roles/:id/users":  map[string]any{"user_ids": []int64{}},
+	}
+	snapshot := func() string {
+		var rows []string
+		env.db.Raw(`SELECT CONCAT(id, ':', display_name, ':', status, ':', token_version, ':', password_hash) FROM users WHERE enterprise_id = ?`, sc.FactoryID).Scan(&rows)
+		var rules []string
+		env.db.Raw(`SELECT CONCAT(ptype, v0, v1, v2) FROM casbin_rule WHERE v1 = ? OR v2 = ? ORDER BY 1`, rbac.EnterpriseDomain(sc.FactoryID), rbac.EnterpriseDomain(sc.FactoryID)).Scan(&rules)
+		var roles []string
+		env.db.Raw(`SELECT CONCAT(id, name) FROM roles WHERE domain = ?`, rbac.EnterpriseDomain(sc.FactoryID)).Scan(&roles)
+		return strings.Join(rows, "|") + "#" + strings.Join(rules, "|") + "#" + strings.Join(roles, "|")
+	}
+	before := snapshot()
+
+	admin := env.login("personal", demo.MallName, pw)
+	tried := 0
+	for _, r := range env.srv.Routes() {
+		if !strings.Contains(r.Path, ":id") || strings.HasPrefix(r.Path, "/api/v1/regulator/") || strings.HasPrefix(r.Path, "/api/v1/platform/") {
+			continue
+		}
+		prefix := r.Path
+		if i := strings.Index(r.Path, ":id"); i >= 0 {
+			prefix = r.Path[:i+3]
+		}
+		id, ok := foreign[prefix]
+		if !ok {
+			t.Errorf("route %s %s takes an id but the isolation test has no foreign id for it", r.Method, r.Path)
+			continue
+		}
+		path := strings.Replace(r.Path, ":id", fmt.Sprint(id), 1)
+		resp := env.as(admin.AccessToken, r.Method, path, bodies[r.Path])
+		tried++
+		if resp.Code != http.StatusNotFound {
+			t.Errorf("%s %s with another enterprise's id = %d %s", r.Method, path, resp.Code, resp.Body)
+		}
+		for _, leak := range []string{demo.FactoryName, demo.FactoryWelder, "周海", "焊工"} {
+			if strings.Contains(string(resp.Body), leak) {
+				t.Errorf("%s %s leaked %q: %s", r.Method, path, leak, resp.Body)
+			}
+		}
+	}
+	if tried < 15 {
+		t.Errorf("only %d routes tried", tried)
+	}
+	if after := snapshot(); after != before {
+		t.Errorf("another enterprise's data changed:\nbefore %s\nafter  %s", before, after)
+	}
+
+	// Assigning another enterprise's user to one's own role, or one's user to a foreign role.
+	if r := env.as(admin.AccessToken, http.MethodPut, fmt.Sprintf("/api/v1/roles/%d/users", sc.MallSafetyRoleID), map[string]any{"user_ids": []int64{welder}}); r.Code != 404 {
+		t.Errorf("foreign user into own role = %d %s", r.Code, r.Body)
+	}
+	if r := env.as(admin.AccessToken, http.MethodPut, fmt.Sprintf("/api/v1/users/%d/roles", sc.Users[demo.MallKeeper]), map[string]any{"role_ids": []int64{factoryRole}}); r.Code != 404 {
+		t.Errorf("own user into foreign role = %d %s", r.Code, r.Body)
+	}
+	// A post of another enterprise cannot be matched.
+	if r := env.as(admin.AccessToken, http.MethodPost, "/api/v1/users", map[string]any{"login_name": "越权用户", "display_name": "越权", "post_id": sc.Posts["生产部/焊工"]}); r.Code != 404 || r.errBody(t).Code != "post_not_found" {
+		t.Errorf("foreign post = %d %s", r.Code, r.Body)
+	}
+
+	// Lists show the caller's tenant only.
+	lists := []struct {
+		path       string
+		must, mustNot []string
+	}{
+		{"/api/v1/users?page_size=100", []string{demo.MallElectrician}, []string{demo.FactoryWelder}},
+		{"/api/v1/roles", []string{demo.SafetyRoleName}, []string{fmt.Sprintf(`"id":%d,`, factoryRole)}},
+		{"/api/v1/post-options", []string{"叉车司机"}, []string{"焊工"}},
+		{"/api/v1/audit-logs?page_size=100", []string{demo.SafetyRoleName}, []string{demo.FactoryName, demo.FactoryWelder}},
+	}
+	env.login("personal", demo.FactoryName, pw) // an event in the factory's audit log
+	for _, l := range lists {
+		r := env.as(admin.AccessToken, http.MethodGet, l.path, nil)
+		for _, m := range l.must {
+			if !strings.Contains(string(r.Body), m) {
+				t.Errorf("%s lacks %q: %s", l.path, m, r.Body)
+			}
+		}
+		for _, m := range l.mustNot {
+			if strings.Contains(string(r.Body), m) {
+				t.Errorf("%s shows %q of another enterprise", l.path, m)
+			}
+		}
+	}
+}
+
+// TestRegulatorJurisdiction checks that a regulator sees and acts on the enterprises of its region and
+// below, and nothing else.
+func TestRegulatorJurisdiction(t *testing.T) {
+	env, sc := seeded(t)
+	tests := []struct {
+		regulator string
+		sees      []string
+		notSees   []string
+	}{
+		{demo.ChaoyangReg, []string{demo.MallName}, []string{demo.FactoryName}},
+		{demo.HaidianReg, []string{demo.FactoryName}, []string{demo.MallName}},
+		{demo.CityRegulator, []string{demo.MallName, demo.FactoryName}, nil},
+	}
+	for _, tt := range tests {
+		tok := env.login("personal", tt.regulator, pw)
+		r := env.as(tok.AccessToken, http.MethodGet, "/api/v1/regulator/enterprises", nil)
+		for _, n := range tt.sees {
+			if !strings.Contains(string(r.Body), n) {
+				t.Errorf("%s does not see %s", tt.regulator, n)
+			}
+		}
+		for _, n := range tt.notSees {
+			if strings.Contains(string(r.Body), n) {
+				t.Errorf("%s sees %s", tt.regulator, n)
+			}
+		}
+	}
+	haidian := env.login("personal", demo.HaidianReg, pw)
+	r := env.as(haidian.AccessToken, http.MethodPost, fmt.Sprintf("/api/v1/regulator/enterprises/%d/reset-password", sc.MallID), map[string]string{"account": "enterprise_admin"})
+	if r.Code != 404 || r.errBody(t).Code != "enterprise_not_found" {
+		t.Errorf("reset outside the region = %d %s", r.Code, r.Body)
+	}
+	env.login("personal", demo.MallName, pw) // still the demo password: nothing was reset
+
+	chaoyang := env.login("personal", demo.ChaoyangReg, pw)
+	for _, acct := range []string{"enterprise_admin", "enterprise_user"} {
+		var tp TemporaryPassword
+		r := env.as(chaoyang.AccessToken, http.MethodPost, fmt.Sprintf("/api/v1/regulator/enterprises/%d/reset-password", sc.MallID), map[string]string{"account": acct})
+		r.decode(t, &tp)
+		if r.Code != 200 || tp.LoginName != demo.MallName {
+			t.Fatalf("reset %s = %d %s", acct, r.Code, r.Body)
+		}
+		mode := map[string]string{"enterprise_admin": "personal", "enterprise_user": "enterprise"}[acct]
+		if tok := env.login(mode, demo.MallName, tp.TemporaryPassword); !tok.MustChangePassword {
+			t.Errorf("%s not forced to change after a regulator's reset", acct)
+		}
+	}
+	// Enterprise accounts cannot reach regulator or platform routes, nor regulators enterprise ones.
+	mall := env.login("personal", demo.MallSafetyUser, pw)
+	for _, c := range []struct {
+		token, path string
+	}{
+		{mall.AccessToken, "/api/v1/regulator/enterprises"},
+		{mall.AccessToken, "/api/v1/platform/regulators"},
+		{chaoyang.AccessToken, "/api/v1/users"},
+		{chaoyang.AccessToken, "/api/v1/platform/audit-logs"},
+	} {
+		if r := env.as(c.token, http.MethodGet, c.path, nil); r.Code != 403 {
+			t.Errorf("GET %s = %d", c.path, r.Code)
+		}
+	}
+}
+
+// TestPublicRoutesAreExactlyThese fails when a route becomes reachable without a token by accident.
+func TestPublicRoutesAreExactlyThese(t *testing.T) {
+	want := map[string]bool{
+		"GET /healthz": true, "GET /readyz": true, "GET /api/v1/meta": true,
+		"POST /api/v1/auth/login": true, "POST /api/v1/auth/refresh": true, "POST /api/v1/auth/logout": true,
+	}
+	env := newEnv(t)
+	for _, r := range env.srv.Routes() {
+		k := r.Method + " " + r.Path
+		if r.Public != want[k] {
+			t.Errorf("%s: public=%v, the explicit public list says %v", k, r.Public, want[k])
+		}
+		if !r.Public {
+			if resp := env.do(r.Method, strings.ReplaceAll(r.Path, ":id", "1"), nil); resp.Code != 401 {
+				t.Errorf("%s without a token = %d", k, resp.Code)
+			}
+		}
+	}
+}
