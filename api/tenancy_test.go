@@ -95,7 +95,7 @@ func TestTenantIsolation(t *testing.T) {
 
 	// Lists show the caller's tenant only.
 	lists := []struct {
-		path       string
+		path          string
 		must, mustNot []string
 	}{
 		{"/api/v1/users?page_size=100", []string{demo.MallElectrician}, []string{demo.FactoryWelder}},

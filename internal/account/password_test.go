@@ -15,10 +15,10 @@ func TestInitialPassword(t *testing.T) {
 	}{
 		// initials of the first five characters + last 6 of the code + last 4 of the phone
 		{"北京朝阳示范商场有限公司", "91110105MA01ABCD13", "13800138000", "BJCYS" + "ABCD13" + "8000"},
-		{"重庆长安汽车股份有限公司", "91500000202811441J", "13912345678", "CQCAQ" + "11441J" + "5678"}, // 重 chóng, 长 cháng
+		{"重庆长安汽车股份有限公司", "91500000202811441J", "13912345678", "CQCAQ" + "11441J" + "5678"},  // 重 chóng, 长 cháng
 		{"中国银行股份有限公司", "911000001000013428", "+8613600001111", "ZGYHG" + "013428" + "1111"}, // 行 háng
 		{"北京银行", "91110000101174712L", "13700001234", "BJYH" + "74712L" + "1234"},           // shorter than five
-		{"北京ABC科技有限公司", "91110108MA01JXJG2N", "010-62345678", "BJABC" + "JXJG2N" + "5678"}, // letters kept; landline digits
+		{"北京ABC科技有限公司", "91110108MA01JXJG2N", "010-62345678", "BJABC" + "JXJG2N" + "5678"},  // letters kept; landline digits
 		{"厦门航空有限公司", "91350200260130346X", "13599998888", "XMHKY" + "30346X" + "8888"},
 		{"北京朝阳示范商场", "91110105ma01abcd13", "13800138000", "BJCYS" + "ABCD13" + "8000"}, // code case folded
 	}
