@@ -123,9 +123,9 @@ type MeRegion struct {
 // MeResponse tells the SPA who is signed in and what it may show.
 type MeResponse struct {
 	User               MeUser           `json:"user"`
-	Enterprise         *IDName          `json:"enterprise"`
-	Region             *MeRegion        `json:"region"`
-	Post               *IDName          `json:"post"`
+	Enterprise         *IDName          `json:"enterprise" extensions:"x-nullable"`
+	Region             *MeRegion        `json:"region" extensions:"x-nullable"`
+	Post               *IDName          `json:"post" extensions:"x-nullable"`
 	MustChangePassword bool             `json:"must_change_password"`
 	PasswordPolicy     string           `json:"password_policy"`
 	Permissions        []string         `json:"permissions"`

@@ -57,7 +57,7 @@ func (s *Server) listRoles(c echo.Context) error {
 // CreateRoleRequest is a new role with its grants.
 type CreateRoleRequest struct {
 	rbac.RoleInput
-	Codes []string `json:"codes" label:"权限编码" validate:"max=500,dive,max=100"`
+	Codes []string `json:"codes,omitempty" label:"权限编码" validate:"max=500,dive,max=100"`
 } // @name CreateRoleRequest
 
 // createRole godoc
@@ -214,7 +214,7 @@ func (s *Server) setRoleGrants(c echo.Context) error {
 
 // UserIDs lists users.
 type UserIDs struct {
-	UserIDs []int64 `json:"user_ids" label:"用户" validate:"max=10000"`
+	UserIDs []int64 `json:"user_ids" label:"用户" validate:"required,max=10000"`
 } // @name UserIDs
 
 // getRoleUsers godoc

@@ -314,7 +314,7 @@ func (s *Server) respondGrants(c echo.Context, ent, id int64) error {
 
 // CodesRequest sets a list of permission codes.
 type CodesRequest struct {
-	Codes []string `json:"codes" label:"权限编码" validate:"max=500,dive,max=100"`
+	Codes []string `json:"codes" label:"权限编码" validate:"required,max=500,dive,max=100"`
 } // @name CodesRequest
 
 // setUserGrants godoc
@@ -353,7 +353,7 @@ func (s *Server) setUserGrants(c echo.Context) error {
 
 // RoleIDsRequest sets a list of roles.
 type RoleIDsRequest struct {
-	RoleIDs []int64 `json:"role_ids" label:"角色" validate:"max=200"`
+	RoleIDs []int64 `json:"role_ids" label:"角色" validate:"required,max=200"`
 } // @name RoleIDsRequest
 
 // setUserRoles godoc

@@ -26,12 +26,12 @@ type UserView struct {
 	Phone              string     `json:"phone"`
 	Status             string     `json:"status" enums:"active,disabled"`
 	MustChangePassword bool       `json:"must_change_password"`
-	PostID             *int64     `json:"post_id"`
+	PostID             *int64     `json:"post_id" extensions:"x-nullable"`
 	PostName           string     `json:"post_name"`
 	DepartmentName     string     `json:"department_name"`
-	RegionID           *int64     `json:"region_id"`
+	RegionID           *int64     `json:"region_id" extensions:"x-nullable"`
 	RegionName         string     `json:"region_name"`
-	LastLoginAt        *time.Time `json:"last_login_at" format:"date-time"`
+	LastLoginAt        *time.Time `json:"last_login_at" format:"date-time" extensions:"x-nullable"`
 	CreatedAt          time.Time  `json:"created_at" format:"date-time"`
 	UpdatedAt          time.Time  `json:"updated_at" format:"date-time"`
 } // @name User
@@ -100,9 +100,9 @@ func (s *Service) PostUser(ctx context.Context, enterpriseID, id int64) (UserVie
 
 // PostUserInput is what an admin types for a post user. LoginName is fixed at creation.
 type PostUserInput struct {
-	LoginName   string `json:"login_name" label:"登录名" validate:"omitempty,max=50"`
+	LoginName   string `json:"login_name,omitempty" label:"登录名" validate:"omitempty,max=50"`
 	DisplayName string `json:"display_name" label:"姓名" validate:"required,max=50"`
-	Phone       string `json:"phone" label:"手机号" validate:"omitempty,mobile"`
+	Phone       string `json:"phone,omitempty" label:"手机号" validate:"omitempty,mobile"`
 	PostID      int64  `json:"post_id" label:"岗位" validate:"required,gt=0"`
 }
 
@@ -258,9 +258,9 @@ func (s *Service) EnterpriseAccount(ctx context.Context, enterpriseID int64, kin
 
 // RegulatorInput is what a platform administrator types for a regulator account.
 type RegulatorInput struct {
-	LoginName   string `json:"login_name" label:"登录名" validate:"omitempty,max=50"`
+	LoginName   string `json:"login_name,omitempty" label:"登录名" validate:"omitempty,max=50"`
 	DisplayName string `json:"display_name" label:"姓名/科室" validate:"required,max=50"`
-	Phone       string `json:"phone" label:"手机号" validate:"omitempty,mobile"`
+	Phone       string `json:"phone,omitempty" label:"手机号" validate:"omitempty,mobile"`
 	RegionID    int64  `json:"region_id" label:"所属区域" validate:"required,gt=0"`
 }
 

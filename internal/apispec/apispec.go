@@ -38,6 +38,8 @@ func Generate(root string) ([]byte, error) {
 	// parsed (which would walk the standard library and take seconds).
 	p := swag.New(swag.ParseUsingGoList(true), swag.SetDebugger(log.New(io.Discard, "", 0)))
 	p.ParseInternal = true
+	// Response fields are always present (nullable ones say so); optional request fields say omitempty.
+	p.RequiredByDefault = true
 	dirs := []string{filepath.Join(root, "api"), filepath.Join(root, "internal"), filepath.Join(root, "pkg")}
 	if err := p.ParseAPIMultiSearchDir(dirs, "doc.go", 100); err != nil {
 		return nil, fmt.Errorf("swag: %w", err)

@@ -134,12 +134,12 @@ func Record(ctx context.Context, db *gorm.DB, now time.Time, a Actor, e Entry) e
 type View struct {
 	ID          int64           `json:"id"`
 	At          time.Time       `json:"at" format:"date-time"`
-	ActorID     *int64          `json:"actor_id"`
+	ActorID     *int64          `json:"actor_id" extensions:"x-nullable"`
 	ActorName   string          `json:"actor_name"`
 	Action      string          `json:"action" example:"password_reset"`
 	ActionLabel string          `json:"action_label" example:"重置密码"`
 	TargetType  string          `json:"target_type" example:"user"`
-	TargetID    *int64          `json:"target_id"`
+	TargetID    *int64          `json:"target_id" extensions:"x-nullable"`
 	TargetName  string          `json:"target_name"`
 	IP          string          `json:"ip"`
 	RequestID   string          `json:"request_id"`

@@ -129,7 +129,7 @@ type EnterpriseListItem struct {
 	RegionID         int64      `json:"region_id"`
 	RegionName       string     `json:"region_name"`
 	Status           string     `json:"status" enums:"active,disabled"`
-	AdminLastLoginAt *time.Time `json:"admin_last_login_at" format:"date-time"`
+	AdminLastLoginAt *time.Time `json:"admin_last_login_at" format:"date-time" extensions:"x-nullable"`
 	CreatedAt        time.Time  `json:"created_at" format:"date-time"`
 } // @name EnterpriseListItem
 
@@ -156,7 +156,7 @@ func ListInRegion(ctx context.Context, db *gorm.DB, regionPath, keyword string, 
 // Region is a node of the region tree.
 type Region struct {
 	ID        int64  `json:"id"`
-	ParentID  *int64 `json:"parent_id"`
+	ParentID  *int64 `json:"parent_id" extensions:"x-nullable"`
 	Level     string `json:"level" enums:"city,district,street"`
 	Code      string `json:"code" example:"110105"`
 	Name      string `json:"name" example:"朝阳区"`

@@ -82,7 +82,7 @@ type RoleView struct {
 // RoleInput is what an admin types for a role.
 type RoleInput struct {
 	Name        string `json:"name" label:"角色名称" validate:"required,max=50"`
-	Description string `json:"description" label:"角色说明" validate:"max=200"`
+	Description string `json:"description,omitempty" label:"角色说明" validate:"max=200"`
 }
 
 // RoleSpec is how roles can be sorted.

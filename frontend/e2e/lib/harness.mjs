@@ -1,0 +1,487 @@
+// Browser-test harness: the real backend binary on a throw-away SQLite database, and Chromium
+// (playwright-core) or Firefox ESR (puppeteer-core over WebDriver BiDi) behind one small page API.
+// Test files import from here and add tests; nothing here knows about particular pages.
+//
+// Environment:
+//   YQYB_BIN                path of the backend binary (default ../bin/yqyb, relative to frontend/)
+//   YQYB_CHROMIUM           Chromium executable (default /usr/bin/chromium)
+//   YQYB_FIREFOX            Firefox ESR executable (default /usr/bin/firefox-esr)
+//   YQYB_E2E_BROWSERS       comma-separated subset of "chromium,firefox" (default both)
+//   YQYB_REQUIRE_BROWSERS=1 a missing browser or binary fails the run instead of skipping (CI sets it)
+//   YQYB_REQUIRE_BINARY=1   a missing binary fails the run (implied by YQYB_REQUIRE_BROWSERS=1)
+//   YQYB_E2E_KEEP=1         keep the server's temporary data directory
+//   YQYB_E2E_SPA_DIR        serve the SPA from this directory (e.g. dist) through a small proxy in
+//                           front of the binary, instead of the copy embedded in the binary: tests a
+//                           fresh `npm run build` without rebuilding the Go binary
+import { execFile, spawn } from 'node:child_process'
+import { accessSync, constants, copyFileSync, createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { createServer as createHttpServer, request as httpRequest } from 'node:http'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+const execFileP = promisify(execFile)
+const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+export const ARTIFACTS = join(frontendDir, 'e2e', 'artifacts')
+export const PRODUCT_NAME = '北京市安全生产事故隐患排查信息系统'
+
+const truthy = (v) => v === '1' || v === 'true'
+const requireBrowsers = truthy(process.env.YQYB_REQUIRE_BROWSERS)
+const requireBinary = requireBrowsers || truthy(process.env.YQYB_REQUIRE_BINARY)
+
+export const BINARY = resolve(frontendDir, process.env.YQYB_BIN || '../bin/yqyb')
+
+export const BROWSERS = {
+  chromium: process.env.YQYB_CHROMIUM || '/usr/bin/chromium',
+  firefox: process.env.YQYB_FIREFOX || '/usr/bin/firefox-esr',
+}
+
+function executable(path) {
+  try {
+    accessSync(path, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function loud(message) {
+  const bar = '!'.repeat(78)
+  console.warn(`\n${bar}\n!! ${message}\n${bar}\n`)
+}
+
+/**
+ * Why the tests cannot run (a string, to pass as node:test's `skip`), or false when they can.
+ * Throws instead when the environment demands the missing piece.
+ */
+export function binarySkip() {
+  if (executable(BINARY)) return false
+  const msg = `backend binary not found or not executable: ${BINARY} (build it with \`make build\`, or set YQYB_BIN)`
+  if (requireBinary) throw new Error(`${msg}; YQYB_REQUIRE_BINARY/YQYB_REQUIRE_BROWSERS forbids skipping`)
+  loud(`SKIPPING browser tests: ${msg}`)
+  return msg
+}
+
+/** The browsers to test, each with a skip reason (false when it can run). */
+export function browserMatrix() {
+  const wanted = (process.env.YQYB_E2E_BROWSERS || 'chromium,firefox')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  return wanted.map((name) => {
+    if (!(name in BROWSERS)) throw new Error(`unknown browser in YQYB_E2E_BROWSERS: ${name}`)
+    const path = BROWSERS[name]
+    if (executable(path)) return { name, skip: false }
+    const msg = `${name} not found at ${path} (apt-get install -y ${name === 'firefox' ? 'firefox-esr' : 'chromium'} fonts-noto-cjk)`
+    if (requireBrowsers) throw new Error(`${msg}; YQYB_REQUIRE_BROWSERS=1 forbids skipping`)
+    loud(`SKIPPING ${name} tests: ${msg}`)
+    return { name, skip: msg }
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The backend
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolvePort(port))
+    })
+  })
+}
+
+const running = new Set()
+// Never leave a server behind, whatever way the test process ends.
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    for (const child of running) child.kill('SIGKILL')
+    process.exit(130)
+  })
+}
+
+function tail(file, lines = 40) {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n')
+  } catch {
+    return '(no log)'
+  }
+}
+
+/**
+ * Starts a fresh backend: `migrate up`, `seed`, then `serve` on a free port, all with
+ * YQYB_DATA_DIR=<temp dir> and YQYB_ENV=development. Resolves once /readyz answers 200.
+ * `label` names the server log saved under e2e/artifacts.
+ */
+export async function startServer(label = 'server') {
+  const dataDir = mkdtempSync(join(tmpdir(), 'yqyb-e2e-'))
+  const env = { ...process.env, YQYB_DATA_DIR: dataDir, YQYB_ENV: 'development', YQYB_SERVE_SPA: 'true', YQYB_SHUTDOWN_TIMEOUT: '5s' }
+  // The temporary SQLite database and generated secret must be used, whatever the caller's shell has.
+  delete env.DATABASE_URL
+  delete env.YQYB_JWT_SECRET
+  delete env.YQYB_ADDR
+
+  const cleanup = () => {
+    if (!truthy(process.env.YQYB_E2E_KEEP)) rmSync(dataDir, { recursive: true, force: true })
+    else console.log(`kept server data in ${dataDir}`)
+  }
+
+  for (const args of [['migrate', 'up'], ['seed']]) {
+    try {
+      await execFileP(BINARY, args, { env, timeout: 120_000 })
+    } catch (e) {
+      cleanup()
+      throw new Error(`\`yqyb ${args.join(' ')}\` failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`)
+    }
+  }
+
+  const port = await freePort()
+  const addr = `127.0.0.1:${port}`
+  const logFile = join(dataDir, 'server.log')
+  const log = createWriteStream(logFile)
+  const child = spawn(BINARY, ['serve', '--addr', addr], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  child.stdout.pipe(log)
+  child.stderr.pipe(log)
+  running.add(child)
+  let exited = null
+  const exit = new Promise((r) => child.once('exit', (code, signal) => r((exited = { code, signal }))))
+
+  const url = `http://${addr}`
+  const server = {
+    url,
+    port,
+    dataDir,
+    logFile,
+    /** SIGTERM, then SIGKILL if it has not stopped within 15 s; saves the log to artifacts. */
+    async stop() {
+      if (!exited) {
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+        await exit
+        clearTimeout(timer)
+      }
+      running.delete(child)
+      await new Promise((r) => log.end(r))
+      try {
+        mkdirSync(ARTIFACTS, { recursive: true })
+        copyFileSync(logFile, join(ARTIFACTS, `${label}.log`))
+      } catch {
+        // The log is a convenience.
+      }
+      cleanup()
+      return exited
+    },
+  }
+
+  try {
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      if (exited) throw new Error(`server exited early (${JSON.stringify(exited)})`)
+      try {
+        const res = await fetch(`${url}/readyz`)
+        if (res.status === 200) break
+      } catch {
+        // Not listening yet.
+      }
+      if (Date.now() > deadline) throw new Error('server not ready within 30 s (GET /readyz never answered 200)')
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    const page = await fetch(`${url}/login`)
+    const html = await page.text()
+    if (!process.env.YQYB_E2E_SPA_DIR && (page.status !== 200 || !html.includes('<div id="app">'))) {
+      throw new Error(
+        `the binary does not serve the SPA (GET /login → ${page.status}); ` +
+          'build it after `npm run build` so it embeds frontend/dist (`make build` does both), ' +
+          'or set YQYB_E2E_SPA_DIR=dist to serve frontend/dist beside it',
+      )
+    }
+    if (process.env.YQYB_E2E_SPA_DIR) await serveSpaFrom(server, resolve(frontendDir, process.env.YQYB_E2E_SPA_DIR))
+  } catch (e) {
+    const logTail = tail(logFile)
+    await server.stop()
+    throw new Error(`${e.message}\n--- server log (tail) ---\n${logTail}`)
+  }
+  return server
+}
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+}
+
+// Puts a proxy on its own port in front of `server`: API paths go to the binary, everything else is
+// answered from `dir` the way the binary answers from its embedded copy (index.html for page paths,
+// 404 for a missing file). Rewrites server.url to the proxy.
+async function serveSpaFrom(server, dir) {
+  statSync(join(dir, 'index.html'))
+  const backend = new URL(server.url)
+  const proxy = createHttpServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname)
+    if (path.startsWith('/api/') || path === '/healthz' || path === '/readyz') {
+      const up = httpRequest(
+        { host: backend.hostname, port: backend.port, path: req.url, method: req.method, headers: req.headers },
+        (r) => {
+          res.writeHead(r.statusCode, r.headers)
+          r.pipe(res)
+        },
+      )
+      up.on('error', () => {
+        res.writeHead(502)
+        res.end()
+      })
+      req.pipe(up)
+      return
+    }
+    let file = normalize(join(dir, path))
+    if (!file.startsWith(dir + sep)) file = join(dir, 'index.html')
+    let isFile = false
+    try {
+      isFile = statSync(file).isFile()
+    } catch {
+      isFile = false
+    }
+    if (!isFile) {
+      if (extname(path)) {
+        res.writeHead(404)
+        res.end()
+        return
+      }
+      file = join(dir, 'index.html')
+    }
+    res.writeHead(200, { 'Content-Type': MIME[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache' })
+    createReadStream(file).pipe(res)
+  })
+  const port = await freePort()
+  await new Promise((r) => proxy.listen(port, '127.0.0.1', r))
+  const stop = server.stop
+  server.url = `http://127.0.0.1:${port}`
+  server.port = port
+  server.stop = async () => {
+    proxy.closeAllConnections()
+    await new Promise((r) => proxy.close(r))
+    return stop()
+  }
+}
+
+/**
+ * A JSON request straight to the server, bypassing the browser (to learn what the server says, or to
+ * prepare data). `token` is an access token for signed-in calls.
+ */
+export async function apiCall(server, method, path, body, token) {
+  const headers = {}
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (token) headers.Authorization = `Bearer ${token}`
+  const res = await fetch(server.url + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  let json
+  try {
+    json = text ? JSON.parse(text) : undefined
+  } catch {
+    json = undefined
+  }
+  return { status: res.status, body: json, text }
+}
+
+/** Signs in through the API and returns the access token; fails the test on anything but 200. */
+export async function apiLogin(server, mode, username, password) {
+  const res = await apiCall(server, 'POST', '/api/v1/auth/login', { mode, username, password })
+  if (res.status !== 200 || !res.body?.access_token) {
+    throw new Error(`API login as ${username} failed: ${res.status} ${res.text}`)
+  }
+  return res.body.access_token
+}
+
+// The demo scenario `yqyb seed` loads (its output lists the same accounts).
+export const DEMO_PASSWORD = 'Demo@2026'
+export const DEMO = {
+  platformAdmin: { mode: 'personal', username: '平台管理员' },
+  cityRegulator: { mode: 'personal', username: '北京市应急管理局' },
+  districtRegulator: { mode: 'personal', username: '朝阳区安监局' },
+  enterpriseAdmin: { mode: 'personal', username: '北京朝阳示范商场有限公司', enterprise: '北京朝阳示范商场有限公司' },
+  enterpriseUser: { mode: 'enterprise', username: '91110105MA01ABCD13', enterprise: '北京朝阳示范商场有限公司' },
+  safetyOfficer: { mode: 'personal', username: '朝阳商场-安全员' },
+  electrician: { mode: 'personal', username: '朝阳商场-电工' },
+  otherEnterpriseAdmin: { mode: 'personal', username: '北京海淀精工机械有限公司' },
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browsers
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** Launches one browser; returns { name, newPage(opts), close() }. */
+export async function launchBrowser(name) {
+  if (name === 'chromium') {
+    const { chromium } = await import('playwright-core')
+    const browser = await chromium.launch({ executablePath: BROWSERS.chromium, headless: true, args: CHROMIUM_ARGS })
+    return {
+      name,
+      async newPage({ width = 1366, height = 800 } = {}) {
+        // Each page gets its own context: a fresh profile with empty localStorage.
+        const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' })
+        const page = await context.newPage()
+        return new Page(name, page, () => context.close())
+      },
+      close: () => browser.close(),
+    }
+  }
+  if (name === 'firefox') {
+    const puppeteer = (await import('puppeteer-core')).default
+    const browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: BROWSERS.firefox,
+      headless: true,
+      extraPrefsFirefox: { 'intl.accept_languages': 'zh-CN' },
+    })
+    return {
+      name,
+      async newPage({ width = 1366, height = 800 } = {}) {
+        const context = await browser.createBrowserContext()
+        const page = await context.newPage()
+        await page.setViewport({ width, height })
+        return new Page(name, page, () => context.close())
+      },
+      close: () => browser.close(),
+    }
+  }
+  throw new Error(`unknown browser ${name}`)
+}
+
+/** The few page operations tests need, the same for both drivers. */
+export class Page {
+  constructor(browser, raw, close) {
+    this.browser = browser
+    this.raw = raw
+    this._close = close
+    this.isPlaywright = browser === 'chromium'
+  }
+
+  async goto(url) {
+    await this.raw.goto(url, { waitUntil: 'load', timeout: 30_000 })
+  }
+
+  title() {
+    return this.raw.title()
+  }
+
+  url() {
+    return this.raw.url()
+  }
+
+  evaluate(fn, arg) {
+    return this.raw.evaluate(fn, arg)
+  }
+
+  async waitFor(fn, arg, timeout = 15_000) {
+    if (this.isPlaywright) await this.raw.waitForFunction(fn, arg, { timeout, polling: 100 })
+    else await this.raw.waitForFunction(fn, { timeout, polling: 100 }, arg)
+  }
+
+  /** Waits until the page shows `text` (in a visible element's text). */
+  async waitForText(text, timeout) {
+    try {
+      await this.waitFor((t) => document.body && document.body.innerText.includes(t), text, timeout)
+    } catch (e) {
+      const body = await this.evaluate(() => (document.body ? document.body.innerText : '')).catch(() => '')
+      throw new Error(`page never showed ${JSON.stringify(text)}; it shows:\n${body.slice(0, 2000)}`, { cause: e })
+    }
+  }
+
+  async waitForSelector(selector, timeout = 15_000) {
+    await this.raw.waitForSelector(selector, { timeout, ...(this.isPlaywright ? { state: 'visible' } : { visible: true }) })
+  }
+
+  /** innerText of the first element matching `selector`, or null. */
+  text(selector) {
+    return this.evaluate((s) => {
+      const el = document.querySelector(s)
+      return el ? el.innerText : null
+    }, selector)
+  }
+
+  async type(selector, value) {
+    await this.waitForSelector(selector)
+    if (this.isPlaywright) {
+      await this.raw.fill(selector, value)
+    } else {
+      await this.raw.locator(selector).fill(value)
+    }
+  }
+
+  async click(selector) {
+    await this.waitForSelector(selector)
+    await this.raw.click(selector)
+  }
+
+  /** Clicks the element matching `selector` whose trimmed text is exactly `text`. */
+  async clickText(selector, text) {
+    await this.waitFor(
+      ([s, t]) => Array.from(document.querySelectorAll(s)).some((el) => el.textContent.trim() === t),
+      [selector, text],
+    )
+    const handle = await this.raw.evaluateHandle(
+      ([s, t]) => Array.from(document.querySelectorAll(s)).find((el) => el.textContent.trim() === t),
+      [selector, text],
+    )
+    await handle.asElement().click()
+    await handle.dispose()
+  }
+
+  /** Signs in through the login page (mode: 'personal' | 'enterprise') and waits to leave it. */
+  async login(server, mode, username, password) {
+    await this.goto(`${server.url}/login`)
+    await this.waitForText('个人用户登录')
+    if (mode === 'enterprise') await this.clickText('.el-tabs__item', '企业用户登录')
+    await this.type('input[name="username"]', username)
+    await this.type('input[name="password"]', password)
+    await this.click('[data-test="login-submit"]')
+    await this.waitFor(() => location.pathname !== '/login')
+  }
+
+  /** The path the SPA shows now. */
+  path() {
+    return this.evaluate(() => location.pathname)
+  }
+
+  /** Saves e2e/artifacts/<browser>-<name>.png and returns its path. */
+  async screenshot(name) {
+    mkdirSync(ARTIFACTS, { recursive: true })
+    const path = join(ARTIFACTS, `${this.browser}-${name}.png`)
+    await this.raw.screenshot({ path, fullPage: true })
+    return path
+  }
+
+  close() {
+    return this._close()
+  }
+}

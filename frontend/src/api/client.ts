@@ -1,0 +1,163 @@
+// The typed API client. Every call either resolves with the 2xx body or rejects with an ApiError:
+// callers never look at status codes. The middleware
+//   - adds `Authorization: Bearer <access token>`, refreshing an expired access token first;
+//   - on 401 `token_expired` refreshes once (one refresh shared by concurrent calls) and retries;
+//   - on any other 401 of a signed-in call, or a failed refresh, drops the session and tells the app;
+//   - turns non-2xx answers and network failures into ApiError.
+import createClient, { type Client, type Middleware } from 'openapi-fetch'
+import type { paths } from './schema'
+import { ApiError, errorFromResponse, networkError } from './errors'
+import { tokenStore, toTokenAnswer, type TokenStore } from './tokens'
+import { API_ORIGIN, API_PREFIX } from '@/config'
+import { t } from '@/locales'
+
+/** The code the backend answers with when only the access token's lifetime ran out. */
+export const TOKEN_EXPIRED = 'token_expired'
+
+export interface ApiClientOptions {
+  /** Origin of the API server ('' for the SPA's own origin); the schema's paths start with /api/v1. */
+  baseUrl: string
+  tokens: TokenStore
+  fetch?: typeof globalThis.fetch
+  /** Called once when the session can no longer be used (the tokens are already cleared). */
+  onSessionLost?: (err: ApiError) => void
+}
+
+export type ApiClient = Client<paths, 'application/json'> & {
+  /** Refreshes the access token now; shared with any refresh already running. */
+  refresh(): Promise<boolean>
+}
+
+// Calls that carry no access token and must never trigger a refresh (that would loop or, for login,
+// turn "wrong password" into "session expired").
+function isAuthCall(schemaPath: string): boolean {
+  return /\/auth\/(login|refresh|logout)$/.test(schemaPath)
+}
+
+export function createApiClient(opts: ApiClientOptions): ApiClient {
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '')
+  const tokens = opts.tokens
+  // Resolved at call time so tests (and polyfills) can replace the global.
+  const doFetch: typeof globalThis.fetch = (input, init) => (opts.fetch ?? globalThis.fetch)(input, init)
+  const client = createClient<paths, 'application/json'>({ baseUrl, fetch: doFetch })
+
+  // A copy of each signed-in request, kept until its answer arrives, so it can be sent again after a refresh.
+  const pending = new Map<string, Request>()
+  let refreshing: Promise<boolean> | null = null
+
+  function sessionLost(err: ApiError) {
+    tokens.clear()
+    opts.onSessionLost?.(err)
+  }
+
+  async function doRefresh(): Promise<boolean> {
+    const cur = tokens.get()
+    if (!cur) return false
+    let res: Response
+    try {
+      res = await doFetch(`${baseUrl}${API_PREFIX}/auth/refresh`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ refresh_token: cur.refresh_token }),
+      })
+    } catch (e) {
+      // Offline is not a lost session: keep the tokens so the next try can still refresh.
+      throw networkError(e)
+    }
+    if (!res.ok) {
+      const err = await errorFromResponse(res)
+      if (err.status >= 500) throw err
+      sessionLost(err)
+      return false
+    }
+    let body: unknown
+    try {
+      body = await res.json()
+    } catch {
+      body = undefined
+    }
+    tokens.set(toTokenAnswer(body))
+    return true
+  }
+
+  function refresh(): Promise<boolean> {
+    if (!refreshing) {
+      refreshing = doRefresh().finally(() => {
+        refreshing = null
+      })
+    }
+    return refreshing
+  }
+
+  function expiredSession(): ApiError {
+    return new ApiError(401, 'unauthorized', t('errors.unauthorized'))
+  }
+
+  const middleware: Middleware = {
+    async onRequest({ request, schemaPath, id }) {
+      if (isAuthCall(schemaPath)) return undefined
+      if (tokens.get() && tokens.accessExpired()) {
+        if (!(await refresh())) throw expiredSession()
+      }
+      const cur = tokens.get()
+      if (!cur) return undefined
+      request.headers.set('Authorization', `Bearer ${cur.access_token}`)
+      pending.set(id, request.clone())
+      return request
+    },
+
+    async onResponse({ response, schemaPath, id }) {
+      const copy = pending.get(id)
+      pending.delete(id)
+      if (response.ok) return undefined
+      let err = await errorFromResponse(response)
+      if (err.status !== 401 || !copy || isAuthCall(schemaPath)) throw err
+
+      if (err.code !== TOKEN_EXPIRED) {
+        sessionLost(err)
+        throw err
+      }
+      if (!(await refresh())) throw expiredSession()
+      const cur = tokens.get()
+      if (cur) copy.headers.set('Authorization', `Bearer ${cur.access_token}`)
+      let again: Response
+      try {
+        again = await doFetch(copy)
+      } catch (e) {
+        throw networkError(e)
+      }
+      if (again.ok) return again
+      err = await errorFromResponse(again)
+      if (err.status === 401) sessionLost(err)
+      throw err
+    },
+
+    onError({ error, id }) {
+      pending.delete(id)
+      return networkError(error)
+    },
+  }
+  client.use(middleware)
+
+  return Object.assign(client, { refresh })
+}
+
+let sessionLostHandler: ((err: ApiError) => void) | null = null
+
+/** The router registers here to send the user to the login page when the session ends. */
+export function setSessionLostHandler(fn: ((err: ApiError) => void) | null) {
+  sessionLostHandler = fn
+}
+
+/** The application's client: same origin unless VITE_API_BASE says otherwise. */
+export const api = createApiClient({
+  baseUrl: API_ORIGIN,
+  tokens: tokenStore,
+  onSessionLost: (err) => sessionLostHandler?.(err),
+})
+
+/** The body of a successful call (undefined for 204). Failures have already thrown ApiError. */
+export async function ok<T>(call: Promise<{ data?: T; response: Response }>): Promise<T> {
+  const { data } = await call
+  return data as T
+}

@@ -1,0 +1,26 @@
+// Must stay the first import: dependencies below may call what it adds.
+import './polyfills'
+import { createApp } from 'vue'
+import { createPinia } from 'pinia'
+import App from './App.vue'
+import { i18n } from './locales'
+import { createAppRouter } from './router'
+import { vPermission } from './directives/permission'
+import { isApiError } from './api/errors'
+import { showError } from './utils/notify'
+import 'element-plus/theme-chalk/base.css'
+import './styles/main.css'
+
+const app = createApp(App)
+app.use(createPinia())
+app.use(i18n)
+app.use(createAppRouter())
+app.directive('permission', vPermission)
+
+// Last resort for errors no page handled: API errors show their Chinese message, the rest is logged.
+app.config.errorHandler = (err) => {
+  if (isApiError(err)) showError(err)
+  else console.error(err)
+}
+
+app.mount('#app')

@@ -1,0 +1,57 @@
+// The router and its global guard: load the profile once per session, then apply `decide`.
+import { createRouter, createWebHistory, type Router, type RouterHistory } from 'vue-router'
+import './meta'
+import { routes } from './routes'
+import { decide, ROUTE } from './guard'
+import { useAuthStore } from '@/stores/auth'
+import { setSessionLostHandler } from '@/api/client'
+import { isApiError } from '@/api/errors'
+import { PRODUCT_NAME } from '@/config'
+import { t } from '@/locales'
+import { showWarning } from '@/utils/notify'
+
+export function installGuards(router: Router) {
+  router.beforeEach(async (to) => {
+    if (to.name === ROUTE.error) return true
+    const auth = useAuthStore()
+    if (auth.isLoggedIn && !auth.profile) {
+      try {
+        await auth.loadProfile()
+      } catch (e) {
+        // 401: the client has dropped the session; the decision below then sends the user to login.
+        if (!(isApiError(e) && e.status === 401)) {
+          return { name: ROUTE.error, query: { from: to.fullPath } }
+        }
+      }
+    }
+    return decide(to, auth)
+  })
+
+  router.afterEach((to) => {
+    const title = to.meta.title ? t(to.meta.title) : ''
+    document.title = title ? `${title} - ${PRODUCT_NAME}` : PRODUCT_NAME
+  })
+
+  // A lazily loaded page failed to load (usually a new release replaced the old chunks).
+  router.onError((err, to) => {
+    console.error(err)
+    if (to.name !== ROUTE.error) void router.replace({ name: ROUTE.error, query: { from: to.fullPath } })
+  })
+
+  setSessionLostHandler((err) => {
+    const cur = router.currentRoute.value
+    if (cur.name === ROUTE.login) return
+    showWarning(err.message)
+    void router.replace({ name: ROUTE.login, query: cur.fullPath === '/' ? {} : { redirect: cur.fullPath } })
+  })
+}
+
+export function createAppRouter(history: RouterHistory = createWebHistory(import.meta.env.BASE_URL)): Router {
+  const router = createRouter({
+    history,
+    routes,
+    scrollBehavior: () => ({ top: 0 }),
+  })
+  installGuards(router)
+  return router
+}

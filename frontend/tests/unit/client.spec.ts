@@ -1,0 +1,194 @@
+import { describe, expect, it, vi } from 'vitest'
+import { createApiClient } from '@/api/client'
+import { ApiError } from '@/api/errors'
+import { createTokenStore, type TokenStore } from '@/api/tokens'
+import { json, scriptedFetch, text, type Handler } from './helpers'
+
+function memoryStorage() {
+  const m = new Map<string, string>()
+  return {
+    getItem: (k: string) => m.get(k) ?? null,
+    setItem: (k: string, v: string) => void m.set(k, v),
+    removeItem: (k: string) => void m.delete(k),
+  }
+}
+
+function setup(handler: Handler, opts: { signedIn?: boolean; expiresIn?: number } = {}) {
+  const tokens: TokenStore = createTokenStore(memoryStorage())
+  if (opts.signedIn !== false) {
+    tokens.set({ access_token: 'old-access', refresh_token: 'old-refresh', expires_in: opts.expiresIn ?? 900 })
+  }
+  const { fetch, sent } = scriptedFetch(handler)
+  const onSessionLost = vi.fn()
+  const api = createApiClient({ baseUrl: 'http://api.test', tokens, fetch, onSessionLost })
+  return { api, tokens, sent, onSessionLost, fetch }
+}
+
+async function caught(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p
+  } catch (e) {
+    expect(e).toBeInstanceOf(ApiError)
+    return e as ApiError
+  }
+  throw new Error('expected the call to fail')
+}
+
+const meBody = { user: { id: 1, login_name: 'u', display_name: '用户', kind: 'post_user' }, permissions: [], menus: [] }
+
+describe('API client: answers become data or ApiError', () => {
+  const cases: Array<{ name: string; answer: () => Response | Promise<Response>; status: number; code: string; message: string }> = [
+    {
+      name: 'network failure',
+      answer: () => Promise.reject(new TypeError('Failed to fetch')),
+      status: 0,
+      code: 'network_error',
+      message: '无法连接服务器，请检查网络连接后重试',
+    },
+    {
+      name: 'the backend error shape',
+      answer: () => json(403, { code: 'forbidden', message: '无权访问该企业的数据', details: {} }),
+      status: 403,
+      code: 'forbidden',
+      message: '无权访问该企业的数据',
+    },
+    {
+      name: 'a non-JSON 502 from a proxy',
+      answer: () => text(502, '<html>502 Bad Gateway</html>'),
+      status: 502,
+      code: 'http_502',
+      message: '服务器暂时无法访问，请稍后重试',
+    },
+    {
+      name: 'a 503 readiness error shape',
+      answer: () => json(503, { code: 'database_unavailable', message: '数据库暂不可用' }),
+      status: 503,
+      code: 'database_unavailable',
+      message: '数据库暂不可用',
+    },
+  ]
+  for (const c of cases) {
+    it(c.name, async () => {
+      const { api } = setup(() => c.answer())
+      const e = await caught(api.GET('/api/v1/me'))
+      expect({ status: e.status, code: e.code, message: e.message }).toEqual({
+        status: c.status,
+        code: c.code,
+        message: c.message,
+      })
+    })
+  }
+
+  it('returns the body of a 2xx answer', async () => {
+    const { api } = setup(() => json(200, meBody))
+    const { data } = await api.GET('/api/v1/me')
+    expect(data).toEqual(meBody)
+  })
+})
+
+describe('API client: tokens', () => {
+  it('sends the access token as a Bearer header', async () => {
+    const { api, sent } = setup(() => json(200, meBody))
+    await api.GET('/api/v1/me')
+    expect(sent[0]!.headers.get('Authorization')).toBe('Bearer old-access')
+  })
+
+  it('sends no token with login, and a wrong password is not a lost session', async () => {
+    const { api, sent, onSessionLost, tokens } = setup(() =>
+      json(401, { code: 'invalid_credentials', message: '用户名或密码错误' }),
+    )
+    const e = await caught(
+      api.POST('/api/v1/auth/login', { body: { mode: 'personal', username: 'x', password: 'y' } }),
+    )
+    expect(e.message).toBe('用户名或密码错误')
+    expect(sent).toHaveLength(1)
+    expect(sent[0]!.headers.get('Authorization')).toBeNull()
+    expect(onSessionLost).not.toHaveBeenCalled()
+    expect(tokens.get()).not.toBeNull()
+  })
+
+  it('on 401 token_expired refreshes once and retries with the new token', async () => {
+    const { api, sent, tokens } = setup((req) => {
+      if (req.path === '/api/v1/auth/refresh') {
+        return json(200, { access_token: 'new-access', refresh_token: 'new-refresh', token_type: 'Bearer', expires_in: 900, must_change_password: false })
+      }
+      if (req.headers.get('Authorization') === 'Bearer new-access') return json(200, meBody)
+      return json(401, { code: 'token_expired', message: '登录已过期' })
+    })
+    const { data } = await api.GET('/api/v1/me')
+    expect(data).toEqual(meBody)
+    expect(sent.map((s) => s.path)).toEqual(['/api/v1/me', '/api/v1/auth/refresh', '/api/v1/me'])
+    expect(sent[1]!.body).toEqual({ refresh_token: 'old-refresh' })
+    expect(tokens.get()?.refresh_token).toBe('new-refresh')
+  })
+
+  it('replays the request body on retry', async () => {
+    const { api, sent } = setup((req) => {
+      if (req.path === '/api/v1/auth/refresh') return json(200, { access_token: 'new-access', refresh_token: 'r2', expires_in: 900 })
+      if (req.headers.get('Authorization') === 'Bearer new-access') return new Response(null, { status: 204 })
+      return json(401, { code: 'token_expired', message: '登录已过期' })
+    })
+    await api.POST('/api/v1/me/password', { body: { old_password: 'a', new_password: 'b' } })
+    expect(sent[2]!.body).toEqual({ old_password: 'a', new_password: 'b' })
+  })
+
+  it('shares one refresh between concurrent calls', async () => {
+    const { api, sent } = setup(async (req) => {
+      if (req.path === '/api/v1/auth/refresh') {
+        await new Promise((r) => setTimeout(r, 10))
+        return json(200, { access_token: 'new-access', refresh_token: 'r2', expires_in: 900 })
+      }
+      if (req.headers.get('Authorization') === 'Bearer new-access') return json(200, meBody)
+      return json(401, { code: 'token_expired', message: '登录已过期' })
+    })
+    await Promise.all([api.GET('/api/v1/me'), api.GET('/api/v1/me'), api.GET('/api/v1/me')])
+    expect(sent.filter((s) => s.path === '/api/v1/auth/refresh')).toHaveLength(1)
+  })
+
+  it('refreshes ahead when the access token has run out', async () => {
+    const { api, sent } = setup(
+      (req) =>
+        req.path === '/api/v1/auth/refresh'
+          ? json(200, { access_token: 'new-access', refresh_token: 'r2', expires_in: 900 })
+          : json(200, meBody),
+      { expiresIn: 1 }, // within the 30 s safety margin
+    )
+    await api.GET('/api/v1/me')
+    expect(sent.map((s) => s.path)).toEqual(['/api/v1/auth/refresh', '/api/v1/me'])
+    expect(sent[1]!.headers.get('Authorization')).toBe('Bearer new-access')
+  })
+
+  it('a refused refresh ends the session', async () => {
+    const { api, onSessionLost, tokens } = setup((req) =>
+      req.path === '/api/v1/auth/refresh'
+        ? json(401, { code: 'invalid_refresh_token', message: '登录已失效，请重新登录' })
+        : json(401, { code: 'token_expired', message: '登录已过期' }),
+    )
+    const e = await caught(api.GET('/api/v1/me'))
+    expect(e.status).toBe(401)
+    expect(tokens.get()).toBeNull()
+    expect(onSessionLost).toHaveBeenCalledTimes(1)
+    expect(onSessionLost.mock.calls[0]![0].message).toBe('登录已失效，请重新登录')
+  })
+
+  it('any other 401 of a signed-in call ends the session without a refresh', async () => {
+    const { api, sent, onSessionLost, tokens } = setup(() => json(401, { code: 'token_revoked', message: '账号已在别处修改密码，请重新登录' }))
+    const e = await caught(api.GET('/api/v1/me'))
+    expect(e.code).toBe('token_revoked')
+    expect(sent).toHaveLength(1)
+    expect(tokens.get()).toBeNull()
+    expect(onSessionLost).toHaveBeenCalledTimes(1)
+  })
+
+  it('a refresh that cannot reach the server keeps the session', async () => {
+    const { api, tokens, onSessionLost } = setup((req) =>
+      req.path === '/api/v1/auth/refresh'
+        ? Promise.reject(new TypeError('offline'))
+        : json(401, { code: 'token_expired', message: '登录已过期' }),
+    )
+    const e = await caught(api.GET('/api/v1/me'))
+    expect(e.isNetworkError).toBe(true)
+    expect(tokens.get()?.refresh_token).toBe('old-refresh')
+    expect(onSessionLost).not.toHaveBeenCalled()
+  })
+})

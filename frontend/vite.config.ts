@@ -1,0 +1,69 @@
+/// <reference types="vitest/config" />
+import { fileURLToPath, URL } from 'node:url'
+import { defineConfig } from 'vite'
+import vue from '@vitejs/plugin-vue'
+import Components from 'unplugin-vue-components/vite'
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
+
+// Where `npm run dev` forwards API calls; the Go server's default listen address.
+const backend = process.env.YQYB_DEV_BACKEND || 'http://127.0.0.1:8080'
+
+// The SPA must run in Firefox ESR, Chrome and 360 Browser's speed mode, whose Chromium is often
+// years old (about Chrome 86). Syntax newer than these is lowered at build time; tsconfig's ES2020
+// lib keeps newer runtime APIs out of our own code.
+const browserTargets = ['chrome86', 'firefox78', 'edge88', 'safari14']
+
+export default defineConfig({
+  plugins: [
+    vue(),
+    // Element Plus components and their CSS are imported only where a template uses them.
+    Components({
+      resolvers: [ElementPlusResolver({ importStyle: 'css' })],
+      dts: 'src/components.d.ts',
+      dirs: [],
+    }),
+  ],
+  resolve: {
+    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+  },
+  define: {
+    // vue-i18n: composition API only, no devtools in production; lets the bundler drop the rest.
+    __VUE_I18N_FULL_INSTALL__: 'true',
+    __VUE_I18N_LEGACY_API__: 'false',
+    __INTLIFY_PROD_DEVTOOLS__: 'false',
+  },
+  server: {
+    proxy: {
+      '/api': { target: backend, changeOrigin: true },
+      '/healthz': { target: backend, changeOrigin: true },
+      '/readyz': { target: backend, changeOrigin: true },
+    },
+  },
+  build: {
+    target: browserTargets,
+    cssTarget: browserTargets,
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 600,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 30 },
+            { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@popperjs|@ctrl|async-validator|dayjs|lodash-es|lodash-unified|memoize-one|normalize-wheel-es)[\\/]/, priority: 20 },
+            { name: 'vendor', test: /node_modules[\\/]/, priority: 10 },
+          ],
+        },
+      },
+    },
+  },
+  test: {
+    environment: 'happy-dom',
+    include: ['tests/unit/**/*.spec.ts'],
+    setupFiles: ['tests/unit/setup.ts'],
+    restoreMocks: true,
+    unstubGlobals: true,
+    // Element Plus's per-component style entries import .css files, which Node cannot load itself.
+    server: { deps: { inline: ['element-plus'] } },
+  },
+})
