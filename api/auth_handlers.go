@@ -122,20 +122,23 @@ type MeRegion struct {
 
 // MeResponse tells the SPA who is signed in and what it may show.
 type MeResponse struct {
-	User               MeUser           `json:"user"`
-	Enterprise         *IDName          `json:"enterprise" extensions:"x-nullable"`
-	Region             *MeRegion        `json:"region" extensions:"x-nullable"`
-	Post               *IDName          `json:"post" extensions:"x-nullable"`
-	MustChangePassword bool             `json:"must_change_password"`
-	PasswordPolicy     string           `json:"password_policy"`
-	Permissions        []string         `json:"permissions"`
-	Menus              []*rbac.MenuNode `json:"menus"`
+	User               MeUser    `json:"user"`
+	Enterprise         *IDName   `json:"enterprise" extensions:"x-nullable"`
+	Region             *MeRegion `json:"region" extensions:"x-nullable"`
+	Post               *IDName   `json:"post" extensions:"x-nullable"`
+	MustChangePassword bool      `json:"must_change_password"`
+	// SetupComplete tells an enterprise admin's SPA whether to land on the initialization page (false) or
+	// the home page (true); null for accounts that do not set up an enterprise.
+	SetupComplete  *bool            `json:"setup_complete" extensions:"x-nullable"`
+	PasswordPolicy string           `json:"password_policy"`
+	Permissions    []string         `json:"permissions"`
+	Menus          []*rbac.MenuNode `json:"menus"`
 } // @name Me
 
 // me godoc
 //
 //	@Summary		当前用户
-//	@Description	当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。
+//	@Description	当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete：初始化未完成时前端进入初始化页面，完成后进入首页。
 //	@Tags			认证
 //	@Produce		json
 //	@Security		BearerAuth
@@ -166,6 +169,14 @@ func (s *Server) me(c echo.Context) error {
 			return err
 		}
 		out.Enterprise = &IDName{ID: e.ID, Name: e.Name}
+		if p.Kind == rbac.KindEnterpriseAdmin {
+			sums, err := s.setup.Summaries(ctx, []int64{e.ID})
+			if err != nil {
+				return err
+			}
+			done := sums[e.ID].Complete
+			out.SetupComplete = &done
+		}
 	}
 	if p.RegionID != 0 {
 		r, err := org.RegionByID(ctx, s.deps.DB, p.RegionID)

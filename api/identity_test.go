@@ -75,12 +75,12 @@ func TestMeMenus(t *testing.T) {
 		user, mode string
 		menus      []string // page codes shown
 	}{
-		{demo.MallName, "personal", []string{rbac.UserList, rbac.RoleList, rbac.AuditView}},
+		{demo.MallName, "personal", []string{rbac.SetupView, rbac.ProfileView, rbac.GroupView, rbac.UserList, rbac.RoleList, rbac.DeptList, rbac.PostList, rbac.AuditView}},
 		{demo.MallSafetyUser, "personal", []string{rbac.UserList, rbac.AuditView}}, // through the 安全员 role
 		{demo.MallElectrician, "personal", nil},
 		{demo.ChaoyangReg, "personal", []string{rbac.RegEnterpriseView}},
-		{demo.PlatformAdmin, "personal", []string{rbac.PlatRegulatorView, rbac.PlatAuditView}},
-		{demo.MallCode, "enterprise", nil},
+		{demo.PlatformAdmin, "personal", []string{rbac.PlatRegulatorView, rbac.PlatRegionView, rbac.PlatAuditView}},
+		{demo.MallCode, "enterprise", []string{rbac.ProfileView, rbac.AssocView, rbac.GroupView}},
 	}
 	for _, tt := range tests {
 		tok := env.login(tt.mode, tt.user, pw)

@@ -1,14 +1,19 @@
 package api
 
 import (
+	"bytes"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"yqyb/internal/account"
 	"yqyb/internal/audit"
+	"yqyb/internal/enterprise"
 	"yqyb/internal/org"
 	"yqyb/internal/platform/apperr"
+	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/listq"
 	"yqyb/internal/rbac"
 )
@@ -16,7 +21,12 @@ import (
 func (s *Server) regulatorRoutes() []Route {
 	return []Route{
 		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprises", Perm: rbac.RegEnterpriseView, Handler: s.regulatorEnterprises},
+		{Method: http.MethodPost, Path: "/api/v1/regulator/enterprises", Perm: rbac.RegEnterpriseCreate, Handler: s.registerEnterprise},
+		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprises/:id", Perm: rbac.RegEnterpriseView, Handler: s.regulatorEnterprise},
 		{Method: http.MethodPost, Path: "/api/v1/regulator/enterprises/:id/reset-password", Perm: rbac.RegEnterpriseReset, Handler: s.resetEnterprisePassword},
+		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprise-import/template", Perm: rbac.RegEnterpriseImport, Handler: s.enterpriseImportTemplate},
+		{Method: http.MethodPost, Path: "/api/v1/regulator/enterprise-import", Perm: rbac.RegEnterpriseImport, Handler: s.importEnterprises},
+		{Method: http.MethodGet, Path: "/api/v1/regulator/initial-passwords", Perm: rbac.RegEnterpriseCreate, Handler: s.initialPasswords},
 	}
 }
 
@@ -30,11 +40,14 @@ func (s *Server) platformRoutes() []Route {
 		{Method: http.MethodPost, Path: "/api/v1/platform/regulators/:id/enable", Perm: rbac.PlatRegulatorDisable, Handler: s.enableRegulator},
 		{Method: http.MethodPost, Path: "/api/v1/platform/regulators/:id/reset-password", Perm: rbac.PlatRegulatorReset, Handler: s.resetRegulatorPassword},
 		{Method: http.MethodGet, Path: "/api/v1/platform/audit-logs", Perm: rbac.PlatAuditView, Handler: s.listAllAudit},
+		{Method: http.MethodPost, Path: "/api/v1/platform/regions", Perm: rbac.PlatRegionEdit, Handler: s.createStreet},
+		{Method: http.MethodPut, Path: "/api/v1/platform/regions/:id", Perm: rbac.PlatRegionEdit, Handler: s.updateStreet},
+		{Method: http.MethodDelete, Path: "/api/v1/platform/regions/:id", Perm: rbac.PlatRegionEdit, Handler: s.deleteStreet},
 	}
 }
 
 // EnterprisePage is a page of enterprises.
-type EnterprisePage = listq.Page[org.EnterpriseListItem]
+type EnterprisePage = listq.Page[enterprise.ListItem]
 
 // errNoRegion guards regulator routes against callers without a region.
 var errNoRegion = apperr.New(apperr.Forbidden, "region_required", "此功能仅限监管账号使用")
@@ -50,7 +63,7 @@ func regionPathOf(c echo.Context) (string, error) {
 // regulatorEnterprises godoc
 //
 //	@Summary		辖区企业
-//	@Description	监管账号所属区域及其下级区域内的企业，可按关键字（企业名称、信用代码）和下级区域筛选；其他区域的企业不会出现。
+//	@Description	监管账号所属区域及其下级区域内的企业，含各企业的初始化状态和信息完备率，可按关键字（企业名称、信用代码）和下级区域筛选；其他区域的企业不会出现。
 //	@Tags			监管
 //	@Produce		json
 //	@Security		BearerAuth
@@ -74,7 +87,7 @@ func (s *Server) regulatorEnterprises(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := org.ListInRegion(c.Request().Context(), s.deps.DB, path, c.QueryParam("q"), region, q)
+	page, err := s.enterprises.List(c.Request().Context(), path, c.QueryParam("q"), region, q)
 	if err != nil {
 		return err
 	}
@@ -318,4 +331,219 @@ func (s *Server) resetRegulatorPassword(c echo.Context) error {
 //	@Router			/api/v1/platform/audit-logs [get]
 func (s *Server) listAllAudit(c echo.Context) error {
 	return s.respondAudit(c, audit.Filter{AllTenants: true})
+}
+
+// registerEnterprise godoc
+//
+//	@Summary		登记企业
+//	@Description	在本辖区登记企业：名称唯一且不能与任何岗位账号、监管账号同名；统一社会信用代码按 GB 32100-2015 校验且唯一；法定代表人手机号须为大陆手机号；区域须在本辖区内。同时创建企业管理账号（个人用户登录，用户名为企业名称）和企业用户账号（企业用户登录，企业名称或信用代码），初始密码为企业名称前五个字拼音首字母大写 + 信用代码后6位 + 法人手机后4位（FAQ 23），只在此返回一次（账号未改密前也可导出），首次登录必须修改。
+//	@Tags			监管
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		enterprise.Input	true	"企业信息"
+//	@Success		201		{object}	enterprise.Registered
+//	@Failure		400		{object}	ErrorBody	"validation_failed | main_business_not_found"
+//	@Failure		403		{object}	ErrorBody	"region_outside_jurisdiction"
+//	@Failure		409		{object}	ErrorBody	"enterprise_name_taken | credit_code_taken"
+//	@Router			/api/v1/regulator/enterprises [post]
+func (s *Server) registerEnterprise(c echo.Context) error {
+	path, err := regionPathOf(c)
+	if err != nil {
+		return err
+	}
+	var in enterprise.Input
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	r, err := s.enterprises.Register(c.Request().Context(), actor(c), path, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, r)
+}
+
+// regulatorEnterprise godoc
+//
+//	@Summary		辖区企业详情
+//	@Description	企业基础信息、初始化步骤与信息完备率、企业账号状态（是否已改初始密码、最后登录）。其他区域的企业返回 404。
+//	@Tags			监管
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		int	true	"企业ID"
+//	@Success		200	{object}	enterprise.Detail
+//	@Failure		404	{object}	ErrorBody	"enterprise_not_found"
+//	@Router			/api/v1/regulator/enterprises/{id} [get]
+func (s *Server) regulatorEnterprise(c echo.Context) error {
+	path, err := regionPathOf(c)
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	d, err := s.enterprises.Get(c.Request().Context(), path, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+// enterpriseImportTemplate godoc
+//
+//	@Summary		企业导入模板
+//	@Description	下载企业批量登记的 Excel 模板，所属区域、行业门类、主营业务、企业规模列带下拉选项（区域限本辖区）。
+//	@Tags			监管
+//	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
+//	@Security		BearerAuth
+//	@Success		200	{file}	file
+//	@Router			/api/v1/regulator/enterprise-import/template [get]
+func (s *Server) enterpriseImportTemplate(c echo.Context) error {
+	path, err := regionPathOf(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.enterprises.Template(c.Request().Context(), path)
+	if err != nil {
+		return err
+	}
+	return attachment(c, "企业登记导入模板.xlsx", xlsxType, bytes.NewReader(b))
+}
+
+// importEnterprises godoc
+//
+//	@Summary		批量登记企业
+//	@Description	上传按模板填写的 Excel（不超过 10 MB、2000 行）。先逐行校验，任一行有错即整体不导入，返回 import_rejected，details.errors 逐条列出行号、列名和中文原因；全部无误时在一个事务内登记并返回各企业的初始账号和密码。公式单元格、非 xlsx 文件、解压后异常巨大的文件一律拒绝。
+//	@Tags			监管
+//	@Accept			multipart/form-data
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			file	formData	file	true	"Excel 文件"
+//	@Success		201		{object}	enterprise.ImportResult
+//	@Failure		400		{object}	ErrorBody	"import_rejected | sheet_bad_header | sheet_empty | sheet_too_many_rows"
+//	@Failure		413		{object}	ErrorBody	"sheet_too_large"
+//	@Failure		415		{object}	ErrorBody	"not_xlsx"
+//	@Router			/api/v1/regulator/enterprise-import [post]
+func (s *Server) importEnterprises(c echo.Context) error {
+	path, err := regionPathOf(c)
+	if err != nil {
+		return err
+	}
+	f, _, err := formFile(c)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	res, err := s.enterprises.Import(c.Request().Context(), actor(c), path, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, res)
+}
+
+// initialPasswords godoc
+//
+//	@Summary		导出初始密码
+//	@Description	导出本辖区内仍在使用初始密码（尚未首次修改）的企业账号及其初始密码（按公式重新计算，系统不保存明文）；ids 可限定企业（逗号分隔）。
+//	@Tags			监管
+//	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
+//	@Security		BearerAuth
+//	@Param			ids	query	string	false	"企业ID，逗号分隔"
+//	@Success		200	{file}	file
+//	@Router			/api/v1/regulator/initial-passwords [get]
+func (s *Server) initialPasswords(c echo.Context) error {
+	path, err := regionPathOf(c)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	if raw := c.QueryParam("ids"); raw != "" {
+		for _, p := range strings.Split(raw, ",") {
+			id, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64)
+			if err != nil || id <= 0 {
+				return apperr.Validation(apperr.FieldError{Field: "ids", Message: "企业ID应为逗号分隔的正整数"})
+			}
+			ids = append(ids, id)
+		}
+	}
+	b, err := s.enterprises.InitialPasswords(c.Request().Context(), path, ids)
+	if err != nil {
+		return err
+	}
+	return attachment(c, enterprise.FileName("企业初始密码", s.deps.Clock.Now().In(clock.Business)), xlsxType, bytes.NewReader(b))
+}
+
+// createStreet godoc
+//
+//	@Summary		新建街道/属地
+//	@Description	在某个区下新建街道（乡镇、属地），代码为以区代码开头的9或12位统计用区划代码。市、区两级内置，不能增删改。
+//	@Tags			平台管理
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		org.RegionInput	true	"街道"
+//	@Success		201		{object}	org.Region
+//	@Failure		400		{object}	ErrorBody	"region_parent_not_district | validation_failed"
+//	@Failure		409		{object}	ErrorBody	"region_code_taken"
+//	@Router			/api/v1/platform/regions [post]
+func (s *Server) createStreet(c echo.Context) error {
+	var in org.RegionInput
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	r, err := org.CreateStreet(c.Request().Context(), s.deps.DB, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, r)
+}
+
+// updateStreet godoc
+//
+//	@Summary		修改街道/属地
+//	@Tags			平台管理
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		int				true	"区域ID"
+//	@Param			body	body		org.RegionInput	true	"名称与排序"
+//	@Success		200		{object}	org.Region
+//	@Failure		409		{object}	ErrorBody	"region_fixed"
+//	@Router			/api/v1/platform/regions/{id} [put]
+func (s *Server) updateStreet(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in org.RegionInput
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	r, err := org.UpdateStreet(c.Request().Context(), s.deps.DB, id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+// deleteStreet godoc
+//
+//	@Summary		删除街道/属地
+//	@Description	只能删除没有企业、监管账号和下级区域的街道。
+//	@Tags			平台管理
+//	@Security		BearerAuth
+//	@Param			id	path	int	true	"区域ID"
+//	@Success		204
+//	@Failure		409	{object}	ErrorBody	"region_in_use | region_fixed"
+//	@Router			/api/v1/platform/regions/{id} [delete]
+func (s *Server) deleteStreet(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := org.DeleteStreet(c.Request().Context(), s.deps.DB, id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }

@@ -15,12 +15,16 @@ import (
 	"gorm.io/gorm"
 
 	"yqyb/internal/account"
+	"yqyb/internal/association"
 	"yqyb/internal/auth"
+	"yqyb/internal/enterprise"
+	"yqyb/internal/org"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/config"
 	"yqyb/internal/platform/storage"
 	"yqyb/internal/rbac"
 	"yqyb/internal/session"
+	"yqyb/internal/setup"
 )
 
 // Deps is everything the HTTP layer needs; main builds it once and passes it in.
@@ -57,10 +61,16 @@ type Server struct {
 	deps   Deps
 	routes []Route
 
-	accounts *account.Service
-	auth     *auth.Service
-	authz    *rbac.Authorizer
-	roles    *rbac.Service
+	accounts     *account.Service
+	auth         *auth.Service
+	authz        *rbac.Authorizer
+	roles        *rbac.Service
+	org          *org.Service
+	setup        *setup.Service
+	enterprises  *enterprise.Service
+	associations *association.Service
+	// postHistory are the checks other domains register so that a post with history is not deleted.
+	postHistory []org.PostHistoryCheck
 }
 
 // domainCacheSize bounds how many enterprises' policies one instance keeps in memory.
@@ -110,11 +120,15 @@ func New(d Deps) (*Server, error) {
 	e.Use(gzipUnlessSmall())
 	e.Use(deadline(requestTimeout))
 
-	s := &Server{echo: e, deps: d, accounts: accounts, auth: authSvc, authz: authz, roles: rbac.NewService(d.DB, d.Clock, authz)}
+	st := setup.New(d.DB, setup.Sources{})
+	s := &Server{echo: e, deps: d, accounts: accounts, auth: authSvc, authz: authz, roles: rbac.NewService(d.DB, d.Clock, authz),
+		org: org.NewService(d.DB, d.Clock, d.Files), setup: st, enterprises: enterprise.NewService(d.DB, d.Clock, d.Hasher, st),
+		associations: association.NewService(d.DB, d.Clock, st)}
 	s.register(s.systemRoutes()...)
 	s.register(s.authRoutes()...)
 	s.register(s.userRoutes()...)
 	s.register(s.roleRoutes()...)
+	s.register(s.orgRoutes()...)
 	s.register(s.regulatorRoutes()...)
 	s.register(s.platformRoutes()...)
 	s.mountDocs()

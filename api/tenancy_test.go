@@ -21,12 +21,25 @@ func TestTenantIsolation(t *testing.T) {
 		t.Fatal("the factory has no role")
 	}
 	welder := sc.Users[demo.FactoryWelder]
+	factoryAdmin := env.login("personal", demo.FactoryName, pw)
+	weldPost := sc.Posts["生产部/焊工"]
+	var doc struct{ ID int64 }
+	env.upload(factoryAdmin.AccessToken, fmt.Sprintf("/api/v1/posts/%d/documents", weldPost), "焊工岗位责任制.pdf", pdf).decode(t, &doc)
+	// An association between the factory and a third enterprise: none of the mall's business.
+	var third, assoc int64
+	env.db.Raw(`INSERT INTO enterprises (name, credit_code, region_id, region_path, created_at, updated_at)
+		SELECT '第三方企业', '91110108MA01THRD0X', region_id, region_path, created_at, updated_at FROM enterprises WHERE id = ? RETURNING id`, sc.FactoryID).Scan(&third)
+	env.db.Raw(`INSERT INTO associations (applicant_id, target_id, status, pair_low, pair_high, created_at)
+		VALUES (?, ?, 'pending', ?, ?, CURRENT_TIMESTAMP) RETURNING id`, third, sc.FactoryID, min(third, sc.FactoryID), max(third, sc.FactoryID)).Scan(&assoc)
 
 	// Which foreign id each :id route gets, by path prefix. A route with an id that is missing here fails
 	// the test, so new endpoints must be added.
 	foreign := map[string]int64{
-		"/api/v1/users/:id": welder,
-		"/api/v1/roles/:id": factoryRole,
+		"/api/v1/users/:id":        welder,
+		"/api/v1/roles/:id":        factoryRole,
+		"/api/v1/departments/:id":  deptOf(t, env, weldPost),
+		"/api/v1/posts/:id":        weldPost,
+		"/api/v1/associations/:id": assoc,
 	}
 	bodies := map[string]any{
 		"/api/v1/users/:id":        map[string]any{"display_name": "篡改", "post_id": sc.Posts["生产部/焊工"]},
@@ -35,6 +48,8 @@ func TestTenantIsolation(t *testing.T) {
 		"/api/v1/roles/:id":        map[string]any{"name": "篡改"},
 		"/api/v1/roles/:id/grants": map[string]any{"codes": []string{rbac.UserList}},
 		"/api/v1/roles/:id/users":  map[string]any{"user_ids": []int64{}},
+		"/api/v1/departments/:id":  map[string]any{"name": "篡改"},
+		"/api/v1/posts/:id":        map[string]any{"department_id": deptOf(t, env, weldPost), "name": "篡改", "responsibility_level": "low", "default_frequency": "daily"},
 	}
 	snapshot := func() string {
 		var rows []string
@@ -43,11 +58,17 @@ func TestTenantIsolation(t *testing.T) {
 		env.db.Raw(`SELECT CONCAT(ptype, v0, v1, v2) FROM casbin_rule WHERE v1 = ? OR v2 = ? ORDER BY 1`, rbac.EnterpriseDomain(sc.FactoryID), rbac.EnterpriseDomain(sc.FactoryID)).Scan(&rules)
 		var roles []string
 		env.db.Raw(`SELECT CONCAT(id, name) FROM roles WHERE domain = ?`, rbac.EnterpriseDomain(sc.FactoryID)).Scan(&roles)
-		return strings.Join(rows, "|") + "#" + strings.Join(rules, "|") + "#" + strings.Join(roles, "|")
+		var structure []string
+		env.db.Raw(`SELECT CONCAT('d', id, name, parent_id) FROM departments WHERE enterprise_id = ?
+			UNION ALL SELECT CONCAT('p', id, name, status, department_id) FROM posts WHERE enterprise_id = ?
+			UNION ALL SELECT CONCAT('doc', id, version) FROM post_documents WHERE enterprise_id = ?
+			UNION ALL SELECT CONCAT('a', id, status) FROM associations WHERE target_id = ? ORDER BY 1`, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID).Scan(&structure)
+		return strings.Join(rows, "|") + "#" + strings.Join(rules, "|") + "#" + strings.Join(roles, "|") + "#" + strings.Join(structure, "|")
 	}
 	before := snapshot()
 
 	admin := env.login("personal", demo.MallName, pw)
+	entUser := env.login("enterprise", demo.MallCode, pw)
 	tried := 0
 	for _, r := range env.srv.Routes() {
 		if !strings.Contains(r.Path, ":id") || strings.HasPrefix(r.Path, "/api/v1/regulator/") || strings.HasPrefix(r.Path, "/api/v1/platform/") {
@@ -62,8 +83,17 @@ func TestTenantIsolation(t *testing.T) {
 			t.Errorf("route %s %s takes an id but the isolation test has no foreign id for it", r.Method, r.Path)
 			continue
 		}
-		path := strings.Replace(r.Path, ":id", fmt.Sprint(id), 1)
-		resp := env.as(admin.AccessToken, r.Method, path, bodies[r.Path])
+		path := strings.Replace(strings.Replace(r.Path, ":id", fmt.Sprint(id), 1), ":doc", fmt.Sprint(doc.ID), 1)
+		token := admin.AccessToken
+		if strings.HasPrefix(r.Path, "/api/v1/associations/") {
+			token = entUser.AccessToken // associations are the enterprise-user account's business
+		}
+		var resp *response
+		if r.Path == "/api/v1/posts/:id/documents" && r.Method == http.MethodPost {
+			resp = env.upload(token, path, "x.pdf", pdf)
+		} else {
+			resp = env.as(token, r.Method, path, bodies[r.Path])
+		}
 		tried++
 		if resp.Code != http.StatusNotFound {
 			t.Errorf("%s %s with another enterprise's id = %d %s", r.Method, path, resp.Code, resp.Body)
@@ -74,7 +104,7 @@ func TestTenantIsolation(t *testing.T) {
 			}
 		}
 	}
-	if tried < 15 {
+	if tried < 29 {
 		t.Errorf("only %d routes tried", tried)
 	}
 	if after := snapshot(); after != before {
@@ -101,11 +131,23 @@ func TestTenantIsolation(t *testing.T) {
 		{"/api/v1/users?page_size=100", []string{demo.MallElectrician}, []string{demo.FactoryWelder}},
 		{"/api/v1/roles", []string{demo.SafetyRoleName}, []string{fmt.Sprintf(`"id":%d,`, factoryRole)}},
 		{"/api/v1/post-options", []string{"叉车司机"}, []string{"焊工"}},
-		{"/api/v1/audit-logs?page_size=100", []string{demo.SafetyRoleName}, []string{demo.FactoryName, demo.FactoryWelder}},
+		{"/api/v1/audit-logs?page_size=100", []string{demo.SafetyRoleName}, []string{demo.FactoryName, demo.FactoryWelder, "焊工岗位责任制"}},
+		{"/api/v1/departments", []string{"仓储部"}, []string{"生产部"}},
+		{"/api/v1/posts?page_size=100", []string{"叉车司机"}, []string{"焊工"}},
+		{"/api/v1/enterprise", []string{demo.MallCode}, []string{demo.FactoryCode}},
+		{"/api/v1/setup", []string{"departments"}, []string{"焊工"}},
 	}
 	env.login("personal", demo.FactoryName, pw) // an event in the factory's audit log
+	lists = append(lists, struct {
+		path          string
+		must, mustNot []string
+	}{"/api/v1/associations", nil, []string{"第三方企业", demo.FactoryName}})
 	for _, l := range lists {
-		r := env.as(admin.AccessToken, http.MethodGet, l.path, nil)
+		token := admin.AccessToken
+		if l.path == "/api/v1/associations" {
+			token = entUser.AccessToken
+		}
+		r := env.as(token, http.MethodGet, l.path, nil)
 		for _, m := range l.must {
 			if !strings.Contains(string(r.Body), m) {
 				t.Errorf("%s lacks %q: %s", l.path, m, r.Body)

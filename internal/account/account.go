@@ -33,6 +33,13 @@ const (
 	StatusDisabled = "disabled"
 )
 
+// Where a password came from (users.password_origin).
+const (
+	OriginDerived   = "derived"   // the FAQ 23 formula, from the enterprise's data
+	OriginTemporary = "temporary" // made by a reset or at creation, shown once
+	OriginChosen    = "chosen"    // set by the user
+)
+
 // User is a row of users.
 type User struct {
 	ID                 int64
@@ -46,6 +53,7 @@ type User struct {
 	RegionID           *int64
 	PostID             *int64
 	Status             string
+	PasswordOrigin     string
 	TokenVersion       int64
 	LastLoginAt        *time.Time
 	PasswordChangedAt  *time.Time
@@ -172,7 +180,7 @@ func (s *Service) ChangePassword(ctx context.Context, a audit.Actor, id int64, o
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
 		if err := tx.Model(&User{}).Where("id = ?", id).Updates(map[string]any{
-			"password_hash": hash, "must_change_password": false, "password_changed_at": now,
+			"password_hash": hash, "must_change_password": false, "password_changed_at": now, "password_origin": OriginChosen,
 			"token_version": gorm.Expr("token_version + 1"), "updated_at": now,
 		}).Error; err != nil {
 			return err
@@ -197,7 +205,8 @@ func (s *Service) ResetPassword(ctx context.Context, a audit.Actor, u User, note
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
 		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{
-			"password_hash": hash, "must_change_password": true, "token_version": gorm.Expr("token_version + 1"), "updated_at": now,
+			"password_hash": hash, "must_change_password": true, "password_origin": OriginTemporary,
+			"token_version": gorm.Expr("token_version + 1"), "updated_at": now,
 		}).Error; err != nil {
 			return err
 		}

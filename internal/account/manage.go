@@ -130,7 +130,7 @@ func (s *Service) CreatePostUser(ctx context.Context, a audit.Actor, enterpriseI
 		}
 		now := s.now()
 		u := User{Kind: rbac.KindPostUser, LoginName: name, DisplayName: strings.TrimSpace(in.DisplayName), Phone: phone,
-			PasswordHash: hash, MustChangePassword: true, EnterpriseID: &enterpriseID, PostID: &post.ID, Status: StatusActive,
+			PasswordHash: hash, MustChangePassword: true, PasswordOrigin: OriginTemporary, EnterpriseID: &enterpriseID, PostID: &post.ID, Status: StatusActive,
 			TokenVersion: 1, CreatedAt: now, UpdatedAt: now}
 		if err := createUser(tx, &u); err != nil {
 			return err
@@ -264,9 +264,6 @@ type RegulatorInput struct {
 	RegionID    int64  `json:"region_id" label:"所属区域" validate:"required,gt=0"`
 }
 
-// ErrRegionNotFound is returned for a region id that does not exist.
-var ErrRegionNotFound = apperr.New(apperr.NotFound, "region_not_found", "区域不存在")
-
 // ListRegulators pages regulator accounts.
 func (s *Service) ListRegulators(ctx context.Context, f UserFilter, q listq.Query) (listq.Page[UserView], error) {
 	return listq.Fetch[UserView](applyFilter(s.viewQuery(ctx).Where("u.kind = ?", rbac.KindRegulator), f), q)
@@ -297,7 +294,7 @@ func regionExists(tx *gorm.DB, id int64) error {
 		return err
 	}
 	if n == 0 {
-		return ErrRegionNotFound
+		return org.ErrRegionNotFound
 	}
 	return nil
 }
@@ -321,7 +318,7 @@ func (s *Service) CreateRegulator(ctx context.Context, a audit.Actor, in Regulat
 		}
 		now := s.now()
 		u := User{Kind: rbac.KindRegulator, LoginName: name, DisplayName: strings.TrimSpace(in.DisplayName), Phone: phone,
-			PasswordHash: hash, MustChangePassword: true, RegionID: &in.RegionID, Status: StatusActive, TokenVersion: 1,
+			PasswordHash: hash, MustChangePassword: true, PasswordOrigin: OriginTemporary, RegionID: &in.RegionID, Status: StatusActive, TokenVersion: 1,
 			CreatedAt: now, UpdatedAt: now}
 		if err := createUser(tx, &u); err != nil {
 			return err

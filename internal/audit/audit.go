@@ -34,6 +34,23 @@ const (
 	RoleDelete     = "role_delete"
 	RoleGrant      = "role_grant"
 	RoleUsers      = "role_users"
+
+	DeptCreate         = "dept_create"
+	DeptUpdate         = "dept_update"
+	DeptDelete         = "dept_delete"
+	PostCreate         = "post_create"
+	PostUpdate         = "post_update"
+	PostDisable        = "post_disable"
+	PostEnable         = "post_enable"
+	PostDelete         = "post_delete"
+	PostDocUpload      = "post_doc_upload"
+	EnterpriseRegister = "enterprise_register"
+	EnterpriseUpdate   = "enterprise_update"
+	AssocApply         = "assoc_apply"
+	AssocApprove       = "assoc_approve"
+	AssocReject        = "assoc_reject"
+	AssocWithdraw      = "assoc_withdraw"
+	AssocDissolve      = "assoc_dissolve"
 )
 
 // Labels names each action in Chinese.
@@ -43,6 +60,10 @@ var Labels = map[string]string{
 	UserCreate: "新建用户", UserUpdate: "修改用户", UserDisable: "停用用户", UserEnable: "启用用户", UserDelete: "删除用户",
 	UserGrant: "用户授权", UserRoles: "设置用户角色",
 	RoleCreate: "新建角色", RoleUpdate: "修改角色", RoleDelete: "删除角色", RoleGrant: "角色授权", RoleUsers: "角色分配用户",
+	DeptCreate: "新建部门", DeptUpdate: "修改部门", DeptDelete: "删除部门",
+	PostCreate: "新建岗位", PostUpdate: "修改岗位", PostDisable: "停用岗位", PostEnable: "启用岗位", PostDelete: "删除岗位",
+	PostDocUpload: "上传岗位责任制", EnterpriseRegister: "登记企业", EnterpriseUpdate: "修改企业信息",
+	AssocApply: "申请关联", AssocApprove: "同意关联", AssocReject: "拒绝关联", AssocWithdraw: "撤回关联申请", AssocDissolve: "解除关联",
 }
 
 // Actor is who acts, and from where. A zero ID means nobody logged in (e.g. a failed login).

@@ -116,16 +116,18 @@ func (s *seeder) region(code string) (int64, string) {
 }
 
 func (s *seeder) user(u account.User) (int64, error) {
-	u.PasswordHash, u.MustChangePassword, u.Status, u.TokenVersion = s.hash, false, account.StatusActive, 1
+	u.PasswordHash, u.MustChangePassword, u.PasswordOrigin, u.Status, u.TokenVersion = s.hash, false, account.OriginChosen, account.StatusActive, 1
 	u.CreatedAt, u.UpdatedAt = s.now, s.now
 	err := s.tx.Create(&u).Error
 	return u.ID, err
 }
 
-func (s *seeder) enterprise(name, code, rep, phone, regionCode, address string) (int64, error) {
+func (s *seeder) enterprise(name, code, rep, phone, regionCode, address, industry, business, scale string) (int64, error) {
 	rid, path := s.region(regionCode)
+	var mb int64
+	s.tx.Table("main_businesses").Where("code = ?", business).Pluck("id", &mb)
 	e := org.Enterprise{Name: name, CreditCode: code, LegalRep: rep, LegalPhone: phone, RegionID: rid, RegionPath: path,
-		Address: address, Status: "active", CreatedAt: s.now, UpdatedAt: s.now}
+		Address: address, Industry: industry, MainBusinessID: &mb, Scale: scale, Status: "active", CreatedAt: s.now, UpdatedAt: s.now}
 	if err := s.tx.Create(&e).Error; err != nil {
 		return 0, err
 	}
@@ -135,6 +137,9 @@ func (s *seeder) enterprise(name, code, rep, phone, regionCode, address string) 
 	_, err := s.user(account.User{Kind: rbac.KindEnterpriseUser, LoginName: name, DisplayName: name, Phone: phone, EnterpriseID: &e.ID})
 	return e.ID, err
 }
+
+// keyPosts carry a large safety responsibility and are inspected daily by default (FAQ 8).
+var keyPosts = map[string]bool{"电工": true, "叉车司机": true, "焊工": true, "电梯管理员": true}
 
 // structure creates departments and posts: map of department → posts, in order.
 func (s *seeder) structure(entID int64, depts []struct {
@@ -147,8 +152,13 @@ func (s *seeder) structure(entID int64, depts []struct {
 		if err := s.tx.Create(&dept).Error; err != nil {
 			return nil, err
 		}
-		for _, p := range d.posts {
-			post := org.Post{EnterpriseID: entID, DepartmentID: dept.ID, Name: p, Status: "active", CreatedAt: s.now, UpdatedAt: s.now}
+		for j, p := range d.posts {
+			level, freq := org.LevelMedium, "weekly"
+			if keyPosts[p] {
+				level, freq = org.LevelHigh, "daily"
+			}
+			post := org.Post{EnterpriseID: entID, DepartmentID: dept.ID, Name: p, Status: "active", ResponsibilityLevel: level,
+				DefaultFrequency: freq, SortOrder: i*10 + j, CreatedAt: s.now, UpdatedAt: s.now}
 			if err := s.tx.Create(&post).Error; err != nil {
 				return nil, err
 			}
@@ -183,7 +193,7 @@ func (s *seeder) run(clk clock.Clock) error {
 		}
 	}
 
-	mall, err := s.enterprise(MallName, MallCode, "王建国", MallLegalPhone, "110105", "北京市朝阳区建国路88号")
+	mall, err := s.enterprise(MallName, MallCode, "王建国", MallLegalPhone, "110105", "北京市朝阳区建国路88号", "F", "retail", "medium")
 	if err != nil {
 		return err
 	}
@@ -216,7 +226,7 @@ func (s *seeder) run(clk clock.Clock) error {
 		}
 	}
 
-	factory, err := s.enterprise(FactoryName, FactoryCode, "陈志明", FactoryPhone, "110108", "北京市海淀区上地信息路6号")
+	factory, err := s.enterprise(FactoryName, FactoryCode, "陈志明", FactoryPhone, "110108", "北京市海淀区上地信息路6号", "C", "machinery", "small")
 	if err != nil {
 		return err
 	}

@@ -17,39 +17,48 @@ import (
 
 // Enterprise is a production unit registered by its regulator.
 type Enterprise struct {
-	ID         int64     `json:"id"`
-	Name       string    `json:"name"`
-	CreditCode string    `json:"credit_code"`
-	LegalRep   string    `json:"legal_rep"`
-	LegalPhone string    `json:"legal_phone"`
-	RegionID   int64     `json:"region_id"`
-	RegionPath string    `json:"-"`
-	Address    string    `json:"address"`
-	Status     string    `json:"status"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	ID             int64     `json:"id"`
+	Name           string    `json:"name"`
+	CreditCode     string    `json:"credit_code"`
+	LegalRep       string    `json:"legal_rep"`
+	LegalPhone     string    `json:"legal_phone"`
+	RegionID       int64     `json:"region_id"`
+	RegionPath     string    `json:"-"`
+	Address        string    `json:"address"`
+	Industry       string    `json:"industry"`
+	MainBusinessID *int64    `json:"main_business_id"`
+	Scale          string    `json:"scale"`
+	RegisteredBy   *int64    `json:"-"`
+	Status         string    `json:"status"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // Department is a unit of an enterprise; departments form a tree.
 type Department struct {
-	ID           int64
-	EnterpriseID int64
-	ParentID     *int64
-	Name         string
-	SortOrder    int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ID           int64     `json:"id"`
+	EnterpriseID int64     `json:"-"`
+	ParentID     *int64    `json:"parent_id" extensions:"x-nullable"`
+	Name         string    `json:"name" example:"仓储部"`
+	Description  string    `json:"description"`
+	SortOrder    int       `json:"sort_order"`
+	CreatedAt    time.Time `json:"created_at" format:"date-time"`
+	UpdatedAt    time.Time `json:"updated_at" format:"date-time"`
 }
 
 // Post (岗位) is a position inside a department; post users are matched to one.
 type Post struct {
-	ID           int64
-	EnterpriseID int64
-	DepartmentID int64
-	Name         string
-	Status       string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ID                  int64
+	EnterpriseID        int64
+	DepartmentID        int64
+	Name                string
+	Status              string
+	ResponsibilityLevel string
+	DefaultFrequency    string
+	Description         string
+	SortOrder           int
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
 }
 
 // Errors of this domain.
@@ -176,7 +185,7 @@ func RegionByID(ctx context.Context, db *gorm.DB, id int64) (Region, error) {
 	var r Region
 	err := db.WithContext(ctx).Take(&r, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return r, apperr.New(apperr.NotFound, "region_not_found", "区域不存在")
+		return r, ErrRegionNotFound
 	}
 	return r, err
 }

@@ -44,6 +44,10 @@ type Node struct {
 	forEnterpriseUser bool
 	// postDefault marks codes given to the default post-user role of a new enterprise.
 	postDefault bool
+	// entityOnly marks codes only the enterprise-user account holds (the legal entity's own business, such
+	// as editing the enterprise's registered data): the enterprise admin does not hold them and they
+	// cannot be granted.
+	entityOnly bool
 }
 
 // Permission codes used by routes. Keep in step with the catalogue below.
@@ -62,9 +66,29 @@ const (
 	RoleGrant         = "sys:role:grant"
 	RoleAssign        = "sys:role:assign"
 	AuditView         = "sys:audit"
+	DeptList          = "org:dept"
+	DeptCreate        = "org:dept:create"
+	DeptUpdate        = "org:dept:update"
+	DeptDelete        = "org:dept:delete"
+	PostList          = "org:post"
+	PostCreate        = "org:post:create"
+	PostUpdate        = "org:post:update"
+	PostDisable       = "org:post:disable"
+	PostDelete        = "org:post:delete"
+	PostDocUpload     = "org:post:doc"
+	SetupView         = "setup"
+	ProfileView       = "ent:profile"
+	ProfileEdit       = "ent:profile:edit"
+	AssocView         = "ent:assoc"
+	AssocApply        = "ent:assoc:apply"
+	AssocDecide       = "ent:assoc:decide"
+	AssocDissolve     = "ent:assoc:dissolve"
+	GroupView         = "ent:group"
 
-	RegEnterpriseView  = "reg:enterprise"
-	RegEnterpriseReset = "reg:enterprise:reset-password"
+	RegEnterpriseView   = "reg:enterprise"
+	RegEnterpriseCreate = "reg:enterprise:create"
+	RegEnterpriseImport = "reg:enterprise:import"
+	RegEnterpriseReset  = "reg:enterprise:reset-password"
 
 	PlatRegulatorView    = "plat:regulator"
 	PlatRegulatorCreate  = "plat:regulator:create"
@@ -72,6 +96,8 @@ const (
 	PlatRegulatorDisable = "plat:regulator:disable"
 	PlatRegulatorReset   = "plat:regulator:reset-password"
 	PlatAuditView        = "plat:audit"
+	PlatRegionView       = "plat:region"
+	PlatRegionEdit       = "plat:region:edit"
 )
 
 func group(scope Scope, code, title, icon string, children ...*Node) *Node {
@@ -85,8 +111,28 @@ func menu(code, title, path, icon string, buttons ...*Node) *Node {
 
 func button(code, title string) *Node { return &Node{Code: code, Title: title, Type: Button} }
 
+// entity marks a node (and, through the index, its children) as held by the enterprise-user account;
+// only makes it exclusive to that account.
+func entity(n *Node, only bool) *Node {
+	n.forEnterpriseUser = true
+	n.entityOnly = only
+	return n
+}
+
 // catalog is the whole tree. The home page needs no code: every account has one.
 var catalog = []*Node{
+	group(ScopeEnterprise, "ent", "企业信息", "OfficeBuilding",
+		menu(SetupView, "初始化", "/setup", "Guide"),
+		entity(menu(ProfileView, "企业基础信息", "/enterprise/profile", "Postcard",
+			entity(button(ProfileEdit, "修改企业信息"), true),
+		), false),
+		entity(menu(AssocView, "申请关联", "/enterprise/associations", "Connection",
+			button(AssocApply, "申请关联"),
+			button(AssocDecide, "审批关联申请"),
+			button(AssocDissolve, "解除关联"),
+		), true),
+		entity(menu(GroupView, "关联企业", "/enterprise/members", "OfficeBuilding"), false),
+	),
 	group(ScopeEnterprise, "sys", "系统管理", "Setting",
 		menu(UserList, "用户管理", "/system/users", "User",
 			button(UserCreate, "新建用户"),
@@ -103,10 +149,24 @@ var catalog = []*Node{
 			button(RoleGrant, "角色授权"),
 			button(RoleAssign, "分配用户"),
 		),
+		menu(DeptList, "部门管理", "/system/departments", "Share",
+			button(DeptCreate, "新建部门"),
+			button(DeptUpdate, "修改/移动部门"),
+			button(DeptDelete, "删除部门"),
+		),
+		menu(PostList, "岗位管理", "/system/posts", "Briefcase",
+			button(PostCreate, "新建岗位"),
+			button(PostUpdate, "修改岗位"),
+			button(PostDisable, "停用/启用岗位"),
+			button(PostDelete, "删除岗位"),
+			button(PostDocUpload, "上传岗位责任制"),
+		),
 		menu(AuditView, "审计日志", "/system/audit", "Document"),
 	),
 	group(ScopeRegion, "reg", "监管", "OfficeBuilding",
-		menu(RegEnterpriseView, "企业账号", "/regulator/enterprises", "OfficeBuilding",
+		menu(RegEnterpriseView, "企业登记", "/regulator/enterprises", "OfficeBuilding",
+			button(RegEnterpriseCreate, "登记企业"),
+			button(RegEnterpriseImport, "批量导入企业"),
 			button(RegEnterpriseReset, "重置企业密码"),
 		),
 	),
@@ -116,6 +176,9 @@ var catalog = []*Node{
 			button(PlatRegulatorUpdate, "修改监管账号"),
 			button(PlatRegulatorDisable, "停用/启用"),
 			button(PlatRegulatorReset, "重置密码"),
+		),
+		menu(PlatRegionView, "区域管理", "/platform/regions", "Location",
+			button(PlatRegionEdit, "维护街道/属地"),
 		),
 		menu(PlatAuditView, "审计日志", "/platform/audit", "Document"),
 	),
@@ -134,6 +197,7 @@ func index() (map[string]*Node, map[string]string) {
 			n.scope = parent.scope
 			n.forEnterpriseUser = n.forEnterpriseUser || parent.forEnterpriseUser
 			n.postDefault = n.postDefault || parent.postDefault
+			n.entityOnly = n.entityOnly || parent.entityOnly
 			parents[n.Code] = parent.Code
 		}
 		if _, dup := nodes[n.Code]; dup {
@@ -152,6 +216,12 @@ func index() (map[string]*Node, map[string]string) {
 
 // Known reports whether code is in the catalogue.
 func Known(code string) bool { _, ok := byCode[code]; return ok }
+
+// Grantable reports whether an enterprise may grant code to its post users.
+func Grantable(code string) bool {
+	n, ok := byCode[code]
+	return ok && n.scope == ScopeEnterprise && !n.entityOnly
+}
 
 // ScopeOf returns the scope of a code.
 func ScopeOf(code string) Scope { return byCode[code].scope }
@@ -209,7 +279,7 @@ const (
 // every enterprise code (so it can never be locked out), regulators every region code, platform
 // administrators every platform code. Post users hold only what roles and user grants give them.
 var implicit = map[string]map[string]bool{
-	KindEnterpriseAdmin: setOf(codesWhere(func(n *Node) bool { return n.scope == ScopeEnterprise })),
+	KindEnterpriseAdmin: setOf(codesWhere(func(n *Node) bool { return n.scope == ScopeEnterprise && !n.entityOnly })),
 	KindEnterpriseUser:  setOf(codesWhere(func(n *Node) bool { return n.forEnterpriseUser })),
 	KindRegulator:       setOf(codesWhere(func(n *Node) bool { return n.scope == ScopeRegion })),
 	KindPlatformAdmin:   setOf(codesWhere(func(n *Node) bool { return n.scope == ScopePlatform })),

@@ -521,7 +521,7 @@ func RemoveUser(tx *gorm.DB, enterpriseID, userID int64) error {
 func (g Grantor) checkChange(old, codes []string) ([]string, error) {
 	var unknown []string
 	for _, c := range codes {
-		if !Known(c) || ScopeOf(c) != ScopeEnterprise {
+		if !Grantable(c) {
 			unknown = append(unknown, c)
 		}
 	}

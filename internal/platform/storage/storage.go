@@ -87,6 +87,9 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader) error {
 	return os.Rename(tmp.Name(), p)
 }
 
+// Root is the directory the store writes under.
+func (l *Local) Root() string { return l.root }
+
 // Open opens the object's file.
 func (l *Local) Open(_ context.Context, key string) (io.ReadCloser, error) {
 	p, err := l.path(key)
