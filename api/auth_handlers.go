@@ -251,14 +251,14 @@ func (s *Server) permissions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	scope := rbac.ScopeEnterprise
+	scopes := []rbac.Scope{rbac.ScopeEnterprise}
 	switch p.Kind {
 	case rbac.KindRegulator:
-		scope = rbac.ScopeRegion
+		scopes = []rbac.Scope{rbac.ScopeRegion, rbac.ScopeOversight}
 	case rbac.KindPlatformAdmin:
-		scope = rbac.ScopePlatform
+		scopes = []rbac.Scope{rbac.ScopePlatform, rbac.ScopeOversight}
 	}
-	return c.JSON(http.StatusOK, PermissionTree{Tree: rbac.Tree(scope), Held: held})
+	return c.JSON(http.StatusOK, PermissionTree{Tree: rbac.Tree(scopes...), Held: held})
 }
 
 // regions godoc

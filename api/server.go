@@ -18,6 +18,9 @@ import (
 	"yqyb/internal/association"
 	"yqyb/internal/auth"
 	"yqyb/internal/enterprise"
+	"yqyb/internal/files"
+	"yqyb/internal/hazard"
+	"yqyb/internal/inspection"
 	"yqyb/internal/org"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/config"
@@ -25,6 +28,7 @@ import (
 	"yqyb/internal/rbac"
 	"yqyb/internal/session"
 	"yqyb/internal/setup"
+	"yqyb/internal/standard"
 )
 
 // Deps is everything the HTTP layer needs; main builds it once and passes it in.
@@ -38,6 +42,9 @@ type Deps struct {
 	SPA fs.FS
 	// Hasher hashes passwords; zero means bcrypt at its default cost (tests pass a cheap one).
 	Hasher account.Hasher
+	// DevClock, set only outside production, is the shiftable clock behind Clock that the development
+	// clock endpoint moves.
+	DevClock *clock.Shifted
 }
 
 // Route is one API endpoint. Every route is either public or names the permission code it requires; the
@@ -69,8 +76,15 @@ type Server struct {
 	setup        *setup.Service
 	enterprises  *enterprise.Service
 	associations *association.Service
-	// postHistory are the checks other domains register so that a post with history is not deleted.
-	postHistory []org.PostHistoryCheck
+	templates    *standard.Templates
+	standards    *standard.Service
+	files        *files.Service
+	hazards      *hazard.Service
+	inspections  *inspection.Service
+	// Checks other domains register so that rows with history are not deleted.
+	postHistory      []org.PostHistoryCheck
+	checklistHistory []standard.ChecklistHistory
+	gradeUsage       []standard.GradeUsage
 }
 
 // domainCacheSize bounds how many enterprises' policies one instance keeps in memory.
@@ -120,15 +134,26 @@ func New(d Deps) (*Server, error) {
 	e.Use(gzipUnlessSmall())
 	e.Use(deadline(requestTimeout))
 
-	st := setup.New(d.DB, setup.Sources{})
+	st := setup.New(d.DB, setup.Sources{StandardItems: standard.StandardItemCounts,
+		PostsWithChecklist: standard.PostsWithChecklistCounts, ChecklistPosts: standard.PostsWithChecklist})
 	s := &Server{echo: e, deps: d, accounts: accounts, auth: authSvc, authz: authz, roles: rbac.NewService(d.DB, d.Clock, authz),
 		org: org.NewService(d.DB, d.Clock, d.Files), setup: st, enterprises: enterprise.NewService(d.DB, d.Clock, d.Hasher, st),
-		associations: association.NewService(d.DB, d.Clock, st)}
+		associations: association.NewService(d.DB, d.Clock, st), templates: standard.NewTemplates(d.DB, d.Clock),
+		standards: standard.NewService(d.DB, d.Clock), files: files.NewService(d.DB, d.Clock, d.Files), hazards: hazard.NewService(d.DB, d.Clock),
+		postHistory:      []org.PostHistoryCheck{standard.PostChecklistHistory, inspection.PostHistory},
+		checklistHistory: []standard.ChecklistHistory{inspection.ChecklistHistory},
+		gradeUsage:       []standard.GradeUsage{hazard.GradeUsage}}
+	s.inspections = inspection.NewService(d.DB, d.Clock, s.hazards)
 	s.register(s.systemRoutes()...)
 	s.register(s.authRoutes()...)
 	s.register(s.userRoutes()...)
 	s.register(s.roleRoutes()...)
 	s.register(s.orgRoutes()...)
+	s.register(s.standardRoutes()...)
+	s.register(s.inspectionRoutes()...)
+	if d.Config.Env == config.Development {
+		s.register(s.devRoutes()...)
+	}
 	s.register(s.regulatorRoutes()...)
 	s.register(s.platformRoutes()...)
 	s.mountDocs()

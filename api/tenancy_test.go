@@ -8,6 +8,7 @@ import (
 
 	"yqyb/internal/demo"
 	"yqyb/internal/rbac"
+	"yqyb/internal/standard"
 )
 
 // TestTenantIsolation tries every route that takes an id with the id of another tenant's row, for every
@@ -32,24 +33,74 @@ func TestTenantIsolation(t *testing.T) {
 	env.db.Raw(`INSERT INTO associations (applicant_id, target_id, status, pair_low, pair_high, created_at)
 		VALUES (?, ?, 'pending', ?, ?, CURRENT_TIMESTAMP) RETURNING id`, third, sc.FactoryID, min(third, sc.FactoryID), max(third, sc.FactoryID)).Scan(&assoc)
 
+	// The factory's standard, grades and a checklist.
+	env.as(factoryAdmin.AccessToken, http.MethodPost, "/api/v1/standard", map[string]any{"from_template": true})
+	var fstd standard.View
+	env.as(factoryAdmin.AccessToken, http.MethodGet, "/api/v1/standard", nil).decode(t, &fstd)
+	var fgrades []standard.Grade
+	env.as(factoryAdmin.AccessToken, http.MethodGet, "/api/v1/hazard-grades", nil).decode(t, &fgrades)
+	var fcl standard.ChecklistDetail
+	env.as(factoryAdmin.AccessToken, http.MethodPost, "/api/v1/checklists", map[string]any{"post_id": weldPost, "name": "焊接日检", "frequency": "daily",
+		"item_ids": []int64{fstd.Categories[0].Items[0].ID}}).decode(t, &fcl)
+	if fcl.ID == 0 {
+		t.Fatal("factory checklist not created")
+	}
+
+	// An inspection of the factory with a hazard, and a photo.
+	welderTok := env.login("personal", demo.FactoryWelder, pw).AccessToken
+	var insp struct {
+		ID      int64
+		Answers []struct {
+			ItemID int64 `json:"item_id"`
+		}
+	}
+	env.as(welderTok, http.MethodPost, fmt.Sprintf("/api/v1/my/checklists/%d/inspection", fcl.ID), nil).decode(t, &insp)
+	var photo struct{ ID int64 }
+	env.upload(welderTok, "/api/v1/files", "焊机.jpg", jpeg).decode(t, &photo)
+	env.as(welderTok, http.MethodPost, fmt.Sprintf("/api/v1/inspections/%d/submit", insp.ID), map[string]any{"answers": []map[string]any{
+		{"item_id": insp.Answers[0].ItemID, "result": "hazard", "description": "焊机接地线松动", "grade_code": "C", "photo_ids": []int64{photo.ID}}}})
+	var fhazard int64
+	env.db.Table("hazards").Where("enterprise_id = ?", sc.FactoryID).Pluck("id", &fhazard)
+	if insp.ID == 0 || photo.ID == 0 || fhazard == 0 {
+		t.Fatalf("factory inspection %d photo %d hazard %d", insp.ID, photo.ID, fhazard)
+	}
+
 	// Which foreign id each :id route gets, by path prefix. A route with an id that is missing here fails
 	// the test, so new endpoints must be added.
 	foreign := map[string]int64{
-		"/api/v1/users/:id":        welder,
-		"/api/v1/roles/:id":        factoryRole,
-		"/api/v1/departments/:id":  deptOf(t, env, weldPost),
-		"/api/v1/posts/:id":        weldPost,
-		"/api/v1/associations/:id": assoc,
+		"/api/v1/users/:id":               welder,
+		"/api/v1/roles/:id":               factoryRole,
+		"/api/v1/departments/:id":         deptOf(t, env, weldPost),
+		"/api/v1/posts/:id":               weldPost,
+		"/api/v1/associations/:id":        assoc,
+		"/api/v1/standard/categories/:id": fstd.Categories[0].ID,
+		"/api/v1/standard/items/:id":      fstd.Categories[0].Items[0].ID,
+		"/api/v1/hazard-grades/:id":       fgrades[3].ID,
+		"/api/v1/checklists/:id":          fcl.ID,
+		"/api/v1/my/checklists/:id":       fcl.ID,
+		"/api/v1/inspections/:id":         insp.ID,
+		"/api/v1/files/:id":               photo.ID,
+		"/api/v1/hazards/:id":             fhazard,
 	}
 	bodies := map[string]any{
-		"/api/v1/users/:id":        map[string]any{"display_name": "篡改", "post_id": sc.Posts["生产部/焊工"]},
-		"/api/v1/users/:id/grants": map[string]any{"codes": []string{rbac.UserList}},
-		"/api/v1/users/:id/roles":  map[string]any{"role_ids": []int64{}},
-		"/api/v1/roles/:id":        map[string]any{"name": "篡改"},
-		"/api/v1/roles/:id/grants": map[string]any{"codes": []string{rbac.UserList}},
-		"/api/v1/roles/:id/users":  map[string]any{"user_ids": []int64{}},
-		"/api/v1/departments/:id":  map[string]any{"name": "篡改"},
-		"/api/v1/posts/:id":        map[string]any{"department_id": deptOf(t, env, weldPost), "name": "篡改", "responsibility_level": "low", "default_frequency": "daily"},
+		"/api/v1/users/:id":                          map[string]any{"display_name": "篡改", "post_id": sc.Posts["生产部/焊工"]},
+		"/api/v1/users/:id/grants":                   map[string]any{"codes": []string{rbac.UserList}},
+		"/api/v1/users/:id/roles":                    map[string]any{"role_ids": []int64{}},
+		"/api/v1/roles/:id":                          map[string]any{"name": "篡改"},
+		"/api/v1/roles/:id/grants":                   map[string]any{"codes": []string{rbac.UserList}},
+		"/api/v1/roles/:id/users":                    map[string]any{"user_ids": []int64{}},
+		"/api/v1/departments/:id":                    map[string]any{"name": "篡改"},
+		"/api/v1/posts/:id":                          map[string]any{"department_id": deptOf(t, env, weldPost), "name": "篡改", "responsibility_level": "low", "default_frequency": "daily"},
+		"/api/v1/standard/categories/:id":            map[string]any{"name": "篡改"},
+		"/api/v1/standard/categories/:id/item-order": map[string]any{"ids": []int64{fstd.Categories[0].Items[0].ID}},
+		"/api/v1/standard/items/:id":                 map[string]any{"category_id": fstd.Categories[0].ID, "subject": "篡改", "content": "篡改"},
+		"/api/v1/hazard-grades/:id":                  map[string]any{"code": "D", "name": "篡改", "legal_level": "major"},
+		"/api/v1/checklists/:id":                     map[string]any{"post_id": weldPost, "name": "篡改", "frequency": "daily", "item_ids": []int64{}},
+		"/api/v1/inspections/:id/answers":            map[string]any{"answers": []map[string]any{}},
+		"/api/v1/hazards/:id/assign":                 map[string]any{"responsible_person": "篡改", "measures": "篡改", "deadline": "2030-01-01"},
+		"/api/v1/hazards/:id/fix":                    map[string]any{"note": "篡改", "photo_ids": []int64{photo.ID}},
+		"/api/v1/hazards/:id/accept":                 map[string]any{"note": "篡改"},
+		"/api/v1/hazards/:id/reject":                 map[string]any{"note": "篡改"},
 	}
 	snapshot := func() string {
 		var rows []string
@@ -62,7 +113,16 @@ func TestTenantIsolation(t *testing.T) {
 		env.db.Raw(`SELECT CONCAT('d', id, name, parent_id) FROM departments WHERE enterprise_id = ?
 			UNION ALL SELECT CONCAT('p', id, name, status, department_id) FROM posts WHERE enterprise_id = ?
 			UNION ALL SELECT CONCAT('doc', id, version) FROM post_documents WHERE enterprise_id = ?
-			UNION ALL SELECT CONCAT('a', id, status) FROM associations WHERE target_id = ? ORDER BY 1`, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID).Scan(&structure)
+			UNION ALL SELECT CONCAT('a', id, status) FROM associations WHERE target_id = ?
+			UNION ALL SELECT CONCAT('sc', id, name, sort_order, deleted_at) FROM standard_categories WHERE enterprise_id = ?
+			UNION ALL SELECT CONCAT('si', id, subject, version, sort_order, deleted_at) FROM standard_items WHERE enterprise_id = ?
+			UNION ALL SELECT CONCAT('g', id, name, legal_level) FROM hazard_grades WHERE enterprise_id = ?
+			UNION ALL SELECT CONCAT('c', id, name, status, frequency) FROM checklists WHERE enterprise_id = ?
+			UNION ALL SELECT CONCAT('ci', checklist_id, item_id, sort_order) FROM checklist_items WHERE checklist_id IN (SELECT id FROM checklists WHERE enterprise_id = ?)
+			UNION ALL SELECT CONCAT('i', id, status, version) FROM inspections WHERE enterprise_id = ?
+			UNION ALL SELECT CONCAT('h', id, status, responsible_person, updated_at) FROM hazards WHERE enterprise_id = ?
+			ORDER BY 1`, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID,
+			sc.FactoryID, sc.FactoryID).Scan(&structure)
 		return strings.Join(rows, "|") + "#" + strings.Join(rules, "|") + "#" + strings.Join(roles, "|") + "#" + strings.Join(structure, "|")
 	}
 	before := snapshot()
@@ -71,7 +131,9 @@ func TestTenantIsolation(t *testing.T) {
 	entUser := env.login("enterprise", demo.MallCode, pw)
 	tried := 0
 	for _, r := range env.srv.Routes() {
-		if !strings.Contains(r.Path, ":id") || strings.HasPrefix(r.Path, "/api/v1/regulator/") || strings.HasPrefix(r.Path, "/api/v1/platform/") {
+		// Regulator and platform routes are scoped by region or not tenant data at all; templates are shared.
+		if !strings.Contains(r.Path, ":id") || strings.HasPrefix(r.Path, "/api/v1/regulator/") || strings.HasPrefix(r.Path, "/api/v1/platform/") ||
+			strings.HasPrefix(r.Path, "/api/v1/template") {
 			continue
 		}
 		prefix := r.Path
@@ -98,13 +160,13 @@ func TestTenantIsolation(t *testing.T) {
 		if resp.Code != http.StatusNotFound {
 			t.Errorf("%s %s with another enterprise's id = %d %s", r.Method, path, resp.Code, resp.Body)
 		}
-		for _, leak := range []string{demo.FactoryName, demo.FactoryWelder, "周海", "焊工"} {
+		for _, leak := range []string{demo.FactoryName, demo.FactoryWelder, "周海", "焊工", "焊机接地线松动"} {
 			if strings.Contains(string(resp.Body), leak) {
 				t.Errorf("%s %s leaked %q: %s", r.Method, path, leak, resp.Body)
 			}
 		}
 	}
-	if tried < 29 {
+	if tried < 50 {
 		t.Errorf("only %d routes tried", tried)
 	}
 	if after := snapshot(); after != before {
@@ -136,6 +198,11 @@ func TestTenantIsolation(t *testing.T) {
 		{"/api/v1/posts?page_size=100", []string{"叉车司机"}, []string{"焊工"}},
 		{"/api/v1/enterprise", []string{demo.MallCode}, []string{demo.FactoryCode}},
 		{"/api/v1/setup", []string{"departments"}, []string{"焊工"}},
+		{"/api/v1/checklists", []string{`"items":[]`}, []string{"焊接日检"}},
+		{"/api/v1/checklist-coverage", []string{"叉车司机"}, []string{"焊工"}},
+		{"/api/v1/standard", []string{`"created":false`}, []string{`"created":true`}},
+		{"/api/v1/hazards", []string{`"total":0`}, []string{"焊机接地线松动"}},
+		{"/api/v1/inspections", []string{`"total":0`}, []string{"焊接日检"}},
 	}
 	env.login("personal", demo.FactoryName, pw) // an event in the factory's audit log
 	lists = append(lists, struct {
@@ -229,6 +296,8 @@ func TestPublicRoutesAreExactlyThese(t *testing.T) {
 	want := map[string]bool{
 		"GET /healthz": true, "GET /readyz": true, "GET /api/v1/meta": true,
 		"POST /api/v1/auth/login": true, "POST /api/v1/auth/refresh": true, "POST /api/v1/auth/logout": true,
+		// development servers only (the test server runs in development mode)
+		"GET /api/v1/dev/clock": true, "PUT /api/v1/dev/clock": true,
 	}
 	env := newEnv(t)
 	for _, r := range env.srv.Routes() {

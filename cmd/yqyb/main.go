@@ -34,6 +34,7 @@ import (
 	"yqyb/internal/platform/database"
 	"yqyb/internal/platform/logging"
 	"yqyb/internal/platform/storage"
+	"yqyb/internal/schema"
 	"yqyb/internal/webui"
 )
 
@@ -132,7 +133,7 @@ func open(ctx context.Context, stderr io.Writer) (*env, error) {
 func (e *env) close() { database.Close(e.db) }
 
 func (e *env) migrator() (*database.Migrator, error) {
-	migs, err := database.LoadMigrations(database.Migrations())
+	migs, err := schema.Migrations()
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +179,20 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := api.New(api.Deps{Config: e.cfg, DB: e.db, Clock: e.clk, Log: e.log, Files: files, SPA: webui.FS()})
+	deps := api.Deps{Config: e.cfg, DB: e.db, Clock: e.clk, Log: e.log, Files: files, SPA: webui.FS()}
+	if e.cfg.Env == config.Development {
+		// A development server's clock can be moved, so a demo or a browser test can stand at a period
+		// boundary; production always runs on the system clock.
+		dev := clock.NewShifted(clock.System{}, e.cfg.ClockOffset)
+		if !e.cfg.FakeNow.IsZero() {
+			dev.StandAt(e.cfg.FakeNow)
+		}
+		deps.Clock, deps.DevClock = dev, dev
+		if dev.Offset() != 0 {
+			e.log.Warn("development clock is shifted", "now", dev.Now().In(clock.Business).Format(time.DateTime), "offset", dev.Offset())
+		}
+	}
+	srv, err := api.New(deps)
 	if err != nil {
 		return err
 	}

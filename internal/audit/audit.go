@@ -51,6 +51,13 @@ const (
 	AssocReject        = "assoc_reject"
 	AssocWithdraw      = "assoc_withdraw"
 	AssocDissolve      = "assoc_dissolve"
+	StandardCreate     = "standard_create"
+	StandardEdit       = "standard_edit"
+	StandardImport     = "standard_import"
+	GradeEdit          = "grade_edit"
+	ChecklistCreate    = "checklist_create"
+	ChecklistUpdate    = "checklist_update"
+	ChecklistDelete    = "checklist_delete"
 )
 
 // Labels names each action in Chinese.
@@ -64,6 +71,8 @@ var Labels = map[string]string{
 	PostCreate: "新建岗位", PostUpdate: "修改岗位", PostDisable: "停用岗位", PostEnable: "启用岗位", PostDelete: "删除岗位",
 	PostDocUpload: "上传岗位责任制", EnterpriseRegister: "登记企业", EnterpriseUpdate: "修改企业信息",
 	AssocApply: "申请关联", AssocApprove: "同意关联", AssocReject: "拒绝关联", AssocWithdraw: "撤回关联申请", AssocDissolve: "解除关联",
+	StandardCreate: "建立企业标准", StandardEdit: "修改企业标准", StandardImport: "导入标准与清单", GradeEdit: "修改隐患等级",
+	ChecklistCreate: "新建岗位清单", ChecklistUpdate: "修改岗位清单", ChecklistDelete: "删除岗位清单",
 }
 
 // Actor is who acts, and from where. A zero ID means nobody logged in (e.g. a failed login).

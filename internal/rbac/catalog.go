@@ -17,6 +17,7 @@ const (
 	ScopeEnterprise Scope = "enterprise" // enterprise admins, post users, enterprise-user accounts
 	ScopeRegion     Scope = "region"     // regulators, over their region and everything below it
 	ScopePlatform   Scope = "platform"   // platform administrators
+	ScopeOversight  Scope = "oversight"  // regulators and platform administrators alike (industry templates)
 )
 
 // NodeType distinguishes menu groups, pages and the buttons on them.
@@ -84,11 +85,29 @@ const (
 	AssocDecide       = "ent:assoc:decide"
 	AssocDissolve     = "ent:assoc:dissolve"
 	GroupView         = "ent:group"
+	StandardView      = "std:standard"
+	StandardEdit      = "std:standard:edit"
+	GradeView         = "std:grade"
+	GradeEdit         = "std:grade:edit"
+	ChecklistView     = "std:checklist"
+	ChecklistEdit     = "std:checklist:edit"
+	ChecklistImport   = "std:checklist:import"
+	ChecklistExport   = "std:checklist:export"
+	InspectView       = "hz:inspect"
+	InspectHistory    = "hz:history"
+	HazardLedger      = "hz:ledger"
+	HazardRegister    = "hz:register"
+	HazardAssign      = "hz:assign"
+	HazardFix         = "hz:fix"
+	HazardAccept      = "hz:accept"
+	HazardExport      = "hz:export"
+	UsageView         = "hz:usage"
 
 	RegEnterpriseView   = "reg:enterprise"
 	RegEnterpriseCreate = "reg:enterprise:create"
 	RegEnterpriseImport = "reg:enterprise:import"
 	RegEnterpriseReset  = "reg:enterprise:reset-password"
+	RegHazardView       = "reg:hazard"
 
 	PlatRegulatorView    = "plat:regulator"
 	PlatRegulatorCreate  = "plat:regulator:create"
@@ -98,6 +117,8 @@ const (
 	PlatAuditView        = "plat:audit"
 	PlatRegionView       = "plat:region"
 	PlatRegionEdit       = "plat:region:edit"
+	TemplateView         = "tpl:template"
+	TemplateEdit         = "tpl:template:edit"
 )
 
 func group(scope Scope, code, title, icon string, children ...*Node) *Node {
@@ -110,6 +131,12 @@ func menu(code, title, path, icon string, buttons ...*Node) *Node {
 }
 
 func button(code, title string) *Node { return &Node{Code: code, Title: title, Type: Button} }
+
+// defaultForPosts marks a node as given to the default post-user role.
+func defaultForPosts(n *Node) *Node {
+	n.postDefault = true
+	return n
+}
 
 // entity marks a node (and, through the index, its children) as held by the enterprise-user account;
 // only makes it exclusive to that account.
@@ -163,11 +190,43 @@ var catalog = []*Node{
 		),
 		menu(AuditView, "审计日志", "/system/audit", "Document"),
 	),
+	group(ScopeEnterprise, "std", "标准管理", "Notebook",
+		menu(StandardView, "企业标准", "/standard", "Notebook",
+			button(StandardEdit, "编辑企业标准"),
+		),
+		menu(GradeView, "隐患等级", "/standard/grades", "Histogram",
+			button(GradeEdit, "设置隐患等级"),
+		),
+		menu(ChecklistView, "岗位清单", "/standard/checklists", "List",
+			button(ChecklistEdit, "编辑岗位清单"),
+			button(ChecklistImport, "导入清单"),
+			button(ChecklistExport, "导出清单"),
+		),
+	),
+	group(ScopeEnterprise, "hz", "隐患管理", "Warning",
+		defaultForPosts(menu(InspectView, "隐患排查", "/inspections", "Checked")),
+		menu(InspectHistory, "排查记录", "/inspections/history", "Tickets",
+			button(UsageView, "查看系统使用率"),
+		),
+		defaultForPosts(menu(HazardLedger, "隐患台账", "/hazards", "Warning",
+			defaultForPosts(button(HazardRegister, "登记隐患")),
+			button(HazardAssign, "安排整改"),
+			defaultForPosts(button(HazardFix, "提交整改")),
+			button(HazardAccept, "验收销号"),
+			button(HazardExport, "导出台账"),
+		)),
+	),
 	group(ScopeRegion, "reg", "监管", "OfficeBuilding",
 		menu(RegEnterpriseView, "企业登记", "/regulator/enterprises", "OfficeBuilding",
 			button(RegEnterpriseCreate, "登记企业"),
 			button(RegEnterpriseImport, "批量导入企业"),
 			button(RegEnterpriseReset, "重置企业密码"),
+		),
+		menu(RegHazardView, "重大隐患", "/regulator/hazards", "Warning"),
+	),
+	group(ScopeOversight, "tpl", "行业模板", "Collection",
+		menu(TemplateView, "模板标准", "/templates", "Collection",
+			button(TemplateEdit, "维护模板标准"),
 		),
 	),
 	group(ScopePlatform, "plat", "平台管理", "Management",
@@ -196,7 +255,8 @@ func index() (map[string]*Node, map[string]string) {
 		if parent != nil {
 			n.scope = parent.scope
 			n.forEnterpriseUser = n.forEnterpriseUser || parent.forEnterpriseUser
-			n.postDefault = n.postDefault || parent.postDefault
+			// A default menu does not make all its buttons defaults: buttons are marked one by one.
+			n.postDefault = n.postDefault || parent.postDefault && n.Type != Button
 			n.entityOnly = n.entityOnly || parent.entityOnly
 			parents[n.Code] = parent.Code
 		}
@@ -226,11 +286,11 @@ func Grantable(code string) bool {
 // ScopeOf returns the scope of a code.
 func ScopeOf(code string) Scope { return byCode[code].scope }
 
-// Tree returns the catalogue nodes of a scope, for grant dialogs.
-func Tree(scope Scope) []*Node {
+// Tree returns the catalogue nodes of the given scopes, for grant dialogs.
+func Tree(scopes ...Scope) []*Node {
 	var out []*Node
 	for _, n := range catalog {
-		if n.scope == scope {
+		if slices.Contains(scopes, n.scope) {
 			out = append(out, n)
 		}
 	}
@@ -281,8 +341,8 @@ const (
 var implicit = map[string]map[string]bool{
 	KindEnterpriseAdmin: setOf(codesWhere(func(n *Node) bool { return n.scope == ScopeEnterprise && !n.entityOnly })),
 	KindEnterpriseUser:  setOf(codesWhere(func(n *Node) bool { return n.forEnterpriseUser })),
-	KindRegulator:       setOf(codesWhere(func(n *Node) bool { return n.scope == ScopeRegion })),
-	KindPlatformAdmin:   setOf(codesWhere(func(n *Node) bool { return n.scope == ScopePlatform })),
+	KindRegulator:       setOf(codesWhere(func(n *Node) bool { return n.scope == ScopeRegion || n.scope == ScopeOversight })),
+	KindPlatformAdmin:   setOf(codesWhere(func(n *Node) bool { return n.scope == ScopePlatform || n.scope == ScopeOversight })),
 	KindPostUser:        {},
 }
 

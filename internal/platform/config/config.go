@@ -50,6 +50,11 @@ type Config struct {
 	LoginPerIP     int           // login attempts allowed per IP per minute (0: unlimited)
 	TrustedProxies []string      // CIDRs of reverse proxies whose X-Forwarded-For is believed
 
+	// FakeNow and ClockOffset move the server's clock, outside production only, so demos and browser tests
+	// can stand at a period boundary.
+	FakeNow     time.Time
+	ClockOffset time.Duration
+
 	// SecretGenerated is true when the secret was created on this start (first run); serve logs it.
 	SecretGenerated bool
 }
@@ -84,6 +89,8 @@ var Vars = []Var{
 	{"YQYB_LOCKOUT_DURATION", "15m", "账号锁定时长"},
 	{"YQYB_LOGIN_RATE_PER_MINUTE", "30", "每个 IP 每分钟允许的登录尝试次数（0 表示不限）"},
 	{"YQYB_TRUSTED_PROXIES", "(空：直接取连接地址)", "可信反向代理的网段（逗号分隔 CIDR），只有来自这些地址的 X-Forwarded-For 才被采信"},
+	{"YQYB_FAKE_NOW", "(空)", "仅开发模式：启动时把服务器时钟拨到该时刻（RFC 3339，或北京时间 2006-01-02 15:04:05）后继续走时；生产模式设置即拒绝启动"},
+	{"YQYB_CLOCK_OFFSET", "(空)", "仅开发模式：服务器时钟的偏移量，如 -36h、15m；生产模式设置即拒绝启动"},
 }
 
 // MinSecretLen is the shortest JWT secret production mode accepts.
@@ -189,6 +196,29 @@ func Load(lookup Lookup) (Config, error) {
 			c.TrustedProxies = append(c.TrustedProxies, cidr)
 		}
 	}
+	if v := get("YQYB_FAKE_NOW", ""); v != "" {
+		if prod {
+			return c, fmt.Errorf("生产模式拒绝启动：不允许设置 YQYB_FAKE_NOW（服务器时钟以系统时间为准）")
+		}
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			t, err = time.ParseInLocation(time.DateTime, v, shanghai)
+		}
+		if err != nil {
+			return c, fmt.Errorf("YQYB_FAKE_NOW=%q 无效：应为 RFC 3339 时间或 2006-01-02 15:04:05（北京时间）", v)
+		}
+		c.FakeNow = t
+	}
+	if v := get("YQYB_CLOCK_OFFSET", ""); v != "" {
+		if prod {
+			return c, fmt.Errorf("生产模式拒绝启动：不允许设置 YQYB_CLOCK_OFFSET（服务器时钟以系统时间为准）")
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return c, fmt.Errorf("YQYB_CLOCK_OFFSET=%q 无效：应为时长，如 -36h、15m", v)
+		}
+		c.ClockOffset = d
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -212,6 +242,15 @@ func Load(lookup Lookup) (Config, error) {
 	}
 	return c, nil
 }
+
+// shanghai is the business zone; config does not import the clock package to stay a leaf.
+var shanghai = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return l
+}()
 
 // ErrWeakSecret is returned when production mode is given an unusable secret.
 var ErrWeakSecret = errors.New("生产模式拒绝启动：YQYB_JWT_SECRET")

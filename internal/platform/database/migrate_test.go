@@ -13,6 +13,7 @@ import (
 
 	"yqyb/internal/platform/database"
 	"yqyb/internal/platform/testdb"
+	"yqyb/internal/schema"
 )
 
 func TestSplitStatements(t *testing.T) {
@@ -60,7 +61,7 @@ func dialects(t *testing.T, fn func(t *testing.T, db *gorm.DB)) {
 func TestProductMigrations(t *testing.T) {
 	dialects(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		migs, err := database.LoadMigrations(database.Migrations())
+		migs, err := schema.Migrations()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,11 +89,12 @@ func TestProductMigrations(t *testing.T) {
 				t.Errorf("status %+v", s)
 			}
 		}
-		// Reference data from the first migration: Beijing and its 16 districts.
-		var districts int64
+		// Reference data: Beijing and its 16 districts, and the template standards (a Go migration).
+		var districts, templates int64
 		db.Raw("SELECT COUNT(*) FROM regions WHERE level = 'district' AND path LIKE '/110000/%'").Scan(&districts)
-		if districts != 16 {
-			t.Fatalf("districts = %d, want 16", districts)
+		db.Raw("SELECT COUNT(DISTINCT main_business_id) FROM template_items").Scan(&templates)
+		if districts != 16 || templates < 6 {
+			t.Fatalf("districts = %d, templates = %d", districts, templates)
 		}
 	})
 }
@@ -157,7 +159,7 @@ func TestModifiedMigrationRefused(t *testing.T) {
 
 func TestConcurrentMigratorsApplyOnce(t *testing.T) {
 	db := testdb.PostgresEmpty(t)
-	migs, err := database.LoadMigrations(database.Migrations())
+	migs, err := schema.Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}

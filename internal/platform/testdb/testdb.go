@@ -23,6 +23,7 @@ import (
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/database"
 	"yqyb/internal/platform/logging"
+	"yqyb/internal/schema"
 )
 
 // AdminURL is the PostgreSQL server tests create their databases on.
@@ -130,7 +131,7 @@ func create(t testing.TB, admin *sql.DB, template string, clk clock.Clock) *gorm
 // ensureTemplate builds (once per schema version) a database holding every migration, from which each test
 // database is copied: far faster than migrating per test.
 func ensureTemplate(admin *sql.DB) (string, error) {
-	migs, err := database.LoadMigrations(database.Migrations())
+	migs, err := schema.Migrations()
 	if err != nil {
 		return "", err
 	}
@@ -201,7 +202,7 @@ func ensureTemplate(admin *sql.DB) (string, error) {
 func SQLite(t testing.TB, clk clock.Clock) *gorm.DB {
 	t.Helper()
 	db := SQLiteEmpty(t, clk)
-	migs, err := database.LoadMigrations(database.Migrations())
+	migs, err := schema.Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}

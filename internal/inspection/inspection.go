@@ -1,0 +1,547 @@
+// Package inspection runs the daily work of post users: each checklist is inspected once per reporting
+// period of its frequency (FAQ 8, 15, 18). 开始排查 opens or resumes the current period's inspection, shared
+// by the post's users; answers are saved as a draft and submitted while the period is open; once the
+// period has ended nothing can be submitted or changed for it (不可以补录) — the server's clock decides.
+// Every item answered 隐患 registers a hazard when the inspection is submitted.
+package inspection
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"yqyb/internal/files"
+	"yqyb/internal/hazard"
+	"yqyb/internal/platform/apperr"
+	"yqyb/internal/platform/clock"
+	"yqyb/internal/standard"
+	"yqyb/pkg/period"
+)
+
+// States of an inspection as the post user's list shows them.
+const (
+	NotStarted = "not_started"
+	Draft      = "draft"
+	Submitted  = "submitted"
+	Missed     = "missed"
+)
+
+// Answers.
+const (
+	OK     = "ok"
+	Hazard = "hazard"
+	NA     = "na"
+)
+
+// Errors of inspections.
+var (
+	ErrNotFound         = apperr.New(apperr.NotFound, "inspection_not_found", "排查记录不存在")
+	ErrChecklistGone    = apperr.New(apperr.NotFound, "checklist_not_found", "岗位清单不存在或已停用")
+	ErrPeriodClosed     = apperr.New(apperr.Gone, "period_closed", "上报周期已结束，不能再填报或修改（不可以补录）")
+	ErrAlreadySubmitted = apperr.New(apperr.Conflict, "inspection_submitted", "本周期的排查已提交，不能再修改")
+	ErrIncomplete       = apperr.New(apperr.Invalid, "inspection_incomplete", "还有排查项目未填写，不能提交")
+	ErrBadAnswer        = apperr.New(apperr.Invalid, "answer_invalid", "排查结果填写不完整")
+	ErrEmptyChecklist   = apperr.New(apperr.Conflict, "checklist_empty", "清单中没有排查项目，请联系企业管理员")
+)
+
+// Record is a row of inspections. (Exported because GORM fills only exported embedded structs.)
+type Record struct {
+	ID            int64
+	EnterpriseID  int64
+	ChecklistID   int64
+	PostID        int64
+	ChecklistName string
+	Frequency     string
+	PeriodKey     string
+	PeriodStart   time.Time
+	PeriodEnd     time.Time
+	Status        string
+	StartedBy     int64
+	StartedAt     time.Time
+	SubmittedBy   *int64
+	SubmittedAt   *time.Time
+	HazardCount   int
+	Version       int
+	UpdatedAt     time.Time
+}
+
+func (Record) TableName() string { return "inspections" }
+
+// AnswerRecord is a row of inspection_answers.
+type AnswerRecord struct {
+	InspectionID int64
+	ItemID       int64
+	SortOrder    int
+	CategoryName string
+	Subject      string
+	Content      string
+	Criterion    string
+	Basis        string
+	ItemVersion  int
+	ItemIsMajor  bool
+	ItemGrade    string
+	Result       *string
+	Description  string
+	GradeCode    string
+	Location     string
+	FixedOnSpot  bool
+	NaReason     string
+	PhotoIDs     string
+	AnsweredBy   *int64
+	AnsweredAt   *time.Time
+	HazardID     *int64
+}
+
+func (AnswerRecord) TableName() string { return "inspection_answers" }
+
+// Service runs inspections.
+type Service struct {
+	db      *gorm.DB
+	clk     clock.Clock
+	hazards *hazard.Service
+}
+
+// NewService returns the inspection service.
+func NewService(db *gorm.DB, clk clock.Clock, hazards *hazard.Service) *Service {
+	return &Service{db: db, clk: clk, hazards: hazards}
+}
+
+// PeriodView describes a reporting period.
+type PeriodView struct {
+	Key         string    `json:"key" example:"2026-11-H2"`
+	Label       string    `json:"label" example:"2026年11月下半月"`
+	Start       time.Time `json:"start" format:"date-time"`
+	End         time.Time `json:"end" format:"date-time"`
+	Deadline    time.Time `json:"deadline" format:"date-time"`
+	SecondsLeft int64     `json:"seconds_left"`
+} // @name Period
+
+func (s *Service) periodView(p period.Period) PeriodView {
+	left := int64(p.End.Sub(s.clk.Now()).Seconds())
+	return PeriodView{Key: p.Key, Label: p.Label(), Start: p.Start, End: p.End, Deadline: p.Last(), SecondsLeft: max(left, 0)}
+}
+
+// Slot is one checklist in the post user's list (隐患管理 → 隐患排查).
+type Slot struct {
+	ChecklistID   int64      `json:"checklist_id"`
+	ChecklistName string     `json:"checklist_name" example:"叉车每日点检"`
+	Frequency     string     `json:"frequency" enums:"daily,weekly,half_monthly,monthly,quarterly,yearly"`
+	FrequencyName string     `json:"frequency_name" example:"每日"`
+	ItemCount     int64      `json:"item_count"`
+	Period        PeriodView `json:"period"`
+	State         string     `json:"state" enums:"not_started,draft,submitted"`
+	InspectionID  *int64     `json:"inspection_id" extensions:"x-nullable"`
+	StartedBy     string     `json:"started_by"`
+	StartedAt     *time.Time `json:"started_at" format:"date-time" extensions:"x-nullable"`
+	SubmittedAt   *time.Time `json:"submitted_at" format:"date-time" extensions:"x-nullable"`
+	// PreviousState is how the previous period ended: submitted or missed.
+	PreviousPeriod string `json:"previous_period" example:"2026年11月上半月"`
+	PreviousState  string `json:"previous_state" enums:"submitted,missed"`
+} // @name InspectionSlot
+
+// Slots lists the current period of each of the post's active checklists with its state.
+func (s *Service) Slots(ctx context.Context, ent int64, mine standard.MyChecklists) ([]Slot, error) {
+	now := s.clk.Now()
+	out := make([]Slot, 0, len(mine.Checklists))
+	if len(mine.Checklists) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(mine.Checklists))
+	for i, c := range mine.Checklists {
+		ids[i] = c.ID
+	}
+	var rows []struct {
+		Record
+		StarterName string
+	}
+	// The current and the previous periods of every checklist, in one query.
+	var keys []string
+	for _, c := range mine.Checklists {
+		p := period.Of(period.Frequency(c.Frequency), now, clock.Business)
+		keys = append(keys, p.Key, p.Prev().Key)
+	}
+	if err := s.db.WithContext(ctx).Table("inspections i").Select("i.*, COALESCE(u.display_name, '') AS starter_name").
+		Joins("LEFT JOIN users u ON u.id = i.started_by").
+		Where("i.enterprise_id = ? AND i.checklist_id IN ? AND i.period_key IN ?", ent, ids, keys).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	type k struct {
+		list int64
+		key  string
+	}
+	found := map[k]struct {
+		Record
+		StarterName string
+	}{}
+	for _, r := range rows {
+		found[k{r.ChecklistID, r.PeriodKey}] = r
+	}
+	for _, c := range mine.Checklists {
+		f := period.Frequency(c.Frequency)
+		p := period.Of(f, now, clock.Business)
+		sl := Slot{ChecklistID: c.ID, ChecklistName: c.Name, Frequency: c.Frequency, FrequencyName: f.Label(), ItemCount: c.ItemCount,
+			Period: s.periodView(p), State: NotStarted}
+		if r, ok := found[k{c.ID, p.Key}]; ok {
+			id, started := r.ID, r.StartedAt
+			sl.State, sl.InspectionID, sl.StartedBy, sl.StartedAt, sl.SubmittedAt = r.Status, &id, r.StarterName, &started, r.SubmittedAt
+		}
+		prev := p.Prev()
+		sl.PreviousPeriod, sl.PreviousState = prev.Label(), Missed
+		if r, ok := found[k{c.ID, prev.Key}]; ok && r.Status == Submitted {
+			sl.PreviousState = Submitted
+		}
+		out = append(out, sl)
+	}
+	return out, nil
+}
+
+// Answer is one item of an inspection.
+type Answer struct {
+	ItemID       int64      `json:"item_id"`
+	CategoryName string     `json:"category_name"`
+	Subject      string     `json:"subject"`
+	Content      string     `json:"content"`
+	Criterion    string     `json:"criterion"`
+	Basis        string     `json:"basis"`
+	ItemVersion  int        `json:"item_version"`
+	IsMajor      bool       `json:"is_major"`
+	DefaultGrade string     `json:"default_grade"`
+	Result       *string    `json:"result" enums:"ok,hazard,na" extensions:"x-nullable"`
+	Description  string     `json:"description"`
+	GradeCode    string     `json:"grade_code"`
+	Location     string     `json:"location"`
+	FixedOnSpot  bool       `json:"fixed_on_spot"`
+	NaReason     string     `json:"na_reason"`
+	PhotoIDs     []int64    `json:"photo_ids"`
+	AnsweredBy   string     `json:"answered_by"`
+	AnsweredAt   *time.Time `json:"answered_at" format:"date-time" extensions:"x-nullable"`
+	HazardID     *int64     `json:"hazard_id" extensions:"x-nullable"`
+} // @name InspectionAnswer
+
+// Detail is an inspection with its answers.
+type Detail struct {
+	ID            int64      `json:"id"`
+	ChecklistID   int64      `json:"checklist_id"`
+	ChecklistName string     `json:"checklist_name"`
+	PostID        int64      `json:"post_id"`
+	PostName      string     `json:"post_name"`
+	Frequency     string     `json:"frequency"`
+	Period        PeriodView `json:"period"`
+	Open          bool       `json:"open"`
+	Status        string     `json:"status" enums:"draft,submitted"`
+	StartedBy     string     `json:"started_by"`
+	StartedAt     time.Time  `json:"started_at" format:"date-time"`
+	SubmittedBy   string     `json:"submitted_by"`
+	SubmittedAt   *time.Time `json:"submitted_at" format:"date-time" extensions:"x-nullable"`
+	HazardCount   int        `json:"hazard_count"`
+	Answered      int        `json:"answered"`
+	Answers       []Answer   `json:"answers"`
+} // @name Inspection
+
+func (s *Service) load(tx *gorm.DB, ent, id int64) (Record, error) {
+	var r Record
+	err := tx.Where("id = ? AND enterprise_id = ?", id, ent).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return r, ErrNotFound
+	}
+	return r, err
+}
+
+func (s *Service) periodOf(r Record) period.Period {
+	p, err := period.ParseKey(period.Frequency(r.Frequency), r.PeriodKey, clock.Business)
+	if err != nil {
+		return period.Period{Frequency: period.Frequency(r.Frequency), Start: r.PeriodStart, End: r.PeriodEnd, Key: r.PeriodKey}
+	}
+	return p
+}
+
+// closedError names the period that has ended.
+func (s *Service) closedError(p period.Period) error {
+	return ErrPeriodClosed.WithMessage(fmt.Sprintf("上报周期“%s”已于 %s 结束，不能再填报或修改（不可以补录）", p.Label(),
+		p.Last().In(clock.Business).Format("2006-01-02 15:04:05"))).WithDetails(map[string]any{"period": p.Key, "label": p.Label(), "end": p.End})
+}
+
+// Get loads an inspection of the enterprise. A post user may pass its post to see only its own.
+func (s *Service) Get(ctx context.Context, ent, id, onlyPost int64) (Detail, error) {
+	db := s.db.WithContext(ctx)
+	r, err := s.load(db, ent, id)
+	if err != nil {
+		return Detail{}, err
+	}
+	if onlyPost != 0 && r.PostID != onlyPost {
+		return Detail{}, ErrNotFound
+	}
+	p := s.periodOf(r)
+	d := Detail{ID: r.ID, ChecklistID: r.ChecklistID, ChecklistName: r.ChecklistName, PostID: r.PostID, Frequency: r.Frequency,
+		Period: s.periodView(p), Open: p.Contains(s.clk.Now()), Status: r.Status, StartedAt: r.StartedAt, SubmittedAt: r.SubmittedAt,
+		HazardCount: r.HazardCount, Answers: []Answer{}}
+	db.Table("posts").Where("id = ?", r.PostID).Pluck("name", &d.PostName)
+	db.Table("users").Where("id = ?", r.StartedBy).Pluck("display_name", &d.StartedBy)
+	if r.SubmittedBy != nil {
+		db.Table("users").Where("id = ?", *r.SubmittedBy).Pluck("display_name", &d.SubmittedBy)
+	}
+	var answers []struct {
+		AnswerRecord
+		AnswererName string
+	}
+	if err := db.Table("inspection_answers a").Select("a.*, COALESCE(u.display_name, '') AS answerer_name").
+		Joins("LEFT JOIN users u ON u.id = a.answered_by").Where("a.inspection_id = ?", id).Order("a.sort_order").Scan(&answers).Error; err != nil {
+		return d, err
+	}
+	for _, a := range answers {
+		d.Answers = append(d.Answers, Answer{ItemID: a.ItemID, CategoryName: a.CategoryName, Subject: a.Subject, Content: a.Content,
+			Criterion: a.Criterion, Basis: a.Basis, ItemVersion: a.ItemVersion, IsMajor: a.ItemIsMajor, DefaultGrade: a.ItemGrade, Result: a.Result,
+			Description: a.Description, GradeCode: a.GradeCode, Location: a.Location, FixedOnSpot: a.FixedOnSpot, NaReason: a.NaReason,
+			PhotoIDs: files.Split(a.PhotoIDs), AnsweredBy: a.AnswererName, AnsweredAt: a.AnsweredAt, HazardID: a.HazardID})
+		if a.Result != nil {
+			d.Answered++
+		}
+	}
+	return d, nil
+}
+
+// Start opens the current period's inspection of a checklist of the post, or returns the one already
+// started by anyone of the post (one per checklist per period). The items are copied into the inspection
+// as they are now.
+func (s *Service) Start(ctx context.Context, userID, ent, postID, checklistID int64) (Detail, error) {
+	var c standard.Checklist
+	db := s.db.WithContext(ctx)
+	if err := db.Where("id = ? AND enterprise_id = ? AND post_id = ? AND status = 'active'", checklistID, ent, postID).Take(&c).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return Detail{}, ErrChecklistGone
+		}
+		return Detail{}, err
+	}
+	now := s.clk.Now()
+	p := period.Of(period.Frequency(c.Frequency), now, clock.Business)
+	var id int64
+	err := db.Transaction(func(tx *gorm.DB) error {
+		var existing Record
+		err := tx.Where("checklist_id = ? AND period_key = ?", c.ID, p.Key).Take(&existing).Error
+		if err == nil {
+			id = existing.ID
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		var items []struct {
+			standard.Item
+			CategoryName string
+			Sort         int
+		}
+		if err := tx.Table("checklist_items ci").Select("i.*, c.name AS category_name, ci.sort_order AS sort").
+			Joins("JOIN standard_items i ON i.id = ci.item_id").Joins("JOIN standard_categories c ON c.id = i.category_id").
+			Where("ci.checklist_id = ? AND i.deleted_at IS NULL", c.ID).Order("ci.sort_order, i.id").Scan(&items).Error; err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return ErrEmptyChecklist
+		}
+		// Two users starting at once: the unique index lets one insert win; the other finds it.
+		ins := Record{EnterpriseID: ent, ChecklistID: c.ID, PostID: postID, ChecklistName: c.Name, Frequency: c.Frequency, PeriodKey: p.Key,
+			PeriodStart: p.Start.UTC(), PeriodEnd: p.End.UTC(), Status: Draft, StartedBy: userID, StartedAt: now.UTC(), Version: 1, UpdatedAt: now.UTC()}
+		res := tx.Raw(`INSERT INTO inspections (enterprise_id, checklist_id, post_id, checklist_name, frequency, period_key, period_start,
+				period_end, status, started_by, started_at, version, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (checklist_id, period_key) DO NOTHING RETURNING id`,
+			ins.EnterpriseID, ins.ChecklistID, ins.PostID, ins.ChecklistName, ins.Frequency, ins.PeriodKey, ins.PeriodStart, ins.PeriodEnd,
+			ins.Status, ins.StartedBy, ins.StartedAt, ins.Version, ins.UpdatedAt).Scan(&id)
+		if res.Error != nil {
+			return res.Error
+		}
+		if id == 0 {
+			return tx.Model(&Record{}).Where("checklist_id = ? AND period_key = ?", c.ID, p.Key).Pluck("id", &id).Error
+		}
+		answers := make([]AnswerRecord, len(items))
+		for i, it := range items {
+			answers[i] = AnswerRecord{InspectionID: id, ItemID: it.ID, SortOrder: i, CategoryName: it.CategoryName, Subject: it.Subject,
+				Content: it.Content, Criterion: it.Criterion, Basis: it.Basis, ItemVersion: it.Version, ItemIsMajor: it.IsMajor, ItemGrade: it.GradeCode}
+		}
+		return tx.CreateInBatches(&answers, 200).Error
+	})
+	if err != nil {
+		return Detail{}, err
+	}
+	return s.Get(ctx, ent, id, 0)
+}
+
+// AnswerInput is one item's answer as typed.
+type AnswerInput struct {
+	ItemID      int64   `json:"item_id" label:"排查项目" validate:"required,gt=0"`
+	Result      string  `json:"result" label:"排查结果" validate:"required,oneof=ok hazard na" enums:"ok,hazard,na"`
+	Description string  `json:"description,omitempty" label:"隐患描述" validate:"max=2000"`
+	GradeCode   string  `json:"grade_code,omitempty" label:"隐患等级" validate:"max=20"`
+	Location    string  `json:"location,omitempty" label:"位置" validate:"max=200"`
+	FixedOnSpot bool    `json:"fixed_on_spot,omitempty"`
+	SpotNote    string  `json:"spot_note,omitempty" label:"整改情况" validate:"max=1000"`
+	NaReason    string  `json:"na_reason,omitempty" label:"不涉及原因" validate:"max=500"`
+	PhotoIDs    []int64 `json:"photo_ids,omitempty" label:"照片" validate:"max=9"`
+}
+
+// open loads a draft inspection of the post in its open period, or says why it cannot be changed.
+func (s *Service) open(tx *gorm.DB, ent, postID, id int64) (Record, error) {
+	r, err := s.load(tx, ent, id)
+	if err != nil {
+		return r, err
+	}
+	if postID != 0 && r.PostID != postID {
+		return r, ErrNotFound
+	}
+	if p := s.periodOf(r); !p.Contains(s.clk.Now()) {
+		return r, s.closedError(p)
+	}
+	if r.Status == Submitted {
+		return r, ErrAlreadySubmitted
+	}
+	return r, nil
+}
+
+func (s *Service) checkAnswer(tx *gorm.DB, ent int64, a AnswerInput) error {
+	bad := func(msg string) error {
+		return ErrBadAnswer.WithMessage(msg).WithDetails(map[string]any{"item_id": a.ItemID})
+	}
+	switch a.Result {
+	case Hazard:
+		if strings.TrimSpace(a.Description) == "" {
+			return bad("发现隐患时须填写隐患描述")
+		}
+		if strings.TrimSpace(a.GradeCode) == "" {
+			return bad("发现隐患时须选择隐患等级")
+		}
+		if a.FixedOnSpot && len(a.PhotoIDs) == 0 {
+			return bad("当场整改的隐患须上传整改后的照片")
+		}
+		var n int64
+		tx.Table("hazard_grades").Where("enterprise_id = ? AND code = ?", ent, a.GradeCode).Count(&n)
+		if n == 0 {
+			return standard.ErrGradeUnknown.WithDetails(map[string]any{"grade": a.GradeCode, "item_id": a.ItemID})
+		}
+	case NA:
+		if strings.TrimSpace(a.NaReason) == "" {
+			return bad("选择“不涉及”时须说明原因")
+		}
+	}
+	return files.Check(tx, ent, a.PhotoIDs)
+}
+
+// Save stores answers of a draft while its period is open; items not mentioned keep their answers.
+func (s *Service) Save(ctx context.Context, userID, ent, postID, id int64, answers []AnswerInput) (Detail, error) {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := s.open(tx, ent, postID, id); err != nil {
+			return err
+		}
+		return s.write(tx, userID, ent, id, answers)
+	})
+	if err != nil {
+		return Detail{}, err
+	}
+	return s.Get(ctx, ent, id, 0)
+}
+
+func (s *Service) write(tx *gorm.DB, userID, ent, id int64, answers []AnswerInput) error {
+	now := s.clk.Now().UTC()
+	for _, a := range answers {
+		if err := s.checkAnswer(tx, ent, a); err != nil {
+			return err
+		}
+		fields := map[string]any{"result": a.Result, "description": "", "grade_code": "", "location": "", "fixed_on_spot": false,
+			"na_reason": "", "photo_ids": files.Join(a.PhotoIDs), "answered_by": userID, "answered_at": now}
+		switch a.Result {
+		case Hazard:
+			desc := strings.TrimSpace(a.Description)
+			if a.FixedOnSpot && strings.TrimSpace(a.SpotNote) != "" {
+				desc += "\n当场整改：" + strings.TrimSpace(a.SpotNote)
+			}
+			fields["description"], fields["grade_code"], fields["location"], fields["fixed_on_spot"] = desc, a.GradeCode, strings.TrimSpace(a.Location), a.FixedOnSpot
+		case NA:
+			fields["na_reason"] = strings.TrimSpace(a.NaReason)
+		}
+		res := tx.Model(&AnswerRecord{}).Where("inspection_id = ? AND item_id = ?", id, a.ItemID).Updates(fields)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrBadAnswer.WithMessage("该排查项目不在本次排查中").WithDetails(map[string]any{"item_id": a.ItemID})
+		}
+	}
+	return tx.Model(&Record{}).Where("id = ?", id).Updates(map[string]any{"version": gorm.Expr("version + 1"), "updated_at": now}).Error
+}
+
+// Submit saves the given answers, checks every item is answered and submits the inspection, registering a
+// hazard for every item answered 隐患. Submitting a submitted inspection again returns it unchanged, and of
+// two users submitting at once exactly one submission happens.
+func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id int64, answers []AnswerInput) (Detail, error) {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		r, err := s.open(tx, ent, postID, id)
+		if errors.Is(err, ErrAlreadySubmitted) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.write(tx, a.ID, ent, id, answers); err != nil {
+			return err
+		}
+		var missing int64
+		if err := tx.Model(&AnswerRecord{}).Where("inspection_id = ? AND result IS NULL", id).Count(&missing).Error; err != nil {
+			return err
+		}
+		if missing > 0 {
+			return ErrIncomplete.WithDetails(map[string]any{"unanswered": missing})
+		}
+		now := s.clk.Now().UTC()
+		// Claim the submission: of two concurrent submitters the second matches no draft Record and stops.
+		res := tx.Model(&Record{}).Where("id = ? AND status = ?", id, Draft).Updates(map[string]any{"status": Submitted, "submitted_by": a.ID,
+			"submitted_at": now, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return nil
+		}
+		var found []AnswerRecord
+		if err := tx.Where("inspection_id = ? AND result = ?", id, Hazard).Order("sort_order").Find(&found).Error; err != nil {
+			return err
+		}
+		for _, f := range found {
+			item, insp, list, post := f.ItemID, id, r.ChecklistID, r.PostID
+			n := hazard.New{Source: "inspection", InspectionID: &insp, ItemID: &item, ChecklistID: &list, PostID: &post, PeriodKey: r.PeriodKey,
+				Subject: f.Subject, Description: f.Description, Location: f.Location, GradeCode: f.GradeCode, ItemIsMajor: f.ItemIsMajor,
+				PhotoIDs: files.Split(f.PhotoIDs)}
+			if f.FixedOnSpot {
+				n.FixedOnSpot, n.SpotNote, n.SpotPhotoIDs = true, "岗位人员当场整改", files.Split(f.PhotoIDs)
+			}
+			h, err := s.hazards.Register(ctx, tx, a, ent, n)
+			if err != nil {
+				return err
+			}
+			if err := tx.Model(&AnswerRecord{}).Where("inspection_id = ? AND item_id = ?", id, f.ItemID).Update("hazard_id", h.ID).Error; err != nil {
+				return err
+			}
+		}
+		return tx.Model(&Record{}).Where("id = ?", id).Update("hazard_count", len(found)).Error
+	})
+	if err != nil {
+		return Detail{}, err
+	}
+	return s.Get(ctx, ent, id, 0)
+}
+
+// ChecklistHistory tells the standard service a checklist with inspections cannot be deleted.
+func ChecklistHistory(tx *gorm.DB, checklistID int64) (bool, error) {
+	var n int64
+	err := tx.Model(&Record{}).Where("checklist_id = ?", checklistID).Count(&n).Error
+	return n > 0, err
+}
+
+// PostHistory tells org a post with inspections or hazards cannot be deleted.
+func PostHistory(tx *gorm.DB, postID int64) (bool, error) {
+	var n int64
+	err := tx.Raw("SELECT (SELECT COUNT(*) FROM inspections WHERE post_id = ?) + (SELECT COUNT(*) FROM hazards WHERE post_id = ?)", postID, postID).Scan(&n).Error
+	return n > 0, err
+}
