@@ -86,7 +86,9 @@ func (p Period) Last() time.Time { return p.End.Add(-time.Second) }
 func (p Period) Next() Period { return Of(p.Frequency, p.End, p.Start.Location()) }
 
 // Prev returns the preceding period.
-func (p Period) Prev() Period { return Of(p.Frequency, p.Start.Add(-time.Nanosecond), p.Start.Location()) }
+func (p Period) Prev() Period {
+	return Of(p.Frequency, p.Start.Add(-time.Nanosecond), p.Start.Location())
+}
 
 var quarterNames = []string{"第一季度", "第二季度", "第三季度", "第四季度"}
 
