@@ -239,7 +239,7 @@ type PermissionTree struct {
 // permissions godoc
 //
 //	@Summary		权限目录
-//	@Description	当前账号所属范围（企业、监管、平台）的权限编码树（菜单与按钮），以及当前账号拥有的编码。授权时只能勾选自己拥有的编码。
+//	@Description	当前账号所属范围（企业、监管、平台）的权限编码树（菜单与按钮），以及当前账号拥有的编码。企业范围只列出可以授予岗位用户的编码；授权时只能勾选自己拥有的编码。
 //	@Tags			权限
 //	@Produce		json
 //	@Security		BearerAuth
@@ -251,14 +251,14 @@ func (s *Server) permissions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	scopes := []rbac.Scope{rbac.ScopeEnterprise}
+	tree := rbac.GrantableTree()
 	switch p.Kind {
 	case rbac.KindRegulator:
-		scopes = []rbac.Scope{rbac.ScopeRegion, rbac.ScopeOversight}
+		tree = rbac.Tree(rbac.ScopeRegion, rbac.ScopeOversight)
 	case rbac.KindPlatformAdmin:
-		scopes = []rbac.Scope{rbac.ScopePlatform, rbac.ScopeOversight}
+		tree = rbac.Tree(rbac.ScopePlatform, rbac.ScopeOversight)
 	}
-	return c.JSON(http.StatusOK, PermissionTree{Tree: rbac.Tree(scopes...), Held: held})
+	return c.JSON(http.StatusOK, PermissionTree{Tree: tree, Held: held})
 }
 
 // regions godoc

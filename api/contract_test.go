@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"yqyb/api/apidoc"
+	"yqyb/internal/platform/listq"
 )
 
 // outsideContract are the routes that are deliberately not API operations: the documentation itself and the
@@ -95,5 +97,23 @@ func TestRoutesMatchContract(t *testing.T) {
 			continue
 		}
 		t.Errorf("route %s bypasses the route table", k)
+	}
+}
+
+// TestPageTypesMatchListq keeps the documented page types identical in JSON shape to listq.Page.
+func TestPageTypesMatchListq(t *testing.T) {
+	keys := func(v any) string {
+		var out []string
+		rt := reflect.TypeOf(v)
+		for i := 0; i < rt.NumField(); i++ {
+			out = append(out, rt.Field(i).Tag.Get("json"))
+		}
+		return strings.Join(out, ",")
+	}
+	want := keys(listq.Page[int]{})
+	for _, p := range []any{UserPage{}, RolePage{}, AuditPage{}, EnterprisePage{}, PostPage{}, CandidatePage{}, ChecklistPage{}, InspectionPage{}, HazardPage{}} {
+		if got := keys(p); got != want {
+			t.Errorf("%T has fields %s, listq.Page has %s", p, got, want)
+		}
 	}
 }

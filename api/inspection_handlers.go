@@ -12,7 +12,6 @@ import (
 	"yqyb/internal/hazard"
 	"yqyb/internal/inspection"
 	"yqyb/internal/platform/clock"
-	"yqyb/internal/platform/listq"
 	"yqyb/internal/rbac"
 )
 
@@ -108,8 +107,6 @@ func (s *Server) startInspection(c echo.Context) error {
 	return c.JSON(http.StatusOK, d)
 }
 
-// InspectionPage is a page of inspections.
-type InspectionPage = listq.Page[inspection.Summary]
 
 // listInspections godoc
 //
@@ -361,8 +358,6 @@ func (s *Server) downloadFile(c echo.Context) error {
 	return c.Stream(http.StatusOK, f.ContentType, rc)
 }
 
-// HazardPage is a page of hazards.
-type HazardPage = listq.Page[hazard.View]
 
 // hazardFilter reads the ledger's filters.
 func hazardFilter(c echo.Context) (hazard.Filter, error) {

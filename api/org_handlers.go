@@ -8,7 +8,6 @@ import (
 	"yqyb/internal/association"
 	"yqyb/internal/enterprise"
 	"yqyb/internal/org"
-	"yqyb/internal/platform/listq"
 	"yqyb/internal/rbac"
 	"yqyb/internal/setup"
 	"yqyb/pkg/period"
@@ -159,8 +158,6 @@ func (s *Server) deleteDepartment(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// PostPage is a page of posts.
-type PostPage = listq.Page[org.PostView]
 
 // listPosts godoc
 //
@@ -548,8 +545,6 @@ func (s *Server) listAssociations(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// CandidatePage is a page of association candidates.
-type CandidatePage = listq.Page[association.Candidate]
 
 // associationCandidates godoc
 //

@@ -14,7 +14,6 @@ import (
 	"yqyb/internal/org"
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/clock"
-	"yqyb/internal/platform/listq"
 	"yqyb/internal/rbac"
 )
 
@@ -46,8 +45,6 @@ func (s *Server) platformRoutes() []Route {
 	}
 }
 
-// EnterprisePage is a page of enterprises.
-type EnterprisePage = listq.Page[enterprise.ListItem]
 
 // errNoRegion guards regulator routes against callers without a region.
 var errNoRegion = apperr.New(apperr.Forbidden, "region_required", "此功能仅限监管账号使用")
@@ -182,13 +179,13 @@ func (s *Server) listRegulators(c echo.Context) error {
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			body	body		account.RegulatorInput	true	"监管账号"
+//	@Param			body	body		account.NewRegulatorInput	true	"监管账号"
 //	@Success		201		{object}	CreatedUser
 //	@Failure		404		{object}	ErrorBody	"region_not_found"
 //	@Failure		409		{object}	ErrorBody	"login_name_taken"
 //	@Router			/api/v1/platform/regulators [post]
 func (s *Server) createRegulator(c echo.Context) error {
-	var in account.RegulatorInput
+	var in account.NewRegulatorInput
 	if err := bind(c, &in); err != nil {
 		return err
 	}

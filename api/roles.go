@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"yqyb/internal/platform/listq"
 	"yqyb/internal/rbac"
 )
 
@@ -22,8 +21,6 @@ func (s *Server) roleRoutes() []Route {
 	}
 }
 
-// RolePage is a page of roles.
-type RolePage = listq.Page[rbac.RoleView]
 
 // listRoles godoc
 //

@@ -8,7 +8,6 @@ import (
 
 	"yqyb/internal/enterprise"
 	"yqyb/internal/platform/clock"
-	"yqyb/internal/platform/listq"
 	"yqyb/internal/rbac"
 	"yqyb/internal/standard"
 )
@@ -668,8 +667,6 @@ func (s *Server) deleteGrade(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// ChecklistPage is a page of checklists.
-type ChecklistPage = listq.Page[standard.ChecklistView]
 
 // listChecklists godoc
 //

@@ -8,7 +8,6 @@ import (
 	"yqyb/internal/account"
 	"yqyb/internal/audit"
 	"yqyb/internal/org"
-	"yqyb/internal/platform/listq"
 	"yqyb/internal/rbac"
 )
 
@@ -26,12 +25,12 @@ func (s *Server) userRoutes() []Route {
 		{Method: http.MethodPut, Path: "/api/v1/users/:id/grants", Perm: rbac.UserGrant, Handler: s.setUserGrants},
 		{Method: http.MethodPut, Path: "/api/v1/users/:id/roles", Perm: rbac.UserGrant, Handler: s.setUserRoles},
 		{Method: http.MethodGet, Path: "/api/v1/post-options", Perm: rbac.UserList, Handler: s.postOptions},
+		{Method: http.MethodGet, Path: "/api/v1/role-options", Perm: rbac.UserGrant, Handler: s.roleOptions},
+		{Method: http.MethodGet, Path: "/api/v1/user-options", Perm: rbac.RoleAssign, Handler: s.userOptions},
 		{Method: http.MethodGet, Path: "/api/v1/audit-logs", Perm: rbac.AuditView, Handler: s.listAudit},
 	}
 }
 
-// UserPage is a page of users.
-type UserPage = listq.Page[account.UserView]
 
 // listUsers godoc
 //
@@ -91,7 +90,7 @@ type CreatedUser struct {
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			body	body		account.PostUserInput	true	"岗位用户"
+//	@Param			body	body		account.NewPostUserInput	true	"岗位用户"
 //	@Success		201		{object}	CreatedUser
 //	@Failure		400		{object}	ErrorBody	"validation_failed"
 //	@Failure		404		{object}	ErrorBody	"post_not_found"
@@ -102,7 +101,7 @@ func (s *Server) createUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var in account.PostUserInput
+	var in account.NewPostUserInput
 	if err := bind(c, &in); err != nil {
 		return err
 	}
@@ -142,7 +141,7 @@ func (s *Server) getUser(c echo.Context) error {
 // updateUser godoc
 //
 //	@Summary		修改岗位用户 / 匹配岗位
-//	@Description	修改姓名、手机号或所匹配的岗位；登录名创建后不可修改（login_name 字段忽略）。
+//	@Description	修改姓名、手机号或所匹配的岗位；登录名创建后不可修改。
 //	@Tags			用户管理
 //	@Accept			json
 //	@Produce		json
@@ -410,8 +409,6 @@ func (s *Server) postOptions(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// AuditPage is a page of the audit log.
-type AuditPage = listq.Page[audit.View]
 
 // listAudit godoc
 //
@@ -455,4 +452,46 @@ func (s *Server) respondAudit(c echo.Context, f audit.Filter) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, page)
+}
+
+// roleOptions godoc
+//
+//	@Summary		可选角色
+//	@Description	本企业全部角色的名称，供用户授权时选择角色（只需用户授权权限，不需角色管理权限）。
+//	@Tags			用户管理
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{array}	rbac.RoleOption
+//	@Router			/api/v1/role-options [get]
+func (s *Server) roleOptions(c echo.Context) error {
+	ent, err := enterpriseOf(c)
+	if err != nil {
+		return err
+	}
+	out, err := s.roles.RoleOptions(c.Request().Context(), ent)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// userOptions godoc
+//
+//	@Summary		可选岗位用户
+//	@Description	本企业全部岗位用户（最多5000个），供角色分配用户时选择（只需分配用户权限，不需用户管理权限）。
+//	@Tags			角色管理
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{array}	account.UserOption
+//	@Router			/api/v1/user-options [get]
+func (s *Server) userOptions(c echo.Context) error {
+	ent, err := enterpriseOf(c)
+	if err != nil {
+		return err
+	}
+	out, err := s.accounts.PostUserOptions(c.Request().Context(), ent)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }

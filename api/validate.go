@@ -121,16 +121,20 @@ func jsonPath(ns string) string {
 	if !found {
 		rest = ns
 	}
-	parts := strings.Split(rest, ".")
-	for i, p := range parts {
+	var parts []string
+	for _, p := range strings.Split(rest, ".") {
+		if p != "" && p[0] >= 'A' && p[0] <= 'Z' {
+			continue // an embedded struct's Go name: its fields belong to the enclosing object
+		}
 		if name, _, ok := strings.Cut(p, nameSep); ok {
 			// An indexed field keeps its index after the label: "items\x1f明细[0]".
 			idx := ""
 			if j := strings.IndexByte(p, '['); j > 0 {
 				idx = p[j:]
 			}
-			parts[i] = name + idx
+			p = name + idx
 		}
+		parts = append(parts, p)
 	}
 	return strings.Join(parts, ".")
 }

@@ -73,7 +73,8 @@ func applyFilter(tx *gorm.DB, f UserFilter) *gorm.DB {
 		tx = tx.Where("p.department_id = ?", f.DepartmentID)
 	}
 	if f.RegionID != 0 {
-		tx = tx.Where("u.region_id = ?", f.RegionID)
+		// A region and everything below it.
+		tx = tx.Where("r.path LIKE (SELECT path FROM regions WHERE id = ?) || '%'", f.RegionID)
 	}
 	if f.Status != "" {
 		tx = tx.Where("u.status = ?", f.Status)
@@ -87,6 +88,24 @@ func (s *Service) ListPostUsers(ctx context.Context, enterpriseID int64, f UserF
 	return listq.Fetch[UserView](applyFilter(tx, f), q)
 }
 
+// UserOption is a post user as a picker offers it.
+type UserOption struct {
+	ID          int64  `json:"id"`
+	LoginName   string `json:"login_name"`
+	DisplayName string `json:"display_name"`
+	PostName    string `json:"post_name"`
+	Status      string `json:"status" enums:"active,disabled"`
+} // @name UserOption
+
+// PostUserOptions lists the enterprise's post users for pickers (at most 5,000).
+func (s *Service) PostUserOptions(ctx context.Context, enterpriseID int64) ([]UserOption, error) {
+	out := []UserOption{}
+	err := s.db.WithContext(ctx).Table("users u").Select("u.id, u.login_name, u.display_name, COALESCE(p.name, '') AS post_name, u.status").
+		Joins("LEFT JOIN posts p ON p.id = u.post_id").
+		Where("u.enterprise_id = ? AND u.kind = ? AND u.deleted_at IS NULL", enterpriseID, rbac.KindPostUser).Order("u.id").Limit(5000).Scan(&out).Error
+	return out, err
+}
+
 // PostUser loads a post user of the enterprise; another enterprise's user (or any other kind of account)
 // is not found.
 func (s *Service) PostUser(ctx context.Context, enterpriseID, id int64) (UserView, error) {
@@ -98,17 +117,22 @@ func (s *Service) PostUser(ctx context.Context, enterpriseID, id int64) (UserVie
 	return v, err
 }
 
-// PostUserInput is what an admin types for a post user. LoginName is fixed at creation.
+// PostUserInput is what an admin types for a post user; the login name is fixed at creation.
 type PostUserInput struct {
-	LoginName   string `json:"login_name,omitempty" label:"登录名" validate:"omitempty,max=50"`
 	DisplayName string `json:"display_name" label:"姓名" validate:"required,max=50"`
 	Phone       string `json:"phone,omitempty" label:"手机号" validate:"omitempty,mobile"`
 	PostID      int64  `json:"post_id" label:"岗位" validate:"required,gt=0"`
 }
 
+// NewPostUserInput is a new post user: its login name and the rest.
+type NewPostUserInput struct {
+	LoginName string `json:"login_name" label:"登录名" validate:"required,max=50"`
+	PostUserInput
+}
+
 // CreatePostUser adds a post user matched to a post, gives it the default post-user role and a temporary
 // password (returned, to be shown once).
-func (s *Service) CreatePostUser(ctx context.Context, a audit.Actor, enterpriseID int64, in PostUserInput) (UserView, string, error) {
+func (s *Service) CreatePostUser(ctx context.Context, a audit.Actor, enterpriseID int64, in NewPostUserInput) (UserView, string, error) {
 	name := NormalizeLoginName(in.LoginName)
 	if !ValidLoginName(name) {
 		return UserView{}, "", apperr.Validation(apperr.FieldError{Field: "login_name", Message: ErrBadLoginName.Message})
@@ -256,9 +280,9 @@ func (s *Service) EnterpriseAccount(ctx context.Context, enterpriseID int64, kin
 	return u, err
 }
 
-// RegulatorInput is what a platform administrator types for a regulator account.
+// RegulatorInput is what a platform administrator types for a regulator account; the login name is fixed
+// at creation.
 type RegulatorInput struct {
-	LoginName   string `json:"login_name,omitempty" label:"登录名" validate:"omitempty,max=50"`
 	DisplayName string `json:"display_name" label:"姓名/科室" validate:"required,max=50"`
 	Phone       string `json:"phone,omitempty" label:"手机号" validate:"omitempty,mobile"`
 	RegionID    int64  `json:"region_id" label:"所属区域" validate:"required,gt=0"`
@@ -299,8 +323,14 @@ func regionExists(tx *gorm.DB, id int64) error {
 	return nil
 }
 
+// NewRegulatorInput is a new regulator account.
+type NewRegulatorInput struct {
+	LoginName string `json:"login_name" label:"登录名" validate:"required,max=50"`
+	RegulatorInput
+}
+
 // CreateRegulator adds a regulator account bound to a region, with a temporary password to show once.
-func (s *Service) CreateRegulator(ctx context.Context, a audit.Actor, in RegulatorInput) (UserView, string, error) {
+func (s *Service) CreateRegulator(ctx context.Context, a audit.Actor, in NewRegulatorInput) (UserView, string, error) {
 	name := NormalizeLoginName(in.LoginName)
 	if !ValidLoginName(name) {
 		return UserView{}, "", apperr.Validation(apperr.FieldError{Field: "login_name", Message: ErrBadLoginName.Message})

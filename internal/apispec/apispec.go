@@ -36,12 +36,14 @@ func Generate(root string) ([]byte, error) {
 	}
 	// Every type the annotations use lives under api/, internal/ or pkg/, so dependencies need not be
 	// parsed (which would walk the standard library and take seconds).
-	p := swag.New(swag.ParseUsingGoList(true), swag.SetDebugger(log.New(io.Discard, "", 0)))
+	// The module root is the one search dir, so packages get their real import paths (which generic types
+	// such as listq.Page[T] need); the directories that hold no Go API code are excluded.
+	p := swag.New(swag.ParseUsingGoList(true), swag.SetDebugger(log.New(io.Discard, "", 0)),
+		swag.SetExcludedDirsAndFiles("frontend,bin,data,deploy,internal/webui,cmd"))
 	p.ParseInternal = true
 	// Response fields are always present (nullable ones say so); optional request fields say omitempty.
 	p.RequiredByDefault = true
-	dirs := []string{filepath.Join(root, "api"), filepath.Join(root, "internal"), filepath.Join(root, "pkg")}
-	if err := p.ParseAPIMultiSearchDir(dirs, "doc.go", 100); err != nil {
+	if err := p.ParseAPIMultiSearchDir([]string{root}, "api/doc.go", 100); err != nil {
 		return nil, fmt.Errorf("swag: %w", err)
 	}
 	v2json, err := json.Marshal(p.GetSwagger())

@@ -65,6 +65,7 @@ var (
 	ErrTokenRevoked           = apperr.New(apperr.Unauthenticated, "token_revoked", "登录状态已失效（密码、账号状态或权限已变更），请重新登录")
 	ErrRefreshInvalid         = apperr.New(apperr.Unauthenticated, "refresh_invalid", "登录已过期，请重新登录")
 	ErrRefreshReused          = apperr.New(apperr.Unauthenticated, "refresh_reused", "检测到登录凭证被重复使用，为安全起见已退出登录，请重新登录")
+	ErrSessionEnded           = apperr.New(apperr.Unauthenticated, "session_ended", "登录已失效，请重新登录")
 	ErrPasswordChangeRequired = apperr.New(apperr.Forbidden, "password_change_required", "首次登录或密码被重置后，须先修改密码")
 )
 
@@ -271,6 +272,10 @@ func (s *Service) Refresh(ctx context.Context, token string, m Meta) (Tokens, er
 		}
 		return Tokens{}, ErrRefreshReused
 	case errors.Is(err, session.ErrInvalid):
+		// Say why a session someone else ended is over, so the user is not left guessing.
+		if msg, ok := endedBecause[sess.RevokeReason]; ok {
+			return Tokens{}, ErrSessionEnded.WithMessage(msg).WithDetails(map[string]any{"reason": sess.RevokeReason})
+		}
 		return Tokens{}, ErrRefreshInvalid
 	case err != nil:
 		return Tokens{}, err
@@ -284,6 +289,14 @@ func (s *Service) Refresh(ctx context.Context, token string, m Meta) (Tokens, er
 		return Tokens{}, err
 	}
 	return s.tokens(u, sess.ID, next)
+}
+
+// endedBecause explains sessions ended by something other than the user's own logout or expiry.
+var endedBecause = map[string]string{
+	session.ReasonPasswordReset:  "密码已被管理员重置，请使用新密码重新登录",
+	session.ReasonPasswordChange: "密码已在其他地方修改，请使用新密码重新登录",
+	session.ReasonDisabled:       "账号已停用，请联系管理员",
+	session.ReasonDeleted:        "账号已删除，请联系管理员",
 }
 
 // Logout ends the session a refresh token belongs to. An unknown or already revoked token is not an error:

@@ -286,7 +286,29 @@ func Grantable(code string) bool {
 // ScopeOf returns the scope of a code.
 func ScopeOf(code string) Scope { return byCode[code].scope }
 
-// Tree returns the catalogue nodes of the given scopes, for grant dialogs.
+// GrantableTree returns the enterprise catalogue without the codes no grant can give (those only the
+// enterprise-user account holds), for grant dialogs.
+func GrantableTree() []*Node {
+	var prune func(ns []*Node) []*Node
+	prune = func(ns []*Node) []*Node {
+		var out []*Node
+		for _, n := range ns {
+			if n.entityOnly {
+				continue
+			}
+			c := *n
+			c.Children = prune(n.Children)
+			if c.Type == Group && len(c.Children) == 0 {
+				continue
+			}
+			out = append(out, &c)
+		}
+		return out
+	}
+	return prune(Tree(ScopeEnterprise))
+}
+
+// Tree returns the catalogue nodes of the given scopes.
 func Tree(scopes ...Scope) []*Node {
 	var out []*Node
 	for _, n := range catalog {

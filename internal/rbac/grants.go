@@ -322,6 +322,21 @@ func (s *Service) SetRoleCodes(ctx context.Context, g Grantor, id int64, codes [
 	return s.GetRole(ctx, g.EnterpriseID, id)
 }
 
+// RoleOption is a role as a picker offers it.
+type RoleOption struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	IsSystem bool   `json:"is_system"`
+} // @name RoleOption
+
+// RoleOptions lists the enterprise's roles for pickers.
+func (s *Service) RoleOptions(ctx context.Context, enterpriseID int64) ([]RoleOption, error) {
+	out := []RoleOption{}
+	err := s.db.WithContext(ctx).Model(&Role{}).Select("id, name, is_system").Where("domain = ?", EnterpriseDomain(enterpriseID)).
+		Order("id").Limit(1000).Scan(&out).Error
+	return out, err
+}
+
 // RoleUserIDs lists the users a role is assigned to.
 func (s *Service) RoleUserIDs(ctx context.Context, enterpriseID, id int64) ([]int64, error) {
 	domain := EnterpriseDomain(enterpriseID)
@@ -374,7 +389,8 @@ func (s *Service) SetRoleUsers(ctx context.Context, g Grantor, id int64, userIDs
 			return err
 		}
 		return audit.Record(ctx, tx, s.clk.Now(), g.Actor, audit.Entry{Action: audit.RoleUsers, TargetType: "role", TargetID: id,
-			TargetName: r.Name, Before: map[string]any{"user_ids": old}, After: map[string]any{"user_ids": userIDs}})
+			TargetName: r.Name, Before: map[string]any{"user_ids": old, "users": names(tx, "users", "login_name", old)},
+			After: map[string]any{"user_ids": userIDs, "users": names(tx, "users", "login_name", userIDs)}})
 	})
 }
 
@@ -478,7 +494,8 @@ func (s *Service) SetUserRoles(ctx context.Context, g Grantor, userID int64, rol
 			return err
 		}
 		return audit.Record(ctx, tx, s.clk.Now(), g.Actor, audit.Entry{Action: audit.UserRoles, TargetType: "user", TargetID: userID,
-			TargetName: loginName(tx, userID), Before: map[string]any{"role_ids": old}, After: map[string]any{"role_ids": roleIDs}})
+			TargetName: loginName(tx, userID), Before: map[string]any{"role_ids": old, "roles": names(tx, "roles", "name", old)},
+			After: map[string]any{"role_ids": roleIDs, "roles": names(tx, "roles", "name", roleIDs)}})
 	})
 }
 
@@ -569,6 +586,16 @@ func checkGrantees(tx *gorm.DB, enterpriseID int64, ids []int64) error {
 		}
 	}
 	return nil
+}
+
+// names reads the names of rows by id, for audit entries that must stay readable after the rows are gone.
+// table and column are constants of this package.
+func names(tx *gorm.DB, table, column string, ids []int64) []string {
+	out := []string{}
+	if len(ids) > 0 {
+		tx.Table(table).Where("id IN ?", ids).Order("id").Pluck(column, &out)
+	}
+	return out
 }
 
 func loginName(tx *gorm.DB, id int64) string {

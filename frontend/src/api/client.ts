@@ -1,8 +1,12 @@
 // The typed API client. Every call either resolves with the 2xx body or rejects with an ApiError:
 // callers never look at status codes. The middleware
 //   - adds `Authorization: Bearer <access token>`, refreshing an expired access token first;
-//   - on 401 `token_expired` refreshes once (one refresh shared by concurrent calls) and retries;
-//   - on any other 401 of a signed-in call, or a failed refresh, drops the session and tells the app;
+//   - on 401 `token_expired` or `token_revoked` refreshes once (one refresh shared by concurrent calls)
+//     and retries; `token_revoked` means the account's token version moved (its grants, roles or
+//     password changed) while the session may still be alive, so after such a refresh the app is told
+//     to reload what it knows about the user (menus, permission codes);
+//   - on any other 401 of a signed-in call, a failed refresh (refresh_invalid, refresh_reused) or a
+//     retry that is refused again, drops the session and tells the app;
 //   - turns non-2xx answers and network failures into ApiError.
 import createClient, { type Client, type Middleware } from 'openapi-fetch'
 import type { paths } from './schema'
@@ -13,6 +17,11 @@ import { t } from '@/locales'
 
 /** The code the backend answers with when only the access token's lifetime ran out. */
 export const TOKEN_EXPIRED = 'token_expired'
+/** The access token's version is stale (grants, roles or password changed); the session may live on. */
+export const TOKEN_REVOKED = 'token_revoked'
+
+/** 401 codes worth one refresh and a retry; every other 401 ends the session at once. */
+const RENEWABLE = new Set([TOKEN_EXPIRED, TOKEN_REVOKED])
 
 export interface ApiClientOptions {
   /** Origin of the API server ('' for the SPA's own origin); the schema's paths start with /api/v1. */
@@ -21,6 +30,11 @@ export interface ApiClientOptions {
   fetch?: typeof globalThis.fetch
   /** Called once when the session can no longer be used (the tokens are already cleared). */
   onSessionLost?: (err: ApiError) => void
+  /**
+   * Called after a call refused with `token_revoked` was renewed and retried: the user's permissions
+   * may have changed, so /me should be loaded again.
+   */
+  onTokenRenewed?: () => void
 }
 
 export type ApiClient = Client<paths, 'application/json'> & {
@@ -113,21 +127,41 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
       let err = await errorFromResponse(response)
       if (err.status !== 401 || !copy || isAuthCall(schemaPath)) throw err
 
-      if (err.code !== TOKEN_EXPIRED) {
+      if (!RENEWABLE.has(err.code)) {
         sessionLost(err)
         throw err
       }
-      if (!(await refresh())) throw expiredSession()
-      const cur = tokens.get()
-      if (cur) copy.headers.set('Authorization', `Bearer ${cur.access_token}`)
-      let again: Response
-      try {
-        again = await doFetch(copy)
-      } catch (e) {
-        throw networkError(e)
+      // One refresh per call. Another call may already have renewed the token this request was sent
+      // with: then it is first retried with the current token, without spending the refresh token.
+      let refreshed = false
+      let revoked = err.code === TOKEN_REVOKED
+      for (;;) {
+        const now = tokens.get()
+        const renewedElsewhere =
+          !!now && copy.headers.get('Authorization') !== `Bearer ${now.access_token}` && !tokens.accessExpired()
+        if (!renewedElsewhere) {
+          if (refreshed) break
+          refreshed = true
+          if (!(await refresh())) throw expiredSession()
+        }
+        const cur = tokens.get()
+        if (!cur) throw expiredSession()
+        copy.headers.set('Authorization', `Bearer ${cur.access_token}`)
+        let again: Response
+        try {
+          again = await doFetch(copy.clone())
+        } catch (e) {
+          throw networkError(e)
+        }
+        if (again.ok) {
+          if (revoked) opts.onTokenRenewed?.()
+          return again
+        }
+        err = await errorFromResponse(again)
+        if (err.status !== 401 || !RENEWABLE.has(err.code)) break
+        revoked = revoked || err.code === TOKEN_REVOKED
       }
-      if (again.ok) return again
-      err = await errorFromResponse(again)
+      // Refused again with a token minted a moment ago: the session is not usable any more.
       if (err.status === 401) sessionLost(err)
       throw err
     },
@@ -143,10 +177,16 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
 }
 
 let sessionLostHandler: ((err: ApiError) => void) | null = null
+let tokenRenewedHandler: (() => void) | null = null
 
 /** The router registers here to send the user to the login page when the session ends. */
 export function setSessionLostHandler(fn: ((err: ApiError) => void) | null) {
   sessionLostHandler = fn
+}
+
+/** The router registers here to reload /me (menus, permissions) after a `token_revoked` renewal. */
+export function setTokenRenewedHandler(fn: (() => void) | null) {
+  tokenRenewedHandler = fn
 }
 
 /** The application's client: same origin unless VITE_API_BASE says otherwise. */
@@ -154,6 +194,7 @@ export const api = createApiClient({
   baseUrl: API_ORIGIN,
   tokens: tokenStore,
   onSessionLost: (err) => sessionLostHandler?.(err),
+  onTokenRenewed: () => tokenRenewedHandler?.(),
 })
 
 /** The body of a successful call (undefined for 204). Failures have already thrown ApiError. */

@@ -4,6 +4,375 @@
  */
 
 export interface paths {
+    "/api/v1/associations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 关联申请
+         * @description 本企业发出（outgoing）和收到（incoming）的全部关联申请及其状态。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Association"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 申请关联 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 申请 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApplyAssociationRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Association"];
+                    };
+                };
+                /** @description association_self */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description enterprise_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description association_exists */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/associations/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 同意关联申请 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 申请ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 回复 */
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AssociationDecision"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Association"];
+                    };
+                };
+                /** @description association_not_yours */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description association_not_pending */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/associations/{id}/dissolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 解除关联
+         * @description 已生效的关联，任何一方都可以解除。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 申请ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Association"];
+                    };
+                };
+                /** @description association_not_approved */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/associations/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 拒绝关联申请 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 申请ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 回复 */
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AssociationDecision"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Association"];
+                    };
+                };
+                /** @description association_not_yours */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description association_not_pending */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/associations/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤回关联申请 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 申请ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Association"];
+                    };
+                };
+                /** @description association_not_yours */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description association_not_pending */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/associations/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 备选关联企业
+         * @description 可申请关联的企业名单（FAQ 21）：不含本企业，也不含已与本企业关联或申请待审批的企业。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 企业名称关键字 */
+                    q?: string;
+                    /** @description 页码 */
+                    page?: number;
+                    /** @description 每页条数 */
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CandidatePage"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -45,7 +414,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["api.AuditPage"];
+                        "application/json": components["schemas"]["AuditPage"];
                     };
                 };
             };
@@ -243,6 +612,1938 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalogs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 代码目录
+         * @description 表单用到的代码目录：主营业务、行业门类（GB/T 4754-2017）、企业规模、岗位安全责任大小、排查频次。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Catalogs"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklist-coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 清单覆盖情况
+         * @description 企业标准中未被任何在用岗位清单覆盖的条目，以及没有在用清单的在用岗位。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChecklistCoverage"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklist-export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导出标准与岗位清单
+         * @description 以导入模板的格式导出企业标准和全部在用岗位清单：每个清单条目一行，未被清单覆盖的条目单独成行（部门、岗位为空）。导出的文件可直接修改后再导入。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklist-import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 导入标准与岗位清单
+         * @description 上传按模板填写的 Excel（FAQ 19）：每行一个标准条目，填写部门和岗位时同时加入该岗位的清单。先逐行校验，任何一行有问题都整体不导入，返回 import_rejected，details.errors 逐条给出行号、列名和中文原因，如“第12行：公司不存在'仓储部'部门”“第13行：部门'仓储部'下不存在'叉车司机'岗位”；全部无误才在一个事务中写入。条目按“类别+排查项目+排查内容”识别：再次导入同一文件不会重复，修改后的文件会更新对应条目。最多 20000 行、10 MB；公式、非 xlsx 文件、解压炸弹一律拒绝。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        /**
+                         * Format: binary
+                         * @description Excel 文件
+                         */
+                        file: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChecklistImportResult"];
+                    };
+                };
+                /** @description import_rejected | sheet_bad_header | sheet_empty | sheet_too_many_rows */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description sheet_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_xlsx */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklist-import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 清单导入模板
+         * @description 下载标准与岗位清单的 Excel 导入模板：部门、岗位、清单名称、排查频次、类别、排查项目、排查内容、排查标准、依据、隐患等级、重大隐患判定；部门、岗位、频次、等级列带本企业的下拉选项。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 岗位清单列表
+         * @description 本企业的岗位清单（一个岗位可有多个清单，如每日与每月）。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 岗位 */
+                    post_id?: number;
+                    /** @description 部门 */
+                    department_id?: number;
+                    /** @description 状态 */
+                    status?: "active" | "disabled";
+                    /** @description 关键字（清单、岗位名称） */
+                    q?: string;
+                    /** @description 页码 */
+                    page?: number;
+                    /** @description 每页条数 */
+                    page_size?: number;
+                    /** @description 排序：post、name、frequency、created_at、id */
+                    sort?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChecklistPage"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 新建岗位清单
+         * @description 从企业标准中选取条目，为某个岗位建立清单并设定排查频次（每日、每周、每半月、每月、每季度、每年；FAQ 8）。该岗位的所有岗位用户都使用此清单。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 清单 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["standard.ChecklistInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Checklist"];
+                    };
+                };
+                /** @description checklist_items_invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description post_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description checklist_name_taken | checklist_post_disabled */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 岗位清单详情 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 清单ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Checklist"];
+                    };
+                };
+                /** @description checklist_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 修改岗位清单
+         * @description 修改清单的岗位、名称、频次，以及条目和它们的顺序（item_ids 为完整的新列表）。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 清单ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 清单 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["standard.ChecklistInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Checklist"];
+                    };
+                };
+                /** @description checklist_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * 删除岗位清单
+         * @description 已有排查记录的清单不能删除，请停用。
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 清单ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description checklist_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description checklist_has_history */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklists/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 停用岗位清单 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 清单ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Checklist"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklists/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 启用岗位清单 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 清单ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Checklist"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 部门列表
+         * @description 本企业的全部部门（系统管理 → 部门管理），按显示顺序排列，含各部门的岗位数和岗位用户数；前端据 parent_id 组装成树。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Department"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 新建部门
+         * @description 在顶层或某个上级部门下新建部门；同一上级下名称不能重复。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 部门 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["org.DeptInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["org.Department"];
+                    };
+                };
+                /** @description department_not_found（上级部门） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description department_name_taken */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/departments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 修改 / 移动部门
+         * @description 修改名称、说明、排序或上级部门（移动）；不能移到自身或其下级之下。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 部门ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 部门 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["org.DeptInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["org.Department"];
+                    };
+                };
+                /** @description department_move_cycle */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description department_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description department_name_taken */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * 删除部门
+         * @description 只能删除没有下级部门、也没有岗位的部门。
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 部门ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description department_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description department_has_children | department_has_posts */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dev/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 开发时钟
+         * @description 仅开发模式：服务器当前时间及其相对系统时间的偏移。生产模式下此接口不存在。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DevClock"];
+                    };
+                };
+            };
+        };
+        /**
+         * 调整开发时钟
+         * @description 仅开发模式：把服务器时钟拨到某一时刻（now）或设置偏移（offset_seconds），时钟随后继续走时；用于演示和浏览器测试站在上报周期的边界上。生产模式下此接口不存在，且生产模式拒绝 YQYB_FAKE_NOW 与 YQYB_CLOCK_OFFSET。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 时刻或偏移 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SetDevClock"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DevClock"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 企业基础信息
+         * @description 企业基础信息（企业基础信息 → 详细，FAQ 24）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseProfile"];
+                    };
+                };
+            };
+        };
+        /**
+         * 修改企业基础信息
+         * @description 企业用户账号（企业用户登录）修改本企业基础信息（FAQ 24）。企业名称同时是企业管理账号和企业用户账号的用户名，须与任何岗位账号、监管账号及其他企业不同名；统一社会信用代码按 GB 32100-2015 校验且唯一。主营业务只决定企业标准的模板，修改它不影响其他任何信息（FAQ 6）。所属区域由监管部门维护。每次修改都记入审计日志（修改前后）。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 企业基础信息 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["enterprise.ProfileInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseProfile"];
+                    };
+                };
+                /** @description validation_failed | main_business_not_found */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description enterprise_name_taken | credit_code_taken */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 上传照片
+         * @description 上传一张照片（JPG、PNG、WebP，不超过 8 MB，按内容识别类型），返回的 id 用于排查结果、隐患登记、整改和验收的 photo_ids。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        /**
+                         * Format: binary
+                         * @description 图片
+                         */
+                        file: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["File"];
+                    };
+                };
+                /** @description image_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description image_type_not_allowed */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看照片 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 文件ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": string;
+                    };
+                };
+                /** @description file_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 关联企业（集团视图）
+         * @description 已同意关联到本企业的成员企业及其只读概况（初始化情况、信息完备率）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupMember"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazard-export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导出隐患台账
+         * @description 按与台账相同的筛选条件导出 Excel（最多 50000 条）。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 管理级别 */
+                    legal_level?: "general" | "major";
+                    /** @description 状态 */
+                    status?: string;
+                    /** @description 是否逾期 */
+                    overdue?: boolean;
+                    /** @description 关键字 */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazard-grades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 隐患等级方案
+         * @description 本企业的隐患等级（默认 A、B、C、D，可自定名称和数量），以及每个等级对应的管理级别：一般隐患（general）或重大隐患（major）（FAQ 14）。重大隐患判定条目上发现的隐患一律为重大隐患，不受等级影响。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardGrade"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 新建隐患等级 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 等级 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["standard.GradeInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardGrade"];
+                    };
+                };
+                /** @description hazard_grade_taken */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazard-grades/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 修改隐患等级 / 对应关系
+         * @description 修改等级名称、说明、排序，或它对应的一般/重大隐患。等级代码创建后不变。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 等级ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 等级 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["standard.GradeInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardGrade"];
+                    };
+                };
+                /** @description hazard_grade_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * 删除隐患等级
+         * @description 只能删除未被标准条目或隐患使用的等级，且至少保留一个。
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 等级ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description hazard_grade_in_use | hazard_grade_last */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 隐患台账
+         * @description 本企业的隐患台账，可按隐患等级、管理级别（一般/重大）、状态、部门、岗位、周期、是否逾期、来源、发现日期和关键字筛选。逾期：整改期限已过而未销号。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 隐患等级 */
+                    grade_code?: string;
+                    /** @description 管理级别 */
+                    legal_level?: "general" | "major";
+                    /** @description 状态 */
+                    status?: "registered" | "rectifying" | "pending_acceptance" | "closed";
+                    /** @description 只看未销号 */
+                    open?: boolean;
+                    /** @description 是否逾期 */
+                    overdue?: boolean;
+                    /** @description 来源 */
+                    source?: "inspection" | "report";
+                    /** @description 部门 */
+                    department_id?: number;
+                    /** @description 岗位 */
+                    post_id?: number;
+                    /** @description 排查周期 */
+                    period_key?: string;
+                    /** @description 发现日期起 YYYY-MM-DD */
+                    from?: string;
+                    /** @description 发现日期止 YYYY-MM-DD */
+                    to?: string;
+                    /** @description 关键字 */
+                    q?: string;
+                    /** @description 页码 */
+                    page?: number;
+                    /** @description 每页条数 */
+                    page_size?: number;
+                    /** @description 排序：found_at、deadline、code、status、legal_level、id */
+                    sort?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardPage"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 登记隐患
+         * @description 登记排查以外发现的隐患（如员工报告）。等级对应一般或重大隐患；重大隐患立即报送属地监管部门，企业不能隐藏或删除。fixed_on_spot=true 时登记并销号，须附整改情况和整改后照片。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 隐患 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["hazard.ReportInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardDetail"];
+                    };
+                };
+                /** @description hazard_grade_unknown | spot_fix_evidence_required | photo_invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 隐患详情
+         * @description 隐患及其全过程记录（登记、整改安排、提交整改、验收或退回、销号：谁、何时、说明、照片）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 隐患ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardDetail"];
+                    };
+                };
+                /** @description hazard_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 验收销号
+         * @description 验收通过即销号；验收人不能是整改人（acceptor_is_fixer）。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 隐患ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 验收意见 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["hazard.EvidenceInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardDetail"];
+                    };
+                };
+                /** @description acceptor_is_fixer */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description hazard_transition_not_allowed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 安排整改
+         * @description 为待整改（或整改中）的隐患指定整改责任人、整改措施、资金和期限，状态变为整改中。重大隐患还须提交治理方案（目标和任务、方法和措施、经费和物资、负责治理的机构和人员、时限和要求、安全措施和应急预案）。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 隐患ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 整改安排 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["hazard.AssignInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardDetail"];
+                    };
+                };
+                /** @description major_plan_required | deadline_in_past | responsible_invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description hazard_transition_not_allowed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/{id}/fix": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 提交整改
+         * @description 整改完成后提交整改情况和整改后照片，状态变为待验收。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 隐患ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 整改情况 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["hazard.EvidenceInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardDetail"];
+                    };
+                };
+                /** @description hazard_transition_not_allowed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 验收退回
+         * @description 验收不通过，退回继续整改；退回人不能是整改人。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 隐患ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 退回原因 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["hazard.EvidenceInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardDetail"];
+                    };
+                };
+                /** @description acceptor_is_fixer */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description hazard_transition_not_allowed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 排查记录
+         * @description 本企业的排查记录，可按岗位、清单、周期、状态和日期筛选。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 岗位 */
+                    post_id?: number;
+                    /** @description 清单 */
+                    checklist_id?: number;
+                    /** @description 周期，如 2026-11-28、2026-W48、2026-11-H2、2026-11、2026-Q4 */
+                    period_key?: string;
+                    /** @description 状态 */
+                    status?: "draft" | "submitted";
+                    /** @description 周期结束不早于 YYYY-MM-DD */
+                    from?: string;
+                    /** @description 周期结束不晚于 YYYY-MM-DD */
+                    to?: string;
+                    /** @description 页码 */
+                    page?: number;
+                    /** @description 每页条数 */
+                    page_size?: number;
+                    /** @description 排序：period_end、submitted_at、id */
+                    sort?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectionPage"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 排查详情
+         * @description 一次排查及其各项结果。岗位用户只能看本岗位的排查。open 表示所属周期是否仍在进行中。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 排查ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Inspection"];
+                    };
+                };
+                /** @description inspection_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 保存排查草稿
+         * @description 保存部分或全部项目的结果：合格（ok）；隐患（hazard，须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改）；不涉及（na，须说明原因）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 排查ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 结果 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AnswersRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Inspection"];
+                    };
+                };
+                /** @description answer_invalid | hazard_grade_unknown | photo_invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description inspection_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description inspection_submitted */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description period_closed */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 提交排查
+         * @description 保存随附的结果并提交；所有项目都须有结果。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 排查ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 最后修改的结果 */
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AnswersRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Inspection"];
+                    };
+                };
+                /** @description inspection_incomplete | answer_invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description period_closed */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -252,7 +2553,7 @@ export interface paths {
         };
         /**
          * 当前用户
-         * @description 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。
+         * @description 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete：初始化未完成时前端进入初始化页面，完成后进入首页。
          */
         get: {
             parameters: {
@@ -383,6 +2684,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/my/checklists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的岗位清单
+         * @description 岗位用户看到的本岗位在用清单（隐患管理 → 隐患排查）。没有清单时 checklists 为空，reason 说明原因（如岗位尚未匹配岗位清单，FAQ 9）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyChecklists"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/checklists/{id}/inspection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 开始排查
+         * @description 打开（或继续）某清单当前周期的排查：每个清单每个周期只有一份，本岗位的用户共用（started_by 表示谁开始的）。开始时按清单当前的条目复制排查项目，之后修改企业标准不影响本次排查。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 清单ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Inspection"];
+                    };
+                };
+                /** @description checklist_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description checklist_empty */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的排查任务
+         * @description 岗位用户本岗位的每个在用清单在当前上报周期的状态：未开始（not_started）、草稿（draft）、已提交（submitted），以及周期、截止时间和剩余秒数（按服务器时间，Asia/Shanghai），上一周期是已提交还是错过（missed）。没有清单时 reason 说明原因（FAQ 9）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyInspections"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/permissions": {
         parameters: {
             query?: never;
@@ -392,7 +2831,7 @@ export interface paths {
         };
         /**
          * 权限目录
-         * @description 当前账号所属范围（企业、监管、平台）的权限编码树（菜单与按钮），以及当前账号拥有的编码。授权时只能勾选自己拥有的编码。
+         * @description 当前账号所属范围（企业、监管、平台）的权限编码树（菜单与按钮），以及当前账号拥有的编码。企业范围只列出可以授予岗位用户的编码；授权时只能勾选自己拥有的编码。
          */
         get: {
             parameters: {
@@ -463,7 +2902,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["api.AuditPage"];
+                        "application/json": components["schemas"]["AuditPage"];
                     };
                 };
             };
@@ -471,6 +2910,154 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 新建街道/属地
+         * @description 在某个区下新建街道（乡镇、属地），代码为以区代码开头的9或12位统计用区划代码。市、区两级内置，不能增删改。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 街道 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["org.RegionInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Region"];
+                    };
+                };
+                /** @description region_parent_not_district | validation_failed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description region_code_taken */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/regions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改街道/属地 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 区域ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 名称与排序 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["org.RegionInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Region"];
+                    };
+                };
+                /** @description region_fixed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * 删除街道/属地
+         * @description 只能删除没有企业、监管账号和下级区域的街道。
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 区域ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description region_in_use | region_fixed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -512,7 +3099,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["api.UserPage"];
+                        "application/json": components["schemas"]["UserPage"];
                     };
                 };
             };
@@ -532,7 +3119,7 @@ export interface paths {
             /** @description 监管账号 */
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["account.RegulatorInput"];
+                    "application/json": components["schemas"]["account.NewRegulatorInput"];
                 };
             };
             responses: {
@@ -812,6 +3399,499 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 岗位列表
+         * @description 本企业的岗位（系统管理 → 岗位管理），含部门、安全责任大小、默认排查频次、岗位用户数和当前的岗位责任制文件。department_id 包含其下级部门。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 部门（含下级） */
+                    department_id?: number;
+                    /** @description 关键字（岗位、部门名称） */
+                    q?: string;
+                    /** @description 状态 */
+                    status?: "active" | "disabled";
+                    /** @description 是否已上传岗位责任制 */
+                    has_document?: boolean;
+                    /** @description 页码 */
+                    page?: number;
+                    /** @description 每页条数 */
+                    page_size?: number;
+                    /** @description 排序：sort_order、name、department、created_at、user_count、id */
+                    sort?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostPage"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 新建岗位
+         * @description 在本企业的部门下新建岗位，记录其安全责任大小和默认排查频次（FAQ 8：频次由企业按岗位安全责任大小自定）。同一部门下名称不能重复。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 岗位 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["org.PostInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
+                    };
+                };
+                /** @description department_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description post_name_taken */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 岗位详情 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 岗位ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
+                    };
+                };
+                /** @description post_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * 修改岗位
+         * @description 修改岗位信息，或把岗位移到本企业的另一个部门。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 岗位ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 岗位 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["org.PostInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
+                    };
+                };
+                /** @description post_not_found | department_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description post_name_taken */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * 删除岗位
+         * @description 只能删除没有岗位用户、没有岗位责任制文件、也没有任何历史记录的岗位；否则请停用。
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 岗位ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description post_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description post_has_users | post_has_history */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 停用岗位
+         * @description 停用的岗位保留其用户和历史，但不能再匹配新用户，也不计入完备率。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 岗位ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 岗位责任制文件版本
+         * @description 岗位责任制文件的所有版本，最新在前；第一条即当前版本（FAQ 16）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 岗位ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostDocument"][];
+                    };
+                };
+                /** @description post_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 上传岗位责任制
+         * @description 上传或替换岗位责任制文件（PDF、Word doc/docx/wps、jpg/png 图片，不超过 10 MB）。文件类型按内容识别，与扩展名不符即拒绝；每次上传生成新版本，旧版本保留。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 岗位ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        /**
+                         * Format: binary
+                         * @description 文件
+                         */
+                        file: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostDocument"];
+                    };
+                };
+                /** @description file_missing | document_empty */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description post_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description document_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description document_type_not_allowed */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/documents/{doc}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载岗位责任制 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 岗位ID */
+                    id: number;
+                    /** @description 文件版本ID */
+                    doc: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description document_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 启用岗位 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 岗位ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -851,6 +3931,121 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regulator/enterprise-import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量登记企业
+         * @description 上传按模板填写的 Excel（不超过 10 MB、2000 行）。先逐行校验，任一行有错即整体不导入，返回 import_rejected，details.errors 逐条列出行号、列名和中文原因；全部无误时在一个事务内登记并返回各企业的初始账号和密码。公式单元格、非 xlsx 文件、解压后异常巨大的文件一律拒绝。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        /**
+                         * Format: binary
+                         * @description Excel 文件
+                         */
+                        file: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportEnterprisesResult"];
+                    };
+                };
+                /** @description import_rejected | sheet_bad_header | sheet_empty | sheet_too_many_rows */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description sheet_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_xlsx */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulator/enterprise-import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 企业导入模板
+         * @description 下载企业批量登记的 Excel 模板，所属区域、行业门类、主营业务、企业规模列带下拉选项（区域限本辖区）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regulator/enterprises": {
         parameters: {
             query?: never;
@@ -860,7 +4055,7 @@ export interface paths {
         };
         /**
          * 辖区企业
-         * @description 监管账号所属区域及其下级区域内的企业，可按关键字（企业名称、信用代码）和下级区域筛选；其他区域的企业不会出现。
+         * @description 监管账号所属区域及其下级区域内的企业，含各企业的初始化状态和信息完备率，可按关键字（企业名称、信用代码）和下级区域筛选；其他区域的企业不会出现。
          */
         get: {
             parameters: {
@@ -888,7 +4083,113 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["api.EnterprisePage"];
+                        "application/json": components["schemas"]["EnterprisePage"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 登记企业
+         * @description 在本辖区登记企业：名称唯一且不能与任何岗位账号、监管账号同名；统一社会信用代码按 GB 32100-2015 校验且唯一；法定代表人手机号须为大陆手机号；区域须在本辖区内。同时创建企业管理账号（个人用户登录，用户名为企业名称）和企业用户账号（企业用户登录，企业名称或信用代码），初始密码为企业名称前五个字拼音首字母大写 + 信用代码后6位 + 法人手机后4位（FAQ 23），只在此返回一次（账号未改密前也可导出），首次登录必须修改。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 企业信息 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["enterprise.Input"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RegisteredEnterprise"];
+                    };
+                };
+                /** @description validation_failed | main_business_not_found */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description region_outside_jurisdiction */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description enterprise_name_taken | credit_code_taken */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulator/enterprises/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 辖区企业详情
+         * @description 企业基础信息、初始化步骤与信息完备率、企业账号状态（是否已改初始密码、最后登录）。其他区域的企业返回 404。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 企业ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RegistryDetail"];
+                    };
+                };
+                /** @description enterprise_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -957,6 +4258,194 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regulator/hazards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 辖区隐患
+         * @description 辖区内企业的隐患；默认只列重大隐患（登记即报送），legal_level=general 可查一般隐患。enterprise_id 限定某企业。其他区域的企业不会出现。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 企业 */
+                    enterprise_id?: number;
+                    /** @description 管理级别，默认 major */
+                    legal_level?: "general" | "major";
+                    /** @description 状态 */
+                    status?: string;
+                    /** @description 只看未销号 */
+                    open?: boolean;
+                    /** @description 是否逾期 */
+                    overdue?: boolean;
+                    /** @description 关键字 */
+                    q?: string;
+                    /** @description 页码 */
+                    page?: number;
+                    /** @description 每页条数 */
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardPage"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulator/hazards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 辖区隐患详情
+         * @description 辖区内企业的一条隐患及其治理方案和全过程记录。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 隐患ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardDetail"];
+                    };
+                };
+                /** @description hazard_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulator/initial-passwords": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导出初始密码
+         * @description 导出本辖区内仍在使用初始密码（尚未首次修改）的企业账号及其初始密码（按公式重新计算，系统不保存明文）；ids 可限定企业（逗号分隔）。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 企业ID，逗号分隔 */
+                    ids?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/role-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 可选角色
+         * @description 本企业全部角色的名称，供用户授权时选择角色（只需用户授权权限，不需角色管理权限）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RoleOption"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -992,7 +4481,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["api.RolePage"];
+                        "application/json": components["schemas"]["RolePage"];
                     };
                 };
             };
@@ -1388,6 +4877,1035 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 初始化与信息完备率
+         * @description 企业的初始化步骤（建立部门、岗位、岗位用户、企业标准、岗位清单、上传岗位责任制）各自是否完成、缺什么，以及信息完备率（FAQ 5）：部门信息（有部门即100）、个性化标准（有标准条目即100）、岗位清单（有清单的在用岗位占比）、岗位责任制（已上传的在用岗位占比）四项的平均值；没有在用岗位时后两项为0，停用的岗位不计。初始化未完成时，企业管理账号登录后进入初始化页面。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SetupStatus"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/standard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 企业标准
+         * @description 本企业的个性化标准（适用于全公司，可分解为多个岗位清单，FAQ 13）：类别及条目，每个条目注明被几个岗位清单采用（0 表示未被任何清单覆盖），以及模板自复制以来的变更数。尚未建立时 created=false，并给出将采用的主营业务模板。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Standard"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 建立企业标准
+         * @description 从本企业主营业务的模板复制（from_template=true）或建立空白标准。复制的标准归企业所有，可任意增删改；之后模板的修改不会自动改变它（FAQ 6）。同时建立默认的 A、B、C、D 隐患等级方案（A 对应重大隐患）。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 方式 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateStandardRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Standard"];
+                    };
+                };
+                /** @description main_business_missing */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description standard_exists */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/standard/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 新建标准类别 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 类别 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["standard.CategoryInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["standard.Category"];
+                    };
+                };
+                /** @description standard_not_created */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description standard_category_taken */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/standard/categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 重命名标准类别 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 类别ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 类别 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["standard.CategoryInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["standard.Category"];
+                    };
+                };
+                /** @description standard_category_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description standard_category_taken */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * 删除标准类别
+         * @description 删除类别及其全部条目，这些条目同时从所有岗位清单中移除；已有排查记录保留当时的条目内容。
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 类别ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description standard_category_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/standard/categories/{id}/item-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 调整条目顺序
+         * @description ids 须恰好是该类别的全部条目，按新的顺序排列。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 类别ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 条目ID，按新顺序 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IDsRequest"];
+                };
+            };
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description order_mismatch */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/standard/category-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 调整类别顺序
+         * @description ids 须恰好是全部类别，按新的顺序排列（拖动排序）。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 类别ID，按新顺序 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IDsRequest"];
+                };
+            };
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description order_mismatch */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/standard/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 新建标准条目
+         * @description grade 为本企业隐患等级方案中的代码（可空）；is_major 表示该条目是重大事故隐患判定条目，在此发现的隐患一律为重大隐患。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 条目 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["standard.ItemInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StandardItem"];
+                    };
+                };
+                /** @description hazard_grade_unknown | validation_failed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description standard_category_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/standard/items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 修改标准条目
+         * @description 修改条目（可移到其他类别）。条目版本号加一；已有的排查记录保留当时的条目内容，含义不变。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 条目ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 条目 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["standard.ItemInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StandardItem"];
+                    };
+                };
+                /** @description standard_item_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * 删除标准条目
+         * @description 条目同时从所有岗位清单中移除。
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 条目ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description standard_item_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/standard/template-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 模板变更
+         * @description 本企业复制模板以后，主营业务模板新增（added）、修改（updated）、删除（removed）的条目，以及企业标准中对应的副本。企业主营业务变更后（rebased=true）新模板的全部条目都列为可采纳。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TemplateChanges"];
+                    };
+                };
+                /** @description standard_not_created */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 采纳模板变更
+         * @description 把所选的模板变更并入企业标准：新增条目复制到同名类别（没有则新建），修改的条目覆盖企业副本，删除的条目删除企业副本。dismiss_rest=true 时其余变更标为已阅，不再提示。返回剩余的变更。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 所选模板条目 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApplyTemplateChangesRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TemplateChanges"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/template-categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改模板类别 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 类别ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 类别 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["standard.CategoryInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["standard.TemplateCategory"];
+                    };
+                };
+                /** @description template_category_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * 删除模板类别
+         * @description 只能删除没有条目的类别。
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 类别ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description template_category_not_empty */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/template-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 新建模板条目
+         * @description 在模板类别中新建条目；grade 为默认隐患等级 A～D，重大隐患判定条目固定为 A。已复制该模板的企业会在“模板变更”中看到新增条目，但其企业标准不会被自动修改。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 条目 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["standard.ItemInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TemplateItem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/template-items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改模板条目 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 条目ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 条目 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["standard.ItemInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TemplateItem"];
+                    };
+                };
+                /** @description template_item_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** 删除模板条目 */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 条目ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 模板标准列表
+         * @description 每个主营业务的行业模板标准概况（类别数、条目数、重大隐患判定条目数、修订号）。每个模板都含各企业通用的消防、用电、特种设备、有限空间、危险化学品、应急管理等类别。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TemplateSummary"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 模板标准详情
+         * @description 某主营业务的模板标准：类别及其条目（排查项目、排查内容、排查标准、依据、默认隐患等级、是否重大隐患判定条目）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 主营业务ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Template"];
+                    };
+                };
+                /** @description template_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{id}/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 新建模板类别 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 主营业务ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 类别 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["standard.CategoryInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["standard.TemplateCategory"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 系统使用率
+         * @description 本企业某半月的系统使用率（FAQ 4）：每月统计两次（1—15日、16日—月末），每半月从零开始；应报周期为该半月内结束的各清单周期，使用率 = 按时提交数 ÷ 应报数。清单在某周期中途建立时，该周期仅在已提交时计入；停用的清单和停用岗位的清单不计；进行中的半月只计已结束或已提交的周期。date 为该半月内任一天，默认今天。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 日期 YYYY-MM-DD */
+                    date?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UsageRate"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 可选岗位用户
+         * @description 本企业全部岗位用户（最多5000个），供角色分配用户时选择（只需分配用户权限，不需用户管理权限）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserOption"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1429,7 +5947,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["api.UserPage"];
+                        "application/json": components["schemas"]["UserPage"];
                     };
                 };
                 /** @description Bad Request */
@@ -1467,7 +5985,7 @@ export interface paths {
             /** @description 岗位用户 */
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["account.PostUserInput"];
+                    "application/json": components["schemas"]["account.NewPostUserInput"];
                 };
             };
             responses: {
@@ -1557,7 +6075,7 @@ export interface paths {
         };
         /**
          * 修改岗位用户 / 匹配岗位
-         * @description 修改姓名、手机号或所匹配的岗位；登录名创建后不可修改（login_name 字段忽略）。
+         * @description 修改姓名、手机号或所匹配的岗位；登录名创建后不可修改。
          */
         put: {
             parameters: {
@@ -2060,22 +6578,269 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AnswersRequest: {
+            answers: components["schemas"]["inspection.AnswerInput"][];
+        };
+        ApplyAssociationRequest: {
+            note?: string;
+            target_id: number;
+        };
+        ApplyTemplateChangesRequest: {
+            /** @description DismissRest marks the changes not picked as seen, so they are no longer offered. */
+            dismiss_rest?: boolean;
+            template_item_ids: number[];
+        };
+        Association: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            decided_at: string | null;
+            /** @enum {string} */
+            direction: "outgoing" | "incoming";
+            /** Format: date-time */
+            ended_at: string | null;
+            id: number;
+            note: string;
+            other_id: number;
+            other_name: string;
+            reply: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected" | "withdrawn" | "dissolved";
+        };
+        AssociationCandidate: {
+            id: number;
+            /** @example 北京朝阳商业集团有限公司 */
+            name: string;
+            /** @example 朝阳区 */
+            region_name: string;
+        };
+        AssociationDecision: {
+            reply?: string;
+        };
+        AuditLog: {
+            /** @example password_reset */
+            action: string;
+            /** @example 重置密码 */
+            action_label: string;
+            actor_id: number | null;
+            actor_name: string;
+            /** Format: date-time */
+            at: string;
+            detail?: Record<string, never>;
+            id: number;
+            ip: string;
+            request_id: string;
+            target_id: number | null;
+            target_name: string;
+            /** @example user */
+            target_type: string;
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditLog"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        CandidatePage: {
+            items: components["schemas"]["AssociationCandidate"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        Catalogs: {
+            frequencies: components["schemas"]["Option"][];
+            industries: components["schemas"]["Option"][];
+            main_businesses: components["schemas"]["MainBusiness"][];
+            responsibility_levels: components["schemas"]["Option"][];
+            scales: components["schemas"]["Option"][];
+        };
         ChangePasswordRequest: {
             new_password: string;
             old_password: string;
         };
+        Checklist: {
+            /** Format: date-time */
+            created_at: string;
+            /** @example 仓储部 */
+            department_name: string;
+            description: string;
+            /** @enum {string} */
+            frequency: "daily" | "weekly" | "half_monthly" | "monthly" | "quarterly" | "yearly";
+            /** @example 每日 */
+            frequency_name: string;
+            id: number;
+            item_count: number;
+            items: components["schemas"]["ChecklistItem"][];
+            /** @example 叉车每日点检 */
+            name: string;
+            post_id: number;
+            /** @example 叉车司机 */
+            post_name: string;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ChecklistCoverage: {
+            items: number;
+            posts: number;
+            posts_without_checklist: components["schemas"]["PostWithoutChecklist"][];
+            uncovered_items: components["schemas"]["UncoveredItem"][];
+        };
+        ChecklistImportResult: {
+            categories_created: number;
+            checklists_created: number;
+            checklists_updated: number;
+            items_created: number;
+            items_updated: number;
+            links_created: number;
+            rows: number;
+        };
+        ChecklistItem: {
+            basis: string;
+            category_id: number;
+            /** @example 消防安全 */
+            category_name: string;
+            /** @description Checklists counts the checklists the item is in (0: not covered by any post checklist). */
+            checklists: number;
+            /** @example 检查疏散通道、安全出口是否畅通 */
+            content: string;
+            /** Format: date-time */
+            created_at: string;
+            criterion: string;
+            /** @example B */
+            grade_code: string;
+            id: number;
+            is_major: boolean;
+            sort_order: number;
+            source_item_id: number | null;
+            /** @example 疏散通道 */
+            subject: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
+        ChecklistPage: {
+            items: components["schemas"]["ChecklistSummary"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ChecklistSummary: {
+            /** Format: date-time */
+            created_at: string;
+            /** @example 仓储部 */
+            department_name: string;
+            description: string;
+            /** @enum {string} */
+            frequency: "daily" | "weekly" | "half_monthly" | "monthly" | "quarterly" | "yearly";
+            /** @example 每日 */
+            frequency_name: string;
+            id: number;
+            item_count: number;
+            /** @example 叉车每日点检 */
+            name: string;
+            post_id: number;
+            /** @example 叉车司机 */
+            post_name: string;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** Format: date-time */
+            updated_at: string;
+        };
         CodesRequest: {
             codes: string[];
+        };
+        CompletenessPart: {
+            /** @enum {string} */
+            key: "departments" | "standard" | "checklists" | "documents";
+            /** @example 还有 2 个岗位未上传岗位责任制：叉车司机、库管员 */
+            missing: string;
+            /** @example 50 */
+            rate: number;
+            /** @example 岗位责任制 */
+            title: string;
         };
         CreateRoleRequest: {
             codes?: string[];
             description?: string;
             name: string;
         };
+        CreateStandardRequest: {
+            /** @description FromTemplate copies the template of the enterprise's main business; false starts empty. */
+            from_template: boolean;
+        };
         CreatedUser: {
             /** @example Kp7#mQ2xRw9a */
             temporary_password: string;
             user: components["schemas"]["User"];
+        };
+        Department: {
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            id: number;
+            /** @example 仓储部 */
+            name: string;
+            parent_id: number | null;
+            post_count: number;
+            sort_order: number;
+            /** Format: date-time */
+            updated_at: string;
+            user_count: number;
+        };
+        DevClock: {
+            /** Format: date-time */
+            now: string;
+            offset_seconds: number;
+        };
+        EnterpriseAccountState: {
+            /** @enum {string} */
+            kind: "enterprise_admin" | "enterprise_user";
+            /** Format: date-time */
+            last_login_at: string | null;
+            login_name: string;
+            must_change_password: boolean;
+            /** @enum {string} */
+            status: "active" | "disabled";
+        };
+        EnterprisePage: {
+            items: components["schemas"]["RegistryItem"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        EnterpriseProfile: {
+            address: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @example 91110105MA01ABCD13 */
+            credit_code: string;
+            id: number;
+            /** @example F */
+            industry: string;
+            /** @example 批发和零售业 */
+            industry_name: string;
+            /** @example 13800138000 */
+            legal_phone: string;
+            /** @example 王建国 */
+            legal_rep: string;
+            main_business_id: number;
+            /** @example 商场超市 */
+            main_business_name: string;
+            /** @example 北京朝阳示范商场有限公司 */
+            name: string;
+            region_id: number;
+            /** @example 朝阳区 */
+            region_name: string;
+            /** @enum {string} */
+            scale: "large" | "medium" | "small" | "micro";
+            /** @example 中型 */
+            scale_name: string;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** Format: date-time */
+            updated_at: string;
         };
         Error: {
             /** @example validation_failed */
@@ -2086,9 +6851,281 @@ export interface components {
             /** @example 提交的数据有误，请检查后重试 */
             message: string;
         };
+        File: {
+            /** @example image/jpeg */
+            content_type: string;
+            /** @example 配电箱.jpg */
+            file_name: string;
+            id: number;
+            /** @example hazard */
+            purpose: string;
+            sha256: string;
+            size: number;
+            /** Format: date-time */
+            uploaded_at: string;
+        };
+        GroupMember: {
+            id: number;
+            /** Format: date-time */
+            linked_at: string | null;
+            name: string;
+            region_name: string;
+            setup: components["schemas"]["SetupSummary"];
+        };
+        Hazard: {
+            /** Format: date-time */
+            closed_at: string | null;
+            /** @example YH-2026-000123 */
+            code: string;
+            /** @example 2026-12-15 */
+            deadline: string | null;
+            department_name: string;
+            description: string;
+            enterprise_id: number;
+            enterprise_name: string;
+            fixed_on_spot: boolean;
+            /** Format: date-time */
+            found_at: string;
+            found_by_name: string;
+            /** @example B */
+            grade_code: string;
+            /** @example B级 */
+            grade_name: string;
+            id: number;
+            item_is_major: boolean;
+            /** @enum {string} */
+            legal_level: "general" | "major";
+            /** @example 一般隐患 */
+            legal_level_name: string;
+            location: string;
+            overdue: boolean;
+            period_key: string;
+            post_id: number | null;
+            post_name: string;
+            /** Format: date-time */
+            reported_at: string | null;
+            responsible_person: string;
+            /** @enum {string} */
+            source: "inspection" | "report";
+            /** @enum {string} */
+            status: "registered" | "rectifying" | "pending_acceptance" | "closed";
+            /** @example 整改中 */
+            status_name: string;
+            /** @example 配电箱门锁缺失 */
+            subject: string;
+        };
+        HazardDetail: {
+            /** Format: date-time */
+            closed_at: string | null;
+            /** @example YH-2026-000123 */
+            code: string;
+            /** @example 2026-12-15 */
+            deadline: string | null;
+            department_name: string;
+            description: string;
+            enterprise_id: number;
+            enterprise_name: string;
+            events: components["schemas"]["HazardEvent"][];
+            fixed_by_id: number | null;
+            fixed_on_spot: boolean;
+            /** Format: date-time */
+            found_at: string;
+            found_by_name: string;
+            funds: number | null;
+            /** @example B */
+            grade_code: string;
+            /** @example B级 */
+            grade_name: string;
+            id: number;
+            inspection_id: number | null;
+            item_is_major: boolean;
+            /** @enum {string} */
+            legal_level: "general" | "major";
+            /** @example 一般隐患 */
+            legal_level_name: string;
+            location: string;
+            measures: string;
+            overdue: boolean;
+            period_key: string;
+            photo_ids: number[];
+            plan: components["schemas"]["RectificationPlan"] | null;
+            post_id: number | null;
+            post_name: string;
+            /** Format: date-time */
+            reported_at: string | null;
+            responsible_person: string;
+            /** @enum {string} */
+            source: "inspection" | "report";
+            /** @enum {string} */
+            status: "registered" | "rectifying" | "pending_acceptance" | "closed";
+            /** @example 整改中 */
+            status_name: string;
+            /** @example 配电箱门锁缺失 */
+            subject: string;
+        };
+        HazardEvent: {
+            /** @enum {string} */
+            action: "register" | "assign" | "fix" | "accept" | "reject" | "spot_fix";
+            actor_name: string;
+            /** Format: date-time */
+            at: string;
+            data?: {
+                [key: string]: unknown;
+            };
+            from_status: string;
+            id: number;
+            note: string;
+            photo_ids: number[];
+            to_status: string;
+        };
+        HazardGrade: {
+            /** @example A */
+            code: string;
+            description: string;
+            id: number;
+            /** @description Items counts the standard items graded with it. */
+            items: number;
+            /** @enum {string} */
+            legal_level: "general" | "major";
+            /** @example A级 */
+            name: string;
+            sort_order: number;
+        };
+        HazardPage: {
+            items: components["schemas"]["Hazard"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
         IDName: {
             id: number;
             name: string;
+        };
+        IDsRequest: {
+            ids: number[];
+        };
+        ImportEnterprisesResult: {
+            created: number;
+            enterprises: components["schemas"]["RegisteredEnterprise"][];
+        };
+        InitialAccount: {
+            /** @example BJCYSABCD138000 */
+            initial_password: string;
+            /** @enum {string} */
+            kind: "enterprise_admin" | "enterprise_user";
+            /** @example 企业管理账号 */
+            kind_name: string;
+            /** @example 个人用户登录 */
+            login_mode: string;
+            /** @example 北京朝阳示范商场有限公司 */
+            username: string;
+        };
+        Inspection: {
+            answered: number;
+            answers: components["schemas"]["InspectionAnswer"][];
+            checklist_id: number;
+            checklist_name: string;
+            frequency: string;
+            hazard_count: number;
+            id: number;
+            open: boolean;
+            period: components["schemas"]["Period"];
+            post_id: number;
+            post_name: string;
+            /** Format: date-time */
+            started_at: string;
+            started_by: string;
+            /** @enum {string} */
+            status: "draft" | "submitted";
+            /** Format: date-time */
+            submitted_at: string | null;
+            submitted_by: string;
+        };
+        InspectionAnswer: {
+            /** Format: date-time */
+            answered_at: string | null;
+            answered_by: string;
+            basis: string;
+            category_name: string;
+            content: string;
+            criterion: string;
+            default_grade: string;
+            description: string;
+            fixed_on_spot: boolean;
+            grade_code: string;
+            hazard_id: number | null;
+            is_major: boolean;
+            item_id: number;
+            item_version: number;
+            location: string;
+            na_reason: string;
+            photo_ids: number[];
+            /** @enum {string|null} */
+            result: "ok" | "hazard" | "na" | null;
+            subject: string;
+        };
+        InspectionPage: {
+            items: components["schemas"]["InspectionSummary"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        InspectionSlot: {
+            checklist_id: number;
+            /** @example 叉车每日点检 */
+            checklist_name: string;
+            /** @enum {string} */
+            frequency: "daily" | "weekly" | "half_monthly" | "monthly" | "quarterly" | "yearly";
+            /** @example 每日 */
+            frequency_name: string;
+            inspection_id: number | null;
+            item_count: number;
+            period: components["schemas"]["Period"];
+            /**
+             * @description PreviousState is how the previous period ended: submitted or missed.
+             * @example 2026年11月上半月
+             */
+            previous_period: string;
+            /** @enum {string} */
+            previous_state: "submitted" | "missed";
+            /** Format: date-time */
+            started_at: string | null;
+            started_by: string;
+            /** @enum {string} */
+            state: "not_started" | "draft" | "submitted";
+            /** Format: date-time */
+            submitted_at: string | null;
+        };
+        InspectionSummary: {
+            answered: number;
+            checklist_id: number;
+            checklist_name: string;
+            department_name: string;
+            frequency: string;
+            hazard_count: number;
+            id: number;
+            items: number;
+            /** Format: date-time */
+            period_end: string;
+            period_key: string;
+            period_label: string;
+            post_id: number;
+            post_name: string;
+            started_by: string;
+            /** @enum {string} */
+            status: "draft" | "submitted";
+            /** Format: date-time */
+            submitted_at: string | null;
+            submitted_by: string;
+        };
+        MainBusiness: {
+            /** @example retail */
+            code: string;
+            description: string;
+            id: number;
+            /** @example 商场超市 */
+            name: string;
+            sort_order: number;
         };
         Me: {
             enterprise: components["schemas"]["IDName"] | null;
@@ -2098,6 +7135,11 @@ export interface components {
             permissions: string[];
             post: components["schemas"]["IDName"] | null;
             region: components["schemas"]["MeRegion"] | null;
+            /**
+             * @description SetupComplete tells an enterprise admin's SPA whether to land on the initialization page (false) or
+             *     the home page (true); null for accounts that do not set up an enterprise.
+             */
+            setup_complete: boolean | null;
             user: components["schemas"]["MeUser"];
         };
         MeRegion: {
@@ -2136,9 +7178,73 @@ export interface components {
             /** @example v1.0.0 */
             version: string;
         };
+        MissedPeriod: {
+            checklist_id: number;
+            checklist_name: string;
+            period_key: string;
+            period_label: string;
+            post_name: string;
+        };
+        MyChecklists: {
+            checklists: components["schemas"]["ChecklistSummary"][];
+            department_name: string;
+            post_id: number;
+            post_name: string;
+            /** @description Reason explains an empty list. */
+            reason: string;
+        };
+        MyInspections: {
+            department_name: string;
+            post_name: string;
+            reason: string;
+            /** Format: date-time */
+            server_time: string;
+            slots: components["schemas"]["InspectionSlot"][];
+        };
+        Option: {
+            /** @example F */
+            code: string;
+            /** @example 批发和零售业 */
+            name: string;
+        };
+        Period: {
+            /** Format: date-time */
+            deadline: string;
+            /** Format: date-time */
+            end: string;
+            /** @example 2026-11-H2 */
+            key: string;
+            /** @example 2026年11月下半月 */
+            label: string;
+            seconds_left: number;
+            /** Format: date-time */
+            start: string;
+        };
         PermissionTree: {
             held: string[];
             tree: components["schemas"]["rbac.Node"][];
+        };
+        Post: {
+            /** Format: date-time */
+            created_at: string;
+            /** @enum {string} */
+            default_frequency: "daily" | "weekly" | "half_monthly" | "monthly" | "quarterly" | "yearly";
+            department_id: number;
+            /** @example 仓储部 */
+            department_name: string;
+            description: string;
+            document: components["schemas"]["PostDocument"] | null;
+            id: number;
+            /** @example 叉车司机 */
+            name: string;
+            /** @enum {string} */
+            responsibility_level: "high" | "medium" | "low";
+            sort_order: number;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** Format: date-time */
+            updated_at: string;
+            user_count: number;
         };
         PostChoice: {
             department_id: number;
@@ -2147,6 +7253,41 @@ export interface components {
             name: string;
             /** @enum {string} */
             status: "active" | "disabled";
+        };
+        PostDocument: {
+            /** @example application/pdf */
+            content_type: string;
+            /** @example 叉车司机岗位责任制.pdf */
+            file_name: string;
+            id: number;
+            post_id: number;
+            sha256: string;
+            size: number;
+            /** Format: date-time */
+            uploaded_at: string;
+            uploaded_by: string;
+            version: number;
+        };
+        PostPage: {
+            items: components["schemas"]["Post"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        PostWithoutChecklist: {
+            department_name: string;
+            id: number;
+            name: string;
+        };
+        RectificationPlan: {
+            emergency_measures: string;
+            funds_materials: string;
+            goal: string;
+            method: string;
+            responsible_person: string;
+            responsible_unit: string;
+            safety_measures: string;
+            time_limit: string;
         };
         RefreshRequest: {
             refresh_token: string;
@@ -2163,6 +7304,32 @@ export interface components {
             /** @example /110000/110105/ */
             path: string;
             sort_order: number;
+        };
+        RegisteredEnterprise: {
+            accounts: components["schemas"]["InitialAccount"][];
+            enterprise: components["schemas"]["EnterpriseProfile"];
+        };
+        RegistryDetail: {
+            accounts: components["schemas"]["EnterpriseAccountState"][];
+            profile: components["schemas"]["EnterpriseProfile"];
+            setup: components["schemas"]["SetupStatus"];
+        };
+        RegistryItem: {
+            /** Format: date-time */
+            admin_last_login_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @example 91110105MA01ABCD1X */
+            credit_code: string;
+            id: number;
+            legal_rep: string;
+            /** @example 北京朝阳示范商场有限公司 */
+            name: string;
+            region_id: number;
+            region_name: string;
+            setup: components["schemas"]["SetupSummary"];
+            /** @enum {string} */
+            status: "active" | "disabled";
         };
         ResetEnterpriseRequest: {
             /** @enum {string} */
@@ -2184,9 +7351,150 @@ export interface components {
         RoleIDsRequest: {
             role_ids: number[];
         };
+        RoleOption: {
+            id: number;
+            is_system: boolean;
+            name: string;
+        };
+        RolePage: {
+            items: components["schemas"]["Role"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        SetDevClock: {
+            /** Format: date-time */
+            now?: string;
+            offset_seconds?: number;
+        };
+        SetupStatus: {
+            complete: boolean;
+            /** @example 62.5 */
+            completeness: number;
+            parts: components["schemas"]["CompletenessPart"][];
+            steps: components["schemas"]["SetupStep"][];
+        };
+        SetupStep: {
+            done: boolean;
+            /** @enum {string} */
+            key: "departments" | "posts" | "post_users" | "standard" | "checklists" | "documents";
+            /** @example /system/users */
+            link: string;
+            missing: string;
+            /** @example 建立岗位用户 */
+            title: string;
+        };
+        SetupSummary: {
+            complete: boolean;
+            completeness: number;
+        };
+        Standard: {
+            categories: components["schemas"]["StandardCategory"][];
+            created: boolean;
+            item_count: number;
+            main_business_id: number | null;
+            main_business_name: string;
+            template_changes: number;
+        };
+        StandardCategory: {
+            id: number;
+            items: components["schemas"]["StandardItem"][];
+            /** @example 消防安全 */
+            name: string;
+            sort_order: number;
+        };
+        StandardItem: {
+            basis: string;
+            category_id: number;
+            /** @description Checklists counts the checklists the item is in (0: not covered by any post checklist). */
+            checklists: number;
+            /** @example 检查疏散通道、安全出口是否畅通 */
+            content: string;
+            /** Format: date-time */
+            created_at: string;
+            criterion: string;
+            /** @example B */
+            grade_code: string;
+            id: number;
+            is_major: boolean;
+            sort_order: number;
+            source_item_id: number | null;
+            /** @example 疏散通道 */
+            subject: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
         Status: {
             /** @example ok */
             status: string;
+        };
+        Template: {
+            categories: components["schemas"]["TemplateCategory"][];
+            category_count: number;
+            /** @example retail */
+            code: string;
+            item_count: number;
+            main_business_id: number;
+            major_item_count: number;
+            /** @example 商场超市 */
+            name: string;
+            revision: number;
+        };
+        TemplateCategory: {
+            id: number;
+            items: components["schemas"]["TemplateItem"][];
+            /** @example 消防安全 */
+            name: string;
+            sort_order: number;
+        };
+        TemplateChange: {
+            category_name: string;
+            /** @description Current is the enterprise's copy, if it has one. */
+            current: components["schemas"]["StandardItem"] | null;
+            /** @enum {string} */
+            kind: "added" | "updated" | "removed";
+            template: components["schemas"]["TemplateItem"];
+        };
+        TemplateChanges: {
+            changes: components["schemas"]["TemplateChange"][];
+            main_business_id: number;
+            main_business_name: string;
+            /**
+             * @description Rebased is true when the enterprise's main business differs from the one its standard was copied
+             *     from: every item of the new template is then offered.
+             */
+            rebased: boolean;
+        };
+        TemplateItem: {
+            /** @example 《中华人民共和国消防法》第二十八条 */
+            basis: string;
+            category_id: number;
+            /** @example 检查疏散通道、安全出口是否畅通 */
+            content: string;
+            /** @example 疏散通道、安全出口保持畅通，营业期间不得锁闭 */
+            criterion: string;
+            /** @example B */
+            grade: string;
+            id: number;
+            is_major: boolean;
+            revision: number;
+            sort_order: number;
+            /** @example 疏散通道 */
+            subject: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        TemplateSummary: {
+            category_count: number;
+            /** @example retail */
+            code: string;
+            item_count: number;
+            main_business_id: number;
+            major_item_count: number;
+            /** @example 商场超市 */
+            name: string;
+            revision: number;
         };
         TemporaryPassword: {
             login_name: string;
@@ -2201,6 +7509,21 @@ export interface components {
             refresh_token?: string;
             /** @example Bearer */
             token_type: string;
+        };
+        UncoveredItem: {
+            category_name: string;
+            content: string;
+            id: number;
+            subject: string;
+        };
+        UsageRate: {
+            due: number;
+            live: boolean;
+            missed: components["schemas"]["MissedPeriod"][];
+            on_time: number;
+            period: components["schemas"]["Period"];
+            /** @example 87.5 */
+            rate: number;
         };
         User: {
             /** Format: date-time */
@@ -2234,28 +7557,143 @@ export interface components {
         UserIDs: {
             user_ids: number[];
         };
+        UserOption: {
+            display_name: string;
+            id: number;
+            login_name: string;
+            post_name: string;
+            /** @enum {string} */
+            status: "active" | "disabled";
+        };
+        UserPage: {
+            items: components["schemas"]["User"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        "account.NewPostUserInput": {
+            display_name: string;
+            login_name: string;
+            phone?: string;
+            post_id: number;
+        };
+        "account.NewRegulatorInput": {
+            display_name: string;
+            login_name: string;
+            phone?: string;
+            region_id: number;
+        };
         "account.PostUserInput": {
             display_name: string;
-            login_name?: string;
             phone?: string;
             post_id: number;
         };
         "account.RegulatorInput": {
             display_name: string;
-            login_name?: string;
             phone?: string;
             region_id: number;
         };
-        "api.AuditPage": Record<string, never>;
-        "api.EnterprisePage": Record<string, never>;
-        "api.RolePage": Record<string, never>;
-        "api.UserPage": Record<string, never>;
         "auth.LoginInput": {
             /** @enum {string} */
             mode: "personal" | "enterprise";
             password: string;
             /** @example 北京朝阳示范商场有限公司 */
             username: string;
+        };
+        "enterprise.Input": {
+            address: string;
+            credit_code: string;
+            /** @example F */
+            industry: string;
+            legal_phone: string;
+            legal_rep: string;
+            main_business_id: number;
+            name: string;
+            region_id: number;
+            /** @enum {string} */
+            scale: "large" | "medium" | "small" | "micro";
+        };
+        "enterprise.ProfileInput": {
+            address: string;
+            credit_code: string;
+            industry: string;
+            legal_phone: string;
+            legal_rep: string;
+            main_business_id: number;
+            name: string;
+            /** @enum {string} */
+            scale: "large" | "medium" | "small" | "micro";
+        };
+        "hazard.AssignInput": {
+            /** @example 2026-12-15 */
+            deadline: string;
+            funds?: number;
+            measures: string;
+            note?: string;
+            plan?: components["schemas"]["RectificationPlan"];
+            responsible_person: string;
+            responsible_user_id?: number;
+        };
+        "hazard.EvidenceInput": {
+            note: string;
+            photo_ids?: number[];
+        };
+        "hazard.ReportInput": {
+            description: string;
+            fixed_on_spot?: boolean;
+            grade_code: string;
+            location?: string;
+            photo_ids?: number[];
+            post_id?: number;
+            spot_note?: string;
+            spot_photo_ids?: number[];
+            subject: string;
+        };
+        "inspection.AnswerInput": {
+            description?: string;
+            fixed_on_spot?: boolean;
+            grade_code?: string;
+            item_id: number;
+            location?: string;
+            na_reason?: string;
+            photo_ids?: number[];
+            /** @enum {string} */
+            result: "ok" | "hazard" | "na";
+            spot_note?: string;
+        };
+        "org.Department": {
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            id: number;
+            /** @example 仓储部 */
+            name: string;
+            parent_id: number | null;
+            sort_order: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        "org.DeptInput": {
+            description?: string;
+            name: string;
+            parent_id?: number;
+            sort_order?: number;
+        };
+        "org.PostInput": {
+            /** @enum {string} */
+            default_frequency: "daily" | "weekly" | "half_monthly" | "monthly" | "quarterly" | "yearly";
+            department_id: number;
+            description?: string;
+            name: string;
+            /** @enum {string} */
+            responsibility_level: "high" | "medium" | "low";
+            sort_order?: number;
+        };
+        "org.RegionInput": {
+            code?: string;
+            name: string;
+            parent_id?: number;
+            sort_order?: number;
         };
         "rbac.Node": {
             children?: components["schemas"]["rbac.Node"][];
@@ -2274,6 +7712,48 @@ export interface components {
         "rbac.RoleInput": {
             description?: string;
             name: string;
+        };
+        "standard.Category": {
+            id: number;
+            /** @example 消防安全 */
+            name: string;
+            sort_order: number;
+        };
+        "standard.CategoryInput": {
+            name: string;
+            sort_order?: number;
+        };
+        "standard.ChecklistInput": {
+            description?: string;
+            /** @enum {string} */
+            frequency: "daily" | "weekly" | "half_monthly" | "monthly" | "quarterly" | "yearly";
+            item_ids: number[];
+            name: string;
+            post_id: number;
+        };
+        "standard.GradeInput": {
+            code: string;
+            description?: string;
+            /** @enum {string} */
+            legal_level: "general" | "major";
+            name: string;
+            sort_order?: number;
+        };
+        "standard.ItemInput": {
+            basis?: string;
+            category_id: number;
+            content: string;
+            criterion?: string;
+            grade?: string;
+            is_major?: boolean;
+            sort_order?: number;
+            subject: string;
+        };
+        "standard.TemplateCategory": {
+            id: number;
+            /** @example 消防安全 */
+            name: string;
+            sort_order: number;
         };
     };
     responses: never;

@@ -4,7 +4,7 @@ import './meta'
 import { routes } from './routes'
 import { decide, ROUTE } from './guard'
 import { useAuthStore } from '@/stores/auth'
-import { setSessionLostHandler } from '@/api/client'
+import { setSessionLostHandler, setTokenRenewedHandler } from '@/api/client'
 import { isApiError } from '@/api/errors'
 import { PRODUCT_NAME } from '@/config'
 import { t } from '@/locales'
@@ -44,6 +44,27 @@ export function installGuards(router: Router) {
     showWarning(err.message)
     void router.replace({ name: ROUTE.login, query: cur.fullPath === '/' ? {} : { redirect: cur.fullPath } })
   })
+
+  // The server renewed a token whose version had moved: grants, roles or the password changed. Reload
+  // /me so menus and v-permission buttons follow, and leave a page the user may no longer open.
+  setTokenRenewedHandler(() => {
+    void reloadPermissions(router)
+  })
+}
+
+/** Reloads the profile and re-applies the route decision to the page being shown. */
+export async function reloadPermissions(router: Router) {
+  const auth = useAuthStore()
+  if (!auth.isLoggedIn) return
+  try {
+    await auth.loadProfile(true)
+  } catch {
+    // A lost session is handled by the session-lost handler; anything else keeps the old profile.
+    return
+  }
+  const cur = router.currentRoute.value
+  const next = decide(cur, auth)
+  if (next !== true) await router.replace(next)
 }
 
 export function createAppRouter(history: RouterHistory = createWebHistory(import.meta.env.BASE_URL)): Router {

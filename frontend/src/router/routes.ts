@@ -11,6 +11,45 @@ export const layoutChildren: RouteRecordRaw[] = [
     component: () => import('@/views/HomeView.vue'),
     meta: { title: 'routes.home' },
   },
+  {
+    path: 'system/users',
+    name: 'system-users',
+    component: () => import('@/views/system/UsersView.vue'),
+    meta: { title: 'routes.users', permission: 'sys:user' },
+  },
+  {
+    path: 'system/roles',
+    name: 'system-roles',
+    component: () => import('@/views/system/RolesView.vue'),
+    meta: { title: 'routes.roles', permission: 'sys:role' },
+  },
+  {
+    path: 'system/audit',
+    name: 'system-audit',
+    component: () => import('@/views/system/AuditLogView.vue'),
+    props: { scope: 'enterprise' },
+    meta: { title: 'routes.audit', permission: 'sys:audit' },
+  },
+  {
+    path: 'regulator/enterprises',
+    name: 'regulator-enterprises',
+    component: () => import('@/views/regulator/EnterprisesView.vue'),
+    meta: { title: 'routes.enterprises', permission: 'reg:enterprise' },
+  },
+  {
+    path: 'platform/regulators',
+    name: 'platform-regulators',
+    component: () => import('@/views/platform/RegulatorsView.vue'),
+    meta: { title: 'routes.regulators', permission: 'plat:regulator' },
+  },
+  {
+    path: 'platform/audit',
+    name: 'platform-audit',
+    // The same page as 系统管理 → 审计日志, over every tenant.
+    component: () => import('@/views/system/AuditLogView.vue'),
+    props: { scope: 'platform' },
+    meta: { title: 'routes.platformAudit', permission: 'plat:audit' },
+  },
 ]
 
 export const routes: RouteRecordRaw[] = [

@@ -10,17 +10,28 @@ export function useFieldErrors<F extends string>() {
     for (const k of Object.keys(errors)) delete errors[k as F]
   }
 
-  /** Copies the answer's field errors; returns true when at least one matched a field of this form. */
-  function apply(e: unknown, fields: readonly F[]): boolean {
+  /**
+   * Copies the answer's field errors; returns true when at least one matched a field of this form.
+   * A field reported with a struct prefix ("RoleInput.name", as the role endpoints do) matches "name".
+   * `byCode` puts errors that are not validation_failed next to a field too, e.g.
+   * { login_name_taken: 'login_name' }: the message then shows under that field.
+   */
+  function apply(e: unknown, fields: readonly F[], byCode: Partial<Record<string, F>> = {}): boolean {
     clear()
     if (!isApiError(e)) return false
-    const byField = e.fieldErrors
+    const reported = e.fieldErrors
     let matched = false
     for (const f of fields) {
-      if (byField[f]) {
-        errors[f] = byField[f]
+      const key = f in reported ? f : Object.keys(reported).find((k) => k.endsWith(`.${f}`))
+      if (key && reported[key]) {
+        errors[f] = reported[key]
         matched = true
       }
+    }
+    const target = byCode[e.code]
+    if (target && !errors[target]) {
+      errors[target] = e.message
+      matched = true
     }
     return matched
   }

@@ -33,3 +33,15 @@ export function formatDateTime(d: Date, timeZone: string): string {
   const hour = parts.hour === '24' ? '00' : parts.hour
   return `${parts.year}-${parts.month}-${parts.day} ${hour}:${parts.minute}:${parts.second}`
 }
+
+/** An RFC 3339 time from the API in the given zone, or '' when absent or unreadable. */
+export function formatApiTime(iso: string | null | undefined, timeZone: string): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? '' : formatDateTime(d, timeZone)
+}
+
+/** The date part (YYYY-MM-DD) of an API time in the given zone, or ''. */
+export function formatApiDate(iso: string | null | undefined, timeZone: string): string {
+  return formatApiTime(iso, timeZone).slice(0, 10)
+}

@@ -20,8 +20,9 @@ function setup(handler: Handler, opts: { signedIn?: boolean; expiresIn?: number 
   }
   const { fetch, sent } = scriptedFetch(handler)
   const onSessionLost = vi.fn()
-  const api = createApiClient({ baseUrl: 'http://api.test', tokens, fetch, onSessionLost })
-  return { api, tokens, sent, onSessionLost, fetch }
+  const onTokenRenewed = vi.fn()
+  const api = createApiClient({ baseUrl: 'http://api.test', tokens, fetch, onSessionLost, onTokenRenewed })
+  return { api, tokens, sent, onSessionLost, onTokenRenewed, fetch }
 }
 
 async function caught(p: Promise<unknown>): Promise<ApiError> {
@@ -171,14 +172,17 @@ describe('API client: tokens', () => {
     expect(onSessionLost.mock.calls[0]![0].message).toBe('登录已失效，请重新登录')
   })
 
-  it('any other 401 of a signed-in call ends the session without a refresh', async () => {
-    const { api, sent, onSessionLost, tokens } = setup(() => json(401, { code: 'token_revoked', message: '账号已在别处修改密码，请重新登录' }))
-    const e = await caught(api.GET('/api/v1/me'))
-    expect(e.code).toBe('token_revoked')
-    expect(sent).toHaveLength(1)
-    expect(tokens.get()).toBeNull()
-    expect(onSessionLost).toHaveBeenCalledTimes(1)
-  })
+  const fatal = ['token_invalid', 'token_missing', 'unauthorized']
+  for (const code of fatal) {
+    it(`401 ${code} ends the session without a refresh`, async () => {
+      const { api, sent, onSessionLost, tokens } = setup(() => json(401, { code, message: '登录凭证无效，请重新登录' }))
+      const e = await caught(api.GET('/api/v1/me'))
+      expect(e.code).toBe(code)
+      expect(sent).toHaveLength(1)
+      expect(tokens.get()).toBeNull()
+      expect(onSessionLost).toHaveBeenCalledTimes(1)
+    })
+  }
 
   it('a refresh that cannot reach the server keeps the session', async () => {
     const { api, tokens, onSessionLost } = setup((req) =>
@@ -190,5 +194,141 @@ describe('API client: tokens', () => {
     expect(e.isNetworkError).toBe(true)
     expect(tokens.get()?.refresh_token).toBe('old-refresh')
     expect(onSessionLost).not.toHaveBeenCalled()
+  })
+})
+
+// The server answers token_revoked when the account's token version moved: its grants or roles were
+// changed, or its password. The session itself may still be alive, so one refresh is tried.
+describe('API client: token_revoked', () => {
+  const fresh = { access_token: 'new-access', refresh_token: 'new-refresh', token_type: 'Bearer', expires_in: 900, must_change_password: false }
+  const revoked = () => json(401, { code: 'token_revoked', message: '登录状态已失效（密码、账号状态或权限已变更），请重新登录' })
+
+  /** A server that revokes the old token and accepts the refreshed one. */
+  function renewing(refreshAnswer: () => Response | Promise<Response> = () => json(200, fresh)): Handler {
+    return (req) => {
+      if (req.path === '/api/v1/auth/refresh') return refreshAnswer()
+      if (req.headers.get('Authorization') === 'Bearer new-access') return json(200, { items: [], total: 0, page: 1, page_size: 20 })
+      return revoked()
+    }
+  }
+
+  it('refreshes once, retries the call with the new token, and asks for the profile again', async () => {
+    const { api, sent, tokens, onSessionLost, onTokenRenewed } = setup(renewing())
+    const { data } = await api.GET('/api/v1/roles')
+    expect(data).toEqual({ items: [], total: 0, page: 1, page_size: 20 })
+    expect(sent.map((s) => `${s.method} ${s.path} ${s.headers.get('Authorization') ?? ''}`)).toEqual([
+      'GET /api/v1/roles Bearer old-access',
+      'POST /api/v1/auth/refresh ',
+      'GET /api/v1/roles Bearer new-access',
+    ])
+    expect(sent[1]!.body).toEqual({ refresh_token: 'old-refresh' })
+    expect(tokens.get()).toMatchObject({ access_token: 'new-access', refresh_token: 'new-refresh' })
+    expect(onTokenRenewed).toHaveBeenCalledTimes(1)
+    expect(onSessionLost).not.toHaveBeenCalled()
+  })
+
+  it('a plain token_expired renewal does not reload the profile', async () => {
+    const { api, onTokenRenewed } = setup((req) => {
+      if (req.path === '/api/v1/auth/refresh') return json(200, fresh)
+      if (req.headers.get('Authorization') === 'Bearer new-access') return json(200, meBody)
+      return json(401, { code: 'token_expired', message: '登录已过期，请重新登录' })
+    })
+    await api.GET('/api/v1/me')
+    expect(onTokenRenewed).not.toHaveBeenCalled()
+  })
+
+  const refusals: Array<{ code: string; message: string }> = [
+    { code: 'refresh_invalid', message: '登录已过期，请重新登录' },
+    { code: 'refresh_reused', message: '检测到登录凭证被重复使用，为安全起见已退出登录，请重新登录' },
+  ]
+  for (const r of refusals) {
+    it(`ends the session when the refresh is refused with ${r.code}`, async () => {
+      const { api, sent, tokens, onSessionLost, onTokenRenewed } = setup(renewing(() => json(401, r)))
+      const e = await caught(api.GET('/api/v1/roles'))
+      expect(e.status).toBe(401)
+      // No retry of the call after a refused refresh.
+      expect(sent.map((s) => s.path)).toEqual(['/api/v1/roles', '/api/v1/auth/refresh'])
+      expect(tokens.get()).toBeNull()
+      expect(onSessionLost).toHaveBeenCalledTimes(1)
+      expect(onSessionLost.mock.calls[0]![0]).toMatchObject({ code: r.code, message: r.message })
+      expect(onTokenRenewed).not.toHaveBeenCalled()
+    })
+  }
+
+  it('tries only one refresh: revoked again after it ends the session', async () => {
+    const { api, sent, tokens, onSessionLost, onTokenRenewed } = setup((req) =>
+      req.path === '/api/v1/auth/refresh' ? json(200, fresh) : revoked(),
+    )
+    const e = await caught(api.GET('/api/v1/roles'))
+    expect(e.code).toBe('token_revoked')
+    expect(sent.filter((s) => s.path === '/api/v1/auth/refresh')).toHaveLength(1)
+    expect(sent).toHaveLength(3)
+    expect(tokens.get()).toBeNull()
+    expect(onSessionLost).toHaveBeenCalledTimes(1)
+    expect(onTokenRenewed).not.toHaveBeenCalled()
+  })
+
+  it('concurrent revoked calls share one refresh', async () => {
+    const { api, sent, onTokenRenewed } = setup(
+      renewing(async () => {
+        await new Promise((r) => setTimeout(r, 10))
+        return json(200, fresh)
+      }),
+    )
+    await Promise.all([api.GET('/api/v1/roles'), api.GET('/api/v1/users'), api.GET('/api/v1/audit-logs')])
+    expect(sent.filter((s) => s.path === '/api/v1/auth/refresh')).toHaveLength(1)
+    expect(sent.filter((s) => s.headers.get('Authorization') === 'Bearer new-access')).toHaveLength(3)
+    expect(onTokenRenewed).toHaveBeenCalledTimes(3)
+  })
+
+  it('a late answer to a call sent with the old token is retried with the current one, without a second refresh', async () => {
+    let releaseSlow!: () => void
+    const slowGate = new Promise<void>((r) => (releaseSlow = r))
+    const { api, sent } = setup(async (req) => {
+      if (req.path === '/api/v1/auth/refresh') return json(200, fresh)
+      if (req.headers.get('Authorization') === 'Bearer new-access') return json(200, meBody)
+      // The slow call's 401 arrives only after the fast call has refreshed.
+      if (req.path === '/api/v1/users') await slowGate
+      return revoked()
+    })
+    const slow = api.GET('/api/v1/users')
+    await api.GET('/api/v1/me')
+    releaseSlow()
+    await slow
+    expect(sent.filter((s) => s.path === '/api/v1/auth/refresh')).toHaveLength(1)
+    expect(sent.filter((s) => s.path === '/api/v1/users').map((s) => s.headers.get('Authorization'))).toEqual([
+      'Bearer old-access',
+      'Bearer new-access',
+    ])
+  })
+
+  it('a call retried with a token renewed elsewhere, revoked again meanwhile, still gets its one refresh', async () => {
+    let releaseSlow!: () => void
+    const slowGate = new Promise<void>((r) => (releaseSlow = r))
+    let refreshes = 0
+    let movedAgain = false
+    const { api, sent, onSessionLost, onTokenRenewed } = setup(async (req) => {
+      if (req.path === '/api/v1/auth/refresh') {
+        refreshes++
+        return json(200, { ...fresh, access_token: `new-access-${refreshes}`, refresh_token: `r${refreshes}` })
+      }
+      const auth = req.headers.get('Authorization')
+      if (req.path === '/api/v1/users' && auth === 'Bearer old-access') await slowGate
+      if (auth === 'Bearer new-access-2' || (auth === 'Bearer new-access-1' && !movedAgain)) return json(200, meBody)
+      return revoked()
+    })
+    const slow = api.GET('/api/v1/users')
+    await api.GET('/api/v1/me') // renews to new-access-1
+    movedAgain = true // the grants change again: new-access-1 is revoked too
+    releaseSlow()
+    await slow
+    expect(refreshes).toBe(2)
+    expect(sent.filter((s) => s.path === '/api/v1/users').map((s) => s.headers.get('Authorization'))).toEqual([
+      'Bearer old-access',
+      'Bearer new-access-1',
+      'Bearer new-access-2',
+    ])
+    expect(onSessionLost).not.toHaveBeenCalled()
+    expect(onTokenRenewed).toHaveBeenCalledTimes(2)
   })
 })

@@ -16,6 +16,7 @@ function profile(permissions: string[]): Me {
     permissions,
     menus: [],
     must_change_password: false,
+    setup_complete: true,
   }
 }
 
