@@ -1,7 +1,13 @@
 // Simplified Chinese, the product's language. Every string the UI shows lives here, so that another
 // locale is one more file of the same shape (see ./index.ts). vue-i18n reserves { } @ $ |: avoid them
 // in plain text.
+import enterpriseMessages from './zh-CN.enterprise'
+import workMessages from './zh-CN.work'
+
 const zhCN = {
+  // Each area's messages live in their own file (top-level keys must not collide).
+  ...enterpriseMessages,
+  ...workMessages,
   app: {
     // The product name itself comes from /meta (fallback: PRODUCT_NAME in src/config.ts).
     motto: '一企一标准 · 一岗一清单',

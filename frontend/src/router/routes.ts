@@ -3,6 +3,8 @@
 import type { RouteRecordRaw } from 'vue-router'
 import MainLayout from '@/layouts/MainLayout.vue'
 import { ROUTE } from './guard'
+import { enterpriseRoutes } from './routes.enterprise'
+import { workRoutes } from './routes.work'
 
 export const layoutChildren: RouteRecordRaw[] = [
   {
@@ -50,6 +52,8 @@ export const layoutChildren: RouteRecordRaw[] = [
     props: { scope: 'platform' },
     meta: { title: 'routes.platformAudit', permission: 'plat:audit' },
   },
+  ...enterpriseRoutes,
+  ...workRoutes,
 ]
 
 export const routes: RouteRecordRaw[] = [
