@@ -28,7 +28,7 @@ help: ## list the targets
 .PHONY: run
 run: build ## build everything, migrate, load demo data if empty, serve on http://127.0.0.1:8080
 	YQYB_DATA_DIR=$(DATA) ./$(BIN) migrate up
-	YQYB_DATA_DIR=$(DATA) ./$(BIN) seed --if-empty
+	YQYB_DATA_DIR=$(DATA) ./$(BIN) seed --if-empty --history
 	YQYB_DATA_DIR=$(DATA) ./$(BIN) serve --addr $(ADDR)
 
 .PHONY: build
@@ -86,3 +86,20 @@ fmt: ## format Go code
 clean: ## remove build output (not the data directory)
 	rm -rf bin frontend/dist frontend/node_modules/.installed
 	find internal/webui/dist -mindepth 1 -not -name .keep -delete
+
+# City-scale statistics benchmarks (issue 7): a database on the local PostgreSQL, generated once (about
+# 10 GB; it is kept for the next run — drop it with `dropdb yqyb_bench_city`), then the benchmarks of
+# internal/stats against it. BENCH_GENERATE_FLAGS sizes the data set, e.g. --scale 0.1.
+BENCH_PG             ?= postgres://postgres@127.0.0.1:5432
+BENCH_DB             ?= yqyb_bench_city
+BENCH_URL            := $(BENCH_PG)/$(BENCH_DB)?sslmode=disable
+BENCH_GENERATE_FLAGS ?=
+
+.PHONY: bench-stats
+bench-stats: ## city-scale statistics benchmarks on a generated database (PostgreSQL; needs psql, ~10 GB, ~15 min the first time)
+	$(GO) build -o bin/yqyb-bench ./cmd/yqyb
+	psql "$(BENCH_PG)/postgres?sslmode=disable" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 \
+		|| psql "$(BENCH_PG)/postgres?sslmode=disable" -c 'CREATE DATABASE $(BENCH_DB)'
+	DATABASE_URL='$(BENCH_URL)' YQYB_DATA_DIR=bin/bench-data ./bin/yqyb-bench migrate up
+	DATABASE_URL='$(BENCH_URL)' YQYB_DATA_DIR=bin/bench-data ./bin/yqyb-bench generate --if-empty $(BENCH_GENERATE_FLAGS)
+	YQYB_BENCH_DATABASE_URL='$(BENCH_URL)' $(GO) test -count=1 -run '^$$' -bench . -benchtime 10x ./internal/stats/

@@ -15,7 +15,37 @@ func (s *Server) devRoutes() []Route {
 	return []Route{
 		{Method: http.MethodGet, Path: "/api/v1/dev/clock", Public: true, Handler: s.getDevClock},
 		{Method: http.MethodPut, Path: "/api/v1/dev/clock", Public: true, Handler: s.setDevClock},
+		{Method: http.MethodPost, Path: "/api/v1/dev/jobs/run", Public: true, Handler: s.runJobsNow},
 	}
+}
+
+// DevJobRun is what one development run of the scheduled jobs did.
+type DevJobRun struct {
+	Name string `json:"name"`
+	Note string `json:"note"`
+} // @name DevJobRun
+
+// runJobsNow godoc
+//
+//	@Summary		立即运行定时任务
+//	@Description	仅开发模式：立即运行全部定时任务（统计刷新、半月快照、清理限流计数），不等它们的周期；用于演示和浏览器测试。生产模式下此接口不存在。
+//	@Tags			开发
+//	@Produce		json
+//	@Success		200	{array}	DevJobRun
+//	@Router			/api/v1/dev/jobs/run [post]
+func (s *Server) runJobsNow(c echo.Context) error {
+	if s.deps.DevClock == nil {
+		return errNoDevClock
+	}
+	out := []DevJobRun{}
+	for _, j := range s.Jobs() {
+		note, err := j.Run(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		out = append(out, DevJobRun{Name: j.Name, Note: note})
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // DevClock is the development server's clock.

@@ -107,7 +107,6 @@ func (s *Server) startInspection(c echo.Context) error {
 	return c.JSON(http.StatusOK, d)
 }
 
-
 // listInspections godoc
 //
 //	@Summary		排查记录
@@ -357,7 +356,6 @@ func (s *Server) downloadFile(c echo.Context) error {
 	c.Response().Header().Set("X-Content-Type-Options", "nosniff")
 	return c.Stream(http.StatusOK, f.ContentType, rc)
 }
-
 
 // hazardFilter reads the ledger's filters.
 func hazardFilter(c echo.Context) (hazard.Filter, error) {

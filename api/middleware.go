@@ -16,7 +16,7 @@ import (
 
 // requestLogger writes one structured line per request, carrying the request id that the response header
 // and any error log also carry.
-func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
+func requestLogger(log *slog.Logger, m *metrics) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogMethod: true, LogURIPath: true, LogRoutePath: true, LogStatus: true, LogLatency: true,
 		LogRequestID: true, LogRemoteIP: true, LogResponseSize: true, LogError: true,
@@ -26,6 +26,9 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 			return p == "/healthz" || p == "/readyz"
 		},
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			if m != nil && v.RoutePath != "/metrics" {
+				m.observe(v.Method, v.RoutePath, v.Status, v.Latency)
+			}
 			level := slog.LevelInfo
 			if v.Status >= 500 {
 				level = slog.LevelError

@@ -10,6 +10,7 @@ import (
 	"yqyb/internal/org"
 	"yqyb/internal/rbac"
 	"yqyb/internal/setup"
+	"yqyb/internal/stats"
 	"yqyb/pkg/period"
 )
 
@@ -157,7 +158,6 @@ func (s *Server) deleteDepartment(c echo.Context) error {
 	}
 	return c.NoContent(http.StatusNoContent)
 }
-
 
 // listPosts godoc
 //
@@ -545,7 +545,6 @@ func (s *Server) listAssociations(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-
 // associationCandidates godoc
 //
 //	@Summary		备选关联企业
@@ -711,23 +710,45 @@ func (s *Server) dissolveAssociation(c echo.Context) error {
 // groupMembers godoc
 //
 //	@Summary		关联企业（集团视图）
-//	@Description	已同意关联到本企业的成员企业及其只读概况（初始化情况、信息完备率）。
+//	@Description	已同意关联到本企业的成员企业及其只读概况：初始化情况、信息完备率，以及最近一次统计刷新（每 5 分钟）时的当前半月系统使用率、未关闭隐患和逾期隐患（stats 为 null 表示尚未统计）。
 //	@Tags			申请关联
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Success		200	{array}	association.Member
+//	@Success		200	{array}	GroupMemberView
 //	@Router			/api/v1/group/members [get]
 func (s *Server) groupMembers(c echo.Context) error {
 	ent, err := enterpriseOf(c)
 	if err != nil {
 		return err
 	}
-	out, err := s.associations.Members(c.Request().Context(), ent)
+	ctx := c.Request().Context()
+	members, err := s.associations.Members(ctx, ent)
 	if err != nil {
 		return err
 	}
+	ids := make([]int64, len(members))
+	for i, m := range members {
+		ids[i] = m.ID
+	}
+	cur, err := s.stats.CurrentOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	out := make([]GroupMemberView, len(members))
+	for i, m := range members {
+		out[i].Member = m
+		if v, ok := cur[m.ID]; ok {
+			out[i].Stats = &v
+		}
+	}
 	return c.JSON(http.StatusOK, out)
 }
+
+// GroupMemberView is a member enterprise with its current figures.
+type GroupMemberView struct {
+	association.Member
+	Stats *stats.Current `json:"stats" extensions:"x-nullable"`
+} // @name GroupMemberView
 
 func levelOptions() []enterprise.Option {
 	return []enterprise.Option{{Code: org.LevelHigh, Name: org.LevelLabels[org.LevelHigh]}, {Code: org.LevelMedium, Name: org.LevelLabels[org.LevelMedium]},

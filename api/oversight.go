@@ -45,7 +45,6 @@ func (s *Server) platformRoutes() []Route {
 	}
 }
 
-
 // errNoRegion guards regulator routes against callers without a region.
 var errNoRegion = apperr.New(apperr.Forbidden, "region_required", "此功能仅限监管账号使用")
 

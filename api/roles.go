@@ -21,7 +21,6 @@ func (s *Server) roleRoutes() []Route {
 	}
 }
 
-
 // listRoles godoc
 //
 //	@Summary		角色列表

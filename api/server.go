@@ -29,6 +29,7 @@ import (
 	"yqyb/internal/session"
 	"yqyb/internal/setup"
 	"yqyb/internal/standard"
+	"yqyb/internal/stats"
 )
 
 // Deps is everything the HTTP layer needs; main builds it once and passes it in.
@@ -81,6 +82,8 @@ type Server struct {
 	files        *files.Service
 	hazards      *hazard.Service
 	inspections  *inspection.Service
+	stats        *stats.Service
+	metrics      *metrics
 	// Checks other domains register so that rows with history are not deleted.
 	postHistory      []org.PostHistoryCheck
 	checklistHistory []standard.ChecklistHistory
@@ -124,7 +127,8 @@ func New(d Deps) (*Server, error) {
 	// Order matters: the request id first so every later log line has it; recovery inside the logger so a
 	// panic is logged as a 500 with its request id.
 	e.Use(requestID())
-	e.Use(requestLogger(d.Log))
+	m := newMetrics(d.DB)
+	e.Use(requestLogger(d.Log, m))
 	e.Use(recoverPanics(d.Log))
 	e.Use(securityHeaders())
 	if len(d.Config.CORSOrigins) > 0 {
@@ -136,7 +140,7 @@ func New(d Deps) (*Server, error) {
 
 	st := setup.New(d.DB, setup.Sources{StandardItems: standard.StandardItemCounts,
 		PostsWithChecklist: standard.PostsWithChecklistCounts, ChecklistPosts: standard.PostsWithChecklist})
-	s := &Server{echo: e, deps: d, accounts: accounts, auth: authSvc, authz: authz, roles: rbac.NewService(d.DB, d.Clock, authz),
+	s := &Server{echo: e, deps: d, metrics: m, accounts: accounts, auth: authSvc, authz: authz, roles: rbac.NewService(d.DB, d.Clock, authz),
 		org: org.NewService(d.DB, d.Clock, d.Files), setup: st, enterprises: enterprise.NewService(d.DB, d.Clock, d.Hasher, st),
 		associations: association.NewService(d.DB, d.Clock, st), templates: standard.NewTemplates(d.DB, d.Clock),
 		standards: standard.NewService(d.DB, d.Clock), files: files.NewService(d.DB, d.Clock, d.Files), hazards: hazard.NewService(d.DB, d.Clock),
@@ -144,6 +148,7 @@ func New(d Deps) (*Server, error) {
 		checklistHistory: []standard.ChecklistHistory{inspection.ChecklistHistory},
 		gradeUsage:       []standard.GradeUsage{hazard.GradeUsage}}
 	s.inspections = inspection.NewService(d.DB, d.Clock, s.hazards)
+	s.stats = stats.New(d.DB, d.Clock, st)
 	s.register(s.systemRoutes()...)
 	s.register(s.authRoutes()...)
 	s.register(s.userRoutes()...)
@@ -151,6 +156,8 @@ func New(d Deps) (*Server, error) {
 	s.register(s.orgRoutes()...)
 	s.register(s.standardRoutes()...)
 	s.register(s.inspectionRoutes()...)
+	s.register(s.statsRoutes()...)
+	s.register(s.manualRoutes()...)
 	if d.Config.Env == config.Development {
 		s.register(s.devRoutes()...)
 	}

@@ -173,7 +173,7 @@ func TestErrorShape(t *testing.T) {
 		}
 		want := map[string]string{
 			"name":           "企业名称长度不能超过10个字符",
-			"credit_code":    "统一社会信用代码：统一社会信用代码校验位不正确",
+			"credit_code":    "统一社会信用代码校验位不正确",
 			"phone":          "法人电话：手机号码格式不正确，应为11位大陆手机号（可带+86）",
 			"count":          "count必须大于或等于0",
 			"items[1].title": "标题为必填字段",
@@ -354,5 +354,34 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if _, err := http.Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
 		t.Fatal("a new request was accepted after shutdown")
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	env := newEnv(t, func(d *Deps) { d.Config.Metrics = true })
+	env.do(http.MethodGet, "/api/v1/meta", nil)
+	env.do(http.MethodGet, "/api/v1/nothing-here", nil)
+	env.srv.ObserveJob("stats.refresh", 120*time.Millisecond, nil)
+	r := env.do(http.MethodGet, "/metrics", nil)
+	if r.Code != 200 {
+		t.Fatalf("metrics = %d", r.Code)
+	}
+	body := string(r.Body)
+	for _, want := range []string{
+		`yqyb_http_requests_total{method="GET",route="/api/v1/meta",status="200"} 1`,
+		`yqyb_http_request_duration_seconds_bucket{method="GET",route="/api/v1/meta"`,
+		`yqyb_job_runs_total{job="stats.refresh",result="ok"} 1`,
+		`go_goroutines`, `go_sql_max_open_connections{db_name="yqyb"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	// Raw paths never become labels (ids would explode the series).
+	if strings.Contains(body, "nothing-here") {
+		t.Error("an unmatched raw path became a label")
+	}
+	if r := newEnv(t).do(http.MethodGet, "/metrics", nil); r.Code != 404 {
+		t.Error("metrics served with YQYB_METRICS=false")
 	}
 }

@@ -667,7 +667,6 @@ func (s *Server) deleteGrade(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-
 // listChecklists godoc
 //
 //	@Summary		岗位清单列表

@@ -31,7 +31,6 @@ func (s *Server) userRoutes() []Route {
 	}
 }
 
-
 // listUsers godoc
 //
 //	@Summary		岗位用户列表
@@ -408,7 +407,6 @@ func (s *Server) postOptions(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, out)
 }
-
 
 // listAudit godoc
 //

@@ -96,7 +96,11 @@ func (rv *requestValidator) explain(ve validator.ValidationErrors) *apperr.Error
 		}
 		switch fe.Tag() {
 		case "uscc", "mobile":
-			msg = label + "：" + msg
+			// The pkg messages name their subject already (统一社会信用代码…); prefix the label only when
+			// it adds something, e.g. which of several phone numbers is wrong.
+			if !strings.HasPrefix(msg, label) {
+				msg = label + "：" + msg
+			}
 		default:
 			msg = strings.ReplaceAll(msg, fe.Field(), label)
 		}

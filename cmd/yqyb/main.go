@@ -28,6 +28,7 @@ import (
 
 	"yqyb/api"
 	"yqyb/internal/apispec"
+	"yqyb/internal/jobs"
 	"yqyb/internal/platform/buildinfo"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/config"
@@ -52,6 +53,7 @@ const usage = `用法: yqyb <命令> [参数]
   migrate up                 执行全部未执行的数据库迁移
   migrate status             列出迁移及其执行状态
   seed [--if-empty]          写入演示数据（--if-empty：数据库已有企业数据时跳过）
+  generate [--scale X] …     生成城市规模的基准测试数据集（仅 PostgreSQL；yqyb generate -h 查看参数）
   openapi [--check]          根据 swag 注释重新生成 openapi.yaml（在代码仓库根目录运行）
   version                    显示版本
 
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdMigrate(ctx, args[1:], stdout, stderr)
 	case "seed":
 		err = cmdSeed(ctx, args[1:], stdout, stderr)
+	case "generate":
+		err = cmdGenerate(ctx, args[1:], stdout, stderr)
 	case "openapi":
 		err = cmdOpenAPI(args[1:], stdout)
 	case "version":
@@ -200,6 +204,11 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("监听 %s: %w", e.cfg.Addr, err)
 	}
+	// Scheduled jobs run in every instance; the runner's row lock makes each run once across them all.
+	host, _ := os.Hostname()
+	runner := jobs.New(e.db, deps.Clock, e.log, fmt.Sprintf("%s:%d", host, os.Getpid()), srv.Jobs()...)
+	runner.Observe = srv.ObserveJob
+	runner.Start(ctx)
 	e.log.Info("serving", "url", "http://"+ln.Addr().String(), "env", e.cfg.Env, "version", buildinfo.Version,
 		"database", database.Describe(database.Options{URL: e.cfg.DatabaseURL, DataDir: e.cfg.DataDir}), "spa", webui.FS() != nil)
 	return srv.Serve(ctx, ln)

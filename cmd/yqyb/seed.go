@@ -10,12 +10,14 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/demo"
+	"yqyb/internal/platform/storage"
 )
 
 func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	ifEmpty := fs.Bool("if-empty", false, "数据库已有其他企业数据时跳过")
+	history := fs.Bool("history", false, "再加载一家已使用六周的演示企业（排查记录、隐患、督办）和两家未初始化的企业，供看板和报表演示")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -40,6 +42,16 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if err != nil {
 		return err
+	}
+	if *history {
+		store, err := storage.NewLocal(e.cfg.StorageDir)
+		if err != nil {
+			return err
+		}
+		if err := demo.SeedHistory(ctx, e.db, e.clk, account.DefaultHasher, store); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "已加载演示历史数据："+demo.AndaName+"（岗位账号 "+demo.AndaForklift+" 等）及两家未初始化企业")
 	}
 	fmt.Fprintln(stdout, "演示账号（密码均为 "+demo.DemoPassword+"，仅供演示，无需首次修改）：")
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)

@@ -58,6 +58,9 @@ const (
 	ChecklistCreate    = "checklist_create"
 	ChecklistUpdate    = "checklist_update"
 	ChecklistDelete    = "checklist_delete"
+	ReportSign         = "report_sign"
+	HazardSupervise    = "hazard_supervise"
+	HazardLift         = "hazard_lift_supervision"
 )
 
 // Labels names each action in Chinese.
@@ -73,6 +76,7 @@ var Labels = map[string]string{
 	AssocApply: "申请关联", AssocApprove: "同意关联", AssocReject: "拒绝关联", AssocWithdraw: "撤回关联申请", AssocDissolve: "解除关联",
 	StandardCreate: "建立企业标准", StandardEdit: "修改企业标准", StandardImport: "导入标准与清单", GradeEdit: "修改隐患等级",
 	ChecklistCreate: "新建岗位清单", ChecklistUpdate: "修改岗位清单", ChecklistDelete: "删除岗位清单",
+	ReportSign: "隐患统计报表签字确认", HazardSupervise: "督办重大隐患", HazardLift: "解除督办",
 }
 
 // Actor is who acts, and from where. A zero ID means nobody logged in (e.g. a failed login).

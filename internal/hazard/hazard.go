@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 
 	"yqyb/internal/audit"
+	"yqyb/internal/feed"
 	"yqyb/internal/files"
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/clock"
@@ -42,6 +43,9 @@ const (
 	ActAccept   = "accept"
 	ActReject   = "reject"
 	ActSpotFix  = "spot_fix"
+	// A regulator's supervision (督办) of a major hazard, and its lifting.
+	ActSupervise = "supervise"
+	ActLift      = "lift_supervision"
 )
 
 // Errors of the closed loop.
@@ -72,6 +76,7 @@ type Plan struct {
 type Hazard struct {
 	ID                int64
 	EnterpriseID      int64
+	RegionPath        string
 	Code              string
 	Source            string
 	InspectionID      *int64
@@ -169,6 +174,9 @@ func (s *Service) Register(ctx context.Context, tx *gorm.DB, a Actor, ent int64,
 	if strings.TrimSpace(n.GradeCode) == "" {
 		return Hazard{}, ErrGradeRequired
 	}
+	if err := standard.EnsureGrades(tx, ent, s.now()); err != nil {
+		return Hazard{}, err
+	}
 	level, err := standard.LegalLevelOf(tx, ent, n.GradeCode, n.ItemIsMajor)
 	if err != nil {
 		return Hazard{}, err
@@ -197,7 +205,11 @@ func (s *Service) Register(ctx context.Context, tx *gorm.DB, a Actor, ent int64,
 			dept = &d
 		}
 	}
-	h := Hazard{EnterpriseID: ent, Code: code, Source: n.Source, InspectionID: n.InspectionID, ItemID: n.ItemID, ChecklistID: n.ChecklistID,
+	var regionPath string
+	if err := tx.Table("enterprises").Where("id = ?", ent).Select("region_path").Scan(&regionPath).Error; err != nil {
+		return Hazard{}, err
+	}
+	h := Hazard{EnterpriseID: ent, RegionPath: regionPath, Code: code, Source: n.Source, InspectionID: n.InspectionID, ItemID: n.ItemID, ChecklistID: n.ChecklistID,
 		PostID: n.PostID, DepartmentID: dept, PeriodKey: n.PeriodKey, Subject: strings.TrimSpace(n.Subject), Description: strings.TrimSpace(n.Description),
 		Location: strings.TrimSpace(n.Location), GradeCode: n.GradeCode, LegalLevel: level, ItemIsMajor: n.ItemIsMajor, Status: Registered,
 		FoundBy: a.ID, FoundAt: now, PhotoIDs: files.Join(n.PhotoIDs), CreatedAt: now, UpdatedAt: now}
@@ -245,8 +257,12 @@ func (s *Service) record(tx *gorm.DB, a Actor, h Hazard, action, from, to, note 
 		d = &str
 	}
 	id := a.ID
-	return tx.Create(&event{HazardID: h.ID, EnterpriseID: h.EnterpriseID, At: s.now(), ActorID: &id, ActorName: a.Name, Action: action,
-		FromStatus: from, ToStatus: to, Note: note, PhotoIDs: files.Join(photos), Data: d}).Error
+	if err := tx.Create(&event{HazardID: h.ID, EnterpriseID: h.EnterpriseID, At: s.now(), ActorID: &id, ActorName: a.Name, Action: action,
+		FromStatus: from, ToStatus: to, Note: note, PhotoIDs: files.Join(photos), Data: d}).Error; err != nil {
+		return err
+	}
+	return feed.Append(tx, s.now(), h.EnterpriseID, "hazard", h.ID, "hazard."+action, map[string]any{"code": h.Code, "subject": h.Subject,
+		"legal_level": h.LegalLevel, "grade_code": h.GradeCode, "from_status": from, "to_status": to, "note": note, "actor": a.Name, "data": data})
 }
 
 // ReportInput is a hazard reported outside an inspection (e.g. by staff).

@@ -51,7 +51,7 @@ type Event struct {
 	ID         int64          `json:"id"`
 	At         time.Time      `json:"at" format:"date-time"`
 	ActorName  string         `json:"actor_name"`
-	Action     string         `json:"action" enums:"register,assign,fix,accept,reject,spot_fix"`
+	Action     string         `json:"action" enums:"register,assign,fix,accept,reject,spot_fix,supervise,lift_supervision"`
 	FromStatus string         `json:"from_status"`
 	ToStatus   string         `json:"to_status"`
 	Note       string         `json:"note"`
@@ -69,6 +69,8 @@ type Detail struct {
 	InspectionID *int64   `json:"inspection_id" extensions:"x-nullable"`
 	FixedByID    *int64   `json:"fixed_by_id" extensions:"x-nullable"`
 	Events       []Event  `json:"events"`
+	// Supervisions are the regulators' 督办 of this hazard, newest first; at most one is active.
+	Supervisions []Supervision `json:"supervisions"`
 } // @name HazardDetail
 
 type viewRow struct {
@@ -145,7 +147,9 @@ func (s *Service) detail(ctx context.Context, r viewRow) (Detail, error) {
 		}
 		d.Events = append(d.Events, ev)
 	}
-	return d, nil
+	var err error
+	d.Supervisions, err = s.supervisions(ctx, r.ID)
+	return d, err
 }
 
 // Filter narrows the ledger (隐患台账).

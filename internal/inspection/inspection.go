@@ -14,6 +14,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"yqyb/internal/feed"
 	"yqyb/internal/files"
 	"yqyb/internal/hazard"
 	"yqyb/internal/platform/apperr"
@@ -416,6 +417,9 @@ func (s *Service) checkAnswer(tx *gorm.DB, ent int64, a AnswerInput) error {
 		if a.FixedOnSpot && len(a.PhotoIDs) == 0 {
 			return bad("当场整改的隐患须上传整改后的照片")
 		}
+		if err := standard.EnsureGrades(tx, ent, s.clk.Now()); err != nil {
+			return err
+		}
 		var n int64
 		tx.Table("hazard_grades").Where("enterprise_id = ? AND code = ?", ent, a.GradeCode).Count(&n)
 		if n == 0 {
@@ -524,7 +528,11 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 				return err
 			}
 		}
-		return tx.Model(&Record{}).Where("id = ?", id).Update("hazard_count", len(found)).Error
+		if err := tx.Model(&Record{}).Where("id = ?", id).Update("hazard_count", len(found)).Error; err != nil {
+			return err
+		}
+		return feed.Append(tx, now, ent, "inspection", id, "inspection.submitted", map[string]any{"checklist_id": r.ChecklistID,
+			"checklist_name": r.ChecklistName, "post_id": r.PostID, "period_key": r.PeriodKey, "submitted_by": a.Name, "hazard_count": len(found)})
 	})
 	if err != nil {
 		return Detail{}, err

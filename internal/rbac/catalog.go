@@ -102,12 +102,18 @@ const (
 	HazardAccept      = "hz:accept"
 	HazardExport      = "hz:export"
 	UsageView         = "hz:usage"
+	StatsView         = "hz:stats"
+	ReportSign        = "hz:stats:sign"
+	FeedRead          = "hz:feed"
 
 	RegEnterpriseView   = "reg:enterprise"
 	RegEnterpriseCreate = "reg:enterprise:create"
 	RegEnterpriseImport = "reg:enterprise:import"
 	RegEnterpriseReset  = "reg:enterprise:reset-password"
 	RegHazardView       = "reg:hazard"
+	RegSupervise        = "reg:hazard:supervise"
+	RegDashboard        = "reg:dashboard"
+	RegFeed             = "reg:feed"
 
 	PlatRegulatorView    = "plat:regulator"
 	PlatRegulatorCreate  = "plat:regulator:create"
@@ -214,15 +220,24 @@ var catalog = []*Node{
 			defaultForPosts(button(HazardFix, "提交整改")),
 			button(HazardAccept, "验收销号"),
 			button(HazardExport, "导出台账"),
+			button(FeedRead, "数据同步接口（变更流）"),
 		)),
+		entity(menu(StatsView, "统计报表", "/reports/hazards", "DataAnalysis",
+			button(ReportSign, "报表签字确认"),
+		), false),
 	),
 	group(ScopeRegion, "reg", "监管", "OfficeBuilding",
+		menu(RegDashboard, "监管看板", "/regulator/dashboard", "DataAnalysis",
+			button(RegFeed, "数据同步接口（变更流）"),
+		),
 		menu(RegEnterpriseView, "企业登记", "/regulator/enterprises", "OfficeBuilding",
 			button(RegEnterpriseCreate, "登记企业"),
 			button(RegEnterpriseImport, "批量导入企业"),
 			button(RegEnterpriseReset, "重置企业密码"),
 		),
-		menu(RegHazardView, "重大隐患", "/regulator/hazards", "Warning"),
+		menu(RegHazardView, "重大隐患", "/regulator/hazards", "Warning",
+			button(RegSupervise, "督办"),
+		),
 	),
 	group(ScopeOversight, "tpl", "行业模板", "Collection",
 		menu(TemplateView, "模板标准", "/templates", "Collection",

@@ -59,6 +59,10 @@ var defaultGrades = []Grade{
 	{Code: "D", Name: "D级", LegalLevel: LegalGeneral, Description: "危害轻微，当场整改"},
 }
 
+// EnsureGrades gives an enterprise the default scheme if it has none yet: an enterprise that never opened
+// 隐患等级 still grades its hazards A–D.
+func EnsureGrades(tx *gorm.DB, ent int64, now time.Time) error { return ensureGrades(tx, ent, now) }
+
 // ensureGrades gives an enterprise the default scheme if it has none.
 func ensureGrades(tx *gorm.DB, ent int64, now time.Time) error {
 	var n int64

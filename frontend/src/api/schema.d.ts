@@ -1161,6 +1161,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 企业首页统计
+         * @description 本企业的当前半月系统使用率（实时计算）、信息完备率、本半月排查（已提交、错过、当前未提交）、未关闭和逾期隐患、所选期间（默认本季度）按管理级别与企业隐患等级的隐患数和整改率、使用率走势，以及正在被监管部门督办的重大隐患。统计口径见《操作手册》统计口径一章。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 起始日期（含），默认本季度第一天 */
+                    from?: string;
+                    /** @description 结束日期（含），默认本季度最后一天 */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseDashboard"];
+                    };
+                };
+                /** @description range_invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/departments": {
         parameters: {
             query?: never;
@@ -1429,6 +1482,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dev/jobs/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 立即运行定时任务
+         * @description 仅开发模式：立即运行全部定时任务（统计刷新、半月快照、清理限流计数），不等它们的周期；用于演示和浏览器测试。生产模式下此接口不存在。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DevJobRun"][];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/enterprise": {
         parameters: {
             query?: never;
@@ -1507,6 +1599,59 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 变更流（本企业）
+         * @description 供对接系统增量同步：按提交顺序返回 cursor 之后的变更（排查提交 inspection.submitted；隐患登记、安排整改、提交整改、验收、退回、当场整改、督办与解除督办 hazard.*）。把返回的 cursor 原样带回即可继续，不会遗漏也不会重复；不带 cursor 从头重新同步。more 为 true 时还有可读的变更。正在提交中的事务的变更在其提交后才出现，且出现在已发出的游标之后。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 上次返回的 cursor；空表示从头 */
+                    cursor?: string;
+                    /** @description 每批条数，1–1000，默认 200 */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FeedPage"];
+                    };
+                };
+                /** @description feed_cursor_invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1638,7 +1783,7 @@ export interface paths {
         };
         /**
          * 关联企业（集团视图）
-         * @description 已同意关联到本企业的成员企业及其只读概况（初始化情况、信息完备率）。
+         * @description 已同意关联到本企业的成员企业及其只读概况：初始化情况、信息完备率，以及最近一次统计刷新（每 5 分钟）时的当前半月系统使用率、未关闭隐患和逾期隐患（stats 为 null 表示尚未统计）。
          */
         get: {
             parameters: {
@@ -1655,7 +1800,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GroupMember"][];
+                        "application/json": components["schemas"]["GroupMemberView"][];
                     };
                 };
             };
@@ -2538,6 +2683,135 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/manual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 操作手册目录
+         * @description 操作手册的章节列表（按顺序）：章节标识、标题和适用对象（企业管理员、岗位用户、企业用户、监管部门、平台管理员）。无需登录，登录页也可打开帮助。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ManualChapterInfo"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/manual/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 操作手册章节
+         * @description 一个章节的内容，html 为由手册 Markdown 生成的正文（不含标题），指向其他章节的链接为章节标识（如 href="statistics"）。统计口径见章节 statistics，常见问题见章节 faq。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 章节标识，如 faq */
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ManualChapter"];
+                    };
+                };
+                /** @description not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/manual/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载操作手册
+         * @description 完整的操作手册，一个独立的 HTML 文件（UTF-8，样式内嵌，含目录和全部章节，适合离线阅读和打印，浏览器“打印”可另存为 PDF），以附件“操作手册.html”下载。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3931,6 +4205,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regulator/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 监管看板
+         * @description 某区域（默认本账号辖区；region_id 可下钻到下级区县、街道）的统计：企业数、已初始化、初始化完成、平均信息完备率、当前半月系统使用率（每 5 分钟刷新，computed_at 为刷新时间）、所选期间（默认本季度）各半月使用率走势（已结束的半月取快照，不随之后的数据修改而变）、排查率、按管理级别和企业隐患等级的隐患数与整改率、未关闭一般/重大隐患、逾期隐患；下级区域汇总；使用率最低、完备率最低、逾期最多、从未初始化的企业（各前 10）；未关闭的重大隐患及其方案、期限和督办状态；上季度报表签字情况。辖区外的区域返回 404。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 区域，默认本账号辖区 */
+                    region_id?: number;
+                    /** @description 起始日期（含） */
+                    from?: string;
+                    /** @description 结束日期（含） */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dashboard"];
+                    };
+                };
+                /** @description range_invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description region_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regulator/enterprise-import": {
         parameters: {
             query?: never;
@@ -4202,6 +4540,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regulator/enterprises/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 企业隐患统计报表（监管查看）
+         * @description 辖区内某企业的季度/年度隐患统计报表及签字情况，与企业看到的相同。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 期间，如 2026-Q3 或 2026，默认上一季度 */
+                    period?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description 企业ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardReport"];
+                    };
+                };
+                /** @description enterprise_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulator/enterprises/{id}/report/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载企业隐患统计报表（监管） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 期间 */
+                    period?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description 企业ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description enterprise_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regulator/enterprises/{id}/reset-password": {
         parameters: {
             query?: never;
@@ -4252,6 +4695,115 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulator/enterprises/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 企业统计概况（下钻）
+         * @description 辖区内某企业的统计概况，与该企业首页的口径相同（当前数字实时计算）。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 起始日期（含） */
+                    from?: string;
+                    /** @description 结束日期（含） */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description 企业ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseSummary"];
+                    };
+                };
+                /** @description enterprise_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulator/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 变更流（辖区）
+         * @description 同 /api/v1/feed，范围为本监管账号辖区内的全部企业。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 上次返回的 cursor；空表示从头 */
+                    cursor?: string;
+                    /** @description 每批条数，1–1000，默认 200 */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FeedPage"];
+                    };
+                };
+                /** @description feed_cursor_invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4365,6 +4917,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regulator/hazards/{id}/lift-supervision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 解除督办 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 隐患ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 解除说明 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["hazard.LiftInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardDetail"];
+                    };
+                };
+                /** @description hazard_not_found, supervision_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulator/hazards/{id}/supervise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 督办重大隐患
+         * @description 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 隐患ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            /** @description 督办 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["hazard.SuperviseInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardDetail"];
+                    };
+                };
+                /** @description validation_failed, deadline_in_past */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description hazard_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description supervision_major_only, already_supervised */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regulator/initial-passwords": {
         parameters: {
             query?: never;
@@ -4401,6 +5080,170 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/hazards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 季度/年度隐患统计报表
+         * @description 按数据生成的隐患排查治理情况统计报表：本期一般/重大隐患排查数、已整改数（期末前销号）、整改率（无隐患时为 null）、上期未整改、期末未整改与逾期、列入治理计划的重大隐患、整改资金、应排查与已排查次数、本期重大隐患清单。报送截止为期间结束后次月 15 日，由主要负责人签字确认；签字后报表内容以签字时为准，不再随数据变化。period 为季度（2026-Q3）或年度（2026），默认上一季度。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 期间，如 2026-Q3 或 2026 */
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardReport"];
+                    };
+                };
+                /** @description report_period_invalid, report_period_future */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/hazards/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载隐患统计报表
+         * @description 同上报表，按纸质报表版式写成 .xlsx（横向、一页宽），可直接打印、签字后存档。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 期间，如 2026-Q3 或 2026 */
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description report_period_invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/hazards/signoff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 报表签字确认
+         * @description 主要负责人对已结束期间的报表签字确认：记录签字人、职务、说明和时间，并冻结报表数字。期间未结束不能签；每期只能签一次；逾期（次月 15 日后）签字标记为 late。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 签字 */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["api.SignReportInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HazardReport"];
+                    };
+                };
+                /** @description validation_failed, report_period_invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description report_period_open, report_already_signed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -6526,6 +7369,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus 指标
+         * @description Prometheus 文本格式的运行指标：按路由模板的请求数与延迟直方图、错误（status 标签）、数据库连接池、定时任务运行次数与耗时、Go 运行时与进程。YQYB_METRICS=false 时不提供；生产环境应只允许内网采集（见 deploy/nginx）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Prometheus 文本格式 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/readyz": {
         parameters: {
             query?: never;
@@ -6775,6 +7657,36 @@ export interface components {
             temporary_password: string;
             user: components["schemas"]["User"];
         };
+        CurrentFigures: {
+            completeness: number;
+            /** Format: date-time */
+            computed_at: string | null;
+            open_general: number;
+            open_major: number;
+            overdue: number;
+            usage_due: number;
+            usage_on_time: number;
+            usage_rate: number;
+        };
+        Dashboard: {
+            children: components["schemas"]["RegionRollup"][];
+            /** Format: date-time */
+            computed_at: string | null;
+            figures: components["schemas"]["Figures"];
+            /** Format: date-time */
+            from: string;
+            lowest_completeness: components["schemas"]["RankedEnterprise"][];
+            lowest_usage: components["schemas"]["RankedEnterprise"][];
+            most_overdue: components["schemas"]["RankedEnterprise"][];
+            never_initialized: components["schemas"]["RankedEnterprise"][];
+            open_major_hazards: components["schemas"]["OpenMajorHazard"][];
+            path: components["schemas"]["Region"][];
+            region: components["schemas"]["Region"];
+            /** @description Reports is how many enterprises signed the hazard statistics report of the last quarter. */
+            reports: components["schemas"]["ReportStatus"];
+            /** Format: date-time */
+            to: string;
+        };
         Department: {
             /** Format: date-time */
             created_at: string;
@@ -6794,6 +7706,10 @@ export interface components {
             now: string;
             offset_seconds: number;
         };
+        DevJobRun: {
+            name: string;
+            note: string;
+        };
         EnterpriseAccountState: {
             /** @enum {string} */
             kind: "enterprise_admin" | "enterprise_user";
@@ -6803,6 +7719,11 @@ export interface components {
             must_change_password: boolean;
             /** @enum {string} */
             status: "active" | "disabled";
+        };
+        EnterpriseDashboard: {
+            inspections: components["schemas"]["PeriodInspections"];
+            summary: components["schemas"]["EnterpriseSummary"];
+            supervised: components["schemas"]["SupervisedHazard"][];
         };
         EnterprisePage: {
             items: components["schemas"]["RegistryItem"][];
@@ -6842,6 +7763,17 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        EnterpriseSummary: {
+            enterprise_id: number;
+            enterprise_name: string;
+            figures: components["schemas"]["Figures"];
+            /** Format: date-time */
+            from: string;
+            open_major_hazards: components["schemas"]["OpenMajorHazard"][];
+            region_name: string;
+            /** Format: date-time */
+            to: string;
+        };
         Error: {
             /** @example validation_failed */
             code: string;
@@ -6850,6 +7782,48 @@ export interface components {
             };
             /** @example 提交的数据有误，请检查后重试 */
             message: string;
+        };
+        FeedEntry: {
+            /** @example hazard.assign */
+            action: string;
+            /** Format: date-time */
+            at: string;
+            data: Record<string, never>;
+            enterprise_id: number;
+            /** @enum {string} */
+            entity: "inspection" | "hazard";
+            entity_id: number;
+            id: number;
+        };
+        FeedPage: {
+            /**
+             * @description Cursor continues after the last entry; pass it back unchanged. An empty cursor starts from the
+             *     beginning (a full re-sync).
+             */
+            cursor: string;
+            entries: components["schemas"]["FeedEntry"][];
+            /** @description More is true when entries beyond this batch are already readable. */
+            more: boolean;
+        };
+        Figures: {
+            by_grade: components["schemas"]["GradeCount"][];
+            completeness: number;
+            enterprises: number;
+            general: components["schemas"]["LevelFigures"];
+            initialized: number;
+            /**
+             * @description InspectionRate is submitted ÷ due over the half-months in the range (snapshots, plus the current one
+             *     if it is in the range).
+             */
+            inspection_rate: number;
+            major: components["schemas"]["LevelFigures"];
+            open_general: number;
+            open_major: number;
+            overdue: number;
+            setup_complete: number;
+            /** @description Usage is the current half-month so far; UsageTrend the half-months ending in the range. */
+            usage: components["schemas"]["HalfUsage"];
+            usage_trend: components["schemas"]["HalfUsage"][];
         };
         File: {
             /** @example image/jpeg */
@@ -6864,13 +7838,29 @@ export interface components {
             /** Format: date-time */
             uploaded_at: string;
         };
-        GroupMember: {
+        GradeCount: {
+            count: number;
+            /** @example B */
+            grade: string;
+        };
+        GroupMemberView: {
             id: number;
             /** Format: date-time */
             linked_at: string | null;
             name: string;
             region_name: string;
             setup: components["schemas"]["SetupSummary"];
+            stats: components["schemas"]["CurrentFigures"] | null;
+        };
+        HalfUsage: {
+            due: number;
+            /** @example 2026-11-H2 */
+            key: string;
+            /** @example 2026年11月下半月 */
+            label: string;
+            live: boolean;
+            on_time: number;
+            rate: number;
         };
         Hazard: {
             /** Format: date-time */
@@ -6962,10 +7952,12 @@ export interface components {
             status_name: string;
             /** @example 配电箱门锁缺失 */
             subject: string;
+            /** @description Supervisions are the regulators' 督办 of this hazard, newest first; at most one is active. */
+            supervisions: components["schemas"]["Supervision"][];
         };
         HazardEvent: {
             /** @enum {string} */
-            action: "register" | "assign" | "fix" | "accept" | "reject" | "spot_fix";
+            action: "register" | "assign" | "fix" | "accept" | "reject" | "spot_fix" | "supervise" | "lift_supervision";
             actor_name: string;
             /** Format: date-time */
             at: string;
@@ -6996,6 +7988,33 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+        };
+        HazardReport: {
+            credit_code: string;
+            /**
+             * @description DueDate is the 15th of the month after the period (Asia/Shanghai).
+             * @example 2026-10-15
+             */
+            due_date: string;
+            /** @description Ended is true once the period is over; only then can it be signed. */
+            ended: boolean;
+            enterprise_id: number;
+            enterprise_name: string;
+            figures: components["schemas"]["ReportFigures"];
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            generated_at: string;
+            /** @enum {string} */
+            kind: "quarterly" | "yearly";
+            /** @example 2026年第三季度 */
+            label: string;
+            /** @example 2026-Q3 */
+            period: string;
+            region_name: string;
+            signoff: components["schemas"]["ReportSignoff"] | null;
+            /** Format: date-time */
+            to: string;
         };
         IDName: {
             id: number;
@@ -7118,6 +8137,12 @@ export interface components {
             submitted_at: string | null;
             submitted_by: string;
         };
+        LevelFigures: {
+            closed: number;
+            found: number;
+            /** @description RectificationRate is closed ÷ found (percent, one decimal; null when none were found). */
+            rectification_rate: number | null;
+        };
         MainBusiness: {
             /** @example retail */
             code: string;
@@ -7126,6 +8151,38 @@ export interface components {
             /** @example 商场超市 */
             name: string;
             sort_order: number;
+        };
+        ManualChapter: {
+            /**
+             * @example [
+             *       "企业管理员",
+             *       "岗位用户"
+             *     ]
+             */
+            audience: string[];
+            /**
+             * @description HTML is the chapter body rendered from the manual's Markdown (without the title). Links to other
+             *     chapters are the bare slug, e.g. href="statistics".
+             * @example <h2>1、个人用户如何登录？</h2><p>…</p>
+             */
+            html: string;
+            /** @example faq */
+            slug: string;
+            /** @example 常见问题 */
+            title: string;
+        };
+        ManualChapterInfo: {
+            /**
+             * @example [
+             *       "企业管理员",
+             *       "岗位用户"
+             *     ]
+             */
+            audience: string[];
+            /** @example faq */
+            slug: string;
+            /** @example 常见问题 */
+            title: string;
         };
         Me: {
             enterprise: components["schemas"]["IDName"] | null;
@@ -7201,6 +8258,20 @@ export interface components {
             server_time: string;
             slots: components["schemas"]["InspectionSlot"][];
         };
+        OpenMajorHazard: {
+            code: string;
+            /** Format: date-time */
+            deadline: string | null;
+            enterprise_id: number;
+            enterprise_name: string;
+            /** Format: date-time */
+            found_at: string;
+            has_plan: boolean;
+            hazard_id: number;
+            status: string;
+            subject: string;
+            supervised: boolean;
+        };
         Option: {
             /** @example F */
             code: string;
@@ -7219,6 +8290,12 @@ export interface components {
             seconds_left: number;
             /** Format: date-time */
             start: string;
+        };
+        PeriodInspections: {
+            done: number;
+            half: components["schemas"]["HalfUsage"];
+            missed: number;
+            open: number;
         };
         PermissionTree: {
             held: string[];
@@ -7279,6 +8356,16 @@ export interface components {
             id: number;
             name: string;
         };
+        RankedEnterprise: {
+            completeness: number;
+            enterprise_id: number;
+            name: string;
+            open_major: number;
+            overdue: number;
+            region_name: string;
+            usage_due: number;
+            usage_rate: number;
+        };
         RectificationPlan: {
             emergency_measures: string;
             funds_materials: string;
@@ -7305,6 +8392,19 @@ export interface components {
             path: string;
             sort_order: number;
         };
+        RegionRollup: {
+            completeness: number;
+            enterprises: number;
+            /** @enum {string} */
+            level: "district" | "street";
+            name: string;
+            open_major: number;
+            overdue: number;
+            region_id: number;
+            usage_due: number;
+            usage_on_time: number;
+            usage_rate: number;
+        };
         RegisteredEnterprise: {
             accounts: components["schemas"]["InitialAccount"][];
             enterprise: components["schemas"]["EnterpriseProfile"];
@@ -7330,6 +8430,71 @@ export interface components {
             setup: components["schemas"]["SetupSummary"];
             /** @enum {string} */
             status: "active" | "disabled";
+        };
+        ReportFigures: {
+            by_grade: components["schemas"]["GradeCount"][];
+            /** @description Funds is the rectification money of the hazards found in the period, in yuan. */
+            funds: number;
+            general: components["schemas"]["ReportLevel"];
+            inspection_rate: number | null;
+            /**
+             * @description InspectionsDue and InspectionsSubmitted are the checklist reporting periods ending in the period
+             *     (that have ended) and those submitted; InspectionRate their ratio (percent; null when none were due).
+             */
+            inspections_due: number;
+            inspections_submitted: number;
+            major: components["schemas"]["ReportLevel"];
+            majors: components["schemas"]["ReportMajor"][];
+            /** @description MajorsWithPlan counts the majors found in the period that have a governance plan (治理方案). */
+            majors_with_plan: number;
+        };
+        ReportLevel: {
+            /** @description Closed is how many of those were closed (销号) by the end of the period. */
+            closed: number;
+            /** @description Found is how many hazards of the level were found in the period. */
+            found: number;
+            /** @description OpenAtEnd are open at the end of the period (or now, for a period not yet ended). */
+            open_at_end: number;
+            /** @description OpenAtStart were found before the period and still open at its start (上期未整改). */
+            open_at_start: number;
+            /** @description OverdueAtEnd are those of OpenAtEnd whose deadline had passed. */
+            overdue_at_end: number;
+            /** @description RectificationRate is Closed ÷ Found in percent, one decimal; null when none were found. */
+            rectification_rate: number | null;
+        };
+        ReportMajor: {
+            /** Format: date-time */
+            closed_at: string | null;
+            code: string;
+            /** Format: date-time */
+            deadline: string | null;
+            /** Format: date-time */
+            found_at: string;
+            has_plan: boolean;
+            status: string;
+            subject: string;
+            supervised: boolean;
+        };
+        ReportSignoff: {
+            /** @description Late is true when it was signed after the due date. */
+            late: boolean;
+            note: string;
+            /** Format: date-time */
+            signed_at: string;
+            signed_by_name: string;
+            /** @example 张三 */
+            signer_name: string;
+            /** @example 总经理 */
+            signer_title: string;
+        };
+        ReportStatus: {
+            due_date: string;
+            enterprises: number;
+            label: string;
+            late: number;
+            /** @example 2026-Q3 */
+            period: string;
+            signed: number;
         };
         ResetEnterpriseRequest: {
             /** @enum {string} */
@@ -7428,6 +8593,48 @@ export interface components {
         Status: {
             /** @example ok */
             status: string;
+        };
+        SupervisedHazard: {
+            code: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @example 2026-12-31 */
+            deadline: string;
+            hazard_id: number;
+            hazard_status: string;
+            hazard_status_name: string;
+            id: number;
+            lift_note: string;
+            /** Format: date-time */
+            lifted_at: string | null;
+            note: string;
+            overdue: boolean;
+            /** @example 朝阳区 */
+            region_name: string;
+            /** @enum {string} */
+            status: "active" | "lifted";
+            subject: string;
+            /** @example 朝阳区安监局 */
+            supervisor_name: string;
+        };
+        Supervision: {
+            /** Format: date-time */
+            created_at: string;
+            /** @example 2026-12-31 */
+            deadline: string;
+            hazard_id: number;
+            id: number;
+            lift_note: string;
+            /** Format: date-time */
+            lifted_at: string | null;
+            note: string;
+            overdue: boolean;
+            /** @example 朝阳区 */
+            region_name: string;
+            /** @enum {string} */
+            status: "active" | "lifted";
+            /** @example 朝阳区安监局 */
+            supervisor_name: string;
         };
         Template: {
             categories: components["schemas"]["TemplateCategory"][];
@@ -7593,6 +8800,13 @@ export interface components {
             phone?: string;
             region_id: number;
         };
+        "api.SignReportInput": {
+            note: string;
+            /** @example 2026-Q3 */
+            period: string;
+            signer_name: string;
+            signer_title: string;
+        };
         "auth.LoginInput": {
             /** @enum {string} */
             mode: "personal" | "enterprise";
@@ -7638,6 +8852,9 @@ export interface components {
             note: string;
             photo_ids?: number[];
         };
+        "hazard.LiftInput": {
+            note: string;
+        };
         "hazard.ReportInput": {
             description: string;
             fixed_on_spot?: boolean;
@@ -7648,6 +8865,11 @@ export interface components {
             spot_note?: string;
             spot_photo_ids?: number[];
             subject: string;
+        };
+        "hazard.SuperviseInput": {
+            /** @example 2026-12-31 */
+            deadline: string;
+            note: string;
         };
         "inspection.AnswerInput": {
             description?: string;

@@ -3,11 +3,13 @@
 // in plain text.
 import enterpriseMessages from './zh-CN.enterprise'
 import workMessages from './zh-CN.work'
+import oversightMessages from './zh-CN.oversight'
 
 const zhCN = {
   // Each area's messages live in their own file (top-level keys must not collide).
   ...enterpriseMessages,
   ...workMessages,
+  ...oversightMessages,
   app: {
     // The product name itself comes from /meta (fallback: PRODUCT_NAME in src/config.ts).
     motto: '一企一标准 · 一岗一清单',
@@ -48,6 +50,7 @@ const zhCN = {
   },
   routes: {
     home: '首页',
+    help: '操作手册',
     login: '登录',
     changePassword: '修改密码',
     forbidden: '无权访问',

@@ -16,6 +16,24 @@ export const ROUTE = {
   error: 'error',
 } as const
 
+/** What the post-login landing depends on: /me's setup_complete and the user's permissions. */
+export interface LandingState {
+  /** /me.setup_complete: false while an enterprise is still being set up, null for other accounts. */
+  setupComplete: boolean | null | undefined
+  hasPermission(code: string): boolean
+}
+
+/** The permission of the initialization page (初始化). */
+export const SETUP_PERMISSION = 'setup'
+
+/**
+ * Where a login lands when no page was asked for (login guide §2): an enterprise admin whose setup is not
+ * complete sees the initialization page (初始化), everyone else 首页.
+ */
+export function landingPath(s: LandingState): string {
+  return s.setupComplete === false && s.hasPermission(SETUP_PERMISSION) ? '/setup' : '/'
+}
+
 /** A post-login target from ?redirect=: only a path inside this SPA, never the login page itself. */
 export function safeRedirect(raw: unknown): string {
   const v = Array.isArray(raw) ? raw[0] : raw

@@ -1,5 +1,55 @@
 // Routes of the enterprise structure and registry pages (issue 4): registry, profile, departments, posts,
-// associations, initialization. Added to the main layout by routes.ts.
+// associations, initialization, regions. Added to the main layout by routes.ts. Each page's permission
+// code is the one the server's menu and API use.
 import type { RouteRecordRaw } from 'vue-router'
 
-export const enterpriseRoutes: RouteRecordRaw[] = []
+export const enterpriseRoutes: RouteRecordRaw[] = [
+  {
+    path: 'setup',
+    name: 'setup',
+    component: () => import('@/views/enterprise/SetupView.vue'),
+    meta: { title: 'entRoutes.setup', permission: 'setup' },
+  },
+  {
+    path: 'enterprise/profile',
+    name: 'enterprise-profile',
+    component: () => import('@/views/enterprise/ProfileView.vue'),
+    meta: { title: 'entRoutes.profile', permission: 'ent:profile' },
+  },
+  {
+    path: 'enterprise/associations',
+    name: 'enterprise-associations',
+    component: () => import('@/views/enterprise/AssociationsView.vue'),
+    meta: { title: 'entRoutes.associations', permission: 'ent:assoc' },
+  },
+  {
+    path: 'enterprise/members',
+    name: 'enterprise-members',
+    component: () => import('@/views/enterprise/GroupMembersView.vue'),
+    meta: { title: 'entRoutes.members', permission: 'ent:group' },
+  },
+  {
+    path: 'system/departments',
+    name: 'system-departments',
+    component: () => import('@/views/enterprise/DepartmentsView.vue'),
+    meta: { title: 'entRoutes.departments', permission: 'org:dept' },
+  },
+  {
+    path: 'system/posts',
+    name: 'system-posts',
+    component: () => import('@/views/enterprise/PostsView.vue'),
+    meta: { title: 'entRoutes.posts', permission: 'org:post' },
+  },
+  {
+    path: 'regulator/enterprises',
+    name: 'regulator-enterprises',
+    component: () => import('@/views/regulator/EnterprisesView.vue'),
+    meta: { title: 'entRoutes.registry', permission: 'reg:enterprise' },
+  },
+  {
+    path: 'platform/regions',
+    name: 'platform-regions',
+    component: () => import('@/views/platform/RegionsView.vue'),
+    meta: { title: 'entRoutes.regions', permission: 'plat:region' },
+  },
+]

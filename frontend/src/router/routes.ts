@@ -5,6 +5,7 @@ import MainLayout from '@/layouts/MainLayout.vue'
 import { ROUTE } from './guard'
 import { enterpriseRoutes } from './routes.enterprise'
 import { workRoutes } from './routes.work'
+import { oversightRoutes } from './routes.oversight'
 
 export const layoutChildren: RouteRecordRaw[] = [
   {
@@ -33,12 +34,6 @@ export const layoutChildren: RouteRecordRaw[] = [
     meta: { title: 'routes.audit', permission: 'sys:audit' },
   },
   {
-    path: 'regulator/enterprises',
-    name: 'regulator-enterprises',
-    component: () => import('@/views/regulator/EnterprisesView.vue'),
-    meta: { title: 'routes.enterprises', permission: 'reg:enterprise' },
-  },
-  {
     path: 'platform/regulators',
     name: 'platform-regulators',
     component: () => import('@/views/platform/RegulatorsView.vue'),
@@ -54,6 +49,7 @@ export const layoutChildren: RouteRecordRaw[] = [
   },
   ...enterpriseRoutes,
   ...workRoutes,
+  ...oversightRoutes,
 ]
 
 export const routes: RouteRecordRaw[] = [
@@ -73,6 +69,13 @@ export const routes: RouteRecordRaw[] = [
     path: '/',
     component: MainLayout,
     children: layoutChildren,
+  },
+  {
+    // The operation manual is public: the login page links to it for people who cannot log in yet.
+    path: '/help/:slug?',
+    name: 'help',
+    component: () => import('@/views/help/HelpView.vue'),
+    meta: { public: true, title: 'routes.help' },
   },
   {
     path: '/403',

@@ -37,6 +37,7 @@ type Config struct {
 	BodyLimit    string        // maximum request body, e.g. 20M
 	AutoMigrate  bool          // apply pending migrations when serve starts
 	ServeSPA     bool          // serve the embedded SPA on the same port
+	Metrics      bool          // serve Prometheus metrics at /metrics
 	DBMaxOpen    int           // connection pool size
 	DBMaxIdle    int           // idle connections kept
 	DBMaxLife    time.Duration // maximum lifetime of a pooled connection
@@ -78,6 +79,7 @@ var Vars = []Var{
 	{"YQYB_BODY_LIMIT", "20M", "请求体大小上限"},
 	{"YQYB_AUTO_MIGRATE", "开发模式 true，生产模式 false", "serve 启动时是否自动执行数据库迁移"},
 	{"YQYB_SERVE_SPA", "true", "是否在同一端口提供内置前端页面"},
+	{"YQYB_METRICS", "true", "是否在 /metrics 提供 Prometheus 指标（生产环境请只允许内网采集）"},
 	{"YQYB_DB_MAX_OPEN_CONNS", "20", "数据库连接池最大连接数"},
 	{"YQYB_DB_MAX_IDLE_CONNS", "10", "数据库连接池最大空闲连接数"},
 	{"YQYB_DB_CONN_MAX_LIFETIME", "30m", "连接最长存活时间"},
@@ -141,6 +143,9 @@ func Load(lookup Lookup) (Config, error) {
 	}
 	var err error
 	if c.AutoMigrate, err = parseBool("YQYB_AUTO_MIGRATE", get("YQYB_AUTO_MIGRATE", strconv.FormatBool(!prod))); err != nil {
+		return c, err
+	}
+	if c.Metrics, err = parseBool("YQYB_METRICS", get("YQYB_METRICS", "true")); err != nil {
 		return c, err
 	}
 	if c.ServeSPA, err = parseBool("YQYB_SERVE_SPA", get("YQYB_SERVE_SPA", "true")); err != nil {

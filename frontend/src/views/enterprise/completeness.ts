@@ -1,0 +1,28 @@
+// Shared reading of completeness numbers (信息完备率, FAQ 5): the server sends rates 0–100 with at most one
+// decimal; the pages show them as "62.5%" with a colour that says how far along it is.
+
+/** Clamped to 0–100, one decimal at most. */
+export function clampRate(v: number | null | undefined): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return 0
+  return Math.round(Math.min(100, Math.max(0, v)) * 10) / 10
+}
+
+/** "62.5%", "100%". */
+export function formatRate(v: number | null | undefined): string {
+  return `${clampRate(v)}%`
+}
+
+/** el-progress colours: red below 40, orange below 80, green from 80. */
+export const RATE_COLORS = [
+  { color: '#f56c6c', percentage: 40 },
+  { color: '#e6a23c', percentage: 80 },
+  { color: '#67c23a', percentage: 100 },
+]
+
+/** The colour for one rate (same steps as RATE_COLORS). */
+export function rateColor(v: number | null | undefined): string {
+  const r = clampRate(v)
+  if (r < 40) return '#f56c6c'
+  if (r < 80) return '#e6a23c'
+  return '#67c23a'
+}

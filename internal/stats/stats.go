@@ -1,0 +1,201 @@
+package stats
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"yqyb/internal/platform/clock"
+	"yqyb/internal/setup"
+	"yqyb/pkg/period"
+)
+
+// Service computes and reads the figures.
+type Service struct {
+	db    *gorm.DB
+	clk   clock.Clock
+	setup *setup.Service
+	// Batch is how many enterprises one set of queries covers.
+	Batch int
+}
+
+// New returns the statistics service.
+func New(db *gorm.DB, clk clock.Clock, st *setup.Service) *Service {
+	return &Service{db: db, clk: clk, setup: st, Batch: 5000}
+}
+
+type statsRow struct {
+	EnterpriseID  int64 `gorm:"primaryKey"`
+	RegionPath    string
+	DistrictID    *int64
+	StreetID      *int64
+	Completeness  float64
+	SetupComplete bool
+	Initialized   bool
+	UsageHalf     string
+	UsageDue      int
+	UsageOnTime   int
+	UsageRate     float64
+	OpenGeneral   int
+	OpenMajor     int
+	Overdue       int
+	ComputedAt    time.Time
+}
+
+func (statsRow) TableName() string { return "enterprise_stats" }
+
+// Refresh recomputes the current figures of every enterprise under regionPath ("" for all), in batches of
+// enterprises, each batch with a fixed number of grouped queries. It returns how many it refreshed.
+func (s *Service) Refresh(ctx context.Context, regionPath string) (int, error) {
+	now := s.clk.Now()
+	half := period.Of(period.HalfMonthly, now, clock.Business)
+	today := clock.BusinessDate(now).UTC()
+	done := 0
+	var last int64
+	for {
+		var ents []struct {
+			ID         int64
+			RegionPath string
+			RegionID   int64
+			Level      string
+			ParentID   *int64
+		}
+		if err := s.db.WithContext(ctx).Table("enterprises e").Select("e.id, e.region_path, e.region_id, r.level, r.parent_id").
+			Joins("JOIN regions r ON r.id = e.region_id").
+			Where("e.id > ? AND e.region_path LIKE ?", last, regionPath+"%").Order("e.id").Limit(s.Batch).Scan(&ents).Error; err != nil {
+			return done, err
+		}
+		if len(ents) == 0 {
+			return done, nil
+		}
+		ids := make([]int64, len(ents))
+		for i, e := range ents {
+			ids[i] = e.ID
+		}
+		last = ids[len(ids)-1]
+		sums, err := s.setup.Summaries(ctx, ids)
+		if err != nil {
+			return done, err
+		}
+		usage, err := usageCounts(ctx, s.db, ids, half, now)
+		if err != nil {
+			return done, err
+		}
+		var hz []struct {
+			EnterpriseID               int64
+			OpenGeneral, OpenMajor, Od int
+		}
+		if err := s.db.WithContext(ctx).Raw(`SELECT enterprise_id,
+				SUM(CASE WHEN legal_level = 'general' THEN 1 ELSE 0 END) AS open_general,
+				SUM(CASE WHEN legal_level = 'major' THEN 1 ELSE 0 END) AS open_major,
+				SUM(CASE WHEN deadline < ? THEN 1 ELSE 0 END) AS od
+			FROM hazards WHERE enterprise_id IN ? AND status <> 'closed' GROUP BY enterprise_id`, today, ids).Scan(&hz).Error; err != nil {
+			return done, err
+		}
+		hazards := map[int64][3]int{}
+		for _, h := range hz {
+			hazards[h.EnterpriseID] = [3]int{h.OpenGeneral, h.OpenMajor, h.Od}
+		}
+		var depts []int64
+		if err := s.db.WithContext(ctx).Table("departments").Where("enterprise_id IN ?", ids).Distinct().Pluck("enterprise_id", &depts).Error; err != nil {
+			return done, err
+		}
+		initialized := map[int64]bool{}
+		for _, d := range depts {
+			initialized[d] = true
+		}
+		rows := make([]statsRow, len(ents))
+		for i, e := range ents {
+			u, h := usage[e.ID], hazards[e.ID]
+			r := statsRow{EnterpriseID: e.ID, RegionPath: e.RegionPath, Completeness: sums[e.ID].Completeness, SetupComplete: sums[e.ID].Complete,
+				Initialized: initialized[e.ID], UsageHalf: half.Key, UsageDue: u.Due, UsageOnTime: u.OnTime, UsageRate: u.Rate(),
+				OpenGeneral: h[0], OpenMajor: h[1], Overdue: h[2], ComputedAt: now.UTC()}
+			rid := e.RegionID
+			switch e.Level {
+			case "district":
+				r.DistrictID = &rid
+			case "street":
+				r.StreetID, r.DistrictID = &rid, e.ParentID
+			}
+			rows[i] = r
+		}
+		if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(&rows, 1000).Error; err != nil {
+			return done, err
+		}
+		done += len(rows)
+	}
+}
+
+// Snapshot freezes the usage figures of a finished half-month for every enterprise that does not have them
+// yet; it returns how many it stored. Snapshots are never rewritten: later edits do not change history.
+func (s *Service) Snapshot(ctx context.Context, half period.Period) (int, error) {
+	if s.clk.Now().Before(half.End) {
+		return 0, nil
+	}
+	stored := 0
+	var last int64
+	for {
+		var ents []struct {
+			ID         int64
+			RegionPath string
+		}
+		if err := s.db.WithContext(ctx).Table("enterprises e").Select("e.id, e.region_path").
+			Where("e.id > ? AND e.created_at < ? AND NOT EXISTS (SELECT 1 FROM usage_snapshots u WHERE u.enterprise_id = e.id AND u.half_key = ?)",
+				last, half.End.UTC(), half.Key).Order("e.id").Limit(s.Batch).Scan(&ents).Error; err != nil {
+			return stored, err
+		}
+		if len(ents) == 0 {
+			return stored, nil
+		}
+		ids := make([]int64, len(ents))
+		for i, e := range ents {
+			ids[i] = e.ID
+		}
+		last = ids[len(ids)-1]
+		usage, err := usageCounts(ctx, s.db, ids, half, half.End)
+		if err != nil {
+			return stored, err
+		}
+		type snap struct {
+			EnterpriseID int64
+			HalfKey      string
+			RegionPath   string
+			Due          int
+			OnTime       int
+			Rate         float64
+			TakenAt      time.Time
+		}
+		rows := make([]snap, len(ents))
+		for i, e := range ents {
+			u := usage[e.ID]
+			rows[i] = snap{e.ID, half.Key, e.RegionPath, u.Due, u.OnTime, u.Rate(), s.clk.Now().UTC()}
+		}
+		if err := s.db.WithContext(ctx).Table("usage_snapshots").Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&rows, 1000).Error; err != nil {
+			return stored, err
+		}
+		stored += len(rows)
+	}
+}
+
+// SnapshotDue takes the snapshots of every finished half-month since the last one taken (at most the
+// last year's), so a job that was down catches up.
+func (s *Service) SnapshotDue(ctx context.Context) (int, error) {
+	now := s.clk.Now()
+	cur := period.Of(period.HalfMonthly, now, clock.Business)
+	var lastKey string
+	s.db.WithContext(ctx).Table("usage_snapshots").Select("MAX(half_key)").Scan(&lastKey)
+	total := 0
+	for p, n := cur.Prev(), 0; n < 24; p, n = p.Prev(), n+1 {
+		if lastKey != "" && p.Key < lastKey {
+			break
+		}
+		k, err := s.Snapshot(ctx, p)
+		if err != nil {
+			return total, err
+		}
+		total += k
+	}
+	return total, nil
+}
