@@ -73,10 +73,15 @@ openapi: frontend/node_modules/.installed ## regenerate openapi.yaml and the typ
 	$(GO) run ./cmd/yqyb openapi
 	cd frontend && $(NPM) run --silent gen:api
 
+# The spreadsheet targets take whole .xlsx files: minimizing each new interesting input for the default 60s
+# would eat the whole run, so they minimize for a second. The importers need PostgreSQL (they skip without).
 .PHONY: fuzz
 fuzz: ## run each fuzz target for a while (FUZZTIME=30s)
 	$(GO) test ./pkg/uscc -run '^$$' -fuzz FuzzValidate -fuzztime $${FUZZTIME:-30s}
 	$(GO) test ./pkg/mobile -run '^$$' -fuzz FuzzNormalize -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./internal/platform/sheet -run '^$$' -fuzz FuzzSheetRead -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 1s
+	$(GO) test ./internal/standard -run '^$$' -fuzz FuzzChecklistImport -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 1s
+	$(GO) test ./internal/enterprise -run '^$$' -fuzz FuzzEnterpriseImport -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 1s
 
 .PHONY: fmt
 fmt: ## format Go code
@@ -86,6 +91,13 @@ fmt: ## format Go code
 clean: ## remove build output (not the data directory)
 	rm -rf bin frontend/dist frontend/node_modules/.installed
 	find internal/webui/dist -mindepth 1 -not -name .keep -delete
+
+# Load scenario (issue 8): the built binary on loopback against a fresh PostgreSQL database
+# (yqyb_bench_load, dropped and recreated; YQYB_LOAD_PG picks the server), vegeta at 64 connections per
+# endpoint, and pgbench's select-only rate on the same machine as the ceiling. Prints the table.
+.PHONY: bench
+bench: build ## load scenario against PostgreSQL (vegeta) with the pgbench ceiling
+	YQYB_LOAD=1 $(GO) test -count=1 -run TestLoadScenario -v -timeout 20m ./internal/loadtest/
 
 # City-scale statistics benchmarks (issue 7): a database on the local PostgreSQL, generated once (about
 # 10 GB; it is kept for the next run — drop it with `dropdb yqyb_bench_city`), then the benchmarks of
@@ -102,4 +114,4 @@ bench-stats: ## city-scale statistics benchmarks on a generated database (Postgr
 		|| psql "$(BENCH_PG)/postgres?sslmode=disable" -c 'CREATE DATABASE $(BENCH_DB)'
 	DATABASE_URL='$(BENCH_URL)' YQYB_DATA_DIR=bin/bench-data ./bin/yqyb-bench migrate up
 	DATABASE_URL='$(BENCH_URL)' YQYB_DATA_DIR=bin/bench-data ./bin/yqyb-bench generate --if-empty $(BENCH_GENERATE_FLAGS)
-	YQYB_BENCH_DATABASE_URL='$(BENCH_URL)' $(GO) test -count=1 -run '^$$' -bench . -benchtime 10x ./internal/stats/
+	YQYB_BENCH_DATABASE_URL='$(BENCH_URL)' $(GO) test -count=1 -timeout 60m -run '^$$' -bench . -benchtime 10x ./internal/stats/

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -93,6 +94,9 @@ func classify(err error) *apperr.Error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return apperr.ErrNotFound
 	}
+	if unstorableText(err) {
+		return errUnstorableText
+	}
 	if unavailable(err) {
 		return apperr.ErrUnavailable.Wrap(err)
 	}
@@ -133,10 +137,27 @@ func jsonKind(goKind string) string {
 	return goKind
 }
 
+// errUnstorableText answers text PostgreSQL refuses to store or compare, such as a NUL character (\u0000)
+// in a JSON string or a query parameter: the client sent it, so it is the client's error, not a 500.
+var errUnstorableText = apperr.New(apperr.Invalid, "invalid_character", "提交的内容包含无法保存的字符（如空字符），请删除后重试")
+
+// unstorableText reports PostgreSQL's refusal of a character: 22021 character_not_in_repertoire (NUL or
+// invalid UTF-8) and 22P05 untranslatable_character.
+func unstorableText(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "22021" || pe.Code == "22P05")
+}
+
 // unavailable reports errors that mean the database (or another dependency) cannot be reached right now:
 // the client should retry, and the process must not treat it as a bug.
 func unavailable(err error) bool {
 	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	// The server went away mid-conversation: pgx answers a bare io.ErrUnexpectedEOF for the statement whose
+	// reply was cut off, and pgconn.ErrConnClosed for the next use of that connection. (Request bodies never
+	// get here with these: bind and formFile map their own read errors first.)
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, pgconn.ErrConnClosed) {
 		return true
 	}
 	var ce *pgconn.ConnectError

@@ -31,7 +31,7 @@ import (
 // logs.
 type testEnv struct {
 	deps Deps
-	t    *testing.T
+	t    testing.TB
 	srv  *Server
 	db   *gorm.DB
 	clk  *clock.Fixed
@@ -41,7 +41,7 @@ type testEnv struct {
 // testNow is where every test's clock starts: 28 November 2026, 10:00 in Beijing.
 var testNow = time.Date(2026, 11, 28, 10, 0, 0, 0, clock.Business)
 
-func newEnv(t *testing.T, opts ...func(*Deps)) *testEnv {
+func newEnv(t testing.TB, opts ...func(*Deps)) *testEnv {
 	t.Helper()
 	clk := clock.NewFixed(testNow)
 	db := testdb.Postgres(t, clk)
@@ -71,7 +71,7 @@ func newEnv(t *testing.T, opts ...func(*Deps)) *testEnv {
 }
 
 // seeded is a test environment holding the demo scenario.
-func seeded(t *testing.T, opts ...func(*Deps)) (*testEnv, demo.Scenario) {
+func seeded(t testing.TB, opts ...func(*Deps)) (*testEnv, demo.Scenario) {
 	t.Helper()
 	env := newEnv(t, opts...)
 	sc, err := demo.Seed(context.Background(), env.db, env.clk, env.deps.Hasher, false)
@@ -149,7 +149,7 @@ func (e *testEnv) do(method, path string, body any, hdr ...string) *response {
 }
 
 // decode unmarshals the body into v.
-func (r *response) decode(t *testing.T, v any) {
+func (r *response) decode(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, v); err != nil {
 		t.Fatalf("body is not the expected JSON (%v): %s", err, r.Body)
@@ -157,7 +157,7 @@ func (r *response) decode(t *testing.T, v any) {
 }
 
 // errBody decodes the one error shape.
-func (r *response) errBody(t *testing.T) ErrorBody {
+func (r *response) errBody(t testing.TB) ErrorBody {
 	t.Helper()
 	var b ErrorBody
 	r.decode(t, &b)

@@ -102,9 +102,12 @@ func securityHeaders() echo.MiddlewareFunc {
 }
 
 // gzipUnlessSmall compresses responses; health probes are tiny and polled often, so they are skipped.
+// Level 1 (BestSpeed): under load (make bench) level 5 spent over a quarter of the server's CPU compressing
+// JSON — an inspection with 30 items is 26 KB, 0.6 ms at level 5, 0.24 ms at level 1 — for output only
+// about a tenth smaller.
 func gzipUnlessSmall() echo.MiddlewareFunc {
 	return middleware.GzipWithConfig(middleware.GzipConfig{
-		Level:     5,
+		Level:     1,
 		MinLength: 1024,
 		Skipper: func(c echo.Context) bool {
 			p := c.Request().URL.Path

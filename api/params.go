@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 
@@ -46,6 +47,12 @@ func queryEnum(c echo.Context, name, label string, allowed ...string) (string, e
 	return "", apperr.Validation(apperr.FieldError{Field: name, Message: label + "取值无效"})
 }
 
+// The years a date filter may name.
+const (
+	minQueryYear = 2000
+	maxQueryYear = 2100
+)
+
 // queryDate reads an optional calendar date (YYYY-MM-DD) in the business zone: the instant it starts, or,
 // with endOfDay, the instant the day after starts (an exclusive upper bound).
 func queryDate(c echo.Context, name, label string, endOfDay bool) (time.Time, error) {
@@ -56,6 +63,12 @@ func queryDate(c echo.Context, name, label string, endOfDay bool) (time.Time, er
 	d, err := time.ParseInLocation(time.DateOnly, raw, clock.Business)
 	if err != nil {
 		return time.Time{}, apperr.Validation(apperr.FieldError{Field: name, Message: label + "应为日期，格式 YYYY-MM-DD"})
+	}
+	// Far dates name no business period and overflow what an answer can carry (year 10000 has no RFC 3339
+	// form); the product's data lies well inside this range.
+	if d.Year() < minQueryYear || d.Year() > maxQueryYear {
+		return time.Time{}, apperr.Validation(apperr.FieldError{Field: name,
+			Message: fmt.Sprintf("%s应在%d年至%d年之间", label, minQueryYear, maxQueryYear)})
 	}
 	if endOfDay {
 		d = d.AddDate(0, 0, 1)

@@ -43,6 +43,8 @@ type Deps struct {
 	SPA fs.FS
 	// Hasher hashes passwords; zero means bcrypt at its default cost (tests pass a cheap one).
 	Hasher account.Hasher
+	// Replica, if set, is a read-only PostgreSQL replica the dashboards and reports read from.
+	Replica *gorm.DB
 	// DevClock, set only outside production, is the shiftable clock behind Clock that the development
 	// clock endpoint moves.
 	DevClock *clock.Shifted
@@ -102,7 +104,7 @@ func New(d Deps) (*Server, error) {
 		d.Hasher = account.DefaultHasher
 	}
 	accounts := account.NewService(d.DB, d.Clock, d.Hasher)
-	authCfg := auth.DefaultConfig(d.Config.JWTSecret)
+	authCfg := auth.DefaultConfig(signingKeys(d.Config)...)
 	if d.Config.AccessTTL > 0 {
 		authCfg.AccessTTL = d.Config.AccessTTL
 		authCfg.Sessions = session.Lifetimes{Refresh: d.Config.RefreshTTL, Absolute: d.Config.SessionMaxAge}
@@ -149,6 +151,7 @@ func New(d Deps) (*Server, error) {
 		gradeUsage:       []standard.GradeUsage{hazard.GradeUsage}}
 	s.inspections = inspection.NewService(d.DB, d.Clock, s.hazards)
 	s.stats = stats.New(d.DB, d.Clock, st)
+	s.stats.ReadFrom(d.Replica)
 	s.register(s.systemRoutes()...)
 	s.register(s.authRoutes()...)
 	s.register(s.userRoutes()...)

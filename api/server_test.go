@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"yqyb/api/apidoc"
+	"yqyb/internal/demo"
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/database"
 )
@@ -384,4 +385,53 @@ func TestMetrics(t *testing.T) {
 	if r := newEnv(t).do(http.MethodGet, "/metrics", nil); r.Code != 404 {
 		t.Error("metrics served with YQYB_METRICS=false")
 	}
+}
+
+// TestFuzzFindings keeps the 5xx that TestAPIFuzz found answered as client errors: text PostgreSQL cannot
+// store (a NUL character in a JSON string or a query parameter) and dates so far out that the answer's
+// times have no RFC 3339 form (year 10000).
+func TestFuzzFindings(t *testing.T) {
+	env, _ := seeded(t)
+	admin, _ := mallStandard(t, env)
+	reg := env.login("personal", demo.ChaoyangReg, pw).AccessToken
+
+	t.Run("NUL in text is a 400", func(t *testing.T) {
+		for _, tt := range []struct {
+			token, method, path string
+			body                any
+		}{
+			{admin, http.MethodPost, "/api/v1/standard/categories", `{"name":"a\u0000b"}`},
+			{admin, http.MethodPost, "/api/v1/reports/hazards/signoff", `{"period":"2026-Q3","signer_name":"\u0000","signer_title":"安全员"}`},
+			{admin, http.MethodGet, "/api/v1/users?q=a%00b", nil},
+			{reg, http.MethodGet, "/api/v1/regulator/enterprises?q=%00", nil},
+		} {
+			r := env.as(tt.token, tt.method, tt.path, tt.body)
+			if r.Code >= 500 {
+				t.Errorf("%s %s = %d %s", tt.method, tt.path, r.Code, r.Body)
+			} else if r.Code == 400 && r.errBody(t).Code != "invalid_character" && r.errBody(t).Code != "validation_failed" {
+				t.Errorf("%s %s = %s", tt.method, tt.path, r.Body)
+			}
+		}
+		r := env.as(admin, http.MethodPost, "/api/v1/standard/categories", `{"name":"a\u0000b"}`)
+		if b := r.errBody(t); r.Code != 400 || b.Code != "invalid_character" || !strings.Contains(b.Message, "字符") {
+			t.Errorf("NUL in a name = %d %s", r.Code, r.Body)
+		}
+	})
+
+	t.Run("far dates are a 400", func(t *testing.T) {
+		for _, tt := range []struct{ token, path string }{
+			{admin, "/api/v1/usage?date=9999-12-31"},
+			{admin, "/api/v1/dashboard?from=2026-11-01&to=9999-12-31"},
+			{reg, "/api/v1/regulator/dashboard?from=9999-12-31&to=9999-12-31"},
+			{admin, "/api/v1/hazards?from=0001-01-01"},
+		} {
+			r := env.as(tt.token, http.MethodGet, tt.path, nil)
+			if b := r.errBody(t); r.Code != 400 || b.Code != "validation_failed" || !strings.Contains(string(r.Body), "2000年至2100年") {
+				t.Errorf("%s = %d %s", tt.path, r.Code, r.Body)
+			}
+		}
+		if r := env.as(admin, http.MethodGet, "/api/v1/usage?date=2100-12-31", nil); r.Code != 200 {
+			t.Errorf("the last allowed day = %d %s", r.Code, r.Body)
+		}
+	})
 }

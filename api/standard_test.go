@@ -14,7 +14,7 @@ import (
 )
 
 // mallStandard creates the mall's standard from its template and returns it with the admin's token.
-func mallStandard(t *testing.T, env *testEnv) (string, standard.View) {
+func mallStandard(t testing.TB, env *testEnv) (string, standard.View) {
 	t.Helper()
 	admin := env.login("personal", demo.MallName, pw)
 	var v standard.View
@@ -186,7 +186,7 @@ func TestStandardEditing(t *testing.T) {
 	}
 }
 
-func postOf(t *testing.T, env *testEnv, dept, post string) int64 {
+func postOf(t testing.TB, env *testEnv, dept, post string) int64 {
 	t.Helper()
 	var id int64
 	env.db.Raw(`SELECT p.id FROM posts p JOIN departments d ON d.id = p.department_id JOIN enterprises e ON e.id = p.enterprise_id

@@ -53,11 +53,11 @@ func (s *Server) healthz(c echo.Context) error {
 // readyz godoc
 //
 //	@Summary		就绪检查
-//	@Description	数据库可在 2 秒内应答时返回 200，否则 503（供就绪探针和负载均衡使用）。
+//	@Description	数据库可在 2 秒内应答（使用对象存储时存储桶也可访问）时返回 200，否则 503（供就绪探针和负载均衡使用）。
 //	@Tags			系统
 //	@Produce		json
 //	@Success		200	{object}	StatusResponse
-//	@Failure		503	{object}	ErrorBody	"database_unavailable"
+//	@Failure		503	{object}	ErrorBody	"database_unavailable, storage_unavailable"
 //	@Router			/readyz [get]
 func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
@@ -65,8 +65,17 @@ func (s *Server) readyz(c echo.Context) error {
 	if err := database.Ping(ctx, s.deps.DB); err != nil {
 		return errDatabaseUnavailable.Wrap(err)
 	}
+	// Object storage (S3) can be down while the database is up; an instance that cannot keep uploads is
+	// not ready either. The local store has nothing to ping.
+	if p, ok := s.deps.Files.(interface{ Ping(context.Context) error }); ok {
+		if err := p.Ping(ctx); err != nil {
+			return errStorageUnavailable.Wrap(err)
+		}
+	}
 	return c.JSON(http.StatusOK, StatusResponse{Status: "ok"})
 }
+
+var errStorageUnavailable = apperr.New(apperr.Unavailable, "storage_unavailable", "文件存储不可用")
 
 // meta godoc
 //

@@ -23,18 +23,7 @@ import (
 // productionVars are the variables being added to the program for production (issue 8) that the deployment
 // files already set. Once config.Vars lists one of them, its entry here is redundant (the test logs which are
 // still missing there); delete the list when all have landed.
-var productionVars = []string{
-	"YQYB_DATABASE_REPLICA_URL", // read replica for reports and dashboards
-	"YQYB_STORAGE",              // local or s3
-	"YQYB_S3_ENDPOINT",
-	"YQYB_S3_BUCKET",
-	"YQYB_S3_REGION",
-	"YQYB_S3_ACCESS_KEY",
-	"YQYB_S3_SECRET_KEY",
-	"YQYB_S3_USE_SSL",
-	"YQYB_JWT_SECRET", // "kid1:secret1,kid2:secret2": the first signs, all verify
-	"YQYB_METRICS",  // true: /metrics
-}
+var productionVars = []string{}
 
 // composeOnlyVars are read by docker compose itself or by the database and storage containers, never by
 // yqyb; deploy/env.example may set them.
@@ -400,7 +389,7 @@ func TestKubernetesManifests(t *testing.T) {
 			keys = mapping(o.obj, "data")
 		case "Secret":
 			keys = mapping(o.obj, "stringData")
-			for _, must := range []string{"DATABASE_URL", "YQYB_JWT_SECRET", "YQYB_S3_SECRET_KEY"} {
+			for _, must := range []string{"DATABASE_URL", "YQYB_JWT_KEYS", "YQYB_S3_SECRET_KEY"} {
 				if _, ok := keys[must]; !ok {
 					t.Errorf("%s: Secret lacks %s", o.file, must)
 				}
@@ -417,7 +406,7 @@ func TestKubernetesManifests(t *testing.T) {
 			}
 		}
 		if o.kind() == "ConfigMap" {
-			for _, secret := range []string{"DATABASE_URL", "YQYB_DATABASE_REPLICA_URL", "YQYB_JWT_SECRET", "YQYB_JWT_SECRET", "YQYB_S3_SECRET_KEY"} {
+			for _, secret := range []string{"DATABASE_URL", "YQYB_DATABASE_REPLICA_URL", "YQYB_JWT_KEYS", "YQYB_JWT_SECRET", "YQYB_S3_SECRET_KEY"} {
 				if _, ok := keys[secret]; ok {
 					t.Errorf("%s: %s belongs in the Secret, not the ConfigMap", o.file, secret)
 				}
@@ -666,7 +655,7 @@ func TestCompose(t *testing.T) {
 		if env["YQYB_ENV"] != config.Production {
 			t.Errorf("service %s: YQYB_ENV = %q, want production", a, env["YQYB_ENV"])
 		}
-		for _, secret := range []string{"YQYB_JWT_SECRET", "YQYB_S3_SECRET_KEY"} {
+		for _, secret := range []string{"YQYB_JWT_KEYS", "YQYB_S3_SECRET_KEY"} {
 			if !strings.HasPrefix(env[secret], "${") {
 				t.Errorf("service %s: %s must come from .env (${...}), not be written in compose.yaml", a, secret)
 			}
@@ -991,7 +980,7 @@ func TestVariablesExist(t *testing.T) {
 }
 
 // secretAssignment finds NAME: value and NAME=value for the names whose values are secret.
-var secretAssignment = regexp.MustCompile(`(^|[^{\w])(YQYB_JWT_SECRET|YQYB_JWT_SECRET|YQYB_S3_SECRET_KEY|POSTGRES_PASSWORD|MINIO_ROOT_PASSWORD|APP_SECRET_KEY)["']?\s*[:=][ \t]*([^\n#]*)`)
+var secretAssignment = regexp.MustCompile(`(^|[^{\w])(YQYB_JWT_KEYS|YQYB_JWT_SECRET|YQYB_S3_SECRET_KEY|POSTGRES_PASSWORD|MINIO_ROOT_PASSWORD|APP_SECRET_KEY)["']?\s*[:=][ \t]*([^\n#]*)`)
 
 // urlPassword finds credentials in connection URLs.
 var urlPassword = regexp.MustCompile(`\b(?:postgres(?:ql)?|s3|https?)://[^\s:/@"']+:([^\s@"']+)@`)
@@ -1020,7 +1009,7 @@ func TestNoSecrets(t *testing.T) {
 		for _, m := range secretAssignment.FindAllStringSubmatch(text, -1) {
 			m = m[1:] // drop the character before the name
 			value := m[2]
-			if m[1] == "YQYB_JWT_SECRET" {
+			if m[1] == "YQYB_JWT_KEYS" {
 				// kid:secret pairs: every secret part must be a placeholder.
 				for _, pair := range strings.Split(strings.Trim(strings.TrimSpace(value), `"'`), ",") {
 					_, secret, ok := strings.Cut(pair, ":")

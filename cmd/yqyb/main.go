@@ -179,11 +179,20 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	} else if n > 0 {
 		return fmt.Errorf("数据库有 %d 个迁移未执行：请先运行 yqyb migrate up（或设置 YQYB_AUTO_MIGRATE=true）", n)
 	}
-	files, err := storage.NewLocal(e.cfg.StorageDir)
+	files, err := storage.Open(ctx, e.cfg)
 	if err != nil {
 		return err
 	}
 	deps := api.Deps{Config: e.cfg, DB: e.db, Clock: e.clk, Log: e.log, Files: files, SPA: webui.FS()}
+	if e.cfg.ReplicaURL != "" {
+		ro := database.Options{URL: e.cfg.ReplicaURL, MaxOpen: e.cfg.DBMaxOpen, MaxIdle: e.cfg.DBMaxIdle, MaxLifetime: e.cfg.DBMaxLife}
+		replica, err := database.Open(ctx, ro, e.clk, e.log)
+		if err != nil {
+			return fmt.Errorf("只读副本 %s: %w", database.Describe(ro), err)
+		}
+		defer database.Close(replica)
+		deps.Replica = replica
+	}
 	if e.cfg.Env == config.Development {
 		// A development server's clock can be moved, so a demo or a browser test can stand at a period
 		// boundary; production always runs on the system clock.

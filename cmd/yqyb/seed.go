@@ -44,7 +44,7 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if *history {
-		store, err := storage.NewLocal(e.cfg.StorageDir)
+		store, err := storage.Open(ctx, e.cfg)
 		if err != nil {
 			return err
 		}

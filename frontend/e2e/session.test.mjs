@@ -40,12 +40,15 @@ describe('signed-in shell', () => {
         await browser?.close()
       })
 
-      it('the enterprise admin lands on the home page with menus, then logs out', { skip }, async () => {
+      it('the enterprise admin lands on the initialization page while setup is incomplete, sees its home page with menus, then logs out', { skip }, async () => {
         const page = await browser.newPage()
         try {
           const a = DEMO.enterpriseAdmin
           await page.login(server, a.mode, a.username, DEMO_PASSWORD)
-          assert.equal(await page.path(), '/')
+          // The demo mall has no standard yet: the login lands on 初始化 (login guide §2).
+          assert.equal(await page.path(), '/setup')
+          await page.click('.side-menu [data-menu-code="home"]')
+          await page.waitFor(() => location.pathname === '/')
           await page.waitForSelector('[data-test="welcome"]')
           await page.waitForText(`您好，`)
           await page.waitForText('企业管理员')

@@ -1,8 +1,8 @@
 // Package auth signs users in and recognises them afterwards: the two login modes (个人用户登录 and
 // 企业用户登录), failed-login lockout and per-IP rate limits shared by all instances, short-lived access
-// tokens (HS256, algorithm pinned) and rotating refresh tokens, and authentication of every request, which
-// checks the token against the database so that a password change, reset, disable or grant change stops
-// older tokens at once on every instance.
+// tokens (HS256, algorithm pinned, signed by a keyring whose keys are named by kid so they can rotate) and
+// rotating refresh tokens, and authentication of every request, which checks the token against the database
+// so that a password change, reset, disable or grant change stops older tokens at once on every instance.
 package auth
 
 import (
@@ -32,7 +32,8 @@ const (
 
 // Config holds the lifetimes and limits of authentication.
 type Config struct {
-	Secret        []byte
+	// Keys sign and verify access tokens: the first signs, every one verifies the tokens whose kid names it.
+	Keys          []Key
 	AccessTTL     time.Duration
 	Sessions      session.Lifetimes
 	LockThreshold int
@@ -40,10 +41,10 @@ type Config struct {
 	LoginPerIP    int // login attempts per IP per minute
 }
 
-// DefaultConfig returns the documented defaults around a secret.
-func DefaultConfig(secret string) Config {
+// DefaultConfig returns the documented defaults around the signing keys (the first signs).
+func DefaultConfig(keys ...Key) Config {
 	return Config{
-		Secret:        []byte(secret),
+		Keys:          keys,
 		AccessTTL:     15 * time.Minute,
 		Sessions:      session.Lifetimes{Refresh: 7 * 24 * time.Hour, Absolute: 30 * 24 * time.Hour},
 		LockThreshold: 5,
@@ -74,6 +75,7 @@ type Service struct {
 	db       *gorm.DB
 	clk      clock.Clock
 	cfg      Config
+	keys     *Keyring
 	accounts *account.Service
 	limiter  *ratelimit.Limiter
 	// dummyHash is verified against when no account matches, so a wrong name takes as long as a wrong
@@ -83,14 +85,15 @@ type Service struct {
 
 // NewService returns the authentication service.
 func NewService(db *gorm.DB, clk clock.Clock, cfg Config, accounts *account.Service) (*Service, error) {
-	if len(cfg.Secret) == 0 {
-		return nil, errors.New("auth: empty signing secret")
+	keys, err := NewKeyring(cfg.Keys...)
+	if err != nil {
+		return nil, err
 	}
 	dummy, err := accounts.Hasher().Hash("no-such-account-" + strconv.FormatInt(time.Now().UnixNano(), 36))
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: db, clk: clk, cfg: cfg, accounts: accounts, limiter: ratelimit.New(db, clk), dummyHash: dummy}, nil
+	return &Service{db: db, clk: clk, cfg: cfg, keys: keys, accounts: accounts, limiter: ratelimit.New(db, clk), dummyHash: dummy}, nil
 }
 
 // Meta is where a request came from.
@@ -351,7 +354,7 @@ func (s *Service) tokens(u account.User, sessionID, refresh string) (Tokens, err
 		SessionID: sessionID,
 		Version:   u.TokenVersion,
 	}
-	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(s.cfg.Secret)
+	tok, err := s.keys.Sign(c)
 	if err != nil {
 		return Tokens{}, err
 	}
@@ -412,9 +415,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 		return Principal{}, ErrTokenMissing
 	}
 	var c claims
-	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return s.cfg.Secret, nil },
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithIssuer(issuer), jwt.WithExpirationRequired(),
-		jwt.WithTimeFunc(s.clk.Now))
+	_, err := s.keys.Verify(token, &c, jwt.WithIssuer(issuer), jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.clk.Now))
 	if errors.Is(err, jwt.ErrTokenExpired) {
 		return Principal{}, ErrTokenExpired
 	}

@@ -162,6 +162,11 @@ func (signoffRow) TableName() string { return "report_signoffs" }
 
 // Report builds (or, once signed, reads back) an enterprise's report.
 func (s *Service) Report(ctx context.Context, ent int64, key string) (Report, error) {
+	return s.report(ctx, s.read, ent, key)
+}
+
+// report reads the sign-off from db: the primary right after signing, since a replica may lag.
+func (s *Service) report(ctx context.Context, db *gorm.DB, ent int64, key string) (Report, error) {
 	p, err := ReportPeriod(key)
 	if err != nil {
 		return Report{}, err
@@ -175,7 +180,7 @@ func (s *Service) Report(ctx context.Context, ent int64, key string) (Report, er
 		Figures                                     *string
 		SignedAt                                    time.Time
 	}
-	err = s.db.WithContext(ctx).Table("report_signoffs s").
+	err = db.WithContext(ctx).Table("report_signoffs s").
 		Select("s.signer_name, s.signer_title, s.note, s.figures, s.signed_at, COALESCE(u.display_name, '') AS signed_by_name").
 		Joins("LEFT JOIN users u ON u.id = s.signed_by").Where("s.enterprise_id = ? AND s.period_key = ?", ent, p.Key).Take(&so).Error
 	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
@@ -194,7 +199,7 @@ func (s *Service) Report(ctx context.Context, ent int64, key string) (Report, er
 
 func (s *Service) generate(ctx context.Context, ent int64, p period.Period) (Report, error) {
 	now := s.clk.Now()
-	e, err := org.EnterpriseByID(ctx, s.db, ent)
+	e, err := org.EnterpriseByID(ctx, s.read, ent)
 	if err != nil {
 		return Report{}, err
 	}
@@ -203,7 +208,7 @@ func (s *Service) generate(ctx context.Context, ent int64, p period.Period) (Rep
 	if p.Frequency == period.Quarterly {
 		r.Kind = "quarterly"
 	}
-	db := s.db.WithContext(ctx)
+	db := s.read.WithContext(ctx)
 	db.Table("regions").Where("id = ?", e.RegionID).Select("name").Scan(&r.RegionName)
 	end := p.End
 	if now.Before(end) {
@@ -245,7 +250,7 @@ func (s *Service) generate(ctx context.Context, ent int64, p period.Period) (Rep
 		return r, err
 	}
 	f.ByGrade = append([]GradeCount{}, grades...)
-	usage, err := usageCounts(ctx, s.db, []int64{ent}, period.Period{Start: p.Start, End: p.End}, now)
+	usage, err := usageCounts(ctx, s.read, []int64{ent}, period.Period{Start: p.Start, End: p.End}, now)
 	if err != nil {
 		return r, err
 	}
@@ -303,7 +308,7 @@ func (s *Service) Sign(ctx context.Context, a audit.Actor, ent int64, key string
 		}
 		return Report{}, err
 	}
-	return s.Report(ctx, ent, key)
+	return s.report(ctx, s.db, ent, key)
 }
 
 // ReportStatus is how many enterprises of a region signed the report of a period.
@@ -321,7 +326,7 @@ func (s *Service) reportStatus(ctx context.Context, prefix string, enterprises i
 	due := DueDate(p)
 	st := ReportStatus{Period: p.Key, Label: p.Label(), DueDate: due.Format(time.DateOnly), Enterprises: enterprises}
 	var c struct{ Signed, Late int }
-	err := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) AS signed, COALESCE(SUM(CASE WHEN s.signed_at >= ? THEN 1 ELSE 0 END), 0) AS late
+	err := s.read.WithContext(ctx).Raw(`SELECT COUNT(*) AS signed, COALESCE(SUM(CASE WHEN s.signed_at >= ? THEN 1 ELSE 0 END), 0) AS late
 		FROM report_signoffs s JOIN enterprises e ON e.id = s.enterprise_id WHERE s.period_key = ? AND e.region_path LIKE ?`,
 		due.AddDate(0, 0, 1).UTC(), p.Key, prefix).Scan(&c).Error
 	st.Signed, st.Late = c.Signed, c.Late

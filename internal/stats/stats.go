@@ -14,7 +14,10 @@ import (
 
 // Service computes and reads the figures.
 type Service struct {
-	db    *gorm.DB
+	db *gorm.DB
+	// read serves the dashboards and reports: a read-only replica when one is configured, else db. The
+	// refresh and snapshot jobs and sign-offs write to db.
+	read  *gorm.DB
 	clk   clock.Clock
 	setup *setup.Service
 	// Batch is how many enterprises one set of queries covers.
@@ -23,7 +26,14 @@ type Service struct {
 
 // New returns the statistics service.
 func New(db *gorm.DB, clk clock.Clock, st *setup.Service) *Service {
-	return &Service{db: db, clk: clk, setup: st, Batch: 5000}
+	return &Service{db: db, read: db, clk: clk, setup: st, Batch: 5000}
+}
+
+// ReadFrom makes the dashboards and reports read from a replica (nil keeps the primary).
+func (s *Service) ReadFrom(replica *gorm.DB) {
+	if replica != nil {
+		s.read = replica
+	}
 }
 
 type statsRow struct {

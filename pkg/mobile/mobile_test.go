@@ -1,6 +1,10 @@
 package mobile
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode"
+)
 
 func TestNormalize(t *testing.T) {
 	tests := []struct {
@@ -49,7 +53,12 @@ func FuzzNormalize(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		n, err := Normalize(s)
+		Last4(s)
 		if err != nil {
+			// Shown to users as is.
+			if !strings.ContainsFunc(err.Error(), func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+				t.Fatalf("Normalize(%q) error %q is not Chinese", s, err)
+			}
 			return
 		}
 		if len(n) != 11 || n[0] != '1' || n[1] < '3' || n[1] > '9' {

@@ -50,7 +50,15 @@ func Normalize(s string) string {
 func Validate(code string) error {
 	if len(code) != Length {
 		// Counting bytes is right here: every permitted character is one byte, so a code with multi-byte
-		// characters in it is wrong either way; report the length the user sees.
+		// characters in it is wrong either way; report the length the user sees, and when that is 18, the
+		// character that is not allowed (a full-width digit, say) rather than a length that looks right.
+		if n := len([]rune(code)); n == Length {
+			for i, r := range []rune(code) {
+				if r >= 0x80 {
+					return fmt.Errorf("%w：第%d位", ErrCharacter, i+1)
+				}
+			}
+		}
 		return fmt.Errorf("%w（当前%d位）", ErrLength, len([]rune(code)))
 	}
 	for i := 0; i < Length; i++ {

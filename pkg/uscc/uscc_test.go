@@ -3,6 +3,7 @@ package uscc
 import (
 	"errors"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestValidate(t *testing.T) {
@@ -22,6 +23,7 @@ func TestValidate(t *testing.T) {
 		{"letter in division code", "913A0100M000100Y43", ErrDivision},
 		{"wrong check character", "91350100M000100Y44", ErrCheck},
 		{"multi-byte characters", "九1350100M000100Y4", ErrLength},
+		{"18 characters, one full-width", "９1350100M000100Y43", ErrCharacter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,7 +93,7 @@ func TestNormalize(t *testing.T) {
 }
 
 func FuzzValidate(f *testing.F) {
-	for _, s := range []string{"91350100M000100Y43", "", "00000000000000000", "91350100M000100Y4Z", "九"} {
+	for _, s := range []string{"91350100M000100Y43", "", "00000000000000000", "91350100M000100Y4Z", "九", "９1350100M000100Y43"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -116,6 +118,10 @@ func FuzzValidate(f *testing.F) {
 		}
 		if !errors.Is(err, ErrLength) && !errors.Is(err, ErrCharacter) && !errors.Is(err, ErrDivision) && !errors.Is(err, ErrCheck) {
 			t.Fatalf("Validate(%q) returned an unclassified error %v", s, err)
+		}
+		// The message is shown to users as is: it must not blame the length of a code that has 18 characters.
+		if errors.Is(err, ErrLength) && utf8.RuneCountInString(s) == Length {
+			t.Fatalf("Validate(%q) = %v for a code of %d characters", s, err, Length)
 		}
 	})
 }

@@ -128,6 +128,7 @@ export async function startServer(label = 'server') {
   // The temporary SQLite database and generated secret must be used, whatever the caller's shell has.
   delete env.DATABASE_URL
   delete env.YQYB_JWT_SECRET
+  delete env.YQYB_JWT_KEYS
   delete env.YQYB_ADDR
 
   const cleanup = () => {

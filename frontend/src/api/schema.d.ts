@@ -7417,7 +7417,7 @@ export interface paths {
         };
         /**
          * 就绪检查
-         * @description 数据库可在 2 秒内应答时返回 200，否则 503（供就绪探针和负载均衡使用）。
+         * @description 数据库可在 2 秒内应答（使用对象存储时存储桶也可访问）时返回 200，否则 503（供就绪探针和负载均衡使用）。
          */
         get: {
             parameters: {
@@ -7437,7 +7437,7 @@ export interface paths {
                         "application/json": components["schemas"]["Status"];
                     };
                 };
-                /** @description database_unavailable */
+                /** @description database_unavailable, storage_unavailable */
                 503: {
                     headers: {
                         [name: string]: unknown;

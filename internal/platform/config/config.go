@@ -28,8 +28,10 @@ type Config struct {
 	Env          string        // development or production
 	Addr         string        // listen address HOST:PORT
 	DatabaseURL  string        // postgres://... or sqlite:PATH; empty means SQLite under DataDir
+	ReplicaURL   string        // optional read-only PostgreSQL replica for dashboards and reports
 	DataDir      string        // where the embedded database, the generated secret and files live
-	JWTSecret    string        // HMAC key for access tokens
+	JWTSecret    string        // YQYB_JWT_SECRET (or the generated secret): the single key "default"
+	JWTKeys      []JWTKey      // access-token keys, the signing one first (see jwtkeys.go)
 	StorageDir   string        // root of the local file store
 	LogLevel     string        // debug, info, warn, error
 	LogFormat    string        // text or json
@@ -42,6 +44,15 @@ type Config struct {
 	DBMaxIdle    int           // idle connections kept
 	DBMaxLife    time.Duration // maximum lifetime of a pooled connection
 	ShutdownWait time.Duration // how long SIGTERM waits for in-flight requests
+
+	// Storage selects the file store: StorageLocal (under StorageDir) or StorageS3 (the S3 fields; see storage.go).
+	Storage     string
+	S3Endpoint  string // host:port, no scheme
+	S3Bucket    string // must exist
+	S3Region    string
+	S3AccessKey string
+	S3SecretKey string
+	S3UseSSL    bool
 
 	AccessTTL      time.Duration // lifetime of an access token
 	RefreshTTL     time.Duration // an unused refresh token expires after this
@@ -67,12 +78,21 @@ type Var struct {
 
 // Vars lists every variable the program reads, with its default and meaning.
 var Vars = []Var{
-	{"YQYB_ENV", Development, "运行模式：development 或 production。production 下必须提供足够强的 YQYB_JWT_SECRET，日志为 JSON，禁止开发用接口"},
+	{"YQYB_ENV", Development, "运行模式：development 或 production。production 下必须提供足够强的 JWT 签名密钥（YQYB_JWT_KEYS 或 YQYB_JWT_SECRET），日志为 JSON，禁止开发用接口"},
 	{"YQYB_ADDR", "127.0.0.1:8080", "监听地址 HOST:PORT；`serve --addr` 优先"},
 	{"DATABASE_URL", "(空：使用数据目录下的 SQLite 文件)", "postgres://user:pass@host:5432/db?sslmode=disable 切换到 PostgreSQL；也可写 sqlite:/path/to/file.db"},
+	{"YQYB_DATABASE_REPLICA_URL", "(空：统计也读主库)", "只读副本（PostgreSQL 流复制备库）的地址；监管看板、企业统计和报表从这里读，写入和变更流始终走主库"},
 	{"YQYB_DATA_DIR", "./data", "数据目录：内置 SQLite 文件、自动生成的密钥、默认文件存储都在这里"},
-	{"YQYB_JWT_SECRET", "(空：开发模式下自动生成并保存在数据目录 secret 文件)", "访问令牌签名密钥，至少 32 字节；生产模式必填"},
+	{"YQYB_JWT_KEYS", "(空：使用 YQYB_JWT_SECRET)", "访问令牌签名密钥列表 kid1:密钥1,kid2:密钥2：第一个用于签发，全部用于校验（按令牌头部的 kid 查找），用于不停机轮换密钥；kid 为 1–32 个字母、数字或 ._-，不得重复；生产模式下每个密钥至少 32 字节；不能与 YQYB_JWT_SECRET 同时设置"},
+	{"YQYB_JWT_SECRET", "(空：开发模式下自动生成并保存在数据目录 secret 文件)", "单个访问令牌签名密钥（kid 为 default），至少 32 字节；生产模式下与 YQYB_JWT_KEYS 二者必设其一（推荐 YQYB_JWT_KEYS）"},
 	{"YQYB_STORAGE_DIR", "$YQYB_DATA_DIR/files", "上传文件（岗位责任制、隐患照片）的本地存储目录"},
+	{"YQYB_STORAGE", "local", "文件存储方式：local（存在 YQYB_STORAGE_DIR，仅适合单实例）或 s3（S3 兼容对象存储，多实例部署必须用它）"},
+	{"YQYB_S3_ENDPOINT", "(空)", "对象存储地址 主机:端口，如 minio:9000、s3.example.gov.cn:443，不带 http://；YQYB_STORAGE=s3 时必填"},
+	{"YQYB_S3_BUCKET", "(空)", "存放上传文件的桶，须事先建好（启动时检查，不存在或无权访问则拒绝启动）；YQYB_STORAGE=s3 时必填"},
+	{"YQYB_S3_REGION", "us-east-1", "对象存储的区域；MinIO、Ceph 等一般保持默认"},
+	{"YQYB_S3_ACCESS_KEY", "(空)", "对象存储账号的 Access Key（建议只授权该桶）；YQYB_STORAGE=s3 时必填"},
+	{"YQYB_S3_SECRET_KEY", "(空)", "对象存储账号的 Secret Key；YQYB_STORAGE=s3 时必填"},
+	{"YQYB_S3_USE_SSL", "true", "是否用 HTTPS 连接对象存储；仅在内网专用网络中可设为 false"},
 	{"YQYB_LOG_LEVEL", "info", "日志级别：debug、info、warn、error"},
 	{"YQYB_LOG_FORMAT", "text（生产模式为 json）", "日志格式：text 或 json"},
 	{"YQYB_CORS_ORIGINS", "(空：不允许跨域)", "单独部署前端时允许的来源，逗号分隔，如 https://yh.example.gov.cn"},
@@ -122,6 +142,7 @@ func Load(lookup Lookup) (Config, error) {
 		Env:         get("YQYB_ENV", Development),
 		Addr:        get("YQYB_ADDR", "127.0.0.1:8080"),
 		DatabaseURL: get("DATABASE_URL", ""),
+		ReplicaURL:  get("YQYB_DATABASE_REPLICA_URL", ""),
 		DataDir:     get("YQYB_DATA_DIR", "data"),
 		LogLevel:    strings.ToLower(get("YQYB_LOG_LEVEL", "info")),
 		BodyLimit:   get("YQYB_BODY_LIMIT", "20M"),
@@ -133,6 +154,9 @@ func Load(lookup Lookup) (Config, error) {
 	}
 	prod := c.Env == Production
 	c.StorageDir = get("YQYB_STORAGE_DIR", filepath.Join(c.DataDir, "files"))
+	if err := c.loadStorage(get); err != nil {
+		return c, err
+	}
 	c.LogFormat = strings.ToLower(get("YQYB_LOG_FORMAT", map[bool]string{true: "json", false: "text"}[prod]))
 	if o := get("YQYB_CORS_ORIGINS", ""); o != "" {
 		for _, s := range strings.Split(o, ",") {
@@ -147,6 +171,9 @@ func Load(lookup Lookup) (Config, error) {
 	}
 	if c.Metrics, err = parseBool("YQYB_METRICS", get("YQYB_METRICS", "true")); err != nil {
 		return c, err
+	}
+	if c.ReplicaURL != "" && (!isPostgres(c.ReplicaURL) || !isPostgres(c.DatabaseURL)) {
+		return c, fmt.Errorf("YQYB_DATABASE_REPLICA_URL 只能与 PostgreSQL 主库（DATABASE_URL=postgres://...）一起使用，且本身须为 postgres:// 地址")
 	}
 	if c.ServeSPA, err = parseBool("YQYB_SERVE_SPA", get("YQYB_SERVE_SPA", "true")); err != nil {
 		return c, err
@@ -235,15 +262,8 @@ func Load(lookup Lookup) (Config, error) {
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
 		return c, fmt.Errorf("无法创建数据目录 %s: %w", c.DataDir, err)
 	}
-	if c.JWTSecret == "" && !prod {
-		if c.JWTSecret, c.SecretGenerated, err = loadOrCreateSecret(filepath.Join(c.DataDir, "secret")); err != nil {
-			return c, err
-		}
-	}
-	if prod {
-		if err := CheckProductionSecret(c.JWTSecret); err != nil {
-			return c, err
-		}
+	if err := c.loadJWTKeys(lookup, prod); err != nil {
+		return c, err
 	}
 	return c, nil
 }
@@ -258,20 +278,24 @@ var shanghai = func() *time.Location {
 }()
 
 // ErrWeakSecret is returned when production mode is given an unusable secret.
-var ErrWeakSecret = errors.New("生产模式拒绝启动：YQYB_JWT_SECRET")
+var ErrWeakSecret = errors.New("生产模式拒绝启动")
 
 // CheckProductionSecret refuses empty, short, well-known and trivially repetitive secrets.
-func CheckProductionSecret(s string) error {
+func CheckProductionSecret(s string) error { return checkSecret("YQYB_JWT_SECRET", s) }
+
+// checkSecret is CheckProductionSecret for the secret the message calls name (YQYB_JWT_SECRET, or one key of
+// YQYB_JWT_KEYS).
+func checkSecret(name, s string) error {
 	switch {
 	case s == "":
-		return fmt.Errorf("%w 未设置", ErrWeakSecret)
+		return fmt.Errorf("%w：%s 未设置", ErrWeakSecret, name)
 	case len(s) < MinSecretLen:
-		return fmt.Errorf("%w 太短（%d 字节，至少 %d 字节）", ErrWeakSecret, len(s), MinSecretLen)
+		return fmt.Errorf("%w：%s 太短（%d 字节，至少 %d 字节）", ErrWeakSecret, name, len(s), MinSecretLen)
 	}
 	lower := strings.ToLower(s)
 	for _, w := range wellKnownSecrets {
 		if lower == w || strings.Trim(lower, "0123456789-_") == w {
-			return fmt.Errorf("%w 是公开的示例值", ErrWeakSecret)
+			return fmt.Errorf("%w：%s 是公开的示例值", ErrWeakSecret, name)
 		}
 	}
 	distinct := map[rune]bool{}
@@ -279,7 +303,7 @@ func CheckProductionSecret(s string) error {
 		distinct[r] = true
 	}
 	if len(distinct) < 8 {
-		return fmt.Errorf("%w 字符种类太少（%d 种），请使用随机生成的密钥", ErrWeakSecret, len(distinct))
+		return fmt.Errorf("%w：%s 字符种类太少（%d 种），请使用随机生成的密钥", ErrWeakSecret, name, len(distinct))
 	}
 	return nil
 }
@@ -335,4 +359,8 @@ func parseDuration(name, v string) (time.Duration, error) {
 		return 0, fmt.Errorf("%s=%q 无效：应为时长，如 30s、5m", name, v)
 	}
 	return d, nil
+}
+
+func isPostgres(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
 }

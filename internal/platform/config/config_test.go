@@ -116,3 +116,21 @@ func TestReadmeListsEveryVariable(t *testing.T) {
 		}
 	}
 }
+
+func TestReplicaNeedsPostgres(t *testing.T) {
+	for _, tt := range []struct {
+		primary, replica string
+		ok               bool
+	}{
+		{"postgres://a/b", "postgres://r/b", true},
+		{"postgres://a/b", "", true},
+		{"", "postgres://r/b", false},
+		{"postgres://a/b", "sqlite:/tmp/x.db", false},
+	} {
+		env := map[string]string{"DATABASE_URL": tt.primary, "YQYB_DATABASE_REPLICA_URL": tt.replica, "YQYB_DATA_DIR": t.TempDir()}
+		_, err := Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok && v != "" })
+		if (err == nil) != tt.ok {
+			t.Errorf("primary %q replica %q: err = %v", tt.primary, tt.replica, err)
+		}
+	}
+}

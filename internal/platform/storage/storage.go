@@ -52,9 +52,18 @@ func NewLocal(root string) (*Local, error) {
 	return &Local{root: root}, nil
 }
 
-func (l *Local) path(key string) (string, error) {
+// checkKey refuses every key NewKey would not make (absolute, "..", upper case, empty segments, names a
+// user typed); all stores share it so a key valid for one is valid for every other.
+func checkKey(key string) error {
 	if !validKey.MatchString(key) {
-		return "", fmt.Errorf("storage: invalid key %q", key)
+		return fmt.Errorf("storage: invalid key %q", key)
+	}
+	return nil
+}
+
+func (l *Local) path(key string) (string, error) {
+	if err := checkKey(key); err != nil {
+		return "", err
 	}
 	return filepath.Join(l.root, filepath.FromSlash(key)), nil
 }

@@ -1,0 +1,19 @@
+// Package cluster holds process-level tests of the built yqyb binary; it has no code of its own.
+//
+// The tests build the binary once (or take YQYB_BIN), give it a fresh PostgreSQL database, run
+// `yqyb migrate up` and `yqyb seed`, and start real `yqyb serve` processes on loopback ports. They prove,
+// through HTTP only, what the in-process API tests cannot:
+//
+//   - Several instances behind one database behave as one service: a token issued by one instance is
+//     accepted by the others; logout, a password reset and a grant or role change made on one are enforced
+//     by the others at once; a lockout reached with failures spread over the instances holds on all of them;
+//     the per-IP login rate limit counts across instances; the scheduled jobs, started by every instance,
+//     ran once across the cluster (job_runs). Every instance exits 0 on SIGTERM.
+//   - SIGTERM drains: requests in flight when the signal arrives complete with 2xx, new connections are
+//     refused, and the process exits 0.
+//   - A PostgreSQL restart under load (on a private server started for the test, never the shared one):
+//     while the database is down every response is a JSON 503 and /readyz says 503, the process stays up,
+//     it recovers by itself when the database returns, and every write it acknowledged is in the database.
+//
+// Like every database test they skip when PostgreSQL is unreachable, unless YQYB_REQUIRE_PG=1 (CI).
+package cluster
