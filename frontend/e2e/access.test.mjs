@@ -327,10 +327,8 @@ describe('identity and access', () => {
 
           // The reset ended the post user's sessions: its next request cannot be renewed → login page.
           await front(keeperPage)
-          await keeperPage.click('.side-menu [data-menu-code="home"]')
-          // The home page may itself call the API (its figures) and so reach the login page at once.
-          await keeperPage.waitFor(() => location.pathname === '/login' || !!document.querySelector('[data-test="welcome"]'))
-          if (await keeperPage.evaluate(() => location.pathname !== '/login')) await openMenu(keeperPage, '系统管理', 'sys:user')
+          // Opening a page loads its data; the refresh token is revoked, so the session ends → login page.
+          await keeperPage.goto(`${server.url}/system/users`)
           await keeperPage.waitFor(() => location.pathname === '/login')
           assert.equal(await keeperPage.evaluate(() => localStorage.getItem('yqyb.auth')), null)
 
@@ -392,8 +390,9 @@ describe('identity and access', () => {
         try {
           await page.login(server, 'personal', DEMO.districtRegulator.username, DEMO_PASSWORD)
           await openMenu(page, '监管', 'reg:enterprise')
+          // The home page may already name the enterprise (its statistics): wait for the page, then the list.
+          await page.waitFor(() => location.pathname === '/regulator/enterprises')
           await page.waitForText(DEMO.enterpriseAdmin.enterprise)
-          assert.equal(await page.path(), '/regulator/enterprises')
           // Only its own district's enterprises.
           assert.ok(!(await page.evaluate(() => document.body.textContent.includes('北京海淀精工机械有限公司'))))
           // The region filter offers its district subtree, not the other districts.

@@ -14,9 +14,22 @@
 // Each browser gets its own fresh server, so the two runs never see each other's changes.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { inflateRawSync } from 'node:zlib'
 import { apiCall, apiLogin, binarySkip, browserMatrix, DEMO, DEMO_PASSWORD, launchBrowser, startServer } from './lib/harness.mjs'
-import { chooseOption, clickStill, clickVisible, fill, setFiles, settle, waitHidden, xlsx, XLSX_TYPE } from './lib/work.mjs'
+import {
+  catchDownloads,
+  chooseOption,
+  clickStill,
+  clickVisible,
+  download,
+  fill,
+  openMenu,
+  setFiles,
+  settle,
+  waitHidden,
+  xlsx,
+  XLSX_TYPE,
+  xlsxText,
+} from './lib/work.mjs'
 
 const noBinary = binarySkip()
 const matrix = browserMatrix()
@@ -69,17 +82,6 @@ function wrongCheck(code) {
 
 // ---------------------------------------------------------------------------------------------
 // Page helpers
-
-/** Opens a page through the side menu, as a user does: the group first (unless open), then the entry. */
-async function openMenu(page, group, code) {
-  const sel = `.side-menu [data-menu-code="${code}"]`
-  const open = await page.evaluate((s) => !!document.querySelector(s)?.closest('.el-sub-menu')?.classList.contains('is-opened'), sel)
-  if (!open) {
-    await clickVisible(page, '.side-menu .el-sub-menu__title', group)
-    await page.waitFor((s) => document.querySelector(s)?.closest('.el-sub-menu')?.classList.contains('is-opened'), sel)
-  }
-  await clickStill(page, sel)
-}
 
 /** Brings a page's tab to the front (Firefox runs background tabs' animations only sparingly). */
 async function front(page) {
@@ -163,66 +165,6 @@ async function waitCompleteness(page, rate) {
 /** The error message shown under the form item that holds `selector`. */
 function fieldError(page, selector) {
   return page.evaluate((s) => document.querySelector(s)?.closest('.el-form-item')?.querySelector('.el-form-item__error')?.innerText.trim() ?? '', selector)
-}
-
-/**
- * Catches the files the SPA hands to the browser as downloads (a Blob behind <a download>): the click is
- * recorded with the file's name and bytes instead of saving to disk, the same in both browsers.
- */
-async function catchDownloads(page) {
-  await page.evaluate(() => {
-    if (window.__e2eDownloads) return
-    window.__e2eDownloads = []
-    const click = HTMLAnchorElement.prototype.click
-    HTMLAnchorElement.prototype.click = function () {
-      if (this.hasAttribute('download') && this.href.startsWith('blob:')) {
-        const entry = { name: this.getAttribute('download'), b64: null }
-        window.__e2eDownloads.push(entry)
-        fetch(this.href)
-          .then((r) => r.arrayBuffer())
-          .then((buf) => {
-            let s = ''
-            const bytes = new Uint8Array(buf)
-            for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-            entry.b64 = btoa(s)
-          })
-        return
-      }
-      return click.call(this)
-    }
-  })
-}
-
-/** Waits for the n-th caught download and returns { name, data }. */
-async function download(page, n) {
-  await page.waitFor((i) => !!window.__e2eDownloads?.[i]?.b64, n, 20_000)
-  const d = await page.evaluate((i) => window.__e2eDownloads[i], n)
-  return { name: d.name, data: Buffer.from(d.b64, 'base64') }
-}
-
-/** The text of every XML part of an .xlsx (a zip): enough to find the cells' strings. */
-function xlsxText(buf) {
-  assert.equal(buf.readUInt32LE(0), 0x04034b50, 'not a zip (xlsx) file')
-  let end = buf.length - 22
-  while (end >= 0 && buf.readUInt32LE(end) !== 0x06054b50) end--
-  assert.ok(end >= 0, 'zip without a central directory')
-  const count = buf.readUInt16LE(end + 10)
-  let p = buf.readUInt32LE(end + 16)
-  const parts = []
-  for (let i = 0; i < count; i++) {
-    const method = buf.readUInt16LE(p + 10)
-    const size = buf.readUInt32LE(p + 20)
-    const nameLen = buf.readUInt16LE(p + 28)
-    const extraLen = buf.readUInt16LE(p + 30)
-    const commentLen = buf.readUInt16LE(p + 32)
-    const local = buf.readUInt32LE(p + 42)
-    const name = buf.subarray(p + 46, p + 46 + nameLen).toString('utf8')
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28)
-    const raw = buf.subarray(start, start + size)
-    if (name.endsWith('.xml')) parts.push((method === 8 ? inflateRawSync(raw) : raw).toString('utf8'))
-    p += 46 + nameLen + extraLen + commentLen
-  }
-  return parts.join('\n')
 }
 
 /** A one-page PDF, small but real enough for content sniffing. */

@@ -21,6 +21,7 @@ import {
   FORKLIFT,
   loginAs,
   must,
+  openMenu,
   REGULATOR,
   setClock,
   setFiles,
@@ -48,18 +49,6 @@ const beijingDate = (ms) => new Date(ms + 8 * 3600 * 1000).toISOString().slice(0
 /** An instant on a Beijing calendar date, e.g. at('2026-03-10', '10:00:00'). */
 const at = (date, time) => `${date}T${time}+08:00`
 const addDays = (date, n) => beijingDate(Date.parse(at(date, '12:00:00')) + n * DAY)
-
-/** Opens a page through the side menu: the group first (unless open), then the entry. */
-async function openMenu(page, group, code) {
-  const sel = `.side-menu [data-menu-code="${code}"]`
-  await page.waitFor(() => !!document.querySelector('.side-menu'))
-  const open = await page.evaluate((s) => !!document.querySelector(s)?.closest('.el-sub-menu')?.classList.contains('is-opened'), sel)
-  if (!open) {
-    await clickVisible(page, '.side-menu .el-sub-menu__title', group)
-    await page.waitFor((s) => document.querySelector(s)?.closest('.el-sub-menu')?.classList.contains('is-opened'), sel)
-  }
-  await clickStill(page, sel)
-}
 
 const textOf = (page, selector) => page.evaluate((s) => document.querySelector(s)?.innerText.trim() ?? null, selector)
 const exists = (page, selector) => page.evaluate((s) => !!document.querySelector(s), selector)

@@ -51,18 +51,20 @@ type row struct {
 
 func (row) TableName() string { return "change_feed" }
 
-// Append records a change inside tx, the transaction that makes it.
-func Append(tx *gorm.DB, at time.Time, enterpriseID int64, entity string, entityID int64, action string, data any) error {
+// Append records a change inside tx, the transaction that makes it. regionPath is the enterprise's region
+// path when the caller already has it (a hazard carries it); empty, it is looked up.
+func Append(tx *gorm.DB, at time.Time, enterpriseID int64, regionPath, entity string, entityID int64, action string, data any) error {
 	b, err := json.Marshal(data)
 	if err != nil {
 		return err
 	}
 	d := string(b)
-	var path string
-	if err := tx.Table("enterprises").Where("id = ?", enterpriseID).Select("region_path").Scan(&path).Error; err != nil {
-		return err
+	if regionPath == "" {
+		if err := tx.Table("enterprises").Where("id = ?", enterpriseID).Select("region_path").Scan(&regionPath).Error; err != nil {
+			return err
+		}
 	}
-	return tx.Omit("Xid").Create(&row{At: at.UTC(), EnterpriseID: enterpriseID, RegionPath: path, Entity: entity, EntityID: entityID,
+	return tx.Omit("Xid").Create(&row{At: at.UTC(), EnterpriseID: enterpriseID, RegionPath: regionPath, Entity: entity, EntityID: entityID,
 		Action: action, Data: &d}).Error
 }
 

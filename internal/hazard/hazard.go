@@ -261,7 +261,7 @@ func (s *Service) record(tx *gorm.DB, a Actor, h Hazard, action, from, to, note 
 		FromStatus: from, ToStatus: to, Note: note, PhotoIDs: files.Join(photos), Data: d}).Error; err != nil {
 		return err
 	}
-	return feed.Append(tx, s.now(), h.EnterpriseID, "hazard", h.ID, "hazard."+action, map[string]any{"code": h.Code, "subject": h.Subject,
+	return feed.Append(tx, s.now(), h.EnterpriseID, h.RegionPath, "hazard", h.ID, "hazard."+action, map[string]any{"code": h.Code, "subject": h.Subject,
 		"legal_level": h.LegalLevel, "grade_code": h.GradeCode, "from_status": from, "to_status": to, "note": note, "actor": a.Name, "data": data})
 }
 

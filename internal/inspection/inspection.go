@@ -594,7 +594,7 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 				return err
 			}
 		}
-		return feed.Append(tx, now, ent, "inspection", id, "inspection.submitted", map[string]any{"checklist_id": r.ChecklistID,
+		return feed.Append(tx, now, ent, "", "inspection", id, "inspection.submitted", map[string]any{"checklist_id": r.ChecklistID,
 			"checklist_name": r.ChecklistName, "post_id": r.PostID, "period_key": r.PeriodKey, "submitted_by": a.Name, "hazard_count": len(found)})
 	})
 	if err != nil {

@@ -415,12 +415,11 @@ func (s *Service) Enterprise(ctx context.Context, ent int64, r Range) (Enterpris
 	if err := s.hazardFigures(ctx, "enterprise_id = ?", ent, r, f); err != nil {
 		return out, err
 	}
-	var open struct{ G, M, Od int }
-	s.read.WithContext(ctx).Raw(`SELECT COALESCE(SUM(CASE WHEN legal_level = 'general' THEN 1 ELSE 0 END), 0) AS g,
-			COALESCE(SUM(CASE WHEN legal_level = 'major' THEN 1 ELSE 0 END), 0) AS m,
-			COALESCE(SUM(CASE WHEN deadline < ? THEN 1 ELSE 0 END), 0) AS od
-		FROM hazards WHERE enterprise_id = ? AND status <> 'closed'`, clock.BusinessDate(now).UTC(), ent).Scan(&open)
-	f.OpenGeneral, f.OpenMajor, f.Overdue = open.G, open.M, open.Od
+	open, err := openHazards(ctx, s.read, []int64{ent}, clock.BusinessDate(now).UTC())
+	if err != nil {
+		return out, err
+	}
+	f.OpenGeneral, f.OpenMajor, f.Overdue = open[ent][0], open[ent][1], open[ent][2]
 	out.OpenMajors, err = s.openMajors(ctx, "h.enterprise_id = ?", ent)
 	return out, err
 }

@@ -93,20 +93,9 @@ func (s *Service) Refresh(ctx context.Context, regionPath string) (int, error) {
 		if err != nil {
 			return done, err
 		}
-		var hz []struct {
-			EnterpriseID               int64
-			OpenGeneral, OpenMajor, Od int
-		}
-		if err := s.db.WithContext(ctx).Raw(`SELECT enterprise_id,
-				SUM(CASE WHEN legal_level = 'general' THEN 1 ELSE 0 END) AS open_general,
-				SUM(CASE WHEN legal_level = 'major' THEN 1 ELSE 0 END) AS open_major,
-				SUM(CASE WHEN deadline < ? THEN 1 ELSE 0 END) AS od
-			FROM hazards WHERE enterprise_id IN ? AND status <> 'closed' GROUP BY enterprise_id`, today, ids).Scan(&hz).Error; err != nil {
+		hazards, err := openHazards(ctx, s.db, ids, today)
+		if err != nil {
 			return done, err
-		}
-		hazards := map[int64][3]int{}
-		for _, h := range hz {
-			hazards[h.EnterpriseID] = [3]int{h.OpenGeneral, h.OpenMajor, h.Od}
 		}
 		var depts []int64
 		if err := s.db.WithContext(ctx).Table("departments").Where("enterprise_id IN ?", ids).Distinct().Pluck("enterprise_id", &depts).Error; err != nil {
@@ -208,4 +197,25 @@ func (s *Service) SnapshotDue(ctx context.Context) (int, error) {
 		total += k
 	}
 	return total, nil
+}
+
+// openHazards counts, per enterprise, the open general and major hazards and the open ones whose deadline
+// is before today: the current figures of the refresh job and of an enterprise's own live summary.
+func openHazards(ctx context.Context, db *gorm.DB, ids []int64, today time.Time) (map[int64][3]int, error) {
+	var rows []struct {
+		EnterpriseID               int64
+		OpenGeneral, OpenMajor, Od int
+	}
+	if err := db.WithContext(ctx).Raw(`SELECT enterprise_id,
+			SUM(CASE WHEN legal_level = 'general' THEN 1 ELSE 0 END) AS open_general,
+			SUM(CASE WHEN legal_level = 'major' THEN 1 ELSE 0 END) AS open_major,
+			SUM(CASE WHEN deadline < ? THEN 1 ELSE 0 END) AS od
+		FROM hazards WHERE enterprise_id IN ? AND status <> 'closed' GROUP BY enterprise_id`, today, ids).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64][3]int, len(rows))
+	for _, h := range rows {
+		out[h.EnterpriseID] = [3]int{h.OpenGeneral, h.OpenMajor, h.Od}
+	}
+	return out, nil
 }

@@ -1,7 +1,8 @@
 // Helpers of the standards, checklists, inspections and hazards journeys (e2e/standard.test.mjs,
 // e2e/inspection.test.mjs): Element Plus widgets driven as a user drives them, in both browsers; files
 // handed to <input type=file>; a minimal .xlsx writer for import files; and API shortcuts.
-import { deflateRawSync, crc32 } from 'node:zlib'
+import assert from 'node:assert/strict'
+import { deflateRawSync, crc32, inflateRawSync } from 'node:zlib'
 import { apiCall, apiLogin, DEMO, DEMO_PASSWORD } from './harness.mjs'
 
 export const ADMIN = DEMO.enterpriseAdmin.username
@@ -289,3 +290,88 @@ export async function loginAs(page, server, username) {
 export function bodyText(page) {
   return page.evaluate(() => document.body.innerText)
 }
+
+/** Opens a page through the side menu, as a user does: the group first (unless open), then the entry. */
+export async function openMenu(page, group, code) {
+  const sel = `.side-menu [data-menu-code="${code}"]`
+  await page.waitFor(() => !!document.querySelector('.side-menu'))
+  // A group that is closing still shows its entries for a moment: ask el-menu's state, not the pixels.
+  const open = await page.evaluate((s) => !!document.querySelector(s)?.closest('.el-sub-menu')?.classList.contains('is-opened'), sel)
+  if (!open) {
+    await clickVisible(page, '.side-menu .el-sub-menu__title', group)
+    await page.waitFor((s) => document.querySelector(s)?.closest('.el-sub-menu')?.classList.contains('is-opened'), sel)
+  }
+  await clickStill(page, sel)
+}
+
+/**
+ * Catches the files the SPA hands to the browser as downloads (a Blob behind <a download>): the click is
+ * recorded with the file's name and bytes instead of saving to disk, the same in both browsers.
+ */
+export async function catchDownloads(page) {
+  await page.evaluate(() => {
+    if (window.__e2eDownloads) return
+    window.__e2eDownloads = []
+    const click = HTMLAnchorElement.prototype.click
+    HTMLAnchorElement.prototype.click = function () {
+      if (this.hasAttribute('download') && this.href.startsWith('blob:')) {
+        const name = this.getAttribute('download')
+        const entry = { name, b64: null }
+        window.__e2eDownloads.push(entry)
+        fetch(this.href)
+          .then((r) => r.arrayBuffer())
+          .then((buf) => {
+            let s = ''
+            const bytes = new Uint8Array(buf)
+            for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+            entry.b64 = btoa(s)
+          })
+        return
+      }
+      return click.call(this)
+    }
+  })
+}
+
+/** Waits for the n-th caught download and returns { name, data }. */
+export async function download(page, n) {
+  await page.waitFor((i) => !!window.__e2eDownloads?.[i]?.b64, n, 20_000)
+  const d = await page.evaluate((i) => window.__e2eDownloads[i], n)
+  return { name: d.name, data: Buffer.from(d.b64, 'base64') }
+}
+
+/** The text content of every XML part of an .xlsx (a zip): enough to find the cells' strings. */
+export function xlsxText(buf) {
+  assert.equal(buf.readUInt32LE(0), 0x04034b50, 'not a zip (xlsx) file')
+  let end = buf.length - 22
+  while (end >= 0 && buf.readUInt32LE(end) !== 0x06054b50) end--
+  assert.ok(end >= 0, 'zip without a central directory')
+  const count = buf.readUInt16LE(end + 10)
+  let p = buf.readUInt32LE(end + 16)
+  const parts = {}
+  for (let i = 0; i < count; i++) {
+    const method = buf.readUInt16LE(p + 10)
+    const size = buf.readUInt32LE(p + 20)
+    const nameLen = buf.readUInt16LE(p + 28)
+    const extraLen = buf.readUInt16LE(p + 30)
+    const commentLen = buf.readUInt16LE(p + 32)
+    const local = buf.readUInt32LE(p + 42)
+    const name = buf.subarray(p + 46, p + 46 + nameLen).toString('utf8')
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28)
+    const raw = buf.subarray(start, start + size)
+    parts[name] = (method === 8 ? inflateRawSync(raw) : raw).toString('utf8')
+    p += 46 + nameLen + extraLen + commentLen
+  }
+  const xml = Object.entries(parts)
+    .filter(([n]) => n.endsWith('.xml'))
+    .map(([, v]) => v)
+    .join('\n')
+  return xml
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&')
+}
+
