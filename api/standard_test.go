@@ -342,6 +342,14 @@ func TestChecklistsPerPost(t *testing.T) {
 	if r := env.as(tok, http.MethodDelete, fmt.Sprintf("/api/v1/posts/%d", emptyPost.ID), nil); r.Code != 409 || r.errBody(t).Code != "post_has_history" {
 		t.Errorf("delete a post with a checklist = %d %s", r.Code, r.Body)
 	}
+	// A disabled post tells its user why the list is empty instead of showing the post's checklists.
+	elec := see(demo.MallElectrician)
+	if r := env.as(tok, http.MethodPost, fmt.Sprintf("/api/v1/posts/%d/disable", elec.PostID), nil); r.Code != 200 {
+		t.Fatalf("disable the electrician's post: %d %s", r.Code, r.Body)
+	}
+	if m := see(demo.MallElectrician); len(m.Checklists) != 0 || !strings.Contains(m.Reason, "“电工”已停用") || m.PostID != elec.PostID {
+		t.Errorf("a disabled post's user sees %+v %q", m.Checklists, m.Reason)
+	}
 }
 
 var importHeader = []string{"部门", "岗位", "清单名称", "排查频次", "类别", "排查项目", "排查内容", "排查标准", "依据", "隐患等级", "重大隐患判定"}

@@ -213,6 +213,12 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("监听 %s: %w", e.cfg.Addr, err)
 	}
+	if e.cfg.PprofAddr != "" {
+		if _, err := servePprof(ctx, e.cfg.PprofAddr, e.log); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	// Scheduled jobs run in every instance; the runner's row lock makes each run once across them all.
 	host, _ := os.Hostname()
 	runner := jobs.New(e.db, deps.Clock, e.log, fmt.Sprintf("%s:%d", host, os.Getpid()), srv.Jobs()...)

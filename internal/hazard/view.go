@@ -177,7 +177,18 @@ var Spec = listq.Spec{
 }
 
 func (s *Service) filtered(ctx context.Context, f Filter) *gorm.DB {
-	tx := s.query(ctx)
+	return s.narrow(s.query(ctx), f)
+}
+
+// counted is the ledger's count query: hazards alone, since every filter is on the hazard itself and the
+// view's joins neither add nor remove rows (the enterprise is a foreign key, the rest are left joins on keys).
+// Skipping the five joins makes the count of a large enterprise's ledger about three times cheaper.
+func (s *Service) counted(ctx context.Context, f Filter) *gorm.DB {
+	return s.narrow(s.db.WithContext(ctx).Table("hazards h"), f)
+}
+
+// narrow applies the filter to a query over hazards h.
+func (s *Service) narrow(tx *gorm.DB, f Filter) *gorm.DB {
 	if f.GradeCode != "" {
 		tx = tx.Where("h.grade_code = ?", f.GradeCode)
 	}
@@ -218,8 +229,8 @@ func (s *Service) filtered(ctx context.Context, f Filter) *gorm.DB {
 	return listq.Keyword(tx, f.Keyword, "h.subject", "h.description", "h.code", "h.location")
 }
 
-func (s *Service) page(tx *gorm.DB, q listq.Query) (listq.Page[View], error) {
-	page, err := listq.Fetch[viewRow](tx, q)
+func (s *Service) page(tx, count *gorm.DB, q listq.Query) (listq.Page[View], error) {
+	page, err := listq.FetchCounted[viewRow](tx, count, q)
 	out := listq.Page[View]{Items: make([]View, 0, len(page.Items)), Total: page.Total, Page: page.Page, PageSize: page.PageSize}
 	for _, r := range page.Items {
 		out.Items = append(out.Items, s.finish(r))
@@ -229,17 +240,18 @@ func (s *Service) page(tx *gorm.DB, q listq.Query) (listq.Page[View], error) {
 
 // List pages an enterprise's ledger.
 func (s *Service) List(ctx context.Context, ent int64, f Filter, q listq.Query) (listq.Page[View], error) {
-	return s.page(s.filtered(ctx, f).Where("h.enterprise_id = ?", ent), q)
+	return s.page(s.filtered(ctx, f).Where("h.enterprise_id = ?", ent), s.counted(ctx, f).Where("h.enterprise_id = ?", ent), q)
 }
 
 // ListInRegion pages the hazards of the enterprises in a regulator's jurisdiction; regulators see major
 // hazards (they are reported at once) unless a filter asks otherwise.
 func (s *Service) ListInRegion(ctx context.Context, regionPath string, enterpriseID int64, f Filter, q listq.Query) (listq.Page[View], error) {
 	tx := s.filtered(ctx, f).Where("e.region_path LIKE ?", regionPath+"%")
+	count := s.counted(ctx, f).Joins("JOIN enterprises e ON e.id = h.enterprise_id").Where("e.region_path LIKE ?", regionPath+"%")
 	if enterpriseID != 0 {
-		tx = tx.Where("h.enterprise_id = ?", enterpriseID)
+		tx, count = tx.Where("h.enterprise_id = ?", enterpriseID), count.Where("h.enterprise_id = ?", enterpriseID)
 	}
-	return s.page(tx, q)
+	return s.page(tx, count, q)
 }
 
 // GetInRegion loads a hazard of an enterprise in the jurisdiction.

@@ -97,12 +97,21 @@ func TestLoadScenario(t *testing.T) {
 	addr := freeAddr(t)
 	base := "http://" + addr
 	srv := exec.Command(bin, "serve", "--addr", addr)
-	srv.Env = append(baseEnv, "YQYB_LOGIN_RATE_PER_MINUTE=0", "YQYB_DB_MAX_OPEN_CONNS=40", "YQYB_DB_MAX_IDLE_CONNS=40")
+	pool := env("YQYB_LOAD_POOL", "40")
+	srv.Env = append(baseEnv, "YQYB_LOGIN_RATE_PER_MINUTE=0", "YQYB_DB_MAX_OPEN_CONNS="+pool, "YQYB_DB_MAX_IDLE_CONNS="+pool)
+	// YQYB_LOAD_PROFILE=DIR keeps a CPU profile of the server per endpoint (go tool pprof bin/yqyb DIR/x.pprof).
+	prof := observer{dir: os.Getenv("YQYB_LOAD_PROFILE"), du: duration}
+	if prof.dir != "" {
+		prof.addr = freeAddr(t)
+		srv.Env = append(srv.Env, "YQYB_PPROF_ADDR="+prof.addr)
+		must(t, os.MkdirAll(prof.dir, 0o755))
+	}
 	var srvLog syncBuffer
 	srv.Stdout, srv.Stderr = &srvLog, &srvLog
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
+	prof.pid = srv.Process.Pid
 	stopped := false
 	stop := func() {
 		if stopped {
@@ -143,19 +152,19 @@ func TestLoadScenario(t *testing.T) {
 		loginBodies[i], _ = json.Marshal(map[string]string{"mode": "personal", "username": u, "password": password})
 	}
 	jsonHdr := http.Header{"Content-Type": []string{"application/json"}}
-	rows = append(rows, attack(t, "POST /api/v1/auth/login (post user)", conns, duration, func(tg *vegeta.Target) error {
+	rows = append(rows, attack(t, prof, "POST /api/v1/auth/login (post user)", conns, duration, func(tg *vegeta.Target) error {
 		i := li.Add(1) - 1
 		*tg = vegeta.Target{Method: http.MethodPost, URL: base + "/api/v1/auth/login", Body: loginBodies[int(i%uint64(len(loginBodies)))], Header: jsonHdr}
 		return nil
 	}))
 	var ri atomic.Uint64
-	rows = append(rows, attack(t, "GET /api/v1/my/inspections", conns, duration, func(tg *vegeta.Target) error {
+	rows = append(rows, attack(t, prof, "GET /api/v1/my/inspections", conns, duration, func(tg *vegeta.Target) error {
 		i := ri.Add(1) - 1
 		*tg = vegeta.Target{Method: http.MethodGet, URL: base + "/api/v1/my/inspections", Header: bearer(fx.readerTokens[int(i%uint64(len(fx.readerTokens)))])}
 		return nil
 	}))
 	var si atomic.Uint64
-	submitRow := attack(t, "POST /api/v1/inspections/:id/submit (30 items)", conns, duration, func(tg *vegeta.Target) error {
+	submitRow := attack(t, prof, "POST /api/v1/inspections/:id/submit (30 items)", conns, duration, func(tg *vegeta.Target) error {
 		i := si.Add(1) - 1
 		if i >= uint64(len(fx.submits)) {
 			return vegeta.ErrNoTargets
@@ -170,11 +179,11 @@ func TestLoadScenario(t *testing.T) {
 		submitRow.note = fmt.Sprintf("ran out of started inspections after %s (raise YQYB_LOAD_SUBMISSIONS)", submitRow.took.Round(time.Millisecond))
 	}
 	rows = append(rows, submitRow)
-	rows = append(rows, attack(t, "GET /api/v1/hazards?page=1&page_size=20", conns, duration, func(tg *vegeta.Target) error {
+	rows = append(rows, attack(t, prof, "GET /api/v1/hazards?page=1&page_size=20", conns, duration, func(tg *vegeta.Target) error {
 		*tg = vegeta.Target{Method: http.MethodGet, URL: base + "/api/v1/hazards?page=1&page_size=20", Header: bearer(fx.adminToken)}
 		return nil
 	}))
-	rows = append(rows, attack(t, "GET /api/v1/regulator/dashboard", conns, duration, func(tg *vegeta.Target) error {
+	rows = append(rows, attack(t, prof, "GET /api/v1/regulator/dashboard", conns, duration, func(tg *vegeta.Target) error {
 		*tg = vegeta.Target{Method: http.MethodGet, URL: base + "/api/v1/regulator/dashboard", Header: bearer(fx.regulatorToken)}
 		return nil
 	}))
@@ -194,10 +203,10 @@ func TestLoadScenario(t *testing.T) {
 	stop()
 
 	// The ceiling: PostgreSQL's select-only rate on the same machine, with the same 64 clients.
-	ceiling, pgLat := runPgbench(t, ctx, pgbench, pgBase, conns, duration)
+	ceiling, pgLat, pgCPU, pgTxs := runPgbench(t, ctx, pgbench, pgBase, conns, duration)
 	t.Logf("load average after pgbench %s", loadavg())
 
-	printTable(t, rows, ceiling, pgLat, conns, duration)
+	printTable(t, rows, ceiling, pgLat, pgCPU, pgTxs, conns, duration)
 }
 
 // fixture is what the attacks use.
@@ -370,6 +379,11 @@ func buildFixture(t *testing.T, ctx context.Context, c *client, dbURL string, nS
 			"description": "消防通道堆放杂物，影响疏散", "location": fmt.Sprintf("%d号库房", i%40+1), "grade_code": g}, http.StatusCreated, nil)
 	})
 	c.must(http.MethodPost, "/api/v1/dev/jobs/run", "", nil, http.StatusOK, nil)
+	// Planner statistics, as autovacuum would have them a minute after a bulk load: without them PostgreSQL
+	// estimates a handful of rows per enterprise and picks plans no production database would run.
+	if _, err := conn.Exec(ctx, "ANALYZE"); err != nil {
+		t.Fatal(err)
+	}
 	return fx
 }
 
@@ -382,6 +396,7 @@ type row struct {
 	p50, p99 time.Duration
 	codes    map[uint16]int
 	samples  []string
+	cpu      cpuUse // CPU time spent during the attack
 	note     string
 }
 
@@ -389,9 +404,15 @@ func (r row) rps() float64 { return float64(r.requests) / r.took.Seconds() }
 
 // attack runs one endpoint for the duration with a fixed number of workers, each on its own keep-alive
 // connection, as fast as the server answers (rate 0).
-func attack(t *testing.T, name string, conns int, du time.Duration, tr vegeta.Targeter) row {
+func attack(t *testing.T, prof observer, name string, conns int, du time.Duration, tr vegeta.Targeter) row {
 	t.Helper()
+	// YQYB_LOAD_ONLY=REGEXP runs only the matching endpoints (while working on one of them).
+	if only := os.Getenv("YQYB_LOAD_ONLY"); only != "" && !regexp.MustCompile(only).MatchString(name) {
+		return row{name: name, note: "skipped (YQYB_LOAD_ONLY)", codes: map[uint16]int{}}
+	}
 	time.Sleep(time.Second) // let the previous run's connections settle
+	defer prof.start(t, name)()
+	cpu0 := sampleCPU(prof.pid)
 	atk := vegeta.NewAttacker(vegeta.Workers(uint64(conns)), vegeta.MaxWorkers(uint64(conns)), vegeta.Connections(conns),
 		vegeta.MaxConnections(conns), vegeta.KeepAlive(true), vegeta.Timeout(30*time.Second), vegeta.MaxBody(4096))
 	r := row{name: name, codes: map[uint16]int{}}
@@ -416,6 +437,7 @@ func attack(t *testing.T, name string, conns int, du time.Duration, tr vegeta.Ta
 		}
 	}
 	r.took = end.Sub(start)
+	r.cpu = sampleCPU(prof.pid).since(cpu0)
 	if len(lat) > 0 {
 		slices.Sort(lat)
 		r.p50 = lat[(len(lat)-1)*50/100]
@@ -429,16 +451,60 @@ func attack(t *testing.T, name string, conns int, du time.Duration, tr vegeta.Ta
 	return r
 }
 
+// observer watches the server while an endpoint is under attack: its CPU time (pid) and, when dir is set, a
+// CPU profile from its pprof listener (addr).
+type observer struct {
+	dir, addr string
+	du        time.Duration
+	pid       int
+}
+
+// start begins a profile covering the middle of the attack and returns a function that waits for it.
+func (p observer) start(t *testing.T, name string) func() {
+	if p.dir == "" {
+		return func() {}
+	}
+	secs := max(1, int(p.du.Seconds())-2)
+	file := filepath.Join(p.dir, strings.Trim(regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(strings.ToLower(name), "_"), "_")+".pprof")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		time.Sleep(time.Second)
+		resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", p.addr, secs))
+		if err != nil {
+			t.Errorf("profile %s: %v", name, err)
+			return
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err == nil {
+			err = os.WriteFile(file, body, 0o644)
+		}
+		if err != nil {
+			t.Errorf("profile %s: %v", name, err)
+		}
+	}()
+	return func() { <-done; t.Logf("CPU profile: %s", file) }
+}
+
 // runPgbench initialises a scratch database at scale 10 and measures the select-only rate.
-func runPgbench(t *testing.T, ctx context.Context, pgbench, pgBase string, conns int, du time.Duration) (float64, string) {
+func runPgbench(t *testing.T, ctx context.Context, pgbench, pgBase string, conns int, du time.Duration) (float64, string, cpuUse, int) {
 	recreate(t, ctx, pgBase, pgbenchDB)
 	dsn := pgBase + "/" + pgbenchDB + "?sslmode=disable"
 	if out, err := exec.Command(pgbench, "-i", "-s", "10", "-q", dsn).CombinedOutput(); err != nil {
 		t.Fatalf("pgbench -i: %v\n%s", err, out)
 	}
-	out, err := exec.Command(pgbench, "-S", "-c", strconv.Itoa(conns), "-j", "2", "-T", strconv.Itoa(int(du.Seconds())), dsn).CombinedOutput()
+	cpu0 := sampleCPU(0)
+	cmd := exec.Command(pgbench, "-S", "-c", strconv.Itoa(conns), "-j", "2", "-T", strconv.Itoa(int(du.Seconds())), dsn)
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("pgbench -S: %v\n%s", err, out)
+	}
+	cpu := sampleCPU(0).since(cpu0)
+	cpu.client = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime() // pgbench is the client here
+	txs := 0
+	if m := regexp.MustCompile(`number of transactions actually processed: ([0-9]+)`).FindSubmatch(out); m != nil {
+		txs, _ = strconv.Atoi(string(m[1]))
 	}
 	t.Logf("pgbench -S -c %d -j 2 -T %d:\n%s", conns, int(du.Seconds()), strings.TrimSpace(string(out)))
 	m := regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`).FindSubmatch(out)
@@ -453,18 +519,92 @@ func runPgbench(t *testing.T, ctx context.Context, pgbench, pgBase string, conns
 	conn := connect(t, ctx, pgBase+"/postgres?sslmode=disable")
 	defer conn.Close(ctx)
 	conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgbenchDB+" WITH (FORCE)")
-	return tps, lat
+	return tps, lat, cpu, txs
 }
 
-func printTable(t *testing.T, rows []row, ceiling float64, pgLat string, conns int, du time.Duration) {
+// cpuUse is CPU time spent by the server, by PostgreSQL (every postgres process) and by the load generator.
+type cpuUse struct{ app, pg, client time.Duration }
+
+func (c cpuUse) since(before cpuUse) cpuUse {
+	return cpuUse{c.app - before.app, c.pg - before.pg, c.client - before.client}
+}
+
+// perRequest is the CPU time one request cost, in milliseconds: server, PostgreSQL, client and all together.
+func (c cpuUse) perRequest(n int) (app, pg, client, all float64) {
+	if n == 0 {
+		return 0, 0, 0, 0
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(n) }
+	return ms(c.app), ms(c.pg), ms(c.client), ms(c.app + c.pg + c.client)
+}
+
+// sampleCPU reads the CPU time used so far by the server (pid; 0 for none), by all postgres processes (with
+// their reaped children, so backends that exit during the window still count) and by this process.
+func sampleCPU(pid int) cpuUse {
+	var u cpuUse
+	if pid > 0 {
+		u.app = procCPU(strconv.Itoa(pid))
+	}
+	if dirs, err := os.ReadDir("/proc"); err == nil {
+		for _, d := range dirs {
+			if d.Name()[0] < '0' || d.Name()[0] > '9' {
+				continue
+			}
+			if comm, err := os.ReadFile("/proc/" + d.Name() + "/comm"); err == nil && strings.TrimSpace(string(comm)) == "postgres" {
+				u.pg += procCPU(d.Name())
+			}
+		}
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		u.client = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	return u
+}
+
+// procCPU is utime+stime+cutime+cstime of /proc/PID/stat (clock ticks of 1/100 s on Linux).
+func procCPU(pid string) time.Duration {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name may hold spaces; the fields that follow it are space-separated.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	var ticks int64
+	for _, i := range []int{11, 12, 13, 14} { // fields 14-17 of stat, counted after the name and state
+		if i < len(f) {
+			n, _ := strconv.ParseInt(f[i], 10, 64)
+			ticks += n
+		}
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
+}
+
+func printTable(t *testing.T, rows []row, ceiling float64, pgLat string, pgCPU cpuUse, pgTxs, conns int, du time.Duration) {
 	var b strings.Builder
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+	cpus := runtime.NumCPU()
 	fmt.Fprintf(&b, "\nLoad scenario: %d concurrent connections per endpoint, %s each, loopback, %d CPUs (load average now %s)\n",
-		conns, du, runtime.NumCPU(), loadavg())
-	fmt.Fprintf(&b, "Ceiling: pgbench -S (select-only, scale 10, %d clients, 2 threads): %.0f tps, latency average %s\n\n", conns, ceiling, pgLat)
-	fmt.Fprintln(&b, "| endpoint | requests | rps | p50 | p99 | errors | goal | met? |")
-	fmt.Fprintln(&b, "|---|---:|---:|---:|---:|---:|---|---|")
+		conns, du, cpus, loadavg())
+	fmt.Fprintf(&b, "Ceiling: pgbench -S (select-only, scale 10, %d clients, 2 threads): %.0f tps, latency average %s\n", conns, ceiling, pgLat)
+	// CPU per request explains the rates: with everything on one machine, requests per second cannot exceed
+	// the CPU time there is (CPUs × 1000 ms) over the CPU time one request takes, server, database and client.
+	fmt.Fprintln(&b, "CPU per request: the server, PostgreSQL and the load generator (pgbench for the ceiling), in ms;")
+	fmt.Fprintf(&b, "\"bound\" is %d CPUs × 1000 ms ÷ the total, the most this machine could do if nothing else ran.\n\n", cpus)
+	fmt.Fprintln(&b, "| endpoint | requests | rps | p50 | p99 | errors | CPU ms/req server + PG + client = total | bound | goal | met? |")
+	fmt.Fprintln(&b, "|---|---:|---:|---:|---:|---:|---|---:|---|---|")
+	cpuCols := func(c cpuUse, n int) string {
+		app, pg, client, all := c.perRequest(n)
+		if all == 0 {
+			return "| — | — "
+		}
+		return fmt.Sprintf("| %.2f + %.2f + %.2f = %.2f | %.0f/s ", app, pg, client, all, float64(cpus)*1000/all)
+	}
 	for i, r := range rows {
+		if r.requests == 0 && r.note != "" {
+			fmt.Fprintf(&b, "| %s | — | — | — | — | — | — | — | %s | — |\n", r.name, r.note)
+			continue
+		}
 		goal, met := "", ""
 		switch i {
 		case 0:
@@ -476,11 +616,12 @@ func printTable(t *testing.T, rows []row, ceiling float64, pgLat string, conns i
 			goal = fmt.Sprintf("≥ %.0f/s (½ ceiling), p99 < 25 ms", ceiling/2)
 			met = yesNo(r.rps() >= ceiling/2 && r.p99 < 25*time.Millisecond && r.errors == 0)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %d | %s | %s |\n", r.name, r.requests, r.rps(), ms(r.p50), ms(r.p99), r.errors, goal, met)
+		fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %d %s| %s | %s |\n", r.name, r.requests, r.rps(), ms(r.p50), ms(r.p99), r.errors,
+			cpuCols(r.cpu, r.requests), goal, met)
 	}
-	fmt.Fprintf(&b, "| pgbench -S (ceiling) | | %.0f | | | | | |\n", ceiling)
+	fmt.Fprintf(&b, "| pgbench -S (ceiling) | %d | %.0f | — | — | — %s| | |\n", pgTxs, ceiling, cpuCols(pgCPU, pgTxs))
 	for _, r := range rows {
-		if r.note != "" {
+		if r.note != "" && r.requests > 0 {
 			fmt.Fprintf(&b, "\nNote (%s): %s\n", r.name, r.note)
 		}
 	}

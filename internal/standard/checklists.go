@@ -355,33 +355,40 @@ type MyChecklists struct {
 // ForPost returns the active checklists of a post of the enterprise.
 func (s *Service) ForPost(ctx context.Context, ent, postID int64) (MyChecklists, error) {
 	out := MyChecklists{Checklists: []ChecklistView{}}
-	var p struct {
-		ID             int64
-		Name           string
-		Status         string
-		DepartmentName string
+	// One query for the post and its active checklists: every post user's home page asks this, so it is the
+	// most frequent read there is. A post without checklists comes back as one row whose checklist is NULL
+	// (GORM scans NULL columns as zero values, so ID 0 marks it).
+	var rows []struct {
+		ChecklistView
+		PostStatus string
 	}
-	err := s.db.WithContext(ctx).Table("posts p").Select("p.id, p.name, p.status, d.name AS department_name").
-		Joins("JOIN departments d ON d.id = p.department_id").Where("p.id = ? AND p.enterprise_id = ?", postID, ent).Take(&p).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		out.Reason = "您的账号没有匹配岗位，请联系企业管理员在“系统管理 → 用户管理”中为您匹配岗位"
-		return out, nil
-	}
+	err := s.db.WithContext(ctx).Table("posts p").
+		Select(`c.*, p.name AS post_name, p.status AS post_status, d.name AS department_name,
+			(SELECT COUNT(*) FROM checklist_items ci WHERE ci.checklist_id = c.id) AS item_count`).
+		Joins("JOIN departments d ON d.id = p.department_id").
+		Joins("LEFT JOIN checklists c ON c.post_id = p.id AND c.enterprise_id = p.enterprise_id AND c.status = 'active'").
+		Where("p.id = ? AND p.enterprise_id = ?", postID, ent).Order("c.frequency, c.name").Scan(&rows).Error
 	if err != nil {
 		return out, err
 	}
-	out.PostID, out.PostName, out.DepartmentName = p.ID, p.Name, p.DepartmentName
-	if p.Status != "active" {
-		out.Reason = fmt.Sprintf("您的岗位“%s”已停用，请联系企业管理员", p.Name)
+	if len(rows) == 0 {
+		out.Reason = "您的账号没有匹配岗位，请联系企业管理员在“系统管理 → 用户管理”中为您匹配岗位"
 		return out, nil
 	}
-	var vs []ChecklistView
-	if err := s.checklistQuery(ctx, ent).Where("c.post_id = ? AND c.status = 'active'", postID).Order("c.frequency, c.name").Scan(&vs).Error; err != nil {
-		return out, err
+	p := rows[0]
+	out.PostID, out.PostName, out.DepartmentName = postID, p.PostName, p.DepartmentName
+	if p.PostStatus != "active" {
+		out.Reason = fmt.Sprintf("您的岗位“%s”已停用，请联系企业管理员", p.PostName)
+		return out, nil
 	}
-	out.Checklists = withFrequencyNames(vs)
-	if len(vs) == 0 {
-		out.Reason = fmt.Sprintf("您的岗位“%s”尚未匹配岗位清单，请联系企业管理员在“标准管理 → 岗位清单”中为该岗位建立清单", p.Name)
+	for _, r := range rows {
+		if r.ID != 0 {
+			out.Checklists = append(out.Checklists, r.ChecklistView)
+		}
+	}
+	out.Checklists = withFrequencyNames(out.Checklists)
+	if len(out.Checklists) == 0 {
+		out.Reason = fmt.Sprintf("您的岗位“%s”尚未匹配岗位清单，请联系企业管理员在“标准管理 → 岗位清单”中为该岗位建立清单", p.PostName)
 	}
 	return out, nil
 }

@@ -40,6 +40,7 @@ type Config struct {
 	AutoMigrate  bool          // apply pending migrations when serve starts
 	ServeSPA     bool          // serve the embedded SPA on the same port
 	Metrics      bool          // serve Prometheus metrics at /metrics
+	PprofAddr    string        // loopback address of the pprof listener; empty means none
 	DBMaxOpen    int           // connection pool size
 	DBMaxIdle    int           // idle connections kept
 	DBMaxLife    time.Duration // maximum lifetime of a pooled connection
@@ -100,6 +101,7 @@ var Vars = []Var{
 	{"YQYB_AUTO_MIGRATE", "开发模式 true，生产模式 false", "serve 启动时是否自动执行数据库迁移"},
 	{"YQYB_SERVE_SPA", "true", "是否在同一端口提供内置前端页面"},
 	{"YQYB_METRICS", "true", "是否在 /metrics 提供 Prometheus 指标（生产环境请只允许内网采集）"},
+	{"YQYB_PPROF_ADDR", "(空：不开启)", "性能剖析（Go pprof）监听地址，只能是回环地址，如 127.0.0.1:6060；与业务端口分开，供运维排查性能问题时临时开启"},
 	{"YQYB_DB_MAX_OPEN_CONNS", "20", "数据库连接池最大连接数"},
 	{"YQYB_DB_MAX_IDLE_CONNS", "10", "数据库连接池最大空闲连接数"},
 	{"YQYB_DB_CONN_MAX_LIFETIME", "30m", "连接最长存活时间"},
@@ -171,6 +173,13 @@ func Load(lookup Lookup) (Config, error) {
 	}
 	if c.Metrics, err = parseBool("YQYB_METRICS", get("YQYB_METRICS", "true")); err != nil {
 		return c, err
+	}
+	if c.PprofAddr = get("YQYB_PPROF_ADDR", ""); c.PprofAddr != "" {
+		// Profiles reveal code paths and memory contents, so the listener never leaves the machine.
+		host, _, err := net.SplitHostPort(c.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			return c, fmt.Errorf("YQYB_PPROF_ADDR=%q 无效：只能监听回环地址，如 127.0.0.1:6060", c.PprofAddr)
+		}
 	}
 	if c.ReplicaURL != "" && (!isPostgres(c.ReplicaURL) || !isPostgres(c.DatabaseURL)) {
 		return c, fmt.Errorf("YQYB_DATABASE_REPLICA_URL 只能与 PostgreSQL 主库（DATABASE_URL=postgres://...）一起使用，且本身须为 postgres:// 地址")

@@ -46,12 +46,12 @@ func TestLoadOverrides(t *testing.T) {
 	c, err := Load(env(map[string]string{
 		"YQYB_DATA_DIR": dir, "YQYB_ADDR": "0.0.0.0:9000", "DATABASE_URL": "postgres://x@h/db",
 		"YQYB_CORS_ORIGINS": "https://a.example, https://b.example ,", "YQYB_LOG_LEVEL": "DEBUG",
-		"YQYB_JWT_SECRET": "given", "YQYB_AUTO_MIGRATE": "false",
+		"YQYB_JWT_SECRET": "given", "YQYB_AUTO_MIGRATE": "false", "YQYB_PPROF_ADDR": "[::1]:6060",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "0.0.0.0:9000" || c.DatabaseURL != "postgres://x@h/db" || c.LogLevel != "debug" || c.JWTSecret != "given" || c.AutoMigrate {
+	if c.Addr != "0.0.0.0:9000" || c.DatabaseURL != "postgres://x@h/db" || c.LogLevel != "debug" || c.JWTSecret != "given" || c.AutoMigrate || c.PprofAddr != "[::1]:6060" {
 		t.Fatalf("overrides not applied: %+v", c)
 	}
 	if strings.Join(c.CORSOrigins, "|") != "https://a.example|https://b.example" {
@@ -75,6 +75,9 @@ func TestLoadRejects(t *testing.T) {
 		{"bad bool", map[string]string{"YQYB_SERVE_SPA": "maybe"}, "YQYB_SERVE_SPA"},
 		{"bad duration", map[string]string{"YQYB_SHUTDOWN_TIMEOUT": "soon"}, "YQYB_SHUTDOWN_TIMEOUT"},
 		{"bad int", map[string]string{"YQYB_DB_MAX_OPEN_CONNS": "-1"}, "YQYB_DB_MAX_OPEN_CONNS"},
+		{"pprof on every interface", map[string]string{"YQYB_PPROF_ADDR": "0.0.0.0:6060"}, "YQYB_PPROF_ADDR"},
+		{"pprof on a public name", map[string]string{"YQYB_PPROF_ADDR": "example.com:6060"}, "YQYB_PPROF_ADDR"},
+		{"pprof without port", map[string]string{"YQYB_PPROF_ADDR": "127.0.0.1"}, "YQYB_PPROF_ADDR"},
 		{"production without secret", map[string]string{"YQYB_ENV": "production"}, "未设置"},
 		{"production short secret", map[string]string{"YQYB_ENV": "production", "YQYB_JWT_SECRET": "abc123"}, "太短"},
 		{"production well-known secret", map[string]string{"YQYB_ENV": "production", "YQYB_JWT_SECRET": "please-change-this-secret-in-production"}, "公开的示例值"},
