@@ -235,6 +235,20 @@ func TestStatisticsOnAConstructedMonth(t *testing.T) {
 	if r := f.get(t, demo.CityRegulator, fmt.Sprintf("/api/v1/regulator/dashboard?region_id=%d", byName["朝阳区"].RegionID), &d); r.Code != 200 || d.Figures.OpenMajor != 1 {
 		t.Errorf("city drilling into 朝阳 = %d %+v", r.Code, d.Figures)
 	}
+	// Its breadcrumb is the city alone; its ranked lists keep their own orders.
+	if len(d.Path) != 1 || d.Path[0].Name != "北京市" || d.Path[0].Level != "city" {
+		t.Errorf("朝阳's breadcrumb = %+v", d.Path)
+	}
+	for name, list := range map[string][]stats.Ranked{"lowest completeness": d.LowestComplete, "never started": d.NeverStarted} {
+		for i := 1; i < len(list); i++ {
+			if a, b := list[i-1], list[i]; a.Completeness > b.Completeness || name == "never started" && a.EnterpriseID > b.EnterpriseID {
+				t.Errorf("%s out of order: %+v", name, list)
+			}
+		}
+	}
+	if len(d.LowestComplete) == 0 || len(d.LowestComplete) > 10 {
+		t.Errorf("朝阳 lowest completeness lists %d enterprises", len(d.LowestComplete))
+	}
 	var sum stats.EnterpriseSummary
 	if r := f.get(t, demo.CityRegulator, fmt.Sprintf("/api/v1/regulator/enterprises/%d/summary", f.hzMajor.EnterpriseID), &sum); r.Code != 200 ||
 		sum.Figures.Usage.Rate != 40 || sum.Figures.General.Found != 2 {

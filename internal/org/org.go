@@ -180,6 +180,15 @@ func Regions(ctx context.Context, db *gorm.DB) ([]Region, error) {
 	return out, err
 }
 
+// RegionsAround loads a region's ancestors and its children, in path order: what a page about the region
+// names (its breadcrumb and its next level down) without reading the whole tree.
+func RegionsAround(ctx context.Context, db *gorm.DB, r Region) ([]Region, error) {
+	out := []Region{}
+	// A path holds only digits and slashes, so it is safe as a LIKE pattern.
+	err := db.WithContext(ctx).Where("parent_id = ? OR (id <> ? AND ? LIKE (path || '%'))", r.ID, r.ID, r.Path).Order("path").Find(&out).Error
+	return out, err
+}
+
 // RegionByID loads one region.
 func RegionByID(ctx context.Context, db *gorm.DB, id int64) (Region, error) {
 	var r Region

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -166,12 +167,12 @@ func pathPattern(path string) any {
 // RegionDashboard computes a region's dashboard for a range.
 func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Range) (Dashboard, error) {
 	db := s.read.WithContext(ctx)
-	d := Dashboard{Region: region, From: r.From, To: r.To, Children: []Child{}}
-	regions, err := org.Regions(ctx, s.read)
+	d := Dashboard{Region: region, From: r.From, To: r.To, Path: []org.Region{}, Children: []Child{}}
+	regions, err := org.RegionsAround(ctx, s.read, region)
 	if err != nil {
 		return d, err
 	}
-	byID := map[int64]org.Region{}
+	byID := map[int64]org.Region{region.ID: region}
 	for _, x := range regions {
 		byID[x.ID] = x
 	}
@@ -248,25 +249,36 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 		sort.Slice(d.Children, func(i, j int) bool { return byID[d.Children[i].RegionID].Path < byID[d.Children[j].RegionID].Path })
 	}
 
-	rank := func(where, order string) ([]Ranked, error) {
-		out := []Ranked{}
-		err := db.Table("enterprise_stats s").Select(`s.enterprise_id, e.name, r.name AS region_name, s.usage_rate, s.usage_due,
-				s.completeness, s.overdue, s.open_major`).
-			Joins("JOIN enterprises e ON e.id = s.enterprise_id").Joins("JOIN regions r ON r.id = e.region_id").
-			Where("s.region_path LIKE ?", prefix).Where(where).Order(order).Limit(10).Scan(&out).Error
-		return out, err
+	// The four top-ten lists in one statement (each list is a subquery, so both databases accept its own
+	// ORDER BY and LIMIT inside UNION ALL).
+	lists := []struct {
+		dst          *[]Ranked
+		where, order string
+	}{
+		{&d.LowestUsage, "s.usage_due > 0", "s.usage_rate, s.usage_due DESC, s.enterprise_id"},
+		{&d.LowestComplete, "1 = 1", "s.completeness, s.enterprise_id"},
+		{&d.MostOverdue, "s.overdue > 0", "s.overdue DESC, s.enterprise_id"},
+		{&d.NeverStarted, "NOT s.initialized", "s.enterprise_id"},
 	}
-	if d.LowestUsage, err = rank("s.usage_due > 0", "s.usage_rate, s.usage_due DESC, s.enterprise_id"); err != nil {
+	var parts []string
+	var args []any
+	for i, l := range lists {
+		*l.dst = []Ranked{}
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %d AS list, ROW_NUMBER() OVER (ORDER BY %s) AS rn, s.enterprise_id, e.name,
+				r.name AS region_name, s.usage_rate, s.usage_due, s.completeness, s.overdue, s.open_major
+			FROM enterprise_stats s JOIN enterprises e ON e.id = s.enterprise_id JOIN regions r ON r.id = e.region_id
+			WHERE s.region_path LIKE ? AND %s ORDER BY %s LIMIT 10) l%d`, i, l.order, l.where, l.order, i))
+		args = append(args, prefix)
+	}
+	var ranked []struct {
+		List int
+		Ranked
+	}
+	if err := db.Raw(strings.Join(parts, " UNION ALL ")+" ORDER BY list, rn", args...).Scan(&ranked).Error; err != nil {
 		return d, err
 	}
-	if d.LowestComplete, err = rank("1 = 1", "s.completeness, s.enterprise_id"); err != nil {
-		return d, err
-	}
-	if d.MostOverdue, err = rank("s.overdue > 0", "s.overdue DESC, s.enterprise_id"); err != nil {
-		return d, err
-	}
-	if d.NeverStarted, err = rank("NOT s.initialized", "s.enterprise_id"); err != nil {
-		return d, err
+	for _, x := range ranked {
+		*lists[x.List].dst = append(*lists[x.List].dst, x.Ranked)
 	}
 	if d.OpenMajors, err = s.openMajors(ctx, "h.region_path LIKE ?", prefix); err != nil {
 		return d, err
