@@ -94,7 +94,9 @@ clean: ## remove build output (not the data directory)
 
 # Load scenario (issue 8): the built binary on loopback against a fresh PostgreSQL database
 # (yqyb_bench_load, dropped and recreated; YQYB_LOAD_PG picks the server), vegeta at 64 connections per
-# endpoint, and pgbench's select-only rate on the same machine as the ceiling. Prints the table.
+# endpoint, and pgbench's select-only rate on the same machine as the ceiling. Prints the table, with the CPU
+# one request cost in the server, PostgreSQL and the client. YQYB_LOAD_PROFILE=DIR keeps a CPU profile per
+# endpoint; YQYB_LOAD_ONLY=REGEXP runs some endpoints only.
 .PHONY: bench
 bench: build ## load scenario against PostgreSQL (vegeta) with the pgbench ceiling
 	YQYB_LOAD=1 $(GO) test -count=1 -run TestLoadScenario -v -timeout 20m ./internal/loadtest/
