@@ -182,7 +182,7 @@ func (s *Service) filtered(ctx context.Context, f Filter) *gorm.DB {
 
 // counted is the ledger's count query: hazards alone, since every filter is on the hazard itself and the
 // view's joins neither add nor remove rows (the enterprise is a foreign key, the rest are left joins on keys).
-// Skipping the five joins makes the count of a large enterprise's ledger about three times cheaper.
+// Skipping the five joins also spares PostgreSQL planning them on every page of a large ledger.
 func (s *Service) counted(ctx context.Context, f Filter) *gorm.DB {
 	return s.narrow(s.db.WithContext(ctx).Table("hazards h"), f)
 }
