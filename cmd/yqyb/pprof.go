@@ -19,6 +19,11 @@ func servePprof(ctx context.Context, addr string, log *slog.Logger) (string, err
 	if err != nil {
 		return "", fmt.Errorf("性能剖析监听 %s: %w", addr, err)
 	}
+	// Config takes only loopback addresses; this is the second lock on the same door.
+	if a, ok := ln.Addr().(*net.TCPAddr); !ok || !a.IP.IsLoopback() {
+		ln.Close()
+		return "", fmt.Errorf("性能剖析监听 %s 不是回环地址，拒绝开启", ln.Addr())
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)

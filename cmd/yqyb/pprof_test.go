@@ -36,6 +36,10 @@ func TestPprofListener(t *testing.T) {
 			t.Errorf("GET %s = %d, want %d", tt.path, resp.StatusCode, tt.status)
 		}
 	}
+	// Only loopback: an address on every interface is refused even when config was bypassed.
+	if _, err := servePprof(ctx, "0.0.0.0:0", slog.New(slog.NewTextHandler(io.Discard, nil))); err == nil {
+		t.Error("servePprof listened on every interface")
+	}
 	// The listener goes away with the server's context.
 	cancel()
 	deadline := time.Now().Add(5 * time.Second)

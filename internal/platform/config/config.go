@@ -101,7 +101,7 @@ var Vars = []Var{
 	{"YQYB_AUTO_MIGRATE", "开发模式 true，生产模式 false", "serve 启动时是否自动执行数据库迁移"},
 	{"YQYB_SERVE_SPA", "true", "是否在同一端口提供内置前端页面"},
 	{"YQYB_METRICS", "true", "是否在 /metrics 提供 Prometheus 指标（生产环境请只允许内网采集）"},
-	{"YQYB_PPROF_ADDR", "(空：不开启)", "性能剖析（Go pprof）监听地址，只能是回环地址，如 127.0.0.1:6060；与业务端口分开，供运维排查性能问题时临时开启"},
+	{"YQYB_PPROF_ADDR", "(空：不开启)", "性能剖析（Go pprof）监听地址，只能是回环 IP（不接受主机名），如 127.0.0.1:6060 或 [::1]:6060；与业务端口分开，供运维排查性能问题时临时开启"},
 	{"YQYB_DB_MAX_OPEN_CONNS", "20", "数据库连接池最大连接数"},
 	{"YQYB_DB_MAX_IDLE_CONNS", "10", "数据库连接池最大空闲连接数"},
 	{"YQYB_DB_CONN_MAX_LIFETIME", "30m", "连接最长存活时间"},
@@ -175,9 +175,10 @@ func Load(lookup Lookup) (Config, error) {
 		return c, err
 	}
 	if c.PprofAddr = get("YQYB_PPROF_ADDR", ""); c.PprofAddr != "" {
-		// Profiles reveal code paths and memory contents, so the listener never leaves the machine.
+		// Profiles reveal code paths and memory contents, so the listener never leaves the machine. Only a
+		// literal loopback IP is taken: a name such as localhost goes through /etc/hosts and DNS.
 		host, _, err := net.SplitHostPort(c.PprofAddr)
-		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
 			return c, fmt.Errorf("YQYB_PPROF_ADDR=%q 无效：只能监听回环地址，如 127.0.0.1:6060", c.PprofAddr)
 		}
 	}
