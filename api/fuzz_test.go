@@ -18,12 +18,12 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"yqyb/internal/demo"
 	"yqyb/internal/inspection"
+	"yqyb/internal/platform/apperr/apperrtest"
 	"yqyb/internal/standard"
 )
 
@@ -539,7 +539,7 @@ func (f *fuzzer) check(op fuzzOp, c *fuzzCaller, target, ct string, body []byte,
 			problem = "a 4xx whose body is not the error JSON"
 		} else if e.Code == "" || e.Message == "" {
 			problem = "a 4xx without code and message"
-		} else if !fuzzHasHan(e.Message) {
+		} else if !apperrtest.HasHan(e.Message) {
 			problem = "a 4xx whose message is not Chinese"
 		}
 	default:
@@ -1104,15 +1104,6 @@ func (f *fuzzer) form(field, name string, content []byte) (string, []byte) {
 	}
 	w.Close()
 	return w.FormDataContentType(), b.Bytes()
-}
-
-func fuzzHasHan(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return true
-		}
-	}
-	return false
 }
 
 func fuzzCut(s string, n int) string {

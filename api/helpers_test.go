@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +24,7 @@ import (
 	"yqyb/internal/platform/config"
 	"yqyb/internal/platform/storage"
 	"yqyb/internal/platform/testdb"
+	"yqyb/internal/platform/testproc"
 )
 
 // testEnv is the real router over a real database (PostgreSQL; see testdb) with a fixed clock and captured
@@ -35,7 +35,7 @@ type testEnv struct {
 	srv  *Server
 	db   *gorm.DB
 	clk  *clock.Fixed
-	logs *syncBuffer
+	logs *testproc.Log
 }
 
 // testNow is where every test's clock starts: 28 November 2026, 10:00 in Beijing.
@@ -45,7 +45,7 @@ func newEnv(t testing.TB, opts ...func(*Deps)) *testEnv {
 	t.Helper()
 	clk := clock.NewFixed(testNow)
 	db := testdb.Postgres(t, clk)
-	logs := &syncBuffer{}
+	logs := &testproc.Log{}
 	files, err := storage.NewLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -165,24 +165,6 @@ func (r *response) errBody(t testing.TB) ErrorBody {
 		t.Fatalf("not an error body: %s", r.Body)
 	}
 	return b
-}
-
-// syncBuffer collects log output from concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // upload sends a multipart form with one file field named "file".

@@ -5,6 +5,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -37,29 +38,17 @@ func TestInstancesShareOneDatabase(t *testing.T) {
 	db := testdb.PostgresEmpty(t) // skips without PostgreSQL, or fails in CI
 	bin := binary(t)
 	dir := t.TempDir()
-	common := map[string]string{
-		"DATABASE_URL":               testdb.URLFor(testdb.Name(t, db)),
-		"YQYB_ENV":                   "development",
-		"YQYB_JWT_SECRET":            randomHex(32),
+	common := serveVars(testdb.URLFor(testdb.Name(t, db)), 5, map[string]string{ // the shared server serves other tests too
 		"YQYB_STORAGE_DIR":           filepath.Join(dir, "files"), // shared, as a network volume would be
-		"YQYB_AUTO_MIGRATE":          "false",
-		"YQYB_SHUTDOWN_TIMEOUT":      shutdownTimeout.String(),
 		"YQYB_LOCKOUT_THRESHOLD":     fmt.Sprint(lockThreshold),
 		"YQYB_LOGIN_RATE_PER_MINUTE": fmt.Sprint(loginPerIP),
 		// Loopback is the "load balancer": each scenario below speaks for its own client address.
 		"YQYB_TRUSTED_PROXIES":   "127.0.0.1/32",
-		"YQYB_DB_MAX_OPEN_CONNS": "5", // the shared server serves other tests too
 		"YQYB_DB_MAX_IDLE_CONNS": "2",
-		"YQYB_SERVE_SPA":         "false",
-	}
+	})
 	with := func(extra map[string]string) map[string]string {
-		m := map[string]string{}
-		for k, v := range common {
-			m[k] = v
-		}
-		for k, v := range extra {
-			m[k] = v
-		}
+		m := maps.Clone(common)
+		maps.Copy(m, extra)
 		return m
 	}
 	tools := envOf(with(map[string]string{"YQYB_DATA_DIR": filepath.Join(dir, "tools")}))
@@ -270,7 +259,7 @@ func TestInstancesShareOneDatabase(t *testing.T) {
 		}
 		// And each process agrees: the job-ran log lines of all three together are one per job.
 		for _, in := range ins {
-			ran += len(in.log.grep(`msg="job ran"`))
+			ran += len(in.log.Grep(`msg="job ran"`))
 		}
 		if ran != len(runs) {
 			t.Errorf("the instances logged %d job runs, want %d", ran, len(runs))

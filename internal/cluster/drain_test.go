@@ -26,21 +26,7 @@ func TestSIGTERMDrains(t *testing.T) {
 	db := testdb.PostgresEmpty(t)
 	bin := binary(t)
 	dir := t.TempDir()
-	vars := map[string]string{
-		"DATABASE_URL":               testdb.URLFor(testdb.Name(t, db)),
-		"YQYB_ENV":                   "development",
-		"YQYB_JWT_SECRET":            randomHex(32),
-		"YQYB_DATA_DIR":              filepath.Join(dir, "data"),
-		"YQYB_AUTO_MIGRATE":          "false",
-		"YQYB_SHUTDOWN_TIMEOUT":      shutdownTimeout.String(),
-		"YQYB_LOGIN_RATE_PER_MINUTE": "0",
-		"YQYB_DB_MAX_OPEN_CONNS":     "5",
-		"YQYB_SERVE_SPA":             "false",
-	}
-	runTool(t, bin, envOf(vars), "migrate", "up")
-	runTool(t, bin, envOf(vars), "seed")
-	in := startServe(t, bin, "instance", vars)
-	in.waitReady(t, 30*time.Second)
+	in := startSeeded(t, bin, serveVars(testdb.URLFor(testdb.Name(t, db)), 5, map[string]string{"YQYB_DATA_DIR": filepath.Join(dir, "data")}))
 
 	// Logins are slow on purpose (bcrypt): a burst of them keeps the server busy for a measurable time.
 	const n = 48
@@ -118,7 +104,7 @@ func TestSIGTERMDrains(t *testing.T) {
 	if err := in.stop(); err != nil {
 		t.Error(err)
 	}
-	if len(in.log.grep("draining in-flight requests")) != 1 {
-		t.Errorf("the instance did not log its drain:\n%s", in.log.tail(10))
+	if len(in.log.Grep("draining in-flight requests")) != 1 {
+		t.Errorf("the instance did not log its drain:\n%s", in.log.Tail(10))
 	}
 }

@@ -38,21 +38,8 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	pg := startPrivatePG(t)
 	bin := binary(t)
 	dir := t.TempDir()
-	vars := map[string]string{
-		"DATABASE_URL":               pg.createDB("yqyb"),
-		"YQYB_ENV":                   "development",
-		"YQYB_JWT_SECRET":            randomHex(32),
-		"YQYB_DATA_DIR":              filepath.Join(dir, "data"),
-		"YQYB_AUTO_MIGRATE":          "false",
-		"YQYB_SHUTDOWN_TIMEOUT":      shutdownTimeout.String(),
-		"YQYB_LOGIN_RATE_PER_MINUTE": "0",
-		"YQYB_DB_MAX_OPEN_CONNS":     "10",
-		"YQYB_SERVE_SPA":             "false",
-	}
-	runTool(t, bin, envOf(vars), "migrate", "up")
-	runTool(t, bin, envOf(vars), "seed")
-	in := startServe(t, bin, "instance", vars)
-	in.waitReady(t, 30*time.Second)
+	vars := serveVars(pg.createDB("yqyb"), 10, map[string]string{"YQYB_DATA_DIR": filepath.Join(dir, "data")})
+	in := startSeeded(t, bin, vars)
 
 	admin := in.login(t, "", demo.MallName, pw)
 	if r := in.do(t, http.MethodPost, "/api/v1/standard", admin.AccessToken, "", map[string]any{"from_template": true}); r.Code != 201 {
@@ -204,7 +191,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	t.Logf("503 codes: %v", codes)
 	if other > 0 {
 		t.Errorf("%d answers were neither a success nor a JSON 503, e.g.:\n%s", other, strings.Join(samples, "\n"))
-		if lines := in.log.grep(`msg="internal error"`); len(lines) > 0 {
+		if lines := in.log.Grep(`msg="internal error"`); len(lines) > 0 {
 			t.Errorf("the instance logged:\n%s", strings.Join(lines[:min(10, len(lines))], "\n"))
 		}
 	}
@@ -214,7 +201,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	if in.exited() {
 		t.Fatalf("the instance exited: %v", in.err)
 	}
-	if lines := in.log.grep("panic"); len(lines) > 0 {
+	if lines := in.log.Grep("panic"); len(lines) > 0 {
 		t.Errorf("the instance logged panics:\n%s", strings.Join(lines[:min(5, len(lines))], "\n"))
 	}
 

@@ -3,7 +3,6 @@
 package cluster
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -12,12 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"yqyb/internal/platform/testdb"
+	"yqyb/internal/platform/testproc"
 )
 
 // workDir holds the binary built for this run; TestMain removes it.
@@ -126,70 +127,47 @@ func runTool(t *testing.T, bin string, env []string, args ...string) {
 	}
 }
 
-// freePort returns a loopback port nothing listens on right now.
-func freePort(t *testing.T) int {
+// serveVars is the environment of a test instance: development mode (for the jobs endpoint), one random
+// signing key per test (instances of a test share it), migrations left to `migrate up`, no SPA and no login
+// rate limit; extra adds to it or overrides it.
+func serveVars(dbURL string, pool int, extra map[string]string) map[string]string {
+	m := map[string]string{
+		"DATABASE_URL":               dbURL,
+		"YQYB_ENV":                   "development",
+		"YQYB_JWT_SECRET":            randomHex(32),
+		"YQYB_AUTO_MIGRATE":          "false",
+		"YQYB_SHUTDOWN_TIMEOUT":      shutdownTimeout.String(),
+		"YQYB_LOGIN_RATE_PER_MINUTE": "0",
+		"YQYB_DB_MAX_OPEN_CONNS":     strconv.Itoa(pool),
+		"YQYB_SERVE_SPA":             "false",
+	}
+	maps.Copy(m, extra)
+	return m
+}
+
+// startSeeded migrates and seeds the database of vars, then starts one instance on it and waits until it
+// is ready.
+func startSeeded(t *testing.T, bin string, vars map[string]string) *instance {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// logBuffer keeps a process's output for the failure report.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.b.Len() > 8<<20 { // keep memory bounded under load; the start and the failure matter most
-		return len(p), nil
-	}
-	return l.b.Write(p)
-}
-
-// tail returns the last n lines.
-func (l *logBuffer) tail(n int) string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	lines := strings.Split(strings.TrimRight(l.b.String(), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
-}
-
-// grep returns the lines holding s.
-func (l *logBuffer) grep(s string) []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []string
-	sc := bufio.NewScanner(bytes.NewReader(l.b.Bytes()))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		if strings.Contains(sc.Text(), s) {
-			out = append(out, sc.Text())
-		}
-	}
-	return out
+	runTool(t, bin, envOf(vars), "migrate", "up")
+	runTool(t, bin, envOf(vars), "seed")
+	in := startServe(t, bin, "instance", vars)
+	in.waitReady(t, 30*time.Second)
+	return in
 }
 
 // process is a running child process.
 type process struct {
 	name string
 	cmd  *exec.Cmd
-	log  *logBuffer
+	log  *testproc.Log
 	done chan struct{} // closed when it has exited
 	err  error         // Wait's result, valid after done
 }
 
 func startProcess(t *testing.T, name string, cmd *exec.Cmd) *process {
 	t.Helper()
-	p := &process{name: name, cmd: cmd, log: &logBuffer{}, done: make(chan struct{})}
+	p := &process{name: name, cmd: cmd, log: &testproc.Log{Limit: 8 << 20}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.log, p.log
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
@@ -200,7 +178,7 @@ func startProcess(t *testing.T, name string, cmd *exec.Cmd) *process {
 	}()
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("---- last lines of %s ----\n%s", name, p.log.tail(40))
+			t.Logf("---- last lines of %s ----\n%s", name, p.log.Tail(40))
 		}
 		if !p.exited() {
 			p.cmd.Process.Kill()
@@ -253,7 +231,7 @@ const shutdownTimeout = 10 * time.Second
 // startServe starts `yqyb serve` on a free loopback port; vars are its environment.
 func startServe(t *testing.T, bin, name string, vars map[string]string) *instance {
 	t.Helper()
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	addr := fmt.Sprintf("127.0.0.1:%d", testproc.FreePort(t))
 	cmd := exec.Command(bin, "serve", "--addr", addr)
 	cmd.Env = envOf(vars)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive a killed test run
@@ -268,7 +246,7 @@ func (in *instance) waitReady(t *testing.T, timeout time.Duration) {
 	c := &http.Client{Timeout: 2 * time.Second}
 	for {
 		if in.exited() {
-			t.Fatalf("%s exited before it was ready (%v):\n%s", in.name, in.err, in.log.tail(30))
+			t.Fatalf("%s exited before it was ready (%v):\n%s", in.name, in.err, in.log.Tail(30))
 		}
 		if r, err := c.Get(in.url + "/readyz"); err == nil {
 			r.Body.Close()
@@ -277,7 +255,7 @@ func (in *instance) waitReady(t *testing.T, timeout time.Duration) {
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s not ready within %v:\n%s", in.name, timeout, in.log.tail(30))
+			t.Fatalf("%s not ready within %v:\n%s", in.name, timeout, in.log.Tail(30))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -288,7 +266,7 @@ func (in *instance) waitReady(t *testing.T, timeout time.Duration) {
 func (in *instance) stop() error {
 	code, err := in.terminate(syscall.SIGTERM, shutdownTimeout+2*time.Second)
 	if err == nil && code != 0 {
-		err = fmt.Errorf("%s exited with %d after SIGTERM, want 0:\n%s", in.name, code, in.log.tail(20))
+		err = fmt.Errorf("%s exited with %d after SIGTERM, want 0:\n%s", in.name, code, in.log.Tail(20))
 	}
 	return err
 }

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"yqyb/internal/platform/testproc"
 )
 
 // privatePG is a PostgreSQL server of one test's own, in a temporary directory, so the test can stop and
@@ -99,7 +101,7 @@ func startPrivatePG(t *testing.T) *privatePG {
 	if out, err := initdb.CombinedOutput(); err != nil {
 		skipOrFail(t, "initdb (%s) failed: %v\n%s", bin, err, out)
 	}
-	pg.port = freePort(t)
+	pg.port = testproc.FreePort(t)
 	pg.run()
 	return pg
 }
@@ -137,7 +139,7 @@ func (pg *privatePG) run() {
 	defer db.Close()
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		if p.exited() {
-			t.Fatalf("private PostgreSQL exited: %v\n%s", p.err, p.log.tail(20))
+			t.Fatalf("private PostgreSQL exited: %v\n%s", p.err, p.log.Tail(20))
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		err := db.PingContext(ctx)
@@ -146,7 +148,7 @@ func (pg *privatePG) run() {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("private PostgreSQL not accepting connections after 30 s: %v\n%s", err, p.log.tail(20))
+			t.Fatalf("private PostgreSQL not accepting connections after 30 s: %v\n%s", err, p.log.Tail(20))
 		}
 	}
 }

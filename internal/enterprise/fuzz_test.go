@@ -6,18 +6,15 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/crypto/bcrypt"
 
 	"yqyb/internal/account"
 	"yqyb/internal/audit"
 	"yqyb/internal/demo"
 	"yqyb/internal/enterprise"
-	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/clock"
-	"yqyb/internal/platform/sheet"
+	"yqyb/internal/platform/sheet/sheettest"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/setup"
 	"yqyb/internal/standard"
@@ -87,59 +84,11 @@ func FuzzEnterpriseImport(f *testing.F) {
 			file = importWorkbook(t, lines)
 		}
 		_, err := svc.Import(ctx, actor, jurisdiction, bytes.NewReader(file))
-		if err == nil {
-			return
-		}
-		e, ok := apperr.As(err)
-		if !ok {
-			t.Fatalf("not a product error: %T %v", err, err)
-		}
-		if e.Kind == apperr.Internal || !hasHan(e.Message) {
-			t.Fatalf("error %s: kind %v, message %q", e.Code, e.Kind, e.Message)
-		}
-		if list, ok := e.Details["errors"].([]sheet.RowError); ok {
-			for _, r := range list {
-				if !hasHan(r.Message) {
-					t.Fatalf("row message %q", r.Message)
-				}
-			}
-		}
+		sheettest.CheckImportError(t, err)
 	})
 }
 
-// importWorkbook writes the import header and the tab-separated rows as an .xlsx.
+// importWorkbook writes the enterprise import header and the tab-separated rows as an .xlsx.
 func importWorkbook(tb testing.TB, rows []string) []byte {
-	tb.Helper()
-	x := excelize.NewFile()
-	header := make([]any, len(importHeader))
-	for i, h := range importHeader {
-		header[i] = h
-	}
-	x.SetSheetRow("Sheet1", "A1", &header)
-	for i, r := range rows {
-		cells := strings.Split(r, "\t")
-		if len(cells) > 12 {
-			cells = cells[:12]
-		}
-		vals := make([]any, len(cells))
-		for j, c := range cells {
-			vals[j] = c
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		x.SetSheetRow("Sheet1", cell, &vals)
-	}
-	var b bytes.Buffer
-	if err := x.Write(&b); err != nil {
-		tb.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-func hasHan(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return true
-		}
-	}
-	return false
+	return sheettest.Workbook(tb, importHeader, rows, 12)
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -25,6 +24,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 	"golang.org/x/crypto/bcrypt"
+
+	"yqyb/internal/platform/testproc"
 )
 
 const (
@@ -94,7 +95,7 @@ func TestLoadScenario(t *testing.T) {
 	}
 
 	// The server, as production would run it but in development mode (for the jobs endpoint).
-	addr := freeAddr(t)
+	addr := testproc.FreeAddr(t)
 	base := "http://" + addr
 	srv := exec.Command(bin, "serve", "--addr", addr)
 	pool := env("YQYB_LOAD_POOL", "40")
@@ -102,11 +103,11 @@ func TestLoadScenario(t *testing.T) {
 	// YQYB_LOAD_PROFILE=DIR keeps a CPU profile of the server per endpoint (go tool pprof bin/yqyb DIR/x.pprof).
 	prof := observer{dir: os.Getenv("YQYB_LOAD_PROFILE"), du: duration}
 	if prof.dir != "" {
-		prof.addr = freeAddr(t)
+		prof.addr = testproc.FreeAddr(t)
 		srv.Env = append(srv.Env, "YQYB_PPROF_ADDR="+prof.addr)
 		must(t, os.MkdirAll(prof.dir, 0o755))
 	}
-	var srvLog syncBuffer
+	var srvLog testproc.Log
 	srv.Stdout, srv.Stderr = &srvLog, &srvLog
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
@@ -134,7 +135,7 @@ func TestLoadScenario(t *testing.T) {
 	defer func() {
 		stop()
 		if t.Failed() {
-			t.Logf("server log (tail):\n%s", tail(srvLog.String(), 4000))
+			t.Logf("server log (tail):\n%s", srvLog.Tail(40))
 		}
 	}()
 	c := &client{t: t, base: base, http: &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
@@ -844,15 +845,6 @@ func findPgbench(t *testing.T) string {
 	return m[len(m)-1]
 }
 
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 func loadavg() string {
 	b, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
@@ -877,21 +869,4 @@ func tail(s string, n int) string {
 		return "…" + s[len(s)-n:]
 	}
 	return s
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

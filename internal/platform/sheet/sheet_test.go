@@ -12,7 +12,7 @@ import (
 	"yqyb/internal/platform/apperr"
 )
 
-func build(t *testing.T, rows [][]any, formula string) []byte {
+func build(t testing.TB, rows [][]any, formula string) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	for i, r := range rows {
