@@ -155,9 +155,18 @@ func (s *Service) DerivedInitialPassword(ctx context.Context, u User) string {
 	return InitialPassword(e.Name, e.CreditCode, e.LegalPhone)
 }
 
-// RecordLogin stamps a successful login.
+// loginStampStep is how stale last_login_at may be before a login writes it again. Lists show it to the
+// minute and the audit log keeps every login, so nothing is lost; what is gained is that a burst of logins
+// to one shared account (an enterprise login used by a whole shift) no longer queues on that user's row
+// lock, one commit after another.
+const loginStampStep = time.Minute
+
+// RecordLogin stamps a successful login, unless a login in the last loginStampStep already did.
 func (s *Service) RecordLogin(ctx context.Context, tx *gorm.DB, id int64) error {
-	return tx.WithContext(ctx).Model(&User{}).Where("id = ?", id).Update("last_login_at", s.now()).Error
+	now := s.now()
+	return tx.WithContext(ctx).Model(&User{}).
+		Where("id = ? AND (last_login_at IS NULL OR last_login_at <= ?)", id, now.Add(-loginStampStep)).
+		Update("last_login_at", now).Error
 }
 
 // ChangePassword sets a user's own new password after checking the old one and the policy. The user's

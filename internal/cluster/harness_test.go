@@ -225,8 +225,9 @@ type instance struct {
 	url  string
 }
 
-// shutdownTimeout is YQYB_SHUTDOWN_TIMEOUT of every instance.
-const shutdownTimeout = 10 * time.Second
+// shutdownTimeout is YQYB_SHUTDOWN_TIMEOUT of every instance: the production default, since a drain on a
+// loaded 2-core CI machine took 10 s.
+const shutdownTimeout = 30 * time.Second
 
 // startServe starts `yqyb serve` on a free loopback port; vars are its environment.
 func startServe(t *testing.T, bin, name string, vars map[string]string) *instance {
