@@ -7,6 +7,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { apiCall, apiLogin, binarySkip, browserMatrix, DEMO, DEMO_PASSWORD, launchBrowser, startServer } from './lib/harness.mjs'
+import { tableRows, waitRow } from './lib/work.mjs'
 
 const noBinary = binarySkip()
 const matrix = browserMatrix()
@@ -369,8 +370,9 @@ describe('identity and access', () => {
             const rows = document.querySelectorAll('[data-test="audit-table"] .el-table__body tr.el-table__row')
             return rows.length > 0 && Array.from(rows).every((tr) => tr.textContent.includes('新建角色')) && document.body.textContent.includes(r)
           }, ROLE)
+          await waitRow(admin, 'audit-table', ROLE)
           const firstRow = `[data-test="audit-table"] .el-table__body tr.el-table__row`
-          await admin.click(`${firstRow} .el-table__expand-icon`)
+          await clickStill(admin, `${firstRow} .el-table__expand-icon`)
           await admin.waitForSelector('[data-test="audit-detail"]')
           // Codes are named by their titles once the catalogue is in.
           await admin.waitFor(() => {
@@ -462,13 +464,18 @@ describe('identity and access', () => {
           await page.type('input[name="q"]', login)
           await page.click('[data-test="search"]')
           await page.waitFor((l) => new URLSearchParams(location.search).get('q') === l, login)
-          await page.waitFor(() => document.querySelectorAll('[data-test="audit-table"] .el-table__body tr.el-table__row').length > 0)
-          const rows = await page.evaluate(() =>
-            Array.from(document.querySelectorAll('[data-test="audit-table"] .el-table__body tr.el-table__row')).map((tr) => tr.textContent),
-          )
+          // The URL changes before the search's answer arrives: wait until every row is about the new account
+          // (the filter has been applied) and the table has stopped loading, or the click lands on the
+          // loading mask.
+          await page.waitFor((l) => {
+            const rows = document.querySelectorAll('[data-test="audit-table"] .el-table__body tr.el-table__row')
+            return rows.length > 0 && Array.from(rows).every((tr) => tr.textContent.includes(l))
+          }, login)
+          await waitRow(page, 'audit-table', '新建用户')
+          const rows = (await tableRows(page, 'audit-table')).map((cells) => cells.join(' '))
           const created = rows.findIndex((t) => t.includes('新建用户'))
           assert.ok(created >= 0, rows.join('\n'))
-          await page.click(`[data-test="audit-table"] .el-table__body tr.el-table__row:nth-of-type(${created + 1}) .el-table__expand-icon`)
+          await clickStill(page, `[data-test="audit-table"] .el-table__body tr.el-table__row:nth-of-type(${created + 1}) .el-table__expand-icon`)
           await page.waitFor(() => {
             const d = document.querySelector('[data-test="audit-detail"]')
             return d && d.textContent.includes('所属区域') && d.textContent.includes('东城区')

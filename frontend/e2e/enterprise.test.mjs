@@ -25,7 +25,10 @@ import {
   openMenu,
   setFiles,
   settle,
+  tableRows,
+  waitEmpty,
   waitHidden,
+  waitRow,
   xlsx,
   XLSX_TYPE,
   xlsxText,
@@ -87,42 +90,6 @@ function wrongCheck(code) {
 async function front(page) {
   await page.raw.bringToFront()
   return page
-}
-
-/** The visible rows of the el-table found by `table` (a data-test value), as their cells' texts. */
-function tableRows(page, table) {
-  return page.evaluate(
-    (t) =>
-      Array.from(document.querySelectorAll(`[data-test="${t}"] .el-table__body-wrapper tr.el-table__row`)).map((tr) =>
-        Array.from(tr.querySelectorAll('td')).map((td) => td.innerText.trim()),
-      ),
-    table,
-  )
-}
-
-/** Waits until the el-table `table` has finished loading and some row contains `text`. */
-async function waitRow(page, table, text) {
-  try {
-    await page.waitFor(
-      ([t, x]) =>
-        !document.querySelector(`[data-test="${t}"] .el-loading-mask:not([style*="display: none"])`) &&
-        Array.from(document.querySelectorAll(`[data-test="${t}"] .el-table__body-wrapper tr.el-table__row`)).some((tr) => tr.innerText.includes(x)),
-      [table, text],
-    )
-  } catch (e) {
-    throw new Error(`table ${table} never showed a row with ${JSON.stringify(text)}: ${JSON.stringify(await tableRows(page, table))}`, { cause: e })
-  }
-}
-
-/** Waits until the el-table `table` has finished loading and shows no row at all. */
-async function waitEmpty(page, table) {
-  await page.waitFor(
-    (t) =>
-      !document.querySelector(`[data-test="${t}"] .el-loading-mask:not([style*="display: none"])`) &&
-      document.querySelectorAll(`[data-test="${t}"] .el-table__body-wrapper tr.el-table__row`).length === 0 &&
-      !!document.querySelector(`[data-test="${t}"] .el-table__empty-block`),
-    table,
-  )
 }
 
 /** Types a keyword into the list page's 关键字 filter and searches; waits for the URL to carry it. */

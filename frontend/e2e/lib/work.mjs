@@ -90,6 +90,42 @@ export async function waitHidden(page, selector, timeout = 15_000) {
   )
 }
 
+/** The visible rows of the el-table found by `table` (a data-test value), as their cells' texts. */
+export function tableRows(page, table) {
+  return page.evaluate(
+    (t) =>
+      Array.from(document.querySelectorAll(`[data-test="${t}"] .el-table__body-wrapper tr.el-table__row`)).map((tr) =>
+        Array.from(tr.querySelectorAll('td')).map((td) => td.innerText.trim()),
+      ),
+    table,
+  )
+}
+
+/** Waits until the el-table `table` has finished loading and some row contains `text`. */
+export async function waitRow(page, table, text) {
+  try {
+    await page.waitFor(
+      ([t, x]) =>
+        !document.querySelector(`[data-test="${t}"] .el-loading-mask:not([style*="display: none"])`) &&
+        Array.from(document.querySelectorAll(`[data-test="${t}"] .el-table__body-wrapper tr.el-table__row`)).some((tr) => tr.innerText.includes(x)),
+      [table, text],
+    )
+  } catch (e) {
+    throw new Error(`table ${table} never showed a row with ${JSON.stringify(text)}: ${JSON.stringify(await tableRows(page, table))}`, { cause: e })
+  }
+}
+
+/** Waits until the el-table `table` has finished loading and shows no row at all. */
+export async function waitEmpty(page, table) {
+  await page.waitFor(
+    (t) =>
+      !document.querySelector(`[data-test="${t}"] .el-loading-mask:not([style*="display: none"])`) &&
+      document.querySelectorAll(`[data-test="${t}"] .el-table__body-wrapper tr.el-table__row`).length === 0 &&
+      !!document.querySelector(`[data-test="${t}"] .el-table__empty-block`),
+    table,
+  )
+}
+
 /** Confirms the open ElMessageBox (the primary button). */
 export async function confirmBox(page) {
   await settle(page, '.el-message-box')
