@@ -271,6 +271,27 @@ func TestHazardClosedLoop(t *testing.T) {
 	if major.LegalLevel != "major" || major.GradeCode != "C" || major.ReportedAt == nil {
 		t.Errorf("major = %+v", major)
 	}
+	// The three were registered together: consecutive codes in the order of the items, each answer linked to
+	// its own hazard and no other answer linked to any.
+	for i, h := range ledger.Items {
+		if want := fmt.Sprintf("YH-2026-%06d", i+1); h.Code != want {
+			t.Errorf("hazard %d code = %s, want %s", i, h.Code, want)
+		}
+	}
+	byItem := map[int64]int64{d.Answers[0].ItemID: general.ID, d.Answers[1].ItemID: spot.ID, f.major: major.ID}
+	for _, ans := range sub.Answers {
+		switch want, found := byItem[ans.ItemID]; {
+		case found && (ans.HazardID == nil || *ans.HazardID != want):
+			t.Errorf("answer for item %d links hazard %v, want %d", ans.ItemID, ans.HazardID, want)
+		case !found && ans.HazardID != nil:
+			t.Errorf("answer for item %d (no hazard) links hazard %d", ans.ItemID, *ans.HazardID)
+		}
+	}
+	var spotDet hazard.Detail
+	env.as(f.admin, http.MethodGet, fmt.Sprintf("/api/v1/hazards/%d", spot.ID), nil).decode(t, &spotDet)
+	if len(spotDet.Events) != 2 || spotDet.Events[0].Action != "register" || spotDet.Events[1].Action != "spot_fix" || spotDet.Events[1].ToStatus != "closed" {
+		t.Errorf("spot-fixed timeline = %+v", spotDet.Events)
+	}
 	path := func(h hazard.View, step string) string { return fmt.Sprintf("/api/v1/hazards/%d/%s", h.ID, step) }
 	deadline := env.clk.Now().In(clock.Business).AddDate(0, 0, 7).Format(time.DateOnly)
 	assign := map[string]any{"responsible_person": "李强", "measures": "更换制动片，调整制动间隙", "funds": 800, "deadline": deadline}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -240,11 +241,22 @@ func TestHazardGrades(t *testing.T) {
 		major bool
 		want  string
 	}{{"B", false, "major"}, {"C", false, "general"}, {"D", true, "major"}}
+	scheme, err := standard.LegalLevels(env.db, mall, env.clk.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, l := range levels {
-		got, err := standard.LegalLevelOf(env.db, mall, l.grade, l.major)
+		got, err := scheme.Of(l.grade, l.major)
 		if err != nil || got != l.want {
-			t.Errorf("LegalLevelOf(%s, major=%v) = %s %v, want %s", l.grade, l.major, got, err, l.want)
+			t.Errorf("Of(%s, major=%v) = %s %v, want %s", l.grade, l.major, got, err, l.want)
 		}
+	}
+	// A grade outside the scheme is refused, unless the item is a major-hazard criterion.
+	if _, err := scheme.Of("Z", false); !errors.Is(err, standard.ErrGradeUnknown) {
+		t.Errorf("Of(Z) = %v, want %v", err, standard.ErrGradeUnknown)
+	}
+	if got, err := scheme.Of("Z", true); err != nil || got != standard.LegalMajor {
+		t.Errorf("Of(Z, major) = %s %v, want major", got, err)
 	}
 	_ = v
 }

@@ -51,21 +51,50 @@ type row struct {
 
 func (row) TableName() string { return "change_feed" }
 
-// Append records a change inside tx, the transaction that makes it. regionPath is the enterprise's region
-// path when the caller already has it (a hazard carries it); empty, it is looked up.
+// Item is one change to append.
+type Item struct {
+	At           time.Time
+	EnterpriseID int64
+	// RegionPath is the enterprise's region path when the caller already has it (a hazard carries it);
+	// empty, it is looked up.
+	RegionPath string
+	Entity     string
+	EntityID   int64
+	Action     string
+	Data       any
+}
+
+// Append records a change inside tx, the transaction that makes it.
 func Append(tx *gorm.DB, at time.Time, enterpriseID int64, regionPath, entity string, entityID int64, action string, data any) error {
-	b, err := json.Marshal(data)
-	if err != nil {
-		return err
+	return AppendAll(tx, Item{At: at, EnterpriseID: enterpriseID, RegionPath: regionPath, Entity: entity, EntityID: entityID, Action: action, Data: data})
+}
+
+// AppendAll records changes inside tx, in their order, with one insert.
+func AppendAll(tx *gorm.DB, items ...Item) error {
+	if len(items) == 0 {
+		return nil
 	}
-	d := string(b)
-	if regionPath == "" {
-		if err := tx.Table("enterprises").Where("id = ?", enterpriseID).Select("region_path").Scan(&regionPath).Error; err != nil {
+	paths := map[int64]string{}
+	rows := make([]row, len(items))
+	for i, it := range items {
+		b, err := json.Marshal(it.Data)
+		if err != nil {
 			return err
 		}
+		d := string(b)
+		path := it.RegionPath
+		if path == "" {
+			var ok bool
+			if path, ok = paths[it.EnterpriseID]; !ok {
+				if err := tx.Table("enterprises").Where("id = ?", it.EnterpriseID).Select("region_path").Scan(&path).Error; err != nil {
+					return err
+				}
+				paths[it.EnterpriseID] = path
+			}
+		}
+		rows[i] = row{At: it.At.UTC(), EnterpriseID: it.EnterpriseID, RegionPath: path, Entity: it.Entity, EntityID: it.EntityID, Action: it.Action, Data: &d}
 	}
-	return tx.Omit("Xid").Create(&row{At: at.UTC(), EnterpriseID: enterpriseID, RegionPath: regionPath, Entity: entity, EntityID: entityID,
-		Action: action, Data: &d}).Error
+	return tx.Omit("Xid").Create(&rows).Error
 }
 
 // Scope limits what a reader sees: one enterprise, or the enterprises under a region path.

@@ -10,7 +10,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"maps"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -115,29 +117,30 @@ func (s *Service) Open(ctx context.Context, ent, id int64) (File, io.ReadCloser,
 }
 
 // Check makes sure every id is a file of the enterprise (at most 9 photos per attachment).
-func Check(tx *gorm.DB, ent int64, ids []int64) error {
-	if len(ids) == 0 {
+func Check(tx *gorm.DB, ent int64, ids []int64) error { return CheckAll(tx, ent, ids) }
+
+// CheckAll is Check for several attachments at once (the hazards of one submission), with one query.
+func CheckAll(tx *gorm.DB, ent int64, attachments ...[]int64) error {
+	all := map[int64]bool{}
+	for _, ids := range attachments {
+		if len(ids) > 9 {
+			return ErrForeign.WithMessage("每处最多上传 9 张照片")
+		}
+		for _, id := range ids {
+			all[id] = true
+		}
+	}
+	if len(all) == 0 {
 		return nil
 	}
-	if len(ids) > 9 {
-		return ErrForeign.WithMessage("每处最多上传 9 张照片")
-	}
 	var n int64
-	if err := tx.Model(&File{}).Where("id IN ? AND enterprise_id = ?", ids, ent).Count(&n).Error; err != nil {
+	if err := tx.Model(&File{}).Where("id IN ? AND enterprise_id = ?", slices.Collect(maps.Keys(all)), ent).Count(&n).Error; err != nil {
 		return err
 	}
-	if int(n) != len(uniq(ids)) {
+	if int(n) != len(all) {
 		return ErrForeign
 	}
 	return nil
-}
-
-func uniq(ids []int64) map[int64]bool {
-	m := map[int64]bool{}
-	for _, id := range ids {
-		m[id] = true
-	}
-	return m
 }
 
 // Join stores ids as the comma-separated text the rows keep.

@@ -167,102 +167,174 @@ type New struct {
 	SpotPhotoIDs []int64
 }
 
-// Register writes a hazard inside tx (the inspection's submission, or its own transaction) with its
-// enterprise grade and the legal grade that grade maps to; an item flagged as a major-hazard criterion
-// always yields 重大. A major hazard is reported to the regulators at once (reported_at).
-func (s *Service) Register(ctx context.Context, tx *gorm.DB, a Actor, ent int64, n New) (Hazard, error) {
-	if strings.TrimSpace(n.GradeCode) == "" {
-		return Hazard{}, ErrGradeRequired
+// Register writes hazards inside tx (the inspection's submission, or its own transaction), in order, each
+// with its enterprise grade and the legal grade that grade maps to; an item flagged as a major-hazard
+// criterion always yields 重大. A major hazard is reported to the regulators at once (reported_at).
+//
+// The hazards of one submission are written together: the scheme, the photos, the posts' departments and
+// the codes are read or taken once, and the rows, their first events and feed entries are inserted with one
+// statement each, so a submission costs the same few statements whether it finds one hazard or thirty.
+func (s *Service) Register(ctx context.Context, tx *gorm.DB, a Actor, ent int64, ns ...New) ([]Hazard, error) {
+	if len(ns) == 0 {
+		return nil, nil
 	}
-	if err := standard.EnsureGrades(tx, ent, s.now()); err != nil {
-		return Hazard{}, err
-	}
-	level, err := standard.LegalLevelOf(tx, ent, n.GradeCode, n.ItemIsMajor)
-	if err != nil {
-		return Hazard{}, err
-	}
-	if err := files.Check(tx, ent, n.PhotoIDs); err != nil {
-		return Hazard{}, err
-	}
-	if n.FixedOnSpot {
-		if strings.TrimSpace(n.SpotNote) == "" || len(n.SpotPhotoIDs) == 0 {
-			return Hazard{}, ErrSpotEvidence
-		}
-		if err := files.Check(tx, ent, n.SpotPhotoIDs); err != nil {
-			return Hazard{}, err
-		}
-	}
+	tx = tx.WithContext(ctx)
 	now := s.now()
-	code, err := nextCode(tx, ent, now)
-	if err != nil {
-		return Hazard{}, err
-	}
-	var dept *int64
-	if n.PostID != nil {
-		var d int64
-		tx.Table("posts").Where("id = ?", *n.PostID).Pluck("department_id", &d)
-		if d != 0 {
-			dept = &d
+	attachments := make([][]int64, 0, 2*len(ns))
+	var posts []int64
+	for _, n := range ns {
+		if strings.TrimSpace(n.GradeCode) == "" {
+			return nil, ErrGradeRequired
 		}
+		if n.FixedOnSpot && (strings.TrimSpace(n.SpotNote) == "" || len(n.SpotPhotoIDs) == 0) {
+			return nil, ErrSpotEvidence
+		}
+		attachments = append(attachments, n.PhotoIDs, n.SpotPhotoIDs)
+		if n.PostID != nil {
+			posts = append(posts, *n.PostID)
+		}
+	}
+	levels, err := standard.LegalLevels(tx, ent, now)
+	if err != nil {
+		return nil, err
+	}
+	hs := make([]Hazard, len(ns))
+	for i, n := range ns {
+		level, err := levels.Of(n.GradeCode, n.ItemIsMajor)
+		if err != nil {
+			return nil, err
+		}
+		hs[i] = Hazard{EnterpriseID: ent, Source: n.Source, InspectionID: n.InspectionID, ItemID: n.ItemID, ChecklistID: n.ChecklistID,
+			PostID: n.PostID, PeriodKey: n.PeriodKey, Subject: strings.TrimSpace(n.Subject), Description: strings.TrimSpace(n.Description),
+			Location: strings.TrimSpace(n.Location), GradeCode: n.GradeCode, LegalLevel: level, ItemIsMajor: n.ItemIsMajor, Status: Registered,
+			FoundBy: a.ID, FoundAt: now, PhotoIDs: files.Join(n.PhotoIDs), CreatedAt: now, UpdatedAt: now}
+		if level == standard.LegalMajor {
+			hs[i].ReportedAt = &now
+		}
+		if n.FixedOnSpot {
+			hs[i].Status, hs[i].FixedOnSpot, hs[i].FixedBy, hs[i].FixedAt, hs[i].ClosedAt = Closed, true, &a.ID, &now, &now
+		}
+	}
+	if err := files.CheckAll(tx, ent, attachments...); err != nil {
+		return nil, err
+	}
+	depts, err := departments(tx, posts)
+	if err != nil {
+		return nil, err
 	}
 	var regionPath string
 	if err := tx.Table("enterprises").Where("id = ?", ent).Select("region_path").Scan(&regionPath).Error; err != nil {
-		return Hazard{}, err
+		return nil, err
 	}
-	h := Hazard{EnterpriseID: ent, RegionPath: regionPath, Code: code, Source: n.Source, InspectionID: n.InspectionID, ItemID: n.ItemID, ChecklistID: n.ChecklistID,
-		PostID: n.PostID, DepartmentID: dept, PeriodKey: n.PeriodKey, Subject: strings.TrimSpace(n.Subject), Description: strings.TrimSpace(n.Description),
-		Location: strings.TrimSpace(n.Location), GradeCode: n.GradeCode, LegalLevel: level, ItemIsMajor: n.ItemIsMajor, Status: Registered,
-		FoundBy: a.ID, FoundAt: now, PhotoIDs: files.Join(n.PhotoIDs), CreatedAt: now, UpdatedAt: now}
-	if level == standard.LegalMajor {
-		h.ReportedAt = &now
+	// The codes last: the counter's row stays locked until the transaction ends, and everything above can
+	// still fail without having taken it.
+	codes, err := nextCodes(tx, ent, now, len(hs))
+	if err != nil {
+		return nil, err
 	}
-	if n.FixedOnSpot {
-		h.Status, h.FixedOnSpot, h.FixedBy, h.FixedAt, h.ClosedAt = Closed, true, &a.ID, &now, &now
-	}
-	if err := tx.Create(&h).Error; err != nil {
-		return Hazard{}, err
-	}
-	note := "登记隐患"
-	if level == standard.LegalMajor {
-		note = "登记重大隐患，已同步报送属地监管部门"
-	}
-	if err := s.record(tx, a, h, ActRegister, "", Registered, note, n.PhotoIDs, nil); err != nil {
-		return Hazard{}, err
-	}
-	if n.FixedOnSpot {
-		if err := s.record(tx, a, h, ActSpotFix, Registered, Closed, strings.TrimSpace(n.SpotNote), n.SpotPhotoIDs, nil); err != nil {
-			return Hazard{}, err
+	for i := range hs {
+		hs[i].RegionPath, hs[i].Code = regionPath, codes[i]
+		if hs[i].PostID != nil {
+			hs[i].DepartmentID = depts[*hs[i].PostID]
 		}
 	}
-	return h, nil
+	if err := tx.Create(&hs).Error; err != nil {
+		return nil, err
+	}
+	var entries []entry
+	for i, n := range ns {
+		note := "登记隐患"
+		if hs[i].LegalLevel == standard.LegalMajor {
+			note = "登记重大隐患，已同步报送属地监管部门"
+		}
+		entries = append(entries, s.entry(a, hs[i], ActRegister, "", Registered, note, n.PhotoIDs, nil))
+		if n.FixedOnSpot {
+			entries = append(entries, s.entry(a, hs[i], ActSpotFix, Registered, Closed, strings.TrimSpace(n.SpotNote), n.SpotPhotoIDs, nil))
+		}
+	}
+	if err := s.write(tx, entries...); err != nil {
+		return nil, err
+	}
+	return hs, nil
 }
 
-// nextCode numbers hazards per enterprise and year: YH-2026-000123.
-func nextCode(tx *gorm.DB, ent int64, now time.Time) (string, error) {
+// departments maps posts to their departments (a post outside any department maps to nil).
+func departments(tx *gorm.DB, posts []int64) (map[int64]*int64, error) {
+	out := map[int64]*int64{}
+	if len(posts) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID           int64
+		DepartmentID *int64
+	}
+	if err := tx.Table("posts").Select("id, department_id").Where("id IN ?", posts).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ID] = r.DepartmentID
+	}
+	return out, nil
+}
+
+// nextCodes takes k consecutive codes of the enterprise's yearly numbering (YH-2026-000123), in one step.
+func nextCodes(tx *gorm.DB, ent int64, now time.Time, k int) ([]string, error) {
 	year := now.In(clock.Business).Year()
 	var last int64
-	err := tx.Raw(`INSERT INTO hazard_counters (enterprise_id, year, last) VALUES (?, ?, 1)
-		ON CONFLICT (enterprise_id, year) DO UPDATE SET last = hazard_counters.last + 1 RETURNING last`, ent, year).Scan(&last).Error
-	return fmt.Sprintf("YH-%d-%06d", year, last), err
+	if err := tx.Raw(`INSERT INTO hazard_counters (enterprise_id, year, last) VALUES (?, ?, ?)
+		ON CONFLICT (enterprise_id, year) DO UPDATE SET last = hazard_counters.last + excluded.last RETURNING last`, ent, year, k).Scan(&last).Error; err != nil {
+		return nil, err
+	}
+	codes := make([]string, k)
+	for i := range codes {
+		codes[i] = fmt.Sprintf("YH-%d-%06d", year, last-int64(k-1-i))
+	}
+	return codes, nil
 }
 
-func (s *Service) record(tx *gorm.DB, a Actor, h Hazard, action, from, to, note string, photos []int64, data any) error {
-	var d *string
-	if data != nil {
-		b, err := json.Marshal(data)
-		if err != nil {
-			return err
-		}
-		str := string(b)
-		d = &str
+// entry is one step of a hazard's timeline and its change-feed entry, written together by write.
+type entry struct {
+	event event
+	feed  feed.Item
+	data  any // the step's own data, stored as JSON with the event
+}
+
+func (s *Service) entry(a Actor, h Hazard, action, from, to, note string, photos []int64, data any) entry {
+	now, id := s.now(), a.ID
+	return entry{
+		event: event{HazardID: h.ID, EnterpriseID: h.EnterpriseID, At: now, ActorID: &id, ActorName: a.Name, Action: action,
+			FromStatus: from, ToStatus: to, Note: note, PhotoIDs: files.Join(photos)},
+		feed: feed.Item{At: now, EnterpriseID: h.EnterpriseID, RegionPath: h.RegionPath, Entity: "hazard", EntityID: h.ID, Action: "hazard." + action,
+			Data: map[string]any{"code": h.Code, "subject": h.Subject, "legal_level": h.LegalLevel, "grade_code": h.GradeCode,
+				"from_status": from, "to_status": to, "note": note, "actor": a.Name, "data": data}},
+		data: data,
 	}
-	id := a.ID
-	if err := tx.Create(&event{HazardID: h.ID, EnterpriseID: h.EnterpriseID, At: s.now(), ActorID: &id, ActorName: a.Name, Action: action,
-		FromStatus: from, ToStatus: to, Note: note, PhotoIDs: files.Join(photos), Data: d}).Error; err != nil {
+}
+
+// write inserts timeline steps (with their data as JSON) and their feed entries, one statement each.
+func (s *Service) write(tx *gorm.DB, es ...entry) error {
+	events := make([]event, len(es))
+	items := make([]feed.Item, len(es))
+	for i, e := range es {
+		if e.data != nil {
+			b, err := json.Marshal(e.data)
+			if err != nil {
+				return err
+			}
+			str := string(b)
+			e.event.Data = &str
+		}
+		events[i], items[i] = e.event, e.feed
+	}
+	if err := tx.Create(&events).Error; err != nil {
 		return err
 	}
-	return feed.Append(tx, s.now(), h.EnterpriseID, h.RegionPath, "hazard", h.ID, "hazard."+action, map[string]any{"code": h.Code, "subject": h.Subject,
-		"legal_level": h.LegalLevel, "grade_code": h.GradeCode, "from_status": from, "to_status": to, "note": note, "actor": a.Name, "data": data})
+	return feed.AppendAll(tx, items...)
+}
+
+// record writes one step of a hazard's timeline.
+func (s *Service) record(tx *gorm.DB, a Actor, h Hazard, action, from, to, note string, photos []int64, data any) error {
+	return s.write(tx, s.entry(a, h, action, from, to, note, photos, data))
 }
 
 // ReportInput is a hazard reported outside an inspection (e.g. by staff).
@@ -295,9 +367,12 @@ func (s *Service) Report(ctx context.Context, a Actor, ent int64, in ReportInput
 			pid := in.PostID
 			n.PostID = &pid
 		}
-		h, err := s.Register(ctx, tx, a, ent, n)
-		id = h.ID
-		return err
+		hs, err := s.Register(ctx, tx, a, ent, n)
+		if err != nil {
+			return err
+		}
+		id = hs[0].ID
+		return nil
 	})
 	if err != nil {
 		return Detail{}, err

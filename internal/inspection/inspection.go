@@ -408,7 +408,9 @@ func (s *Service) open(tx *gorm.DB, ent, postID, id int64) (Record, error) {
 	return r, nil
 }
 
-func (s *Service) checkAnswer(tx *gorm.DB, ent int64, a AnswerInput) error {
+// checkAnswer checks what one answer says against the enterprise's grade scheme (read once per call of
+// writeAnswers, by scheme); its photos are checked with the others by the caller.
+func (s *Service) checkAnswer(a AnswerInput, scheme func() (standard.Levels, error)) error {
 	bad := func(msg string) error {
 		return ErrBadAnswer.WithMessage(msg).WithDetails(map[string]any{"item_id": a.ItemID})
 	}
@@ -423,12 +425,11 @@ func (s *Service) checkAnswer(tx *gorm.DB, ent int64, a AnswerInput) error {
 		if a.FixedOnSpot && len(a.PhotoIDs) == 0 {
 			return bad("当场整改的隐患须上传整改后的照片")
 		}
-		if err := standard.EnsureGrades(tx, ent, s.clk.Now()); err != nil {
+		levels, err := scheme()
+		if err != nil {
 			return err
 		}
-		var n int64
-		tx.Table("hazard_grades").Where("enterprise_id = ? AND code = ?", ent, a.GradeCode).Count(&n)
-		if n == 0 {
+		if !levels.Has(a.GradeCode) {
 			return standard.ErrGradeUnknown.WithDetails(map[string]any{"grade": a.GradeCode, "item_id": a.ItemID})
 		}
 	case NA:
@@ -436,7 +437,7 @@ func (s *Service) checkAnswer(tx *gorm.DB, ent int64, a AnswerInput) error {
 			return bad("选择“不涉及”时须说明原因")
 		}
 	}
-	return files.Check(tx, ent, a.PhotoIDs)
+	return nil
 }
 
 // Save stores answers of a draft while its period is open; items not mentioned keep their answers.
@@ -508,10 +509,25 @@ func (s *Service) writeAnswers(tx *gorm.DB, userID, ent, id int64, answers []Ans
 			}
 		}
 	}
+	var levels standard.Levels
+	scheme := func() (standard.Levels, error) {
+		var err error
+		if levels == nil {
+			levels, err = standard.LegalLevels(tx, ent, now)
+		}
+		return levels, err
+	}
+	photos := make([][]int64, 0, len(rest))
 	for _, a := range rest {
-		if err := s.checkAnswer(tx, ent, a); err != nil {
+		if err := s.checkAnswer(a, scheme); err != nil {
 			return err
 		}
+		photos = append(photos, a.PhotoIDs)
+	}
+	if err := files.CheckAll(tx, ent, photos...); err != nil {
+		return err
+	}
+	for _, a := range rest {
 		fields := map[string]any{"result": a.Result, "description": "", "grade_code": "", "location": "", "fixed_on_spot": false,
 			"na_reason": "", "photo_ids": files.Join(a.PhotoIDs), "answered_by": userID, "answered_at": now}
 		switch a.Result {
@@ -578,21 +594,8 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 		if res.RowsAffected == 0 {
 			return s.bump(tx, id)
 		}
-		for _, f := range found {
-			item, insp, list, post := f.ItemID, id, r.ChecklistID, r.PostID
-			n := hazard.New{Source: "inspection", InspectionID: &insp, ItemID: &item, ChecklistID: &list, PostID: &post, PeriodKey: r.PeriodKey,
-				Subject: f.Subject, Description: f.Description, Location: f.Location, GradeCode: f.GradeCode, ItemIsMajor: f.ItemIsMajor,
-				PhotoIDs: files.Split(f.PhotoIDs)}
-			if f.FixedOnSpot {
-				n.FixedOnSpot, n.SpotNote, n.SpotPhotoIDs = true, "岗位人员当场整改", files.Split(f.PhotoIDs)
-			}
-			h, err := s.hazards.Register(ctx, tx, a, ent, n)
-			if err != nil {
-				return err
-			}
-			if err := tx.Model(&AnswerRecord{}).Where("inspection_id = ? AND item_id = ?", id, f.ItemID).Update("hazard_id", h.ID).Error; err != nil {
-				return err
-			}
+		if err := s.registerFound(ctx, tx, a, ent, r, found); err != nil {
+			return err
 		}
 		return feed.Append(tx, now, ent, "", "inspection", id, "inspection.submitted", map[string]any{"checklist_id": r.ChecklistID,
 			"checklist_name": r.ChecklistName, "post_id": r.PostID, "period_key": r.PeriodKey, "submitted_by": a.Name, "hazard_count": len(found)})
@@ -601,6 +604,38 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 		return Detail{}, err
 	}
 	return s.Get(ctx, ent, id, 0)
+}
+
+// registerFound registers the hazards of a submission together and links each answer to its hazard.
+func (s *Service) registerFound(ctx context.Context, tx *gorm.DB, a hazard.Actor, ent int64, r Record, found []AnswerRecord) error {
+	if len(found) == 0 {
+		return nil
+	}
+	ns := make([]hazard.New, len(found))
+	for i, f := range found {
+		item, insp, list, post := f.ItemID, r.ID, r.ChecklistID, r.PostID
+		ns[i] = hazard.New{Source: "inspection", InspectionID: &insp, ItemID: &item, ChecklistID: &list, PostID: &post, PeriodKey: r.PeriodKey,
+			Subject: f.Subject, Description: f.Description, Location: f.Location, GradeCode: f.GradeCode, ItemIsMajor: f.ItemIsMajor,
+			PhotoIDs: files.Split(f.PhotoIDs)}
+		if f.FixedOnSpot {
+			ns[i].FixedOnSpot, ns[i].SpotNote, ns[i].SpotPhotoIDs = true, "岗位人员当场整改", files.Split(f.PhotoIDs)
+		}
+	}
+	hs, err := s.hazards.Register(ctx, tx, a, ent, ns...)
+	if err != nil {
+		return err
+	}
+	// One statement links every answer: hazard_id = CASE item_id WHEN … THEN … END.
+	var when strings.Builder
+	args := make([]any, 0, 2*len(hs))
+	items := make([]int64, len(hs))
+	for i, h := range hs {
+		when.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
+		args = append(args, *h.ItemID, h.ID)
+		items[i] = *h.ItemID
+	}
+	return tx.Model(&AnswerRecord{}).Where("inspection_id = ? AND item_id IN ?", r.ID, items).
+		Update("hazard_id", gorm.Expr("CASE item_id"+when.String()+" END", args...)).Error
 }
 
 // ChecklistHistory tells the standard service a checklist with inspections cannot be deleted.

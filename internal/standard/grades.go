@@ -59,9 +59,47 @@ var defaultGrades = []Grade{
 	{Code: "D", Name: "D级", LegalLevel: LegalGeneral, Description: "危害轻微，当场整改"},
 }
 
-// EnsureGrades gives an enterprise the default scheme if it has none yet: an enterprise that never opened
-// 隐患等级 still grades its hazards A–D.
-func EnsureGrades(tx *gorm.DB, ent int64, now time.Time) error { return ensureGrades(tx, ent, now) }
+// Levels maps each grade code of an enterprise's scheme to the legal level it stands for.
+type Levels map[string]string
+
+// LegalLevels reads an enterprise's grade scheme, first giving it the default one if it has none yet: an
+// enterprise that never opened 隐患等级 still grades its hazards A–D.
+func LegalLevels(tx *gorm.DB, ent int64, now time.Time) (Levels, error) {
+	var gs []Grade
+	if err := tx.Select("code, legal_level").Where("enterprise_id = ?", ent).Find(&gs).Error; err != nil {
+		return nil, err
+	}
+	if len(gs) == 0 {
+		if err := ensureGrades(tx, ent, now); err != nil {
+			return nil, err
+		}
+		gs = defaultGrades
+	}
+	l := make(Levels, len(gs))
+	for _, g := range gs {
+		l[g.Code] = g.LegalLevel
+	}
+	return l, nil
+}
+
+// Has tells whether code is a grade of the scheme.
+func (l Levels) Has(code string) bool {
+	_, ok := l[code]
+	return ok
+}
+
+// Of is the legal level a hazard found against an item takes: 重大 when the item is a major-hazard
+// criterion, whatever the grade; otherwise what the grade maps to.
+func (l Levels) Of(gradeCode string, itemIsMajor bool) (string, error) {
+	if itemIsMajor {
+		return LegalMajor, nil
+	}
+	level, ok := l[gradeCode]
+	if !ok {
+		return "", ErrGradeUnknown.WithDetails(map[string]any{"grade": gradeCode})
+	}
+	return level, nil
+}
 
 // ensureGrades gives an enterprise the default scheme if it has none.
 func ensureGrades(tx *gorm.DB, ent int64, now time.Time) error {
@@ -192,20 +230,4 @@ func (s *Service) DeleteGrade(ctx context.Context, a audit.Actor, ent, id int64,
 		}
 		return s.audit(ctx, tx, a, ent, audit.GradeEdit, "hazard_grade", id, g.Code, map[string]any{"code": g.Code, "name": g.Name}, map[string]any{"deleted": true})
 	})
-}
-
-// LegalLevelOf is the legal level a hazard found against an item takes: 重大 when the item is a
-// major-hazard criterion, whatever the grade; otherwise what the grade maps to.
-func LegalLevelOf(tx *gorm.DB, ent int64, gradeCode string, itemIsMajor bool) (string, error) {
-	if itemIsMajor {
-		return LegalMajor, nil
-	}
-	var level []string
-	if err := tx.Model(&Grade{}).Where("enterprise_id = ? AND code = ?", ent, gradeCode).Pluck("legal_level", &level).Error; err != nil {
-		return "", err
-	}
-	if len(level) == 0 {
-		return "", ErrGradeUnknown.WithDetails(map[string]any{"grade": gradeCode})
-	}
-	return level[0], nil
 }
