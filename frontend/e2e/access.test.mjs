@@ -406,7 +406,7 @@ describe('identity and access', () => {
           assert.ok(!offered.includes('海淀区') && !offered.includes('北京市'), offered.join(','))
           await page.click('[data-test="search"]')
           await page.waitFor(() => /region_id=\d+/.test(location.search))
-          await page.waitForText(DEMO.enterpriseAdmin.enterprise)
+          await waitRow(page, 'enterprises-table', DEMO.enterpriseAdmin.enterprise)
           await page.screenshot('regulator-enterprises')
 
           const row = `[data-test="enterprise-actions-${DEMO.enterpriseAdmin.enterprise}"]`
