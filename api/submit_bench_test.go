@@ -20,7 +20,8 @@ import (
 // PostgreSQL, 8 at a time, and reports submissions per second, the p99 latency and the SQL statements one
 // submission runs. Every submission is a distinct checklist's current period (one inspection per checklist
 // and period), started untimed. The sub-benchmarks differ in how many of the 30 answers are hazards: their
-// registration is batched, so the statement count should not grow with them.
+// registration is batched, so only the answers themselves (written one by one when they carry more than
+// 合格) add statements.
 //
 //	go test -run '^$' -bench SubmitInspection -benchtime 200x ./api/
 func BenchmarkSubmitInspection30Items(b *testing.B) {

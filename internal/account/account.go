@@ -155,10 +155,10 @@ func (s *Service) DerivedInitialPassword(ctx context.Context, u User) string {
 	return InitialPassword(e.Name, e.CreditCode, e.LegalPhone)
 }
 
-// loginStampStep is how stale last_login_at may be before a login writes it again. Lists show it to the
-// minute and the audit log keeps every login, so nothing is lost; what is gained is that a burst of logins
-// to one shared account (an enterprise login used by a whole shift) no longer queues on that user's row
-// lock, one commit after another.
+// loginStampStep is how stale last_login_at may be before a login writes it again. A "last login" up to a
+// minute old is still the truth users need, and the audit log keeps every login with its exact time; what is
+// gained is that a burst of logins to one shared account (an enterprise login used by a whole shift) no
+// longer queues on that user's row lock, one commit after another.
 const loginStampStep = time.Minute
 
 // RecordLogin stamps a successful login, unless a login in the last loginStampStep already did.

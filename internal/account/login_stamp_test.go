@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
-	"gorm.io/gorm"
 
 	"yqyb/internal/account"
 	"yqyb/internal/demo"
@@ -19,16 +18,10 @@ import (
 // compares the stored times as text, so the boundary is worth checking there too).
 func TestRecordLoginStep(t *testing.T) {
 	start := time.Date(2026, 11, 28, 10, 0, 0, 0, clock.Business)
-	for _, engine := range []struct {
-		name string
-		db   func(t *testing.T, clk clock.Clock) *gorm.DB
-	}{
-		{"postgres", func(t *testing.T, clk clock.Clock) *gorm.DB { return testdb.Postgres(t, clk) }},
-		{"sqlite", func(t *testing.T, clk clock.Clock) *gorm.DB { return testdb.SQLite(t, clk) }},
-	} {
-		t.Run(engine.name, func(t *testing.T) {
+	for _, engine := range testdb.Engines() {
+		t.Run(engine.Name, func(t *testing.T) {
 			clk := clock.NewFixed(start)
-			db := engine.db(t, clk)
+			db := engine.Open(t, clk)
 			ctx := context.Background()
 			hasher := account.Hasher{Cost: bcrypt.MinCost}
 			sc, err := demo.Seed(ctx, db, clk, hasher, false)

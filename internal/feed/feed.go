@@ -69,7 +69,8 @@ func Append(tx *gorm.DB, at time.Time, enterpriseID int64, regionPath, entity st
 	return AppendAll(tx, Item{At: at, EnterpriseID: enterpriseID, RegionPath: regionPath, Entity: entity, EntityID: entityID, Action: action, Data: data})
 }
 
-// AppendAll records changes inside tx, in their order, with one insert.
+// AppendAll records changes inside tx, in their order, a few hundred rows per insert (SQLite binds at most
+// 32,766 parameters per statement).
 func AppendAll(tx *gorm.DB, items ...Item) error {
 	if len(items) == 0 {
 		return nil
@@ -94,7 +95,7 @@ func AppendAll(tx *gorm.DB, items ...Item) error {
 		}
 		rows[i] = row{At: it.At.UTC(), EnterpriseID: it.EnterpriseID, RegionPath: path, Entity: it.Entity, EntityID: it.EntityID, Action: it.Action, Data: &d}
 	}
-	return tx.Omit("Xid").Create(&rows).Error
+	return tx.Omit("Xid").CreateInBatches(&rows, 500).Error
 }
 
 // Scope limits what a reader sees: one enterprise, or the enterprises under a region path.

@@ -19,15 +19,9 @@ import (
 // follows the feed in small batches. Reading by sequence number alone would skip the rows that commit
 // late; the reader must see every committed row exactly once, in the order the feed gives.
 func TestNoLossNoRepeatUnderConcurrentWrites(t *testing.T) {
-	for _, tt := range []struct {
-		name string
-		db   func(t *testing.T) *gorm.DB
-	}{
-		{"postgres", func(t *testing.T) *gorm.DB { return testdb.Postgres(t, clock.System{}) }},
-		{"sqlite", func(t *testing.T) *gorm.DB { return testdb.SQLite(t, clock.System{}) }},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			db := tt.db(t)
+	for _, engine := range testdb.Engines() {
+		t.Run(engine.Name, func(t *testing.T) {
+			db := engine.Open(t, clock.System{})
 			ctx := context.Background()
 			const writers, perWriter = 8, 30
 			var wg sync.WaitGroup

@@ -70,7 +70,7 @@ func LegalLevels(tx *gorm.DB, ent int64, now time.Time) (Levels, error) {
 		return nil, err
 	}
 	if len(gs) == 0 {
-		if err := ensureGrades(tx, ent, now); err != nil {
+		if err := createDefaultGrades(tx, ent, now); err != nil {
 			return nil, err
 		}
 		gs = defaultGrades
@@ -107,6 +107,11 @@ func ensureGrades(tx *gorm.DB, ent int64, now time.Time) error {
 	if err := tx.Model(&Grade{}).Where("enterprise_id = ?", ent).Count(&n).Error; err != nil || n > 0 {
 		return err
 	}
+	return createDefaultGrades(tx, ent, now)
+}
+
+// createDefaultGrades writes the default scheme for an enterprise that has none.
+func createDefaultGrades(tx *gorm.DB, ent int64, now time.Time) error {
 	gs := make([]Grade, len(defaultGrades))
 	for i, g := range defaultGrades {
 		g.EnterpriseID, g.SortOrder, g.CreatedAt, g.UpdatedAt = ent, i, now, now

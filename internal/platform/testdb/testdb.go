@@ -198,6 +198,15 @@ func ensureTemplate(admin *sql.DB) (string, error) {
 	return name, nil
 }
 
+// Engine is one database the product runs on, for tests of rules that must hold on both.
+type Engine struct {
+	Name string
+	Open func(t testing.TB, clk clock.Clock) *gorm.DB // a fresh, migrated database
+}
+
+// Engines are PostgreSQL (production) and SQLite (the embedded default).
+func Engines() []Engine { return []Engine{{"postgres", Postgres}, {"sqlite", SQLite}} }
+
 // SQLite returns a fresh, migrated SQLite database in a temporary directory.
 func SQLite(t testing.TB, clk clock.Clock) *gorm.DB {
 	t.Helper()
