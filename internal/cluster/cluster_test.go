@@ -288,10 +288,12 @@ type jobRun struct {
 }
 
 // jobRuns waits until the named jobs and every other job in job_runs have finished a run, and returns the
-// rows.
+// rows. It waits up to 30 s: a first run of every job takes a few seconds on a quiet machine, and CI's two
+// cores are shared with every other test package.
 func jobRuns(t *testing.T, db *gorm.DB, want []string) []jobRun {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	const wait = 30 * time.Second
+	deadline := time.Now().Add(wait)
 	for {
 		var rows []jobRun
 		if err := db.Raw("SELECT name, runs, instance, last_finished_at FROM job_runs ORDER BY name").Scan(&rows).Error; err != nil {
@@ -310,7 +312,7 @@ func jobRuns(t *testing.T, db *gorm.DB, want []string) []jobRun {
 			return rows
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("job_runs after 15 s: %+v, want finished runs of %s", rows, strings.Join(want, ", "))
+			t.Fatalf("job_runs after %v: %+v, want finished runs of %s", wait, rows, strings.Join(want, ", "))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
