@@ -320,7 +320,7 @@ func (s *Service) entry(a Actor, h Hazard, action, from, to, note string, photos
 	}
 }
 
-// write inserts timeline steps (with their data as JSON) and their feed entries, one statement each.
+// write inserts timeline steps (with their data as JSON) and their feed entries, in batches.
 func (s *Service) write(tx *gorm.DB, es ...entry) error {
 	events := make([]event, len(es))
 	items := make([]feed.Item, len(es))

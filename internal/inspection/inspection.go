@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -408,9 +409,9 @@ func (s *Service) open(tx *gorm.DB, ent, postID, id int64) (Record, error) {
 	return r, nil
 }
 
-// checkAnswer checks what one answer says against the enterprise's grade scheme (read once per call of
-// writeAnswers, by scheme); its photos are checked with the others by the caller.
-func (s *Service) checkAnswer(a AnswerInput, scheme func() (standard.Levels, error)) error {
+// checkAnswer checks what one answer says against the enterprise's grade scheme (nil when no answer of the
+// save is a hazard); its photos are checked with the others by the caller.
+func (s *Service) checkAnswer(a AnswerInput, levels standard.Levels) error {
 	bad := func(msg string) error {
 		return ErrBadAnswer.WithMessage(msg).WithDetails(map[string]any{"item_id": a.ItemID})
 	}
@@ -424,10 +425,6 @@ func (s *Service) checkAnswer(a AnswerInput, scheme func() (standard.Levels, err
 		}
 		if a.FixedOnSpot && len(a.PhotoIDs) == 0 {
 			return bad("当场整改的隐患须上传整改后的照片")
-		}
-		levels, err := scheme()
-		if err != nil {
-			return err
 		}
 		if !levels.Has(a.GradeCode) {
 			return standard.ErrGradeUnknown.WithDetails(map[string]any{"grade": a.GradeCode, "item_id": a.ItemID})
@@ -510,16 +507,15 @@ func (s *Service) writeAnswers(tx *gorm.DB, userID, ent, id int64, answers []Ans
 		}
 	}
 	var levels standard.Levels
-	scheme := func() (standard.Levels, error) {
+	if slices.ContainsFunc(rest, func(a AnswerInput) bool { return a.Result == Hazard }) {
 		var err error
-		if levels == nil {
-			levels, err = standard.LegalLevels(tx, ent, now)
+		if levels, err = standard.LegalLevels(tx, ent, now); err != nil {
+			return err
 		}
-		return levels, err
 	}
 	photos := make([][]int64, 0, len(rest))
 	for _, a := range rest {
-		if err := s.checkAnswer(a, scheme); err != nil {
+		if err := s.checkAnswer(a, levels); err != nil {
 			return err
 		}
 		photos = append(photos, a.PhotoIDs)

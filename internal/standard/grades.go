@@ -65,21 +65,31 @@ type Levels map[string]string
 // LegalLevels reads an enterprise's grade scheme, first giving it the default one if it has none yet: an
 // enterprise that never opened 隐患等级 still grades its hazards A–D.
 func LegalLevels(tx *gorm.DB, ent int64, now time.Time) (Levels, error) {
+	l, err := levelsOf(tx, ent)
+	if err != nil || len(l) > 0 {
+		return l, err
+	}
+	if err := createDefaultGrades(tx, ent, now); err != nil {
+		return nil, err
+	}
+	return levelsFrom(defaultGrades), nil
+}
+
+// levelsOf reads an enterprise's grade scheme as it is (empty when it has none).
+func levelsOf(tx *gorm.DB, ent int64) (Levels, error) {
 	var gs []Grade
 	if err := tx.Select("code, legal_level").Where("enterprise_id = ?", ent).Find(&gs).Error; err != nil {
 		return nil, err
 	}
-	if len(gs) == 0 {
-		if err := createDefaultGrades(tx, ent, now); err != nil {
-			return nil, err
-		}
-		gs = defaultGrades
-	}
+	return levelsFrom(gs), nil
+}
+
+func levelsFrom(gs []Grade) Levels {
 	l := make(Levels, len(gs))
 	for _, g := range gs {
 		l[g.Code] = g.LegalLevel
 	}
-	return l, nil
+	return l
 }
 
 // Has tells whether code is a grade of the scheme.
@@ -118,18 +128,6 @@ func createDefaultGrades(tx *gorm.DB, ent int64, now time.Time) error {
 		gs[i] = g
 	}
 	return tx.Create(&gs).Error
-}
-
-func gradeCodes(tx *gorm.DB, ent int64) (map[string]bool, error) {
-	var codes []string
-	if err := tx.Model(&Grade{}).Where("enterprise_id = ?", ent).Pluck("code", &codes).Error; err != nil {
-		return nil, err
-	}
-	out := map[string]bool{}
-	for _, c := range codes {
-		out[c] = true
-	}
-	return out, nil
 }
 
 // GradeUsage counts what refers to a grade outside this package (hazards); other domains register it.

@@ -222,7 +222,7 @@ func (s *Service) copyTemplate(tx *gorm.DB, ent, mb int64) (int, error) {
 	if err := tx.Where("main_business_id = ? AND removed_at IS NULL", mb).Order("sort_order, id").Find(&titems).Error; err != nil {
 		return 0, err
 	}
-	grades, err := gradeCodes(tx, ent)
+	grades, err := levelsOf(tx, ent)
 	if err != nil {
 		return 0, err
 	}
@@ -248,10 +248,10 @@ func (s *Service) copyTemplate(tx *gorm.DB, ent, mb int64) (int, error) {
 	return len(items), nil
 }
 
-func fromTemplateItem(ent, cat int64, ti TemplateItem, grades map[string]bool, now time.Time) Item {
+func fromTemplateItem(ent, cat int64, ti TemplateItem, grades Levels, now time.Time) Item {
 	src := ti.ID
 	grade := ti.Grade
-	if !grades[grade] {
+	if !grades.Has(grade) {
 		grade = ""
 	}
 	return Item{EnterpriseID: ent, CategoryID: cat, Subject: ti.Subject, Content: ti.Content, Criterion: ti.Criterion, Basis: ti.Basis,
@@ -397,11 +397,11 @@ func checkGrade(tx *gorm.DB, ent int64, code string) error {
 	if code == "" {
 		return nil
 	}
-	grades, err := gradeCodes(tx, ent)
+	grades, err := levelsOf(tx, ent)
 	if err != nil {
 		return err
 	}
-	if !grades[code] {
+	if !grades.Has(code) {
 		return ErrGradeUnknown.WithDetails(map[string]any{"grade": code})
 	}
 	return nil
@@ -600,7 +600,7 @@ func (s *Service) ApplyChanges(ctx context.Context, a audit.Actor, ent int64, te
 		want[id] = true
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		grades, err := gradeCodes(tx, ent)
+		grades, err := levelsOf(tx, ent)
 		if err != nil {
 			return err
 		}
@@ -624,7 +624,7 @@ func (s *Service) ApplyChanges(ctx context.Context, a audit.Actor, ent int64, te
 				}
 			case "updated":
 				grade := c.Template.Grade
-				if !grades[grade] {
+				if !grades.Has(grade) {
 					grade = c.Current.GradeCode
 				}
 				if err := tx.Model(&Item{}).Where("id = ?", c.Current.ID).Updates(map[string]any{
