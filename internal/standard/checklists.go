@@ -85,10 +85,13 @@ var ChecklistSpec = listq.Spec{
 	Tiebreak: "c.id",
 }
 
+// checklistColumns are what a ChecklistView reads from checklists c joined with posts p and departments d.
+const checklistColumns = `c.*, p.name AS post_name, d.name AS department_name,
+	(SELECT COUNT(*) FROM checklist_items ci WHERE ci.checklist_id = c.id) AS item_count`
+
 func (s *Service) checklistQuery(ctx context.Context, ent int64) *gorm.DB {
 	return s.db.WithContext(ctx).Table("checklists c").
-		Select(`c.*, p.name AS post_name, d.name AS department_name,
-			(SELECT COUNT(*) FROM checklist_items ci WHERE ci.checklist_id = c.id) AS item_count`).
+		Select(checklistColumns).
 		Joins("JOIN posts p ON p.id = c.post_id").
 		Joins("JOIN departments d ON d.id = p.department_id").
 		Where("c.enterprise_id = ?", ent)
@@ -363,8 +366,7 @@ func (s *Service) ForPost(ctx context.Context, ent, postID int64) (MyChecklists,
 		PostStatus string
 	}
 	err := s.db.WithContext(ctx).Table("posts p").
-		Select(`c.*, p.name AS post_name, p.status AS post_status, d.name AS department_name,
-			(SELECT COUNT(*) FROM checklist_items ci WHERE ci.checklist_id = c.id) AS item_count`).
+		Select(checklistColumns+", p.status AS post_status").
 		Joins("JOIN departments d ON d.id = p.department_id").
 		Joins("LEFT JOIN checklists c ON c.post_id = p.id AND c.enterprise_id = p.enterprise_id AND c.status = 'active'").
 		Where("p.id = ? AND p.enterprise_id = ?", postID, ent).Order("c.frequency, c.name").Scan(&rows).Error
