@@ -11,6 +11,7 @@ import (
 	"yqyb/internal/enterprise"
 	"yqyb/internal/org"
 	"yqyb/internal/platform/sheet"
+	"yqyb/internal/platform/testdb"
 	"yqyb/pkg/uscc"
 
 	"yqyb/internal/demo"
@@ -29,14 +30,14 @@ func code(t *testing.T, stem string) string {
 func regionID(t *testing.T, env *testEnv, code string) int64 {
 	t.Helper()
 	var id int64
-	env.db.Table("regions").Where("code = ?", code).Pluck("id", &id)
+	testdb.Must(t, env.db.Table("regions").Where("code = ?", code).Pluck("id", &id))
 	return id
 }
 
 func mainBusiness(t *testing.T, env *testEnv, code string) int64 {
 	t.Helper()
 	var id int64
-	env.db.Table("main_businesses").Where("code = ?", code).Pluck("id", &id)
+	testdb.Must(t, env.db.Table("main_businesses").Where("code = ?", code).Pluck("id", &id))
 	return id
 }
 
@@ -153,7 +154,7 @@ func TestImportEnterprises(t *testing.T) {
 	}
 	count := func() int64 {
 		var n int64
-		env.db.Table("enterprises").Count(&n)
+		testdb.Must(t, env.db.Table("enterprises").Count(&n))
 		return n
 	}
 	before := count()
@@ -285,7 +286,7 @@ func TestEnterpriseProfile(t *testing.T) {
 		t.Errorf("old name still logs in: %d", r.Code)
 	}
 	var detail string
-	env.db.Table("audit_logs").Where("action = 'enterprise_update' AND enterprise_id = ?", sc.MallID).Pluck("detail", &detail)
+	testdb.Must(t, env.db.Table("audit_logs").Where("action = 'enterprise_update' AND enterprise_id = ?", sc.MallID).Pluck("detail", &detail))
 	var d struct{ Before, After map[string]any }
 	json.Unmarshal([]byte(detail), &d)
 	if len(d.Before) != 2 || d.Before["address"] != "北京市朝阳区建国路88号" || d.Before["name"] != demo.MallName || d.After["name"] != "北京朝阳示范购物中心有限公司" {
@@ -293,14 +294,14 @@ func TestEnterpriseProfile(t *testing.T) {
 	}
 	// Changing the main business changes nothing else.
 	var users, depts int64
-	env.db.Table("users").Where("enterprise_id = ?", sc.MallID).Count(&users)
-	env.db.Table("departments").Where("enterprise_id = ?", sc.MallID).Count(&depts)
+	testdb.Must(t, env.db.Table("users").Where("enterprise_id = ?", sc.MallID).Count(&users))
+	testdb.Must(t, env.db.Table("departments").Where("enterprise_id = ?", sc.MallID).Count(&depts))
 	in["name"] = "北京朝阳示范购物中心有限公司"
 	r = env.as(user.AccessToken, http.MethodPut, "/api/v1/enterprise", with("main_business_id", mainBusiness(t, env, "catering")))
 	r.decode(t, &p)
 	var users2, depts2 int64
-	env.db.Table("users").Where("enterprise_id = ?", sc.MallID).Count(&users2)
-	env.db.Table("departments").Where("enterprise_id = ?", sc.MallID).Count(&depts2)
+	testdb.Must(t, env.db.Table("users").Where("enterprise_id = ?", sc.MallID).Count(&users2))
+	testdb.Must(t, env.db.Table("departments").Where("enterprise_id = ?", sc.MallID).Count(&depts2))
 	if p.MainBusinessName != "餐饮" || users != users2 || depts != depts2 {
 		t.Errorf("main business change: %s, users %d→%d, departments %d→%d", p.MainBusinessName, users, users2, depts, depts2)
 	}
@@ -405,6 +406,6 @@ func TestDepartmentsAndPosts(t *testing.T) {
 func deptOf(t *testing.T, env *testEnv, post int64) int64 {
 	t.Helper()
 	var id int64
-	env.db.Table("posts").Where("id = ?", post).Pluck("department_id", &id)
+	testdb.Must(t, env.db.Table("posts").Where("id = ?", post).Pluck("department_id", &id))
 	return id
 }

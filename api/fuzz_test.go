@@ -24,6 +24,7 @@ import (
 	"yqyb/internal/demo"
 	"yqyb/internal/inspection"
 	"yqyb/internal/platform/apperr/apperrtest"
+	"yqyb/internal/platform/testdb"
 	"yqyb/internal/standard"
 )
 
@@ -223,7 +224,7 @@ func (f *fuzzer) login(c *fuzzCaller) {
 	if c.id != 0 {
 		// The fuzz run may have renamed the account (an enterprise admin is named after its enterprise).
 		var cur string
-		f.env.db.Raw(`SELECT login_name FROM users WHERE id = ?`, c.id).Scan(&cur)
+		testdb.Must(f.t, f.env.db.Raw(`SELECT login_name FROM users WHERE id = ?`, c.id).Scan(&cur))
 		if cur != "" {
 			name = cur
 		}
@@ -303,7 +304,7 @@ func (f *fuzzer) prepare() {
 		}
 	}
 	var post int64
-	env.db.Raw(`SELECT post_id FROM users WHERE id = ?`, f.callers[4].id).Scan(&post)
+	testdb.Must(f.t, env.db.Raw(`SELECT post_id FROM users WHERE id = ?`, f.callers[4].id).Scan(&post))
 	var cl standard.ChecklistDetail
 	if r := env.as(admin, http.MethodPost, "/api/v1/checklists", map[string]any{"post_id": post, "name": "叉车每日点检", "frequency": "daily",
 		"item_ids": append(items, major)}); r.Code == http.StatusCreated {

@@ -12,6 +12,7 @@ import (
 
 	"yqyb/internal/auth"
 	"yqyb/internal/demo"
+	"yqyb/internal/platform/testdb"
 	"yqyb/internal/rbac"
 )
 
@@ -139,7 +140,7 @@ func TestLockout(t *testing.T) {
 	}
 	// Every step is in the audit log of the enterprise.
 	var actions []string
-	env.db.Table("audit_logs").Where("target_id = ?", sc.Users[demo.MallKeeper]).Order("id").Pluck("action", &actions)
+	testdb.Must(t, env.db.Table("audit_logs").Where("target_id = ?", sc.Users[demo.MallKeeper]).Order("id").Pluck("action", &actions))
 	want := "login_failed,login_failed,login_failed,login_failed,login_failed,lockout,login_failed,login_failed,login"
 	if strings.Join(actions, ",") != want {
 		t.Errorf("audit = %v\nwant   %s", actions, want)
@@ -281,7 +282,7 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 		t.Fatalf("access token after reuse = %d %s", r.Code, r.Body)
 	}
 	var n int64
-	env.db.Table("audit_logs").Where("action = ?", "refresh_reuse").Count(&n)
+	testdb.Must(t, env.db.Table("audit_logs").Where("action = ?", "refresh_reuse").Count(&n))
 	if n != 1 {
 		t.Errorf("refresh_reuse audited %d times", n)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"yqyb/internal/demo"
 	"yqyb/internal/platform/sheet"
+	"yqyb/internal/platform/testdb"
 	"yqyb/internal/standard"
 )
 
@@ -190,8 +191,8 @@ func TestStandardEditing(t *testing.T) {
 func postOf(t testing.TB, env *testEnv, dept, post string) int64 {
 	t.Helper()
 	var id int64
-	env.db.Raw(`SELECT p.id FROM posts p JOIN departments d ON d.id = p.department_id JOIN enterprises e ON e.id = p.enterprise_id
-		WHERE d.name = ? AND p.name = ? AND e.name = ?`, dept, post, demo.MallName).Scan(&id)
+	testdb.Must(t, env.db.Raw(`SELECT p.id FROM posts p JOIN departments d ON d.id = p.department_id JOIN enterprises e ON e.id = p.enterprise_id
+		WHERE d.name = ? AND p.name = ? AND e.name = ?`, dept, post, demo.MallName).Scan(&id))
 	if id == 0 {
 		t.Fatalf("no post %s/%s", dept, post)
 	}
@@ -235,7 +236,7 @@ func TestHazardGrades(t *testing.T) {
 	}
 	// The legal level of a hazard: the grade's mapping, except that a major-hazard criterion is always 重大.
 	var mall int64
-	env.db.Table("enterprises").Where("name = ?", demo.MallName).Pluck("id", &mall)
+	testdb.Must(t, env.db.Table("enterprises").Where("name = ?", demo.MallName).Pluck("id", &mall))
 	levels := []struct {
 		grade string
 		major bool
@@ -372,7 +373,7 @@ func TestChecklistImport(t *testing.T) {
 	tok := admin.AccessToken
 	count := func(table string) int64 {
 		var n int64
-		env.db.Table(table).Count(&n)
+		testdb.Must(t, env.db.Table(table).Count(&n))
 		return n
 	}
 	bad := xlsx(t, [][]string{

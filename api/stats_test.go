@@ -33,10 +33,10 @@ func newStatsFixture(t *testing.T) *statsFixture {
 	f := &statsFixture{inspectionFixture: newInspectionFixture(t)}
 	env := f.env
 	// The demo enterprises were registered in September, well before any of this.
-	env.db.Exec("UPDATE enterprises SET created_at = ?", time.Date(2026, 9, 1, 0, 0, 0, 0, clock.Business).UTC())
+	testdb.Must(t, env.db.Exec("UPDATE enterprises SET created_at = ?", time.Date(2026, 9, 1, 0, 0, 0, 0, clock.Business).UTC()))
 	// Daily checklist created 31 Oct 12:00: every daily period from 1 November is due, 31 October is not.
-	env.db.Exec("UPDATE checklists SET created_at = ? WHERE id = ?", time.Date(2026, 10, 31, 12, 0, 0, 0, clock.Business).UTC(), f.daily)
-	env.db.Exec("UPDATE checklists SET created_at = ? WHERE id = ?", at(20, 9).UTC(), f.weekly)
+	testdb.Must(t, env.db.Exec("UPDATE checklists SET created_at = ? WHERE id = ?", time.Date(2026, 10, 31, 12, 0, 0, 0, clock.Business).UTC(), f.daily))
+	testdb.Must(t, env.db.Exec("UPDATE checklists SET created_at = ? WHERE id = ?", at(20, 9).UTC(), f.weekly))
 	submit := func(day int, answers func(d []map[string]any, ids []int64)) {
 		env.clk.Set(at(day, 9))
 		f.forklift = env.login("personal", demo.MallForklift, pw).AccessToken
@@ -276,7 +276,7 @@ func TestSnapshotsDoNotChangeAfterEdits(t *testing.T) {
 	before := half()
 	// Later edits that would change a live computation of the first half: the inspection of 3 November is
 	// deleted from the record, and the daily checklist is disabled.
-	env.db.Exec("UPDATE inspections SET status = 'draft' WHERE period_key = '2026-11-03'")
+	testdb.Must(t, env.db.Exec("UPDATE inspections SET status = 'draft' WHERE period_key = '2026-11-03'"))
 	f.admin = env.login("personal", demo.MallName, pw).AccessToken
 	env.as(f.admin, http.MethodPost, fmt.Sprintf("/api/v1/checklists/%d/disable", f.daily), nil)
 	// Taking snapshots again (the job runs every few minutes) writes nothing over them.
@@ -319,7 +319,7 @@ func TestRegulatorsSeeOnlyTheirRegion(t *testing.T) {
 	}
 	mall := f.hzMajor.EnterpriseID
 	var chaoyangID int64
-	f.env.db.Table("regions").Where("name = ?", "朝阳区").Pluck("id", &chaoyangID)
+	testdb.Must(t, f.env.db.Table("regions").Where("name = ?", "朝阳区").Pluck("id", &chaoyangID))
 	tok := f.env.login("personal", demo.HaidianReg, pw).AccessToken
 	for _, tt := range []struct {
 		method, path string
@@ -453,7 +453,7 @@ func TestHazardReportAndSignoff(t *testing.T) {
 		t.Errorf("signing twice = %d %s", r.Code, r.Body)
 	}
 	// Later edits do not change a signed report: the major hazard re-graded as general.
-	env.db.Exec("UPDATE hazards SET found_at = ?, legal_level = 'general' WHERE id = ?", time.Date(2026, 12, 1, 0, 0, 0, 0, clock.Business).UTC(), f.hzMajor.ID)
+	testdb.Must(t, env.db.Exec("UPDATE hazards SET found_at = ?, legal_level = 'general' WHERE id = ?", time.Date(2026, 12, 1, 0, 0, 0, 0, clock.Business).UTC(), f.hzMajor.ID))
 	var again stats.Report
 	env.as(admin, http.MethodGet, "/api/v1/reports/hazards?period=2026-Q4", nil).decode(t, &again)
 	if again.Figures.Major.Found != 1 || again.Signoff == nil {
@@ -504,8 +504,8 @@ func TestChangeFeedAPI(t *testing.T) {
 		t.Fatalf("factory report = %d %s", r.Code, r.Body)
 	}
 	var want, haidianWant int64
-	env.db.Table("change_feed").Where("enterprise_id = ?", f.hzMajor.EnterpriseID).Count(&want)
-	env.db.Raw(`SELECT COUNT(*) FROM change_feed WHERE region_path LIKE (SELECT path FROM regions WHERE name = '海淀区') || '%'`).Scan(&haidianWant)
+	testdb.Must(t, env.db.Table("change_feed").Where("enterprise_id = ?", f.hzMajor.EnterpriseID).Count(&want))
+	testdb.Must(t, env.db.Raw(`SELECT COUNT(*) FROM change_feed WHERE region_path LIKE (SELECT path FROM regions WHERE name = '海淀区') || '%'`).Scan(&haidianWant))
 	readAll := func(user, path string, want int64) []feed.Entry {
 		t.Helper()
 		tok := env.login("personal", user, pw).AccessToken
@@ -575,7 +575,7 @@ func TestDashboardsReadTheReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	var onPrimary int64
-	env.db.Table("enterprise_stats").Count(&onPrimary)
+	testdb.Must(t, env.db.Table("enterprise_stats").Count(&onPrimary))
 	tok := env.login("personal", demo.CityRegulator, pw).AccessToken
 	var d stats.Dashboard
 	if r := env.as(tok, http.MethodGet, "/api/v1/regulator/dashboard", nil); r.Code != 200 {

@@ -13,6 +13,7 @@ import (
 	"yqyb/internal/association"
 	"yqyb/internal/demo"
 	"yqyb/internal/org"
+	"yqyb/internal/platform/testdb"
 	"yqyb/internal/setup"
 )
 
@@ -90,7 +91,7 @@ func TestResponsibilityDocuments(t *testing.T) {
 		t.Errorf("stored name = %q", d.FileName)
 	}
 	var keys []string
-	env.db.Table("post_documents").Pluck("storage_key", &keys)
+	testdb.Must(t, env.db.Table("post_documents").Pluck("storage_key", &keys))
 	for _, k := range keys {
 		if strings.Contains(k, "passwd") || strings.Contains(k, "..") || !strings.HasPrefix(k, "docs/") {
 			t.Errorf("storage key %q", k)

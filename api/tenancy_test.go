@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"yqyb/internal/demo"
+	"yqyb/internal/platform/testdb"
 	"yqyb/internal/rbac"
 	"yqyb/internal/standard"
 )
@@ -17,7 +18,7 @@ import (
 func TestTenantIsolation(t *testing.T) {
 	env, sc := seeded(t)
 	var factoryRole int64
-	env.db.Table("roles").Where("domain = ?", rbac.EnterpriseDomain(sc.FactoryID)).Pluck("id", &factoryRole)
+	testdb.Must(t, env.db.Table("roles").Where("domain = ?", rbac.EnterpriseDomain(sc.FactoryID)).Pluck("id", &factoryRole))
 	if factoryRole == 0 {
 		t.Fatal("the factory has no role")
 	}
@@ -28,10 +29,10 @@ func TestTenantIsolation(t *testing.T) {
 	env.upload(factoryAdmin.AccessToken, fmt.Sprintf("/api/v1/posts/%d/documents", weldPost), "焊工岗位责任制.pdf", pdf).decode(t, &doc)
 	// An association between the factory and a third enterprise: none of the mall's business.
 	var third, assoc int64
-	env.db.Raw(`INSERT INTO enterprises (name, credit_code, region_id, region_path, created_at, updated_at)
-		SELECT '第三方企业', '91110108MA01THRD0X', region_id, region_path, created_at, updated_at FROM enterprises WHERE id = ? RETURNING id`, sc.FactoryID).Scan(&third)
-	env.db.Raw(`INSERT INTO associations (applicant_id, target_id, status, pair_low, pair_high, created_at)
-		VALUES (?, ?, 'pending', ?, ?, CURRENT_TIMESTAMP) RETURNING id`, third, sc.FactoryID, min(third, sc.FactoryID), max(third, sc.FactoryID)).Scan(&assoc)
+	testdb.Must(t, env.db.Raw(`INSERT INTO enterprises (name, credit_code, region_id, region_path, created_at, updated_at)
+		SELECT '第三方企业', '91110108MA01THRD0X', region_id, region_path, created_at, updated_at FROM enterprises WHERE id = ? RETURNING id`, sc.FactoryID).Scan(&third))
+	testdb.Must(t, env.db.Raw(`INSERT INTO associations (applicant_id, target_id, status, pair_low, pair_high, created_at)
+		VALUES (?, ?, 'pending', ?, ?, CURRENT_TIMESTAMP) RETURNING id`, third, sc.FactoryID, min(third, sc.FactoryID), max(third, sc.FactoryID)).Scan(&assoc))
 
 	// The factory's standard, grades and a checklist.
 	env.as(factoryAdmin.AccessToken, http.MethodPost, "/api/v1/standard", map[string]any{"from_template": true})
@@ -60,7 +61,7 @@ func TestTenantIsolation(t *testing.T) {
 	env.as(welderTok, http.MethodPost, fmt.Sprintf("/api/v1/inspections/%d/submit", insp.ID), map[string]any{"answers": []map[string]any{
 		{"item_id": insp.Answers[0].ItemID, "result": "hazard", "description": "焊机接地线松动", "grade_code": "C", "photo_ids": []int64{photo.ID}}}})
 	var fhazard int64
-	env.db.Table("hazards").Where("enterprise_id = ?", sc.FactoryID).Pluck("id", &fhazard)
+	testdb.Must(t, env.db.Table("hazards").Where("enterprise_id = ?", sc.FactoryID).Pluck("id", &fhazard))
 	if insp.ID == 0 || photo.ID == 0 || fhazard == 0 {
 		t.Fatalf("factory inspection %d photo %d hazard %d", insp.ID, photo.ID, fhazard)
 	}
@@ -104,13 +105,13 @@ func TestTenantIsolation(t *testing.T) {
 	}
 	snapshot := func() string {
 		var rows []string
-		env.db.Raw(`SELECT CONCAT(id, ':', display_name, ':', status, ':', token_version, ':', password_hash) FROM users WHERE enterprise_id = ?`, sc.FactoryID).Scan(&rows)
+		testdb.Must(t, env.db.Raw(`SELECT CONCAT(id, ':', display_name, ':', status, ':', token_version, ':', password_hash) FROM users WHERE enterprise_id = ?`, sc.FactoryID).Scan(&rows))
 		var rules []string
-		env.db.Raw(`SELECT CONCAT(ptype, v0, v1, v2) FROM casbin_rule WHERE v1 = ? OR v2 = ? ORDER BY 1`, rbac.EnterpriseDomain(sc.FactoryID), rbac.EnterpriseDomain(sc.FactoryID)).Scan(&rules)
+		testdb.Must(t, env.db.Raw(`SELECT CONCAT(ptype, v0, v1, v2) FROM casbin_rule WHERE v1 = ? OR v2 = ? ORDER BY 1`, rbac.EnterpriseDomain(sc.FactoryID), rbac.EnterpriseDomain(sc.FactoryID)).Scan(&rules))
 		var roles []string
-		env.db.Raw(`SELECT CONCAT(id, name) FROM roles WHERE domain = ?`, rbac.EnterpriseDomain(sc.FactoryID)).Scan(&roles)
+		testdb.Must(t, env.db.Raw(`SELECT CONCAT(id, name) FROM roles WHERE domain = ?`, rbac.EnterpriseDomain(sc.FactoryID)).Scan(&roles))
 		var structure []string
-		env.db.Raw(`SELECT CONCAT('d', id, name, parent_id) FROM departments WHERE enterprise_id = ?
+		testdb.Must(t, env.db.Raw(`SELECT CONCAT('d', id, name, parent_id) FROM departments WHERE enterprise_id = ?
 			UNION ALL SELECT CONCAT('p', id, name, status, department_id) FROM posts WHERE enterprise_id = ?
 			UNION ALL SELECT CONCAT('doc', id, version) FROM post_documents WHERE enterprise_id = ?
 			UNION ALL SELECT CONCAT('a', id, status) FROM associations WHERE target_id = ?
@@ -122,7 +123,7 @@ func TestTenantIsolation(t *testing.T) {
 			UNION ALL SELECT CONCAT('i', id, status, version) FROM inspections WHERE enterprise_id = ?
 			UNION ALL SELECT CONCAT('h', id, status, responsible_person, updated_at) FROM hazards WHERE enterprise_id = ?
 			ORDER BY 1`, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID,
-			sc.FactoryID, sc.FactoryID).Scan(&structure)
+			sc.FactoryID, sc.FactoryID).Scan(&structure))
 		return strings.Join(rows, "|") + "#" + strings.Join(rules, "|") + "#" + strings.Join(roles, "|") + "#" + strings.Join(structure, "|")
 	}
 	before := snapshot()

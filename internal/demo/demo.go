@@ -109,10 +109,13 @@ type seeder struct {
 	hash string
 }
 
-func (s *seeder) region(code string) (int64, string) {
+// region looks up a region of the reference data by its code.
+func (s *seeder) region(code string) (org.Region, error) {
 	var r org.Region
-	s.tx.Where("code = ?", code).Take(&r)
-	return r.ID, r.Path
+	if err := s.tx.Where("code = ?", code).Take(&r).Error; err != nil {
+		return r, fmt.Errorf("demo: region %s: %w", code, err)
+	}
+	return r, nil
 }
 
 func (s *seeder) user(u account.User) (int64, error) {
@@ -123,10 +126,15 @@ func (s *seeder) user(u account.User) (int64, error) {
 }
 
 func (s *seeder) enterprise(name, code, rep, phone, regionCode, address, industry, business, scale string) (int64, error) {
-	rid, path := s.region(regionCode)
+	reg, err := s.region(regionCode)
+	if err != nil {
+		return 0, err
+	}
 	var mb int64
-	s.tx.Table("main_businesses").Where("code = ?", business).Pluck("id", &mb)
-	e := org.Enterprise{Name: name, CreditCode: code, LegalRep: rep, LegalPhone: phone, RegionID: rid, RegionPath: path,
+	if err := s.tx.Table("main_businesses").Where("code = ?", business).Select("id").Scan(&mb).Error; err != nil {
+		return 0, err
+	}
+	e := org.Enterprise{Name: name, CreditCode: code, LegalRep: rep, LegalPhone: phone, RegionID: reg.ID, RegionPath: reg.Path,
 		Address: address, Industry: industry, MainBusinessID: &mb, Scale: scale, Status: "active", CreatedAt: s.now, UpdatedAt: s.now}
 	if err := s.tx.Create(&e).Error; err != nil {
 		return 0, err
@@ -134,7 +142,7 @@ func (s *seeder) enterprise(name, code, rep, phone, regionCode, address, industr
 	if _, err := s.user(account.User{Kind: rbac.KindEnterpriseAdmin, LoginName: name, DisplayName: name + "管理员", EnterpriseID: &e.ID}); err != nil {
 		return 0, err
 	}
-	_, err := s.user(account.User{Kind: rbac.KindEnterpriseUser, LoginName: name, DisplayName: name, Phone: phone, EnterpriseID: &e.ID})
+	_, err = s.user(account.User{Kind: rbac.KindEnterpriseUser, LoginName: name, DisplayName: name, Phone: phone, EnterpriseID: &e.ID})
 	return e.ID, err
 }
 
@@ -177,9 +185,15 @@ func (s *seeder) postUser(entID, postID int64, login, name, phone string) (int64
 }
 
 func (s *seeder) run(clk clock.Clock) error {
-	cityID, _ := s.region("110000")
-	cyID, _ := s.region("110105")
-	hdID, _ := s.region("110108")
+	var ids [3]int64
+	for i, code := range []string{"110000", "110105", "110108"} {
+		r, err := s.region(code)
+		if err != nil {
+			return err
+		}
+		ids[i] = r.ID
+	}
+	cityID, cyID, hdID := ids[0], ids[1], ids[2]
 	if _, err := s.user(account.User{Kind: rbac.KindPlatformAdmin, LoginName: PlatformAdmin, DisplayName: "平台管理员"}); err != nil {
 		return err
 	}

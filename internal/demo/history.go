@@ -206,7 +206,10 @@ func (h *history) run(posts map[string]int64, now time.Time) error {
 	}
 	// The district supervises the open major hazard.
 	var mj int64
-	h.db.WithContext(h.ctx).Table("hazards").Where("enterprise_id = ? AND legal_level = 'major' AND status <> 'closed'", h.ent).Limit(1).Pluck("id", &mj)
+	if err := h.db.WithContext(h.ctx).Table("hazards").Where("enterprise_id = ? AND legal_level = 'major' AND status <> 'closed'", h.ent).
+		Order("id").Limit(1).Select("id").Scan(&mj).Error; err != nil {
+		return err
+	}
 	if mj != 0 {
 		var reg account.User
 		if err := h.db.WithContext(h.ctx).Where("login_name = ?", ChaoyangReg).Take(&reg).Error; err != nil {

@@ -49,7 +49,7 @@ func FuzzEnterpriseImport(f *testing.F) {
 	}
 	actor := audit.Actor{ID: sc.ChaoyangRegID, Name: demo.ChaoyangReg, RegionID: region}
 	var business string
-	db.Raw(`SELECT name FROM main_businesses ORDER BY id LIMIT 1`).Scan(&business)
+	testdb.Must(f, db.Raw(`SELECT name FROM main_businesses ORDER BY id LIMIT 1`).Scan(&business))
 
 	check, _ := uscc.CheckChar("91110105MA01FXHG1")
 	code := "91110105MA01FXHG1" + string(check)

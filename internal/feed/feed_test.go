@@ -72,7 +72,7 @@ func TestNoLossNoRepeatUnderConcurrentWrites(t *testing.T) {
 				t.Fatal(err)
 			}
 			var all []int64
-			db.Model(&row{}).Order("seq").Pluck("seq", &all)
+			testdb.Must(t, db.Model(&row{}).Order("seq").Pluck("seq", &all))
 			if len(all) != writers*perWriter {
 				t.Fatalf("%d rows written, want %d", len(all), writers*perWriter)
 			}

@@ -74,7 +74,7 @@ func TestGenerateSmallCity(t *testing.T) {
 	}
 	// Data consistent with the rules the product enforces.
 	var codes []string
-	db.Raw("SELECT credit_code FROM enterprises").Scan(&codes)
+	testdb.Must(t, db.Raw("SELECT credit_code FROM enterprises").Scan(&codes))
 	for _, c := range codes {
 		if !uscc.Valid(c) {
 			t.Fatalf("invalid credit code %s", c)

@@ -449,7 +449,9 @@ func (s *Service) Assign(ctx context.Context, a Actor, ent, id int64, in AssignI
 		var resp *int64
 		if in.ResponsibleUserID != 0 {
 			var n int64
-			tx.Table("users").Where("id = ? AND enterprise_id = ? AND deleted_at IS NULL", in.ResponsibleUserID, ent).Count(&n)
+			if err := tx.Table("users").Where("id = ? AND enterprise_id = ? AND deleted_at IS NULL", in.ResponsibleUserID, ent).Count(&n).Error; err != nil {
+				return err
+			}
 			if n == 0 {
 				return ErrResponsible
 			}

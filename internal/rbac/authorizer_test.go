@@ -57,11 +57,11 @@ func TestAuthorizerLoadsDomainsOnDemand(t *testing.T) {
 		t.Errorf("cache holds %d domains, capacity 10", a.Cached())
 	}
 	// A version newer than the cached copy forces a reload that sees the change.
-	db.Exec(`INSERT INTO casbin_rule (ptype, v0, v1, v2, v3) VALUES ('p', 'u:50', 'e:50', 'sys:role', 'allow')`)
+	testdb.Must(t, db.Exec(`INSERT INTO casbin_rule (ptype, v0, v1, v2, v3) VALUES ('p', 'u:50', 'e:50', 'sys:role', 'allow')`))
 	if ok, _ := a.Allowed(ctx, Subject{UserID: 50, Kind: KindPostUser, Domain: "e:50"}, RoleList); ok {
 		t.Error("saw an unannounced change: the cache should be trusted until the version moves")
 	}
-	db.Exec(`INSERT INTO rbac_domains (domain, version) VALUES ('e:50', 1)`)
+	testdb.Must(t, db.Exec(`INSERT INTO rbac_domains (domain, version) VALUES ('e:50', 1)`))
 	if ok, _ := a.Allowed(ctx, Subject{UserID: 50, Kind: KindPostUser, Domain: "e:50", PolicyVersion: 1}, RoleList); !ok {
 		t.Error("a newer policy version did not reload the domain")
 	}

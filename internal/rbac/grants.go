@@ -388,9 +388,17 @@ func (s *Service) SetRoleUsers(ctx context.Context, g Grantor, id int64, userIDs
 		if err := bumpUsers(tx, s.clk.Now(), append(added, removed...)); err != nil {
 			return err
 		}
+		before, err := names(tx, "users", "login_name", old)
+		if err != nil {
+			return err
+		}
+		after, err := names(tx, "users", "login_name", userIDs)
+		if err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, s.clk.Now(), g.Actor, audit.Entry{Action: audit.RoleUsers, TargetType: "role", TargetID: id,
-			TargetName: r.Name, Before: map[string]any{"user_ids": old, "users": names(tx, "users", "login_name", old)},
-			After: map[string]any{"user_ids": userIDs, "users": names(tx, "users", "login_name", userIDs)}})
+			TargetName: r.Name, Before: map[string]any{"user_ids": old, "users": before},
+			After: map[string]any{"user_ids": userIDs, "users": after}})
 	})
 }
 
@@ -445,8 +453,12 @@ func (s *Service) SetUserGrants(ctx context.Context, g Grantor, userID int64, co
 		if err := bumpUsers(tx, s.clk.Now(), []int64{userID}); err != nil {
 			return err
 		}
+		name, err := loginName(tx, userID)
+		if err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, s.clk.Now(), g.Actor, audit.Entry{Action: audit.UserGrant, TargetType: "user", TargetID: userID,
-			TargetName: loginName(tx, userID), Before: map[string]any{"codes": old}, After: map[string]any{"codes": codes}})
+			TargetName: name, Before: map[string]any{"codes": old}, After: map[string]any{"codes": codes}})
 	})
 }
 
@@ -493,9 +505,21 @@ func (s *Service) SetUserRoles(ctx context.Context, g Grantor, userID int64, rol
 		if err := bumpUsers(tx, s.clk.Now(), []int64{userID}); err != nil {
 			return err
 		}
+		name, err := loginName(tx, userID)
+		if err != nil {
+			return err
+		}
+		before, err := names(tx, "roles", "name", old)
+		if err != nil {
+			return err
+		}
+		after, err := names(tx, "roles", "name", roleIDs)
+		if err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, s.clk.Now(), g.Actor, audit.Entry{Action: audit.UserRoles, TargetType: "user", TargetID: userID,
-			TargetName: loginName(tx, userID), Before: map[string]any{"role_ids": old, "roles": names(tx, "roles", "name", old)},
-			After: map[string]any{"role_ids": roleIDs, "roles": names(tx, "roles", "name", roleIDs)}})
+			TargetName: name, Before: map[string]any{"role_ids": old, "roles": before},
+			After: map[string]any{"role_ids": roleIDs, "roles": after}})
 	})
 }
 
@@ -590,21 +614,21 @@ func checkGrantees(tx *gorm.DB, enterpriseID int64, ids []int64) error {
 
 // names reads the names of rows by id, for audit entries that must stay readable after the rows are gone.
 // table and column are constants of this package.
-func names(tx *gorm.DB, table, column string, ids []int64) []string {
+func names(tx *gorm.DB, table, column string, ids []int64) ([]string, error) {
 	out := []string{}
-	if len(ids) > 0 {
-		tx.Table(table).Where("id IN ?", ids).Order("id").Pluck(column, &out)
+	if len(ids) == 0 {
+		return out, nil
 	}
-	return out
+	err := tx.Table(table).Where("id IN ?", ids).Order("id").Pluck(column, &out).Error
+	return out, err
 }
 
-func loginName(tx *gorm.DB, id int64) string {
+func loginName(tx *gorm.DB, id int64) (string, error) {
 	var n []string
-	tx.Table("users").Where("id = ?", id).Pluck("login_name", &n)
-	if len(n) == 0 {
-		return ""
+	if err := tx.Table("users").Where("id = ?", id).Pluck("login_name", &n).Error; err != nil || len(n) == 0 {
+		return "", err
 	}
-	return n[0]
+	return n[0], nil
 }
 
 // roleState reads a role's codes and members.

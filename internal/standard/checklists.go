@@ -327,8 +327,12 @@ type Coverage struct {
 func (s *Service) Coverage(ctx context.Context, ent int64) (Coverage, error) {
 	db := s.db.WithContext(ctx)
 	out := Coverage{UncoveredItems: []UncoveredItem{}, PostsWithoutList: []PostWithout{}}
-	db.Model(&Item{}).Where("enterprise_id = ? AND deleted_at IS NULL", ent).Count(&out.Items)
-	db.Table("posts").Where("enterprise_id = ? AND status = 'active'", ent).Count(&out.Posts)
+	if err := db.Model(&Item{}).Where("enterprise_id = ? AND deleted_at IS NULL", ent).Count(&out.Items).Error; err != nil {
+		return out, err
+	}
+	if err := db.Table("posts").Where("enterprise_id = ? AND status = 'active'", ent).Count(&out.Posts).Error; err != nil {
+		return out, err
+	}
 	if err := db.Table("standard_items i").Select("i.id, c.name AS category_name, i.subject, i.content").
 		Joins("JOIN standard_categories c ON c.id = i.category_id").
 		Where("i.enterprise_id = ? AND i.deleted_at IS NULL", ent).

@@ -244,7 +244,11 @@ func (s *Service) Import(ctx context.Context, a audit.Actor, ent int64, r io.Rea
 	err = db.Transaction(func(tx *gorm.DB) error {
 		now := s.now()
 		if _, err := s.standard(tx, ent); err != nil {
-			if err := tx.Create(&standardRow{EnterpriseID: ent, MainBusinessID: mainBusinessOf(tx, ent), CreatedAt: now, UpdatedAt: now}).Error; err != nil {
+			mb, err := mainBusinessOf(tx, ent)
+			if err != nil {
+				return err
+			}
+			if err := tx.Create(&standardRow{EnterpriseID: ent, MainBusinessID: mb, CreatedAt: now, UpdatedAt: now}).Error; err != nil {
 				return err
 			}
 		}

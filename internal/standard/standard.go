@@ -103,13 +103,38 @@ type View struct {
 
 // mainBusinessOf reads an enterprise's main business, nil when it has none. (GORM's Pluck cannot fill a
 // pointer, so a nullable column is read through a slice.)
-func mainBusinessOf(db *gorm.DB, ent int64) *int64 {
+func mainBusinessOf(db *gorm.DB, ent int64) (*int64, error) {
 	var ids []*int64
-	db.Table("enterprises").Where("id = ?", ent).Pluck("main_business_id", &ids)
-	if len(ids) == 0 {
-		return nil
+	if err := db.Table("enterprises").Where("id = ?", ent).Pluck("main_business_id", &ids).Error; err != nil {
+		return nil, err
 	}
-	return ids[0]
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return ids[0], nil
+}
+
+// mainBusinessName is the name of a main business ("" when it is gone).
+func mainBusinessName(db *gorm.DB, id int64) (string, error) {
+	var names []string
+	if err := db.Table("main_businesses").Where("id = ?", id).Pluck("name", &names).Error; err != nil || len(names) == 0 {
+		return "", err
+	}
+	return names[0], nil
+}
+
+// templateRevision is the current revision of a main business's template.
+func templateRevision(db *gorm.DB, id int64) (int64, error) {
+	var rev int64
+	err := db.Table("main_businesses").Where("id = ?", id).Select("template_revision").Scan(&rev).Error
+	return rev, err
+}
+
+// nextSortOrder is the sort order after the last of the rows q selects (0 for none).
+func nextSortOrder(q *gorm.DB) (int, error) {
+	var last int
+	err := q.Select("COALESCE(MAX(sort_order), -1)").Scan(&last).Error
+	return last + 1, err
 }
 
 func (s *Service) standard(tx *gorm.DB, ent int64) (standardRow, error) {
@@ -128,18 +153,22 @@ func (s *Service) Get(ctx context.Context, ent int64) (View, error) {
 	v := View{Categories: []CategoryView{}}
 	st, err := s.standard(db, ent)
 	if errors.Is(err, ErrNoStandard) {
-		v.MainBusinessID = mainBusinessOf(db, ent)
-		if v.MainBusinessID != nil {
-			db.Table("main_businesses").Where("id = ?", *v.MainBusinessID).Pluck("name", &v.MainBusinessName)
+		if v.MainBusinessID, err = mainBusinessOf(db, ent); err != nil {
+			return v, err
 		}
-		return v, nil
+		if v.MainBusinessID != nil {
+			v.MainBusinessName, err = mainBusinessName(db, *v.MainBusinessID)
+		}
+		return v, err
 	}
 	if err != nil {
 		return v, err
 	}
 	v.Created, v.MainBusinessID = true, st.MainBusinessID
 	if st.MainBusinessID != nil {
-		db.Table("main_businesses").Where("id = ?", *st.MainBusinessID).Pluck("name", &v.MainBusinessName)
+		if v.MainBusinessName, err = mainBusinessName(db, *st.MainBusinessID); err != nil {
+			return v, err
+		}
 	}
 	var cats []Category
 	if err := db.Where("enterprise_id = ? AND deleted_at IS NULL", ent).Order("sort_order, id").Find(&cats).Error; err != nil {
@@ -178,7 +207,10 @@ func (s *Service) Create(ctx context.Context, a audit.Actor, ent int64, fromTemp
 		if _, err := s.standard(tx, ent); err == nil {
 			return ErrStandardExists
 		}
-		mb := mainBusinessOf(tx, ent)
+		mb, err := mainBusinessOf(tx, ent)
+		if err != nil {
+			return err
+		}
 		if fromTemplate && mb == nil {
 			return ErrNoMainBusiness
 		}
@@ -188,7 +220,9 @@ func (s *Service) Create(ctx context.Context, a audit.Actor, ent int64, fromTemp
 		now := s.now()
 		st := standardRow{EnterpriseID: ent, MainBusinessID: mb, CreatedAt: now, UpdatedAt: now}
 		if fromTemplate {
-			tx.Table("main_businesses").Where("id = ?", *mb).Pluck("template_revision", &st.SeenRevision)
+			if st.SeenRevision, err = templateRevision(tx, *mb); err != nil {
+				return err
+			}
 		}
 		if err := tx.Create(&st).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -282,9 +316,11 @@ func (s *Service) CreateCategory(ctx context.Context, a audit.Actor, ent int64, 
 		if _, err := s.standard(tx, ent); err != nil {
 			return err
 		}
-		var last int
-		tx.Model(&Category{}).Where("enterprise_id = ? AND deleted_at IS NULL", ent).Select("COALESCE(MAX(sort_order), -1)").Scan(&last)
-		c = Category{EnterpriseID: ent, Name: strings.TrimSpace(in.Name), SortOrder: last + 1, CreatedAt: s.now(), UpdatedAt: s.now()}
+		next, err := nextSortOrder(tx.Model(&Category{}).Where("enterprise_id = ? AND deleted_at IS NULL", ent))
+		if err != nil {
+			return err
+		}
+		c = Category{EnterpriseID: ent, Name: strings.TrimSpace(in.Name), SortOrder: next, CreatedAt: s.now(), UpdatedAt: s.now()}
 		if err := tx.Create(&c).Error; err != nil {
 			return categoryTaken(err)
 		}
@@ -332,7 +368,9 @@ func (s *Service) DeleteCategory(ctx context.Context, a audit.Actor, ent, id int
 		}
 		// The category row goes only when no item (live or retired) points at it any more.
 		var left int64
-		tx.Model(&Item{}).Where("category_id = ?", id).Count(&left)
+		if err := tx.Model(&Item{}).Where("category_id = ?", id).Count(&left).Error; err != nil {
+			return err
+		}
 		if left == 0 {
 			if err := tx.Delete(&Category{}, id).Error; err != nil {
 				return err
@@ -418,10 +456,12 @@ func (s *Service) CreateItem(ctx context.Context, a audit.Actor, ent int64, in I
 		if err := checkGrade(tx, ent, in.Grade); err != nil {
 			return err
 		}
-		var last int
-		tx.Model(&Item{}).Where("category_id = ? AND deleted_at IS NULL", in.CategoryID).Select("COALESCE(MAX(sort_order), -1)").Scan(&last)
+		next, err := nextSortOrder(tx.Model(&Item{}).Where("category_id = ? AND deleted_at IS NULL", in.CategoryID))
+		if err != nil {
+			return err
+		}
 		it = Item{EnterpriseID: ent, CategoryID: in.CategoryID, Subject: in.Subject, Content: in.Content, Criterion: in.Criterion, Basis: in.Basis,
-			GradeCode: in.Grade, IsMajor: in.IsMajor, SortOrder: last + 1, Version: 1, CreatedAt: s.now(), UpdatedAt: s.now()}
+			GradeCode: in.Grade, IsMajor: in.IsMajor, SortOrder: next, Version: 1, CreatedAt: s.now(), UpdatedAt: s.now()}
 		if err := tx.Create(&it).Error; err != nil {
 			return err
 		}
@@ -528,12 +568,14 @@ func (s *Service) TemplateChanges(ctx context.Context, ent int64) (Changes, erro
 	if err != nil {
 		return out, err
 	}
-	mb := mainBusinessOf(db, ent)
-	if mb == nil {
-		return out, nil
+	mb, err := mainBusinessOf(db, ent)
+	if err != nil || mb == nil {
+		return out, err
 	}
 	out.MainBusinessID = *mb
-	db.Table("main_businesses").Where("id = ?", *mb).Pluck("name", &out.MainBusinessName)
+	if out.MainBusinessName, err = mainBusinessName(db, *mb); err != nil {
+		return out, err
+	}
 	since := st.SeenRevision
 	if st.MainBusinessID == nil || *st.MainBusinessID != *mb {
 		out.Rebased, since = true, 0
@@ -558,7 +600,9 @@ func (s *Service) TemplateChanges(ctx context.Context, ent int64) (Changes, erro
 		copyOf[*c.SourceItemID] = c
 	}
 	var cats []TemplateCategory
-	db.Where("main_business_id = ?", *mb).Find(&cats)
+	if err := db.Where("main_business_id = ?", *mb).Find(&cats).Error; err != nil {
+		return out, err
+	}
 	catName := map[int64]string{}
 	for _, c := range cats {
 		catName[c.ID] = c.Name
@@ -616,9 +660,9 @@ func (s *Service) ApplyChanges(ctx context.Context, a audit.Actor, ent int64, te
 					return err
 				}
 				it := fromTemplateItem(ent, cat, c.Template, grades, s.now())
-				var last int
-				tx.Model(&Item{}).Where("category_id = ? AND deleted_at IS NULL", cat).Select("COALESCE(MAX(sort_order), -1)").Scan(&last)
-				it.SortOrder = last + 1
+				if it.SortOrder, err = nextSortOrder(tx.Model(&Item{}).Where("category_id = ? AND deleted_at IS NULL", cat)); err != nil {
+					return err
+				}
 				if err := tx.Create(&it).Error; err != nil {
 					return err
 				}
@@ -643,8 +687,10 @@ func (s *Service) ApplyChanges(ctx context.Context, a audit.Actor, ent int64, te
 		}
 		upd := map[string]any{"updated_at": s.now(), "main_business_id": ch.MainBusinessID}
 		if dismissRest || len(taken) == len(ch.Changes) {
-			var rev int64
-			tx.Table("main_businesses").Where("id = ?", ch.MainBusinessID).Pluck("template_revision", &rev)
+			rev, err := templateRevision(tx, ch.MainBusinessID)
+			if err != nil {
+				return err
+			}
 			upd["seen_revision"] = rev
 		}
 		if err := tx.Model(&standardRow{}).Where("enterprise_id = ?", ent).Updates(upd).Error; err != nil {
@@ -669,8 +715,10 @@ func (s *Service) categoryNamed(tx *gorm.DB, ent int64, name string, source int6
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return 0, err
 	}
-	var last int
-	tx.Model(&Category{}).Where("enterprise_id = ? AND deleted_at IS NULL", ent).Select("COALESCE(MAX(sort_order), -1)").Scan(&last)
-	c = Category{EnterpriseID: ent, Name: name, SortOrder: last + 1, SourceCategoryID: &source, CreatedAt: s.now(), UpdatedAt: s.now()}
+	next, err := nextSortOrder(tx.Model(&Category{}).Where("enterprise_id = ? AND deleted_at IS NULL", ent))
+	if err != nil {
+		return 0, err
+	}
+	c = Category{EnterpriseID: ent, Name: name, SortOrder: next, SourceCategoryID: &source, CreatedAt: s.now(), UpdatedAt: s.now()}
 	return c.ID, tx.Create(&c).Error
 }

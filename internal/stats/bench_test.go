@@ -207,7 +207,11 @@ func inRollback(b *testing.B, db *gorm.DB, prepare func(tx *gorm.DB) error, fn f
 
 func BenchmarkRefreshCity(b *testing.B) {
 	c := benchSetup(b)
-	b.Cleanup(func() { vacuumStats(c.db) })
+	b.Cleanup(func() {
+		if err := vacuumStats(c.db); err != nil {
+			b.Error(err)
+		}
+	})
 	ctx := context.Background()
 	var total time.Duration
 	n := 0
@@ -223,7 +227,11 @@ func BenchmarkRefreshCity(b *testing.B) {
 
 func BenchmarkSnapshotCity(b *testing.B) {
 	c := benchSetup(b)
-	b.Cleanup(func() { vacuumStats(c.db) })
+	b.Cleanup(func() {
+		if err := vacuumStats(c.db); err != nil {
+			b.Error(err)
+		}
+	})
 	ctx := context.Background()
 	half := period.Of(period.HalfMonthly, c.now, clock.Business).Prev()
 	var total time.Duration

@@ -402,7 +402,11 @@ func (s *Service) Enterprise(ctx context.Context, ent int64, r Range) (Enterpris
 		return out, err
 	}
 	out.EnterpriseName = e.Name
-	s.read.WithContext(ctx).Table("regions").Where("id = ?", e.RegionID).Select("name").Scan(&out.RegionName)
+	reg, err := org.RegionByID(ctx, s.read, e.RegionID)
+	if err != nil {
+		return out, err
+	}
+	out.RegionName = reg.Name
 	now := s.clk.Now()
 	cur := period.Of(period.HalfMonthly, now, clock.Business)
 	usage, err := usageCounts(ctx, s.read, []int64{ent}, cur, now)
@@ -418,7 +422,9 @@ func (s *Service) Enterprise(ctx context.Context, ent int64, r Range) (Enterpris
 	f.Enterprises, f.Completeness, f.SetupDone = 1, sums[ent].Completeness, b2i(sums[ent].Complete)
 	f.Usage = HalfUsage{Key: cur.Key, Label: cur.Label(), Due: u.Due, OnTime: u.OnTime, Rate: u.Rate(), Live: true}
 	var n int64
-	s.read.WithContext(ctx).Table("departments").Where("enterprise_id = ?", ent).Count(&n)
+	if err := s.read.WithContext(ctx).Table("departments").Where("enterprise_id = ?", ent).Count(&n).Error; err != nil {
+		return out, err
+	}
 	f.Initialized = b2i(n > 0)
 	if f.UsageTrend, err = s.trend(ctx, "enterprise_id = ?", ent, r, cur, f.Usage); err != nil {
 		return out, err

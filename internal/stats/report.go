@@ -209,7 +209,11 @@ func (s *Service) generate(ctx context.Context, ent int64, p period.Period) (Rep
 		r.Kind = "quarterly"
 	}
 	db := s.read.WithContext(ctx)
-	db.Table("regions").Where("id = ?", e.RegionID).Select("name").Scan(&r.RegionName)
+	reg, err := org.RegionByID(ctx, db, e.RegionID)
+	if err != nil {
+		return r, err
+	}
+	r.RegionName = reg.Name
 	end := p.End
 	if now.Before(end) {
 		end = now

@@ -184,7 +184,9 @@ func (s *Service) SnapshotDue(ctx context.Context) (int, error) {
 	now := s.clk.Now()
 	cur := period.Of(period.HalfMonthly, now, clock.Business)
 	var lastKey string
-	s.db.WithContext(ctx).Table("usage_snapshots").Select("MAX(half_key)").Scan(&lastKey)
+	if err := s.db.WithContext(ctx).Table("usage_snapshots").Select("COALESCE(MAX(half_key), '')").Scan(&lastKey).Error; err != nil {
+		return 0, err
+	}
 	total := 0
 	for p, n := cur.Prev(), 0; n < 24; p, n = p.Prev(), n+1 {
 		if lastKey != "" && p.Key < lastKey {

@@ -91,8 +91,8 @@ func TestProductMigrations(t *testing.T) {
 		}
 		// Reference data: Beijing and its 16 districts, and the template standards (a Go migration).
 		var districts, templates int64
-		db.Raw("SELECT COUNT(*) FROM regions WHERE level = 'district' AND path LIKE '/110000/%'").Scan(&districts)
-		db.Raw("SELECT COUNT(DISTINCT main_business_id) FROM template_items").Scan(&templates)
+		testdb.Must(t, db.Raw("SELECT COUNT(*) FROM regions WHERE level = 'district' AND path LIKE '/110000/%'").Scan(&districts))
+		testdb.Must(t, db.Raw("SELECT COUNT(DISTINCT main_business_id) FROM template_items").Scan(&templates))
 		if districts != 16 || templates < 6 {
 			t.Fatalf("districts = %d, templates = %d", districts, templates)
 		}
@@ -181,7 +181,7 @@ func TestConcurrentMigratorsApplyOnce(t *testing.T) {
 		}
 	}
 	var n int64
-	db.Raw("SELECT COUNT(*) FROM schema_migrations").Scan(&n)
+	testdb.Must(t, db.Raw("SELECT COUNT(*) FROM schema_migrations").Scan(&n))
 	if int(n) != len(migs) {
 		t.Fatalf("ledger rows = %d, want %d", n, len(migs))
 	}

@@ -151,7 +151,8 @@ func ensureTemplate(admin *sql.DB) (string, error) {
 	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(7141100002)"); err != nil {
 		return "", err
 	}
-	defer conn.ExecContext(ctx, "SELECT pg_advisory_unlock(7141100002)")
+	// Closing the connection releases the lock too, so a failed unlock needs no handling.
+	defer func() { _, _ = conn.ExecContext(ctx, "SELECT pg_advisory_unlock(7141100002)") }()
 
 	var exists bool
 	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
@@ -175,11 +176,14 @@ func ensureTemplate(admin *sql.DB) (string, error) {
 	}
 	rows.Close()
 	for _, n := range stale {
-		conn.ExecContext(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", n))
+		// Best effort: a template another run is copying this instant stays until the next build.
+		_, _ = conn.ExecContext(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", n))
 	}
 
 	building := name + "_building"
-	conn.ExecContext(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", building))
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", building)); err != nil {
+		return "", err
+	}
 	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+building); err != nil {
 		return "", err
 	}
@@ -245,4 +249,13 @@ func randomSuffix() string {
 func shortHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:6])
+}
+
+// Must fails the test when a GORM call a test made for its setup or its checks failed, so that a broken
+// query cannot pass for an empty result.
+func Must(t testing.TB, res *gorm.DB) {
+	t.Helper()
+	if res.Error != nil {
+		t.Fatal(res.Error)
+	}
 }
