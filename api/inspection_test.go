@@ -12,6 +12,7 @@ import (
 	"yqyb/internal/hazard"
 	"yqyb/internal/inspection"
 	"yqyb/internal/platform/clock"
+	"yqyb/internal/platform/testdb"
 	"yqyb/internal/standard"
 )
 
@@ -172,7 +173,7 @@ func TestConcurrentStartAndSubmit(t *testing.T) {
 	f := newInspectionFixture(t)
 	env := f.env
 	// The mall's keeper works on the forklift post too, for this test: two users of one post.
-	env.db.Exec("UPDATE users SET post_id = (SELECT post_id FROM users WHERE login_name = ?) WHERE login_name = ?", demo.MallForklift, demo.MallKeeper)
+	testdb.Must(t, env.db.Exec("UPDATE users SET post_id = (SELECT post_id FROM users WHERE login_name = ?) WHERE login_name = ?", demo.MallForklift, demo.MallKeeper))
 	keeper := env.login("personal", demo.MallKeeper, pw).AccessToken
 	var wg sync.WaitGroup
 	ids := make([]int64, 2)
@@ -203,9 +204,9 @@ func TestConcurrentStartAndSubmit(t *testing.T) {
 	}
 	wg.Wait()
 	var submissions, hazards, inspections int64
-	env.db.Table("inspections").Where("checklist_id = ?", f.daily).Count(&inspections)
-	env.db.Table("inspections").Where("checklist_id = ? AND status = 'submitted'", f.daily).Count(&submissions)
-	env.db.Table("hazards").Where("inspection_id = ?", d.ID).Count(&hazards)
+	testdb.Must(t, env.db.Table("inspections").Where("checklist_id = ?", f.daily).Count(&inspections))
+	testdb.Must(t, env.db.Table("inspections").Where("checklist_id = ? AND status = 'submitted'", f.daily).Count(&submissions))
+	testdb.Must(t, env.db.Table("hazards").Where("inspection_id = ?", d.ID).Count(&hazards))
 	if inspections != 1 || submissions != 1 || hazards != 1 {
 		t.Fatalf("concurrent submits %v made %d inspections, %d submissions, %d hazards", codes, inspections, submissions, hazards)
 	}
@@ -408,7 +409,7 @@ func TestMajorHazardsReachTheRightRegulators(t *testing.T) {
 		t.Errorf("general hazards on request = %d", p.Total)
 	}
 	var id int64
-	env.db.Table("hazards").Where("legal_level = 'major'").Pluck("id", &id)
+	testdb.Must(t, env.db.Table("hazards").Where("legal_level = 'major'").Pluck("id", &id))
 	haidian := env.login("personal", demo.HaidianReg, pw)
 	if r := env.as(haidian.AccessToken, http.MethodGet, fmt.Sprintf("/api/v1/regulator/hazards/%d", id), nil); r.Code != 404 {
 		t.Errorf("海淀 opens it: %d", r.Code)
@@ -427,8 +428,8 @@ func TestUsageRate(t *testing.T) {
 	env := f.env
 	// The checklists were created at testNow (28 Nov 10:00). Move their creation back to 1 November so the
 	// whole half-month is due, except the weekly one, created on 20 November.
-	env.db.Exec("UPDATE checklists SET created_at = ? WHERE id = ?", time.Date(2026, 11, 1, 0, 0, 0, 0, clock.Business).UTC(), f.daily)
-	env.db.Exec("UPDATE checklists SET created_at = ? WHERE id = ?", time.Date(2026, 11, 20, 9, 0, 0, 0, clock.Business).UTC(), f.weekly)
+	testdb.Must(t, env.db.Exec("UPDATE checklists SET created_at = ? WHERE id = ?", time.Date(2026, 11, 1, 0, 0, 0, 0, clock.Business).UTC(), f.daily))
+	testdb.Must(t, env.db.Exec("UPDATE checklists SET created_at = ? WHERE id = ?", time.Date(2026, 11, 20, 9, 0, 0, 0, clock.Business).UTC(), f.weekly))
 	// Submit the daily checklist on the 16th, 17th and 20th, and the weekly one in week 48 (23–29 Nov).
 	for _, day := range []int{16, 17, 20} {
 		env.clk.Set(time.Date(2026, 11, day, 9, 0, 0, 0, clock.Business))
@@ -498,5 +499,84 @@ func TestDevClock(t *testing.T) {
 	prod := newEnv(t, func(d *Deps) { d.Config.Env = "production" })
 	if r := prod.do(http.MethodPut, "/api/v1/dev/clock", map[string]any{"now": at}); r.Code != 404 {
 		t.Errorf("production has a clock endpoint: %d", r.Code)
+	}
+}
+
+// A save that started before a submission committed must not change the submitted inspection afterwards:
+// its answers, its hazards and its hazard_count stay in agreement (issue 13, lost update). The test holds a
+// lock on one answer row so that the save is caught between reading the draft and writing that answer, lets
+// the submission run, then lets the save go on.
+func TestSaveRacingSubmitLosesNothing(t *testing.T) {
+	f := newInspectionFixture(t)
+	env := f.env
+	d := f.start(t, f.forklift, f.daily)
+	path := fmt.Sprintf("/api/v1/inspections/%d", d.ID)
+	if r := env.as(f.forklift, http.MethodPut, path+"/answers", map[string]any{"answers": allOK(d)}); r.Code != 200 {
+		t.Fatalf("save = %d %s", r.Code, r.Body)
+	}
+	x := d.Answers[1].ItemID
+	hold := env.db.Begin()
+	if hold.Error != nil {
+		t.Fatal(hold.Error)
+	}
+	defer hold.Rollback()
+	testdb.Must(t, hold.Exec("SELECT 1 FROM inspection_answers WHERE inspection_id = ? AND item_id = ? FOR UPDATE", d.ID, x))
+
+	waiting := func() int64 {
+		var n int64
+		testdb.Must(t, env.db.Raw(`SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n))
+		return n
+	}
+	waitFor := func(what string, done func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); !done(); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+		}
+	}
+	saved := make(chan int, 1)
+	go func() {
+		saved <- env.as(f.forklift, http.MethodPut, path+"/answers", map[string]any{"answers": []map[string]any{
+			{"item_id": x, "result": "hazard", "description": "货叉链条断股", "grade_code": "B"}}}).Code
+	}()
+	waitFor("the save to wait for the held answer", func() bool { return waiting() >= 1 })
+	submitted := make(chan int, 1)
+	go func() {
+		submitted <- env.as(f.forklift, http.MethodPost, path+"/submit", map[string]any{"answers": []map[string]any{}}).Code
+	}()
+	// Without a lock on the inspection the submission commits now; with it, it waits for the save.
+	var subCode int
+	waitFor("the submission to finish or wait", func() bool {
+		select {
+		case subCode = <-submitted:
+			return true
+		default:
+			return waiting() >= 2
+		}
+	})
+	if err := hold.Rollback().Error; err != nil {
+		t.Fatal(err)
+	}
+	saveCode := <-saved
+	if subCode == 0 {
+		subCode = <-submitted
+	}
+	t.Logf("save answered %d, submit answered %d", saveCode, subCode)
+
+	var got inspection.Detail
+	env.as(f.forklift, http.MethodGet, path, nil).decode(t, &got)
+	var hazardAnswers, hazards int64
+	testdb.Must(t, env.db.Table("inspection_answers").Where("inspection_id = ? AND result = 'hazard'", d.ID).Count(&hazardAnswers))
+	testdb.Must(t, env.db.Table("hazards").Where("inspection_id = ?", d.ID).Count(&hazards))
+	if got.Status != inspection.Submitted || int64(got.HazardCount) != hazardAnswers || hazards != hazardAnswers {
+		t.Fatalf("submitted inspection disagrees with itself: status %s, hazard_count %d, %d answers say 隐患, %d hazards registered",
+			got.Status, got.HazardCount, hazardAnswers, hazards)
+	}
+	var late int64
+	testdb.Must(t, env.db.Table("inspection_answers a").Joins("JOIN inspections i ON i.id = a.inspection_id").
+		Where("a.inspection_id = ? AND a.answered_at > i.submitted_at", d.ID).Count(&late))
+	if late != 0 {
+		t.Fatalf("%d answers changed after the submission", late)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"yqyb/internal/feed"
 	"yqyb/internal/files"
@@ -244,6 +245,9 @@ type Detail struct {
 	Answers       []Answer   `json:"answers"`
 } // @name Inspection
 
+// errClaimLost rolls back a submission whose claim matched no draft.
+var errClaimLost = errors.New("inspection: submission claim lost")
+
 func (s *Service) load(tx *gorm.DB, ent, id int64) (Record, error) {
 	var r Record
 	err := tx.Where("id = ? AND enterprise_id = ?", id, ent).Take(&r).Error
@@ -391,9 +395,13 @@ type AnswerInput struct {
 	PhotoIDs    []int64 `json:"photo_ids,omitempty" label:"照片" validate:"max=9"`
 }
 
-// open loads a draft inspection of the post in its open period, or says why it cannot be changed.
+// open loads a draft inspection of the post in its open period, or says why it cannot be changed. It locks
+// the inspection's row until the transaction ends: a save or a submission that read the draft before
+// another submission committed would otherwise still write its answers afterwards, and the submitted
+// inspection's answers would no longer match its hazards. (SQLite serialises writers; GORM leaves the
+// locking clause out there.)
 func (s *Service) open(tx *gorm.DB, ent, postID, id int64) (Record, error) {
-	r, err := s.load(tx, ent, id)
+	r, err := s.load(tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate}), ent, id)
 	if err != nil {
 		return r, err
 	}
@@ -588,7 +596,9 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return s.bump(tx, id)
+			// Unreachable while open holds the row lock; should it ever happen, nothing of this request
+			// may stay.
+			return errClaimLost
 		}
 		if err := s.registerFound(ctx, tx, a, ent, r, found); err != nil {
 			return err
@@ -596,6 +606,9 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 		return feed.Append(tx, now, ent, "", "inspection", id, "inspection.submitted", map[string]any{"checklist_id": r.ChecklistID,
 			"checklist_name": r.ChecklistName, "post_id": r.PostID, "period_key": r.PeriodKey, "submitted_by": a.Name, "hazard_count": len(found)})
 	})
+	if errors.Is(err, errClaimLost) {
+		err = nil // someone else submitted it: answer with the submitted inspection, as for a repeat
+	}
 	if err != nil {
 		return Detail{}, err
 	}
