@@ -94,9 +94,10 @@ type CreatedUser struct {
 //	@Failure		400		{object}	ErrorBody	"validation_failed"
 //	@Failure		404		{object}	ErrorBody	"post_not_found"
 //	@Failure		409		{object}	ErrorBody	"login_name_taken | post_disabled"
+//	@Failure		403	{object}	ErrorBody	"account_exceeds_own"
 //	@Router			/api/v1/users [post]
 func (s *Server) createUser(c echo.Context) error {
-	ent, err := enterpriseOf(c)
+	g, err := s.grantor(c)
 	if err != nil {
 		return err
 	}
@@ -104,7 +105,7 @@ func (s *Server) createUser(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	u, pw, err := s.accounts.CreatePostUser(c.Request().Context(), actor(c), ent, in)
+	u, pw, err := s.accounts.CreatePostUser(c.Request().Context(), g, g.EnterpriseID, in)
 	if err != nil {
 		return err
 	}
@@ -180,9 +181,10 @@ func (s *Server) updateUser(c echo.Context) error {
 //	@Param			id	path	int	true	"用户ID"
 //	@Success		204
 //	@Failure		404	{object}	ErrorBody	"user_not_found"
+//	@Failure		403	{object}	ErrorBody	"account_exceeds_own"
 //	@Router			/api/v1/users/{id} [delete]
 func (s *Server) deleteUser(c echo.Context) error {
-	ent, err := enterpriseOf(c)
+	g, err := s.grantor(c)
 	if err != nil {
 		return err
 	}
@@ -190,7 +192,7 @@ func (s *Server) deleteUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.accounts.DeletePostUser(c.Request().Context(), actor(c), ent, id); err != nil {
+	if err := s.accounts.DeletePostUser(c.Request().Context(), g, g.EnterpriseID, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -206,6 +208,7 @@ func (s *Server) deleteUser(c echo.Context) error {
 //	@Param			id	path		int	true	"用户ID"
 //	@Success		200	{object}	account.UserView
 //	@Failure		404	{object}	ErrorBody	"user_not_found"
+//	@Failure		403	{object}	ErrorBody	"account_exceeds_own"
 //	@Router			/api/v1/users/{id}/disable [post]
 func (s *Server) disableUser(c echo.Context) error {
 	return s.setUserStatus(c, account.StatusDisabled)
@@ -220,13 +223,14 @@ func (s *Server) disableUser(c echo.Context) error {
 //	@Param			id	path		int	true	"用户ID"
 //	@Success		200	{object}	account.UserView
 //	@Failure		404	{object}	ErrorBody	"user_not_found"
+//	@Failure		403	{object}	ErrorBody	"account_exceeds_own"
 //	@Router			/api/v1/users/{id}/enable [post]
 func (s *Server) enableUser(c echo.Context) error {
 	return s.setUserStatus(c, account.StatusActive)
 }
 
 func (s *Server) setUserStatus(c echo.Context, status string) error {
-	ent, err := enterpriseOf(c)
+	g, err := s.grantor(c)
 	if err != nil {
 		return err
 	}
@@ -234,7 +238,7 @@ func (s *Server) setUserStatus(c echo.Context, status string) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.accounts.SetPostUserStatus(c.Request().Context(), actor(c), ent, id, status)
+	u, err := s.accounts.SetPostUserStatus(c.Request().Context(), g, g.EnterpriseID, id, status)
 	if err != nil {
 		return err
 	}
@@ -257,9 +261,10 @@ type TemporaryPassword struct {
 //	@Param			id	path		int	true	"用户ID"
 //	@Success		200	{object}	TemporaryPassword
 //	@Failure		404	{object}	ErrorBody	"user_not_found"
+//	@Failure		403	{object}	ErrorBody	"account_exceeds_own"
 //	@Router			/api/v1/users/{id}/reset-password [post]
 func (s *Server) resetUserPassword(c echo.Context) error {
-	ent, err := enterpriseOf(c)
+	g, err := s.grantor(c)
 	if err != nil {
 		return err
 	}
@@ -267,16 +272,11 @@ func (s *Server) resetUserPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	pw, err := s.accounts.ResetPostUserPassword(ctx, actor(c), ent, id)
+	login, pw, err := s.accounts.ResetPostUserPassword(c.Request().Context(), g, g.EnterpriseID, id)
 	if err != nil {
 		return err
 	}
-	u, err := s.accounts.PostUser(ctx, ent, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, TemporaryPassword{LoginName: u.LoginName, TemporaryPassword: pw})
+	return c.JSON(http.StatusOK, TemporaryPassword{LoginName: login, TemporaryPassword: pw})
 }
 
 // getUserGrants godoc

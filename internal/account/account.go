@@ -54,6 +54,7 @@ type User struct {
 	PostID             *int64
 	Status             string
 	PasswordOrigin     string
+	CredentialsBy      *int64 // who created the account or last reset its password
 	TokenVersion       int64
 	LastLoginAt        *time.Time
 	PasswordChangedAt  *time.Time
@@ -206,16 +207,26 @@ func (s *Service) ChangePassword(ctx context.Context, a audit.Actor, id int64, o
 // sessions, lifts a lockout, and returns the password to show once. Callers have checked that the actor
 // may reset this account.
 func (s *Service) ResetPassword(ctx context.Context, a audit.Actor, u User, note string) (string, error) {
+	return s.resetPassword(ctx, a, u, note, nil)
+}
+
+// resetPassword resets u's password once guard (when given) allows it inside the same transaction.
+func (s *Service) resetPassword(ctx context.Context, a audit.Actor, u User, note string, guard func(tx *gorm.DB) error) (string, error) {
 	pw := TemporaryPassword()
 	hash, err := s.hasher.Hash(pw)
 	if err != nil {
 		return "", err
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if guard != nil {
+			if err := guard(tx); err != nil {
+				return err
+			}
+		}
 		now := s.now()
 		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{
 			"password_hash": hash, "must_change_password": true, "password_origin": OriginTemporary,
-			"token_version": gorm.Expr("token_version + 1"), "updated_at": now,
+			"token_version": gorm.Expr("token_version + 1"), "updated_at": now, "credentials_by": issuer(a),
 		}).Error; err != nil {
 			return err
 		}
@@ -235,11 +246,16 @@ func (s *Service) ResetPassword(ctx context.Context, a audit.Actor, u User, note
 func ThrottleKey(userID int64) string { return "u:" + strconv.FormatInt(userID, 10) }
 
 // setStatus disables or enables an account; disabling ends its sessions and tokens at once.
-func (s *Service) setStatus(ctx context.Context, a audit.Actor, u User, status string) error {
+func (s *Service) setStatus(ctx context.Context, a audit.Actor, u User, status string, guard func(tx *gorm.DB) error) error {
 	if u.Status == status {
 		return nil
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if guard != nil {
+			if err := guard(tx); err != nil {
+				return err
+			}
+		}
 		now := s.now()
 		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{
 			"status": status, "token_version": gorm.Expr("token_version + 1"), "updated_at": now,
@@ -265,6 +281,14 @@ func createUser(tx *gorm.DB, u *User) error {
 		return ErrLoginNameTaken
 	}
 	return err
+}
+
+// issuer is the actor as users.credentials_by records it (NULL for the system itself).
+func issuer(a audit.Actor) *int64 {
+	if a.ID == 0 {
+		return nil
+	}
+	return &a.ID
 }
 
 func deref(p *int64) int64 {

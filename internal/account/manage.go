@@ -131,8 +131,10 @@ type NewPostUserInput struct {
 }
 
 // CreatePostUser adds a post user matched to a post, gives it the default post-user role and a temporary
-// password (returned, to be shown once).
-func (s *Service) CreatePostUser(ctx context.Context, a audit.Actor, enterpriseID int64, in NewPostUserInput) (UserView, string, error) {
+// password (returned, to be shown once). The creator knows that password, so it may create only an account
+// whose codes (the default role's) it holds itself.
+func (s *Service) CreatePostUser(ctx context.Context, g rbac.Grantor, enterpriseID int64, in NewPostUserInput) (UserView, string, error) {
+	a := g.Actor
 	name := NormalizeLoginName(in.LoginName)
 	if !ValidLoginName(name) {
 		return UserView{}, "", apperr.Validation(apperr.FieldError{Field: "login_name", Message: ErrBadLoginName.Message})
@@ -152,10 +154,17 @@ func (s *Service) CreatePostUser(ctx context.Context, a audit.Actor, enterpriseI
 		if post.Status != StatusActive {
 			return org.ErrPostDisabled
 		}
+		codes, err := rbac.DefaultRoleCodes(tx, enterpriseID)
+		if err != nil {
+			return err
+		}
+		if err := g.Covers(codes); err != nil {
+			return err
+		}
 		now := s.now()
 		u := User{Kind: rbac.KindPostUser, LoginName: name, DisplayName: strings.TrimSpace(in.DisplayName), Phone: phone,
 			PasswordHash: hash, MustChangePassword: true, PasswordOrigin: OriginTemporary, EnterpriseID: &enterpriseID, PostID: &post.ID, Status: StatusActive,
-			TokenVersion: 1, CreatedAt: now, UpdatedAt: now}
+			TokenVersion: 1, CredentialsBy: issuer(a), CreatedAt: now, UpdatedAt: now}
 		if err := createUser(tx, &u); err != nil {
 			return err
 		}
@@ -206,32 +215,36 @@ func (s *Service) UpdatePostUser(ctx context.Context, a audit.Actor, enterpriseI
 	return s.PostUser(ctx, enterpriseID, id)
 }
 
-// SetPostUserStatus disables or enables a post user of the enterprise.
-func (s *Service) SetPostUserStatus(ctx context.Context, a audit.Actor, enterpriseID, id int64, status string) (UserView, error) {
-	if id == a.ID {
+// SetPostUserStatus disables or enables a post user of the enterprise whose codes the caller holds.
+func (s *Service) SetPostUserStatus(ctx context.Context, g rbac.Grantor, enterpriseID, id int64, status string) (UserView, error) {
+	if id == g.UserID {
 		return UserView{}, ErrSelf
 	}
 	u, err := s.postUserRow(ctx, enterpriseID, id)
 	if err != nil {
 		return UserView{}, err
 	}
-	if err := s.setStatus(ctx, a, u, status); err != nil {
+	if err := s.setStatus(ctx, g.Actor, u, status, within(g, enterpriseID, id)); err != nil {
 		return UserView{}, err
 	}
 	return s.PostUser(ctx, enterpriseID, id)
 }
 
-// DeletePostUser removes a post user: the row stays for the history that names it (audit, inspections),
-// its login name becomes free, its grants and sessions end.
-func (s *Service) DeletePostUser(ctx context.Context, a audit.Actor, enterpriseID, id int64) error {
-	if id == a.ID {
+// DeletePostUser removes a post user whose codes the caller holds: the row stays for the history that names
+// it (audit, inspections), its login name becomes free, its grants and sessions end.
+func (s *Service) DeletePostUser(ctx context.Context, g rbac.Grantor, enterpriseID, id int64) error {
+	if id == g.UserID {
 		return ErrSelf
 	}
+	a := g.Actor
 	u, err := s.postUserRow(ctx, enterpriseID, id)
 	if err != nil {
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := within(g, enterpriseID, id)(tx); err != nil {
+			return err
+		}
 		now := s.now()
 		if err := tx.Model(&User{}).Where("id = ?", id).Updates(map[string]any{
 			"deleted_at": now, "status": StatusDisabled, "token_version": gorm.Expr("token_version + 1"), "updated_at": now,
@@ -249,13 +262,26 @@ func (s *Service) DeletePostUser(ctx context.Context, a audit.Actor, enterpriseI
 	})
 }
 
-// ResetPostUserPassword resets a post user's password (FAQ 11).
-func (s *Service) ResetPostUserPassword(ctx context.Context, a audit.Actor, enterpriseID, id int64) (string, error) {
+// ResetPostUserPassword resets a post user's password (FAQ 11). The caller learns the new password and can
+// log in with it, so it may reset only an account whose codes it holds.
+func (s *Service) ResetPostUserPassword(ctx context.Context, g rbac.Grantor, enterpriseID, id int64) (login, password string, err error) {
 	u, err := s.postUserRow(ctx, enterpriseID, id)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	return s.ResetPassword(ctx, a, u, "")
+	password, err = s.resetPassword(ctx, g.Actor, u, "", within(g, enterpriseID, id))
+	return u.LoginName, password, err
+}
+
+// within refuses, inside the transaction, to act on a post user holding codes the grantor does not.
+func within(g rbac.Grantor, enterpriseID, id int64) func(tx *gorm.DB) error {
+	return func(tx *gorm.DB) error {
+		codes, err := rbac.EffectiveCodes(tx, enterpriseID, id)
+		if err != nil {
+			return err
+		}
+		return g.Covers(codes)
+	}
 }
 
 func (s *Service) postUserRow(ctx context.Context, enterpriseID, id int64) (User, error) {
@@ -348,7 +374,7 @@ func (s *Service) CreateRegulator(ctx context.Context, a audit.Actor, in NewRegu
 		}
 		now := s.now()
 		u := User{Kind: rbac.KindRegulator, LoginName: name, DisplayName: strings.TrimSpace(in.DisplayName), Phone: phone,
-			PasswordHash: hash, MustChangePassword: true, PasswordOrigin: OriginTemporary, RegionID: &in.RegionID, Status: StatusActive, TokenVersion: 1,
+			PasswordHash: hash, MustChangePassword: true, PasswordOrigin: OriginTemporary, RegionID: &in.RegionID, Status: StatusActive, TokenVersion: 1, CredentialsBy: issuer(a),
 			CreatedAt: now, UpdatedAt: now}
 		if err := createUser(tx, &u); err != nil {
 			return err
@@ -400,7 +426,7 @@ func (s *Service) SetRegulatorStatus(ctx context.Context, a audit.Actor, id int6
 	if err != nil {
 		return UserView{}, err
 	}
-	if err := s.setStatus(ctx, a, u, status); err != nil {
+	if err := s.setStatus(ctx, a, u, status, nil); err != nil {
 		return UserView{}, err
 	}
 	return s.Regulator(ctx, id)

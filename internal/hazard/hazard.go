@@ -16,6 +16,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"yqyb/internal/account"
 	"yqyb/internal/audit"
 	"yqyb/internal/feed"
 	"yqyb/internal/files"
@@ -522,8 +523,17 @@ func (s *Service) decide(ctx context.Context, a Actor, ent, id int64, in Evidenc
 		if h.Status != PendingAcceptance {
 			return ErrTransition
 		}
-		if h.FixedBy != nil && *h.FixedBy == a.ID {
-			return ErrSameAcceptor
+		if h.FixedBy != nil {
+			same, err := account.SameHands(tx, *h.FixedBy, a.ID)
+			if err != nil {
+				return err
+			}
+			if same && *h.FixedBy != a.ID {
+				return ErrSameAcceptor.WithMessage("验收须由整改人以外的人员进行：您的账号与整改人的账号之间有创建或重置密码的关系，视为同一人")
+			}
+			if same {
+				return ErrSameAcceptor
+			}
 		}
 		if err := files.Check(tx, ent, in.PhotoIDs); err != nil {
 			return err

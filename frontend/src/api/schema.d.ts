@@ -6850,6 +6850,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description account_exceeds_own */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description post_not_found */
                 404: {
                     headers: {
@@ -6990,6 +6999,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description account_exceeds_own */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description user_not_found */
                 404: {
                     headers: {
@@ -7040,6 +7058,15 @@ export interface paths {
                         "application/json": components["schemas"]["User"];
                     };
                 };
+                /** @description account_exceeds_own */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description user_not_found */
                 404: {
                     headers: {
@@ -7086,6 +7113,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description account_exceeds_own */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description user_not_found */
@@ -7246,6 +7282,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["TemporaryPassword"];
+                    };
+                };
+                /** @description account_exceeds_own */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description user_not_found */
