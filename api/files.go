@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -19,7 +20,10 @@ var errNoFile = apperr.New(apperr.Invalid, "file_missing", "请选择要上传�
 func formFile(c echo.Context) (multipart.File, string, error) {
 	fh, err := c.FormFile("file")
 	if err != nil {
-		if strings.Contains(err.Error(), "request body too large") {
+		// A body without a Content-Length passes the body-limit middleware and is cut off while the form is
+		// read: Echo's limited reader fails with its 413, which multipart wraps.
+		var tooLarge *http.MaxBytesError
+		if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) || errors.As(err, &tooLarge) {
 			return nil, "", apperr.ErrTooLarge
 		}
 		return nil, "", errNoFile
