@@ -488,7 +488,7 @@ func (s *Server) createStreet(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	r, err := org.CreateStreet(c.Request().Context(), s.deps.DB, in)
+	r, err := s.org.CreateStreet(c.Request().Context(), actor(c), in)
 	if err != nil {
 		return err
 	}
@@ -516,7 +516,7 @@ func (s *Server) updateStreet(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	r, err := org.UpdateStreet(c.Request().Context(), s.deps.DB, id, in)
+	r, err := s.org.UpdateStreet(c.Request().Context(), actor(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -538,7 +538,7 @@ func (s *Server) deleteStreet(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := org.DeleteStreet(c.Request().Context(), s.deps.DB, id); err != nil {
+	if err := s.org.DeleteStreet(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

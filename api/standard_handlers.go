@@ -106,6 +106,7 @@ func (s *Server) getTemplate(c echo.Context) error {
 //	@Param			id		path		int						true	"主营业务ID"
 //	@Param			body	body		standard.CategoryInput	true	"类别"
 //	@Success		201		{object}	standard.TemplateCategory
+//	@Failure		403	{object}	ErrorBody	"forbidden（只有市级监管账号和平台管理员可以维护行业模板）"
 //	@Router			/api/v1/templates/{id}/categories [post]
 func (s *Server) createTemplateCategory(c echo.Context) error {
 	id, err := idParam(c, "id")
@@ -116,7 +117,7 @@ func (s *Server) createTemplateCategory(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	out, err := s.templates.CreateCategory(c.Request().Context(), id, in)
+	out, err := s.templates.CreateCategory(c.Request().Context(), actor(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -134,6 +135,7 @@ func (s *Server) createTemplateCategory(c echo.Context) error {
 //	@Param			body	body		standard.CategoryInput	true	"类别"
 //	@Success		200		{object}	standard.TemplateCategory
 //	@Failure		404		{object}	ErrorBody	"template_category_not_found"
+//	@Failure		403	{object}	ErrorBody	"forbidden（只有市级监管账号和平台管理员可以维护行业模板）"
 //	@Router			/api/v1/template-categories/{id} [put]
 func (s *Server) updateTemplateCategory(c echo.Context) error {
 	id, err := idParam(c, "id")
@@ -144,7 +146,7 @@ func (s *Server) updateTemplateCategory(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	out, err := s.templates.UpdateCategory(c.Request().Context(), id, in)
+	out, err := s.templates.UpdateCategory(c.Request().Context(), actor(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -160,13 +162,14 @@ func (s *Server) updateTemplateCategory(c echo.Context) error {
 //	@Param			id	path	int	true	"类别ID"
 //	@Success		204
 //	@Failure		409	{object}	ErrorBody	"template_category_not_empty"
+//	@Failure		403	{object}	ErrorBody	"forbidden（只有市级监管账号和平台管理员可以维护行业模板）"
 //	@Router			/api/v1/template-categories/{id} [delete]
 func (s *Server) deleteTemplateCategory(c echo.Context) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.templates.DeleteCategory(c.Request().Context(), id); err != nil {
+	if err := s.templates.DeleteCategory(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -182,13 +185,14 @@ func (s *Server) deleteTemplateCategory(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			body	body		standard.ItemInput	true	"条目"
 //	@Success		201		{object}	standard.TemplateItem
+//	@Failure		403	{object}	ErrorBody	"forbidden（只有市级监管账号和平台管理员可以维护行业模板）"
 //	@Router			/api/v1/template-items [post]
 func (s *Server) createTemplateItem(c echo.Context) error {
 	var in standard.ItemInput
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	out, err := s.templates.CreateItem(c.Request().Context(), in)
+	out, err := s.templates.CreateItem(c.Request().Context(), actor(c), in)
 	if err != nil {
 		return err
 	}
@@ -206,6 +210,7 @@ func (s *Server) createTemplateItem(c echo.Context) error {
 //	@Param			body	body		standard.ItemInput	true	"条目"
 //	@Success		200		{object}	standard.TemplateItem
 //	@Failure		404		{object}	ErrorBody	"template_item_not_found"
+//	@Failure		403	{object}	ErrorBody	"forbidden（只有市级监管账号和平台管理员可以维护行业模板）"
 //	@Router			/api/v1/template-items/{id} [put]
 func (s *Server) updateTemplateItem(c echo.Context) error {
 	id, err := idParam(c, "id")
@@ -216,7 +221,7 @@ func (s *Server) updateTemplateItem(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	out, err := s.templates.UpdateItem(c.Request().Context(), id, in)
+	out, err := s.templates.UpdateItem(c.Request().Context(), actor(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -230,13 +235,14 @@ func (s *Server) updateTemplateItem(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			id	path	int	true	"条目ID"
 //	@Success		204
+//	@Failure		403	{object}	ErrorBody	"forbidden（只有市级监管账号和平台管理员可以维护行业模板）"
 //	@Router			/api/v1/template-items/{id} [delete]
 func (s *Server) deleteTemplateItem(c echo.Context) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.templates.DeleteItem(c.Request().Context(), id); err != nil {
+	if err := s.templates.DeleteItem(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -61,6 +61,12 @@ const (
 	ReportSign         = "report_sign"
 	HazardSupervise    = "hazard_supervise"
 	HazardLift         = "hazard_lift_supervision"
+
+	TemplateEdit          = "template_edit"
+	RegionCreate          = "region_create"
+	RegionUpdate          = "region_update"
+	RegionDelete          = "region_delete"
+	InitialPasswordExport = "initial_password_export"
 )
 
 // Labels names each action in Chinese.
@@ -77,6 +83,8 @@ var Labels = map[string]string{
 	StandardCreate: "建立企业标准", StandardEdit: "修改企业标准", StandardImport: "导入标准与清单", GradeEdit: "修改隐患等级",
 	ChecklistCreate: "新建岗位清单", ChecklistUpdate: "修改岗位清单", ChecklistDelete: "删除岗位清单",
 	ReportSign: "隐患统计报表签字确认", HazardSupervise: "督办重大隐患", HazardLift: "解除督办",
+	TemplateEdit: "修改行业模板", RegionCreate: "新建街道/属地", RegionUpdate: "修改街道/属地", RegionDelete: "删除街道/属地",
+	InitialPasswordExport: "导出企业初始密码",
 }
 
 // Actor is who acts, and from where. A zero ID means nobody logged in (e.g. a failed login).

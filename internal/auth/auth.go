@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -379,7 +380,8 @@ type Principal struct {
 
 // Subject is the principal as the authorizer sees it.
 func (p Principal) Subject() rbac.Subject {
-	s := rbac.Subject{UserID: p.UserID, Kind: p.Kind, PolicyVersion: p.PolicyVersion}
+	// A region path is "/110000/" for the city and one segment longer per level below it.
+	s := rbac.Subject{UserID: p.UserID, Kind: p.Kind, PolicyVersion: p.PolicyVersion, CityWide: strings.Count(p.RegionPath, "/") == 2}
 	if p.EnterpriseID != 0 {
 		s.Domain = rbac.EnterpriseDomain(p.EnterpriseID)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"yqyb/internal/audit"
 	"yqyb/internal/platform/apperr"
 )
 
@@ -32,9 +33,9 @@ var streetCode = regexp.MustCompile(`^\d{9,12}$`)
 
 // CreateStreet adds a street (街道/乡镇/属地) under a district; its code is the 9- or 12-digit statistical
 // division code and must begin with the district's.
-func CreateStreet(ctx context.Context, db *gorm.DB, in RegionInput) (Region, error) {
+func (s *Service) CreateStreet(ctx context.Context, a audit.Actor, in RegionInput) (Region, error) {
 	var r Region
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var parent Region
 		if err := tx.Take(&parent, in.ParentID).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -56,28 +57,37 @@ func CreateStreet(ctx context.Context, db *gorm.DB, in RegionInput) (Region, err
 			}
 			return err
 		}
-		return nil
+		return audit.Record(ctx, tx, s.now(), a, audit.Entry{Action: audit.RegionCreate, RegionID: r.ID, TargetType: "region", TargetID: r.ID,
+			TargetName: r.Name, After: map[string]any{"code": r.Code, "name": r.Name, "parent": parent.Name, "sort_order": r.SortOrder}})
 	})
 	return r, err
 }
 
 // UpdateStreet renames or re-orders a street; codes and places in the tree do not change.
-func UpdateStreet(ctx context.Context, db *gorm.DB, id int64, in RegionInput) (Region, error) {
-	r, err := RegionByID(ctx, db, id)
-	if err != nil {
-		return r, err
-	}
-	if r.Level != "street" {
-		return r, ErrRegionFixed
-	}
-	r.Name, r.SortOrder = strings.TrimSpace(in.Name), in.SortOrder
-	err = db.WithContext(ctx).Model(&Region{}).Where("id = ?", id).Updates(map[string]any{"name": r.Name, "sort_order": r.SortOrder}).Error
+func (s *Service) UpdateStreet(ctx context.Context, a audit.Actor, id int64, in RegionInput) (Region, error) {
+	var r Region
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if r, err = RegionByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if r.Level != "street" {
+			return ErrRegionFixed
+		}
+		before := map[string]any{"name": r.Name, "sort_order": r.SortOrder}
+		r.Name, r.SortOrder = strings.TrimSpace(in.Name), in.SortOrder
+		if err := tx.Model(&Region{}).Where("id = ?", id).Updates(map[string]any{"name": r.Name, "sort_order": r.SortOrder}).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, s.now(), a, audit.Entry{Action: audit.RegionUpdate, RegionID: r.ID, TargetType: "region", TargetID: r.ID,
+			TargetName: r.Name, Before: before, After: map[string]any{"name": r.Name, "sort_order": r.SortOrder}})
+	})
 	return r, err
 }
 
 // DeleteStreet removes a street nothing refers to.
-func DeleteStreet(ctx context.Context, db *gorm.DB, id int64) error {
-	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+func (s *Service) DeleteStreet(ctx context.Context, a audit.Actor, id int64) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		r, err := RegionByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -93,6 +103,18 @@ func DeleteStreet(ctx context.Context, db *gorm.DB, id int64) error {
 		if n > 0 {
 			return ErrRegionInUse
 		}
-		return tx.Delete(&Region{}, id).Error
+		if err := tx.Delete(&Region{}, id).Error; err != nil {
+			return err
+		}
+		// The entry names the parent district's region: the street's own id is gone.
+		return audit.Record(ctx, tx, s.now(), a, audit.Entry{Action: audit.RegionDelete, RegionID: deref(r.ParentID), TargetType: "region",
+			TargetID: r.ID, TargetName: r.Name, Before: map[string]any{"code": r.Code, "name": r.Name}})
 	})
+}
+
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }

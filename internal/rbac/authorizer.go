@@ -41,6 +41,8 @@ type Subject struct {
 	// PolicyVersion is the domain's policy version read with the user; a cached domain older than it is
 	// reloaded, so a grant made on any instance is seen by the next request on every instance.
 	PolicyVersion int64
+	// CityWide is true for a regulator whose region is the whole city (the top of the region tree).
+	CityWide bool
 }
 
 // EnterpriseDomain names the Casbin domain of an enterprise.
@@ -75,7 +77,7 @@ func NewAuthorizer(db *gorm.DB, capacity int) *Authorizer {
 
 // Allowed reports whether the subject holds code.
 func (a *Authorizer) Allowed(ctx context.Context, s Subject, code string) (bool, error) {
-	if implicit[s.Kind][code] {
+	if holdsImplicitly(s, code) {
 		return true, nil
 	}
 	if s.Kind != KindPostUser || s.Domain == "" {
@@ -92,7 +94,9 @@ func (a *Authorizer) Allowed(ctx context.Context, s Subject, code string) (bool,
 func (a *Authorizer) Codes(ctx context.Context, s Subject) ([]string, error) {
 	set := map[string]bool{}
 	for c := range implicit[s.Kind] {
-		set[c] = true
+		if holdsImplicitly(s, c) {
+			set[c] = true
+		}
 	}
 	if s.Kind == KindPostUser && s.Domain != "" {
 		e, err := a.enforcer(ctx, s.Domain, s.PolicyVersion)

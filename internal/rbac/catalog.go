@@ -49,6 +49,10 @@ type Node struct {
 	// as editing the enterprise's registered data): the enterprise admin does not hold them and they
 	// cannot be granted.
 	entityOnly bool
+	// cityWide marks codes a regulator holds only when its region is the whole city: the industry templates
+	// are city-wide reference data every enterprise's standard starts from, so district and street
+	// regulators read them and the city's regulator (and the platform) maintain them.
+	cityWide bool
 }
 
 // Permission codes used by routes. Keep in step with the catalogue below.
@@ -137,6 +141,12 @@ func menu(code, title, path, icon string, buttons ...*Node) *Node {
 }
 
 func button(code, title string) *Node { return &Node{Code: code, Title: title, Type: Button} }
+
+// forCity marks a node held by regulators of the whole city only.
+func forCity(n *Node) *Node {
+	n.cityWide = true
+	return n
+}
 
 // defaultForPosts marks a node as given to the default post-user role.
 func defaultForPosts(n *Node) *Node {
@@ -241,7 +251,7 @@ var catalog = []*Node{
 	),
 	group(ScopeOversight, "tpl", "行业模板", "Collection",
 		menu(TemplateView, "模板标准", "/templates", "Collection",
-			button(TemplateEdit, "维护模板标准"),
+			forCity(button(TemplateEdit, "维护模板标准（市级）")),
 		),
 	),
 	group(ScopePlatform, "plat", "平台管理", "Management",
@@ -381,6 +391,15 @@ var implicit = map[string]map[string]bool{
 	KindRegulator:       setOf(codesWhere(func(n *Node) bool { return n.scope == ScopeRegion || n.scope == ScopeOversight })),
 	KindPlatformAdmin:   setOf(codesWhere(func(n *Node) bool { return n.scope == ScopePlatform || n.scope == ScopeOversight })),
 	KindPostUser:        {},
+}
+
+// holdsImplicitly reports whether the subject's kind (and, for regulators, the reach of its region) gives
+// it code without any grant.
+func holdsImplicitly(s Subject, code string) bool {
+	if !implicit[s.Kind][code] {
+		return false
+	}
+	return s.Kind != KindRegulator || s.CityWide || !byCode[code].cityWide
 }
 
 // PostDefaultCodes are the codes of the default post-user role a new enterprise starts with.

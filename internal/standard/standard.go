@@ -537,7 +537,7 @@ func (s *Service) ReorderItems(ctx context.Context, a audit.Actor, ent, category
 				return err
 			}
 		}
-		return nil
+		return s.audit(ctx, tx, a, ent, audit.StandardEdit, "category", category, "条目排序", nil, map[string]any{"order": ids})
 	})
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"yqyb/internal/audit"
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/database"
@@ -219,19 +220,32 @@ func (in *ItemInput) trim() {
 }
 
 // CreateCategory adds a category to a template.
-func (t *Templates) CreateCategory(ctx context.Context, mainBusiness int64, in CategoryInput) (TemplateCategory, error) {
+func (t *Templates) CreateCategory(ctx context.Context, a audit.Actor, mainBusiness int64, in CategoryInput) (TemplateCategory, error) {
 	c := TemplateCategory{MainBusinessID: mainBusiness, Name: strings.TrimSpace(in.Name), SortOrder: in.SortOrder}
 	err := t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
-		if err := tx.Table("main_businesses").Where("id = ?", mainBusiness).Count(&n).Error; err != nil || n == 0 {
+		if err := tx.Table("main_businesses").Where("id = ?", mainBusiness).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
 			return ErrTemplateNotFound
 		}
 		if _, err := bump(tx, mainBusiness); err != nil {
 			return err
 		}
-		return tx.Create(&c).Error
+		if err := tx.Create(&c).Error; err != nil {
+			return err
+		}
+		return t.record(ctx, tx, a, "template_category", c.ID, c.Name, nil, c)
 	})
 	return c, err
+}
+
+// record writes the audit entry of a template edit. Templates are city-wide reference data every
+// enterprise's standard starts from, so who changed what is kept like any other change.
+func (t *Templates) record(ctx context.Context, tx *gorm.DB, a audit.Actor, targetType string, id int64, name string, before, after any) error {
+	return audit.Record(ctx, tx, t.clk.Now(), a, audit.Entry{Action: audit.TemplateEdit, RegionID: a.RegionID, TargetType: targetType,
+		TargetID: id, TargetName: name, Before: before, After: after})
 }
 
 func (t *Templates) category(tx *gorm.DB, id int64) (TemplateCategory, error) {
@@ -244,24 +258,28 @@ func (t *Templates) category(tx *gorm.DB, id int64) (TemplateCategory, error) {
 }
 
 // UpdateCategory renames or re-orders a template category.
-func (t *Templates) UpdateCategory(ctx context.Context, id int64, in CategoryInput) (TemplateCategory, error) {
+func (t *Templates) UpdateCategory(ctx context.Context, a audit.Actor, id int64, in CategoryInput) (TemplateCategory, error) {
 	var c TemplateCategory
 	err := t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
 		if c, err = t.category(tx, id); err != nil {
 			return err
 		}
+		before := c
 		c.Name, c.SortOrder = strings.TrimSpace(in.Name), in.SortOrder
 		if _, err := bump(tx, c.MainBusinessID); err != nil {
 			return err
 		}
-		return tx.Model(&TemplateCategory{}).Where("id = ?", id).Updates(map[string]any{"name": c.Name, "sort_order": c.SortOrder}).Error
+		if err := tx.Model(&TemplateCategory{}).Where("id = ?", id).Updates(map[string]any{"name": c.Name, "sort_order": c.SortOrder}).Error; err != nil {
+			return err
+		}
+		return t.record(ctx, tx, a, "template_category", c.ID, c.Name, before, c)
 	})
 	return c, err
 }
 
 // DeleteCategory removes an empty template category.
-func (t *Templates) DeleteCategory(ctx context.Context, id int64) error {
+func (t *Templates) DeleteCategory(ctx context.Context, a audit.Actor, id int64) error {
 	return t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		c, err := t.category(tx, id)
 		if err != nil {
@@ -277,7 +295,10 @@ func (t *Templates) DeleteCategory(ctx context.Context, id int64) error {
 		if _, err := bump(tx, c.MainBusinessID); err != nil {
 			return err
 		}
-		return tx.Model(&TemplateCategory{}).Where("id = ?", id).Update("removed_at", t.clk.Now().UTC()).Error
+		if err := tx.Model(&TemplateCategory{}).Where("id = ?", id).Update("removed_at", t.clk.Now().UTC()).Error; err != nil {
+			return err
+		}
+		return t.record(ctx, tx, a, "template_category", c.ID, c.Name, c, map[string]any{"deleted": true})
 	})
 }
 
@@ -290,7 +311,7 @@ func checkGradeLetter(g string) error {
 }
 
 // CreateItem adds an item to a template category.
-func (t *Templates) CreateItem(ctx context.Context, in ItemInput) (TemplateItem, error) {
+func (t *Templates) CreateItem(ctx context.Context, a audit.Actor, in ItemInput) (TemplateItem, error) {
 	in.trim()
 	if in.Grade == "" {
 		in.Grade = "C"
@@ -313,13 +334,16 @@ func (t *Templates) CreateItem(ctx context.Context, in ItemInput) (TemplateItem,
 		}
 		it = TemplateItem{MainBusinessID: c.MainBusinessID, CategoryID: c.ID, Subject: in.Subject, Content: in.Content, Criterion: in.Criterion,
 			Basis: in.Basis, Grade: in.Grade, IsMajor: in.IsMajor, SortOrder: in.SortOrder, Revision: rev, UpdatedAt: t.clk.Now().UTC()}
-		return tx.Create(&it).Error
+		if err := tx.Create(&it).Error; err != nil {
+			return err
+		}
+		return t.record(ctx, tx, a, "template_item", it.ID, it.Subject, nil, it)
 	})
 	return it, err
 }
 
 // UpdateItem changes a template item; enterprises that copied it see the change offered.
-func (t *Templates) UpdateItem(ctx context.Context, id int64, in ItemInput) (TemplateItem, error) {
+func (t *Templates) UpdateItem(ctx context.Context, a audit.Actor, id int64, in ItemInput) (TemplateItem, error) {
 	in.trim()
 	if in.IsMajor {
 		in.Grade = "A"
@@ -343,16 +367,20 @@ func (t *Templates) UpdateItem(ctx context.Context, id int64, in ItemInput) (Tem
 		if err != nil {
 			return err
 		}
+		before := it
 		it.CategoryID, it.Subject, it.Content, it.Criterion, it.Basis = in.CategoryID, in.Subject, in.Content, in.Criterion, in.Basis
 		it.Grade, it.IsMajor, it.SortOrder, it.Revision, it.UpdatedAt = in.Grade, in.IsMajor, in.SortOrder, rev, t.clk.Now().UTC()
-		return tx.Save(&it).Error
+		if err := tx.Save(&it).Error; err != nil {
+			return err
+		}
+		return t.record(ctx, tx, a, "template_item", it.ID, it.Subject, before, it)
 	})
 	return it, err
 }
 
 // DeleteItem removes a template item. It stays in the table, marked removed, so enterprises that copied it
 // can be told.
-func (t *Templates) DeleteItem(ctx context.Context, id int64) error {
+func (t *Templates) DeleteItem(ctx context.Context, a audit.Actor, id int64) error {
 	return t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var it TemplateItem
 		if err := tx.Where("id = ? AND removed_at IS NULL", id).Take(&it).Error; err != nil {
@@ -366,6 +394,9 @@ func (t *Templates) DeleteItem(ctx context.Context, id int64) error {
 			return err
 		}
 		now := t.clk.Now().UTC()
-		return tx.Model(&TemplateItem{}).Where("id = ?", id).Updates(map[string]any{"removed_at": now, "revision": rev, "updated_at": now}).Error
+		if err := tx.Model(&TemplateItem{}).Where("id = ?", id).Updates(map[string]any{"removed_at": now, "revision": rev, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		return t.record(ctx, tx, a, "template_item", it.ID, it.Subject, it, map[string]any{"deleted": true})
 	})
 }

@@ -6365,6 +6365,15 @@ export interface paths {
                         "application/json": components["schemas"]["standard.TemplateCategory"];
                     };
                 };
+                /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description template_category_not_found */
                 404: {
                     headers: {
@@ -6399,6 +6408,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description template_category_not_empty */
                 409: {
@@ -6452,6 +6470,15 @@ export interface paths {
                         "application/json": components["schemas"]["TemplateItem"];
                     };
                 };
+                /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -6495,6 +6522,15 @@ export interface paths {
                         "application/json": components["schemas"]["TemplateItem"];
                     };
                 };
+                /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description template_item_not_found */
                 404: {
                     headers: {
@@ -6526,6 +6562,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
             };
         };
@@ -6658,6 +6703,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["standard.TemplateCategory"];
+                    };
+                };
+                /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
