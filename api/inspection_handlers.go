@@ -305,7 +305,7 @@ func (s *Server) usage(c echo.Context) error {
 // uploadImage godoc
 //
 //	@Summary		上传照片
-//	@Description	上传一张照片（JPG、PNG、WebP，不超过 8 MB，按内容识别类型），返回的 id 用于排查结果、隐患登记、整改和验收的 photo_ids。
+//	@Description	上传一张照片（JPG、PNG、WebP，不超过 8 MB，按内容识别类型），返回的 id 用于排查结果、隐患登记、整改和验收的 photo_ids；3 天内未被任何记录使用的上传会被定时清理。
 //	@Tags			文件
 //	@Accept			multipart/form-data
 //	@Produce		json
@@ -314,6 +314,7 @@ func (s *Server) usage(c echo.Context) error {
 //	@Success		201		{object}	files.File
 //	@Failure		413		{object}	ErrorBody	"image_too_large"
 //	@Failure		415		{object}	ErrorBody	"image_type_not_allowed"
+//	@Failure		429		{object}	ErrorBody	"upload_quota_exceeded（本企业当天上传总量达到 YQYB_UPLOAD_DAILY_QUOTA）"
 //	@Router			/api/v1/files [post]
 func (s *Server) uploadImage(c echo.Context) error {
 	ent, err := enterpriseOf(c)

@@ -7,7 +7,12 @@ import (
 
 	"yqyb/internal/jobs"
 	"yqyb/internal/platform/ratelimit"
+	"yqyb/internal/session"
 )
+
+// endedSessionsKept is how long a session that ended stays in auth_sessions (the audit log keeps every
+// login and logout for good).
+const endedSessionsKept = 30 * 24 * time.Hour
 
 // Jobs is the scheduled work of the service. Every instance runs a jobs.Runner with these; the runner's
 // lock makes each run once across all instances.
@@ -24,6 +29,14 @@ func (s *Server) Jobs() []jobs.Job {
 		}},
 		{Name: "ratelimit.prune", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
 			return "清理过期的限流计数", limiter.Prune(ctx, s.deps.Clock.Now().Add(-time.Hour))
+		}},
+		{Name: "sessions.prune", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
+			n, err := session.Prune(ctx, s.deps.DB, s.deps.Clock.Now(), endedSessionsKept)
+			return fmt.Sprintf("清理 %d 条已结束的登录会话和已用过期的刷新令牌", n), err
+		}},
+		{Name: "files.prune", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
+			n, err := s.files.PruneUnattached(ctx, s.deps.Log)
+			return fmt.Sprintf("清理 %d 个上传后从未使用的文件", n), err
 		}},
 	}
 }

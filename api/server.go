@@ -145,7 +145,7 @@ func New(d Deps) (*Server, error) {
 	s := &Server{echo: e, deps: d, metrics: m, accounts: accounts, auth: authSvc, authz: authz, roles: rbac.NewService(d.DB, d.Clock, authz),
 		org: org.NewService(d.DB, d.Clock, d.Files), setup: st, enterprises: enterprise.NewService(d.DB, d.Clock, d.Hasher, st),
 		associations: association.NewService(d.DB, d.Clock, st), templates: standard.NewTemplates(d.DB, d.Clock),
-		standards: standard.NewService(d.DB, d.Clock), files: files.NewService(d.DB, d.Clock, d.Files), hazards: hazard.NewService(d.DB, d.Clock),
+		standards: standard.NewService(d.DB, d.Clock), files: files.NewService(d.DB, d.Clock, d.Files, d.Config.UploadDailyQuota), hazards: hazard.NewService(d.DB, d.Clock),
 		postHistory:      []org.PostHistoryCheck{standard.PostChecklistHistory, inspection.PostHistory},
 		checklistHistory: []standard.ChecklistHistory{inspection.ChecklistHistory},
 		gradeUsage:       []standard.GradeUsage{hazard.GradeUsage}}

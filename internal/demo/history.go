@@ -95,7 +95,7 @@ func SeedHistory(ctx context.Context, db *gorm.DB, clk clock.Clock, hasher accou
 		return fmt.Errorf("写入演示历史数据: %w", err)
 	}
 	h := &history{ctx: ctx, db: db, clk: clock.NewFixed(day0.Add(9 * time.Hour)), ent: ent, rnd: rand.New(rand.NewPCG(7, 2026))}
-	h.files = files.NewService(db, h.clk, store)
+	h.files = files.NewService(db, h.clk, store, 0)
 	h.hz = hazard.NewService(db, h.clk)
 	h.insp = inspection.NewService(db, h.clk, h.hz)
 	h.std = standard.NewService(db, h.clk)

@@ -35,6 +35,7 @@ var (
 	ErrType     = apperr.New(apperr.Unsupported, "image_type_not_allowed", "只能上传 JPG、PNG 或 WebP 图片")
 	ErrEmpty    = apperr.New(apperr.Invalid, "file_empty", "文件内容为空")
 	ErrForeign  = apperr.New(apperr.Invalid, "photo_invalid", "照片不存在或不属于本企业")
+	ErrQuota    = apperr.New(apperr.TooMany, "upload_quota_exceeded", "本企业今天上传的照片已达上限，请明天再上传，或联系系统管理员")
 )
 
 var imageTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/webp": true}
@@ -51,6 +52,8 @@ type File struct {
 	StorageKey   string    `json:"-"`
 	UploadedBy   *int64    `json:"-"`
 	UploadedAt   time.Time `json:"uploaded_at" format:"date-time"`
+	// AttachedAt is when the file was first attached to something; uploads never attached are pruned.
+	AttachedAt *time.Time `json:"-"`
 } // @name File
 
 // Service stores files.
@@ -58,11 +61,13 @@ type Service struct {
 	db    *gorm.DB
 	clk   clock.Clock
 	store storage.Store
+	// dailyQuota bounds the bytes one enterprise uploads per Beijing day (0: none).
+	dailyQuota int64
 }
 
-// NewService returns the file service.
-func NewService(db *gorm.DB, clk clock.Clock, store storage.Store) *Service {
-	return &Service{db: db, clk: clk, store: store}
+// NewService returns the file service; dailyQuota bounds the bytes one enterprise uploads per day (0: none).
+func NewService(db *gorm.DB, clk clock.Clock, store storage.Store, dailyQuota int64) *Service {
+	return &Service{db: db, clk: clk, store: store, dailyQuota: dailyQuota}
 }
 
 // UploadImage stores an image for the enterprise.
@@ -84,6 +89,9 @@ func (s *Service) UploadImage(ctx context.Context, userID, ent int64, purpose, n
 	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), "\\", "/"))
 	if name == "" || name == "." || name == "/" || len([]rune(name)) > 120 {
 		name = "image" + map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}[typ]
+	}
+	if err := s.checkQuota(ctx, ent, int64(len(data))); err != nil {
+		return File{}, err
 	}
 	sum := sha256.Sum256(data)
 	key := storage.NewKey("img", s.clk.Now())
@@ -116,10 +124,12 @@ func (s *Service) Open(ctx context.Context, ent, id int64) (File, io.ReadCloser,
 	return f, rc, err
 }
 
-// Check makes sure every id is a file of the enterprise (at most 9 photos per attachment).
+// Check makes sure every id is a file of the enterprise (at most 9 photos per attachment) and marks the
+// files attached.
 func Check(tx *gorm.DB, ent int64, ids []int64) error { return CheckAll(tx, ent, ids) }
 
-// CheckAll is Check for several attachments at once (the hazards of one submission), with one query.
+// CheckAll is Check for several attachments at once (the hazards of one submission), with one statement:
+// the update that marks the files attached counts them too.
 func CheckAll(tx *gorm.DB, ent int64, attachments ...[]int64) error {
 	all := map[int64]bool{}
 	for _, ids := range attachments {
@@ -133,11 +143,12 @@ func CheckAll(tx *gorm.DB, ent int64, attachments ...[]int64) error {
 	if len(all) == 0 {
 		return nil
 	}
-	var n int64
-	if err := tx.Model(&File{}).Where("id IN ? AND enterprise_id = ?", slices.Collect(maps.Keys(all)), ent).Count(&n).Error; err != nil {
-		return err
+	res := tx.Model(&File{}).Where("id IN ? AND enterprise_id = ?", slices.Collect(maps.Keys(all)), ent).
+		Update("attached_at", gorm.Expr("COALESCE(attached_at, ?)", tx.NowFunc().UTC()))
+	if res.Error != nil {
+		return res.Error
 	}
-	if int(n) != len(all) {
+	if int(res.RowsAffected) != len(all) {
 		return ErrForeign
 	}
 	return nil

@@ -1670,7 +1670,7 @@ export interface paths {
         put?: never;
         /**
          * 上传照片
-         * @description 上传一张照片（JPG、PNG、WebP，不超过 8 MB，按内容识别类型），返回的 id 用于排查结果、隐患登记、整改和验收的 photo_ids。
+         * @description 上传一张照片（JPG、PNG、WebP，不超过 8 MB，按内容识别类型），返回的 id 用于排查结果、隐患登记、整改和验收的 photo_ids；3 天内未被任何记录使用的上传会被定时清理。
          */
         post: {
             parameters: {
@@ -1711,6 +1711,15 @@ export interface paths {
                 };
                 /** @description image_type_not_allowed */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description upload_quota_exceeded（本企业当天上传总量达到 YQYB_UPLOAD_DAILY_QUOTA） */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -63,6 +63,9 @@ type Config struct {
 	LoginPerIP     int           // login attempts allowed per IP per minute (0: unlimited)
 	TrustedProxies []string      // CIDRs of reverse proxies whose X-Forwarded-For is believed
 
+	// UploadDailyQuota bounds the bytes of photos one enterprise uploads per day (Beijing time); 0: no bound.
+	UploadDailyQuota int64
+
 	// FakeNow and ClockOffset move the server's clock, outside production only, so demos and browser tests
 	// can stand at a period boundary.
 	FakeNow     time.Time
@@ -113,6 +116,7 @@ var Vars = []Var{
 	{"YQYB_LOCKOUT_DURATION", "15m", "账号锁定时长"},
 	{"YQYB_LOGIN_RATE_PER_MINUTE", "30", "每个 IP 每分钟允许的登录尝试次数（0 表示不限）"},
 	{"YQYB_TRUSTED_PROXIES", "(空：直接取连接地址)", "可信反向代理的网段（逗号分隔 CIDR），只有来自这些地址的 X-Forwarded-For 才被采信"},
+	{"YQYB_UPLOAD_DAILY_QUOTA", "2G", "每家企业每天（北京时间）上传照片的总量上限，可带 K、M、G 后缀；超过后当天的上传被拒绝（upload_quota_exceeded），0 表示不限。上传后 3 天仍未用于任何隐患或排查记录的照片由定时任务清理"},
 	{"YQYB_FAKE_NOW", "(空)", "仅开发模式：启动时把服务器时钟拨到该时刻（RFC 3339，或北京时间 2006-01-02 15:04:05）后继续走时；生产模式设置即拒绝启动"},
 	{"YQYB_CLOCK_OFFSET", "(空)", "仅开发模式：服务器时钟的偏移量，如 -36h、15m；生产模式设置即拒绝启动"},
 }
@@ -273,6 +277,9 @@ func Load(lookup Lookup) (Config, error) {
 		return c, fmt.Errorf("无法创建数据目录 %s: %w", c.DataDir, err)
 	}
 	if err := c.loadJWTKeys(lookup, prod); err != nil {
+		return c, err
+	}
+	if err := c.loadLimits(get); err != nil {
 		return c, err
 	}
 	return c, nil
