@@ -69,9 +69,13 @@ func New(db *gorm.DB, clk clock.Clock, log *slog.Logger, instance string, jobs .
 		jobs: jobs, Tick: 30 * time.Second, Lease: DefaultLease}
 }
 
-// Start runs due jobs now and then every Tick until ctx ends.
-func (r *Runner) Start(ctx context.Context) {
+// Start runs due jobs now and then every Tick until ctx ends. The channel it returns closes once the runner
+// has stopped, after a job cut short by ctx has released its lease: the caller keeps the database open
+// until then.
+func (r *Runner) Start(ctx context.Context) <-chan struct{} {
+	stopped := make(chan struct{})
 	go func() {
+		defer close(stopped)
 		t := time.NewTicker(r.Tick)
 		defer t.Stop()
 		for {
@@ -85,6 +89,7 @@ func (r *Runner) Start(ctx context.Context) {
 			}
 		}
 	}()
+	return stopped
 }
 
 // RunDue runs every job whose interval has passed and that no other instance is running; it returns the
