@@ -363,7 +363,7 @@ var fuzzParam = regexp.MustCompile(`\{([a-zA-Z_]+)\}`)
 func (f *fuzzer) harvest(ops []fuzzOp) {
 	var withParams []fuzzOp
 	for _, op := range ops {
-		if op.method != http.MethodGet || op.path == "/metrics" || strings.Contains(op.path, "export") || strings.HasSuffix(op.path, "/file") ||
+		if op.method != http.MethodGet || strings.Contains(op.path, "export") || strings.HasSuffix(op.path, "/file") ||
 			strings.HasSuffix(op.path, "/template") || strings.HasSuffix(op.path, "/download") || strings.Contains(op.path, "initial-passwords") {
 			continue
 		}

@@ -51,7 +51,7 @@ func newEnv(t testing.TB, opts ...func(*Deps)) *testEnv {
 		t.Fatal(err)
 	}
 	d := Deps{
-		Config: config.Config{Env: config.Development, BodyLimit: "1M", ServeSPA: true, ShutdownWait: 5 * time.Second,
+		Config: config.Config{Env: config.Development, DevFeatures: true, BodyLimit: "1M", ServeSPA: true, ShutdownWait: 5 * time.Second,
 			JWTSecret: "test-secret-0123456789-abcdefghijklmnop", AccessTTL: 15 * time.Minute, RefreshTTL: 7 * 24 * time.Hour,
 			SessionMaxAge: 30 * 24 * time.Hour, LockThreshold: 5, LockDuration: 15 * time.Minute, LoginPerIP: 1000},
 		Hasher: account.Hasher{Cost: bcrypt.MinCost},

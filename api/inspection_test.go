@@ -12,6 +12,7 @@ import (
 	"yqyb/internal/hazard"
 	"yqyb/internal/inspection"
 	"yqyb/internal/platform/clock"
+	"yqyb/internal/platform/config"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/standard"
 )
@@ -496,9 +497,21 @@ func TestDevClock(t *testing.T) {
 	if r := env.do(http.MethodPut, "/api/v1/dev/clock", map[string]any{}); r.Code != 400 {
 		t.Errorf("empty = %d", r.Code)
 	}
-	prod := newEnv(t, func(d *Deps) { d.Config.Env = "production" })
-	if r := prod.do(http.MethodPut, "/api/v1/dev/clock", map[string]any{"now": at}); r.Code != 404 {
-		t.Errorf("production has a clock endpoint: %d", r.Code)
+	// Production never has the development routes; a development server has them only with the development
+	// features (a loopback listen address): elsewhere nobody on the network may move its clock or run its jobs.
+	for name, opt := range map[string]func(*Deps){
+		"production":                 func(d *Deps) { d.Config.Env, d.Config.DevFeatures = config.Production, false },
+		"development on the network": func(d *Deps) { d.Config.DevFeatures = false },
+	} {
+		other := newEnv(t, opt)
+		for _, r := range []struct{ method, path string }{{http.MethodGet, "/api/v1/dev/clock"}, {http.MethodPut, "/api/v1/dev/clock"}, {http.MethodPost, "/api/v1/dev/jobs/run"}} {
+			if resp := other.do(r.method, r.path, map[string]any{"now": at}); resp.Code != 404 {
+				t.Errorf("%s: %s %s = %d, want 404", name, r.method, r.path, resp.Code)
+			}
+		}
+	}
+	if _, err := New(Deps{Config: config.Config{Env: config.Production, DevFeatures: true}}); err == nil {
+		t.Error("a production server was built with the development routes")
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 const endedSessionsKept = 30 * 24 * time.Hour
 
 // Jobs is the scheduled work of the service. Every instance runs a jobs.Runner with these; the runner's
-// lock makes each run once across all instances.
+// lease makes each run once across all instances.
 func (s *Server) Jobs() []jobs.Job {
 	limiter := ratelimit.New(s.deps.DB, s.deps.Clock)
 	return []jobs.Job{

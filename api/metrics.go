@@ -1,16 +1,14 @@
 package api
 
 import (
+	"net/http"
 	"strconv"
 	"time"
-
-	"github.com/labstack/echo/v4"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"gorm.io/gorm"
-	"yqyb/internal/platform/apperr"
 )
 
 // metrics are the Prometheus series of one instance: requests by route template (never by raw path, so
@@ -62,18 +60,9 @@ func (s *Server) ObserveJob(job string, took time.Duration, err error) {
 	s.metrics.jobTime.WithLabelValues(job).Observe(took.Seconds())
 }
 
-// metricsHandler godoc
-//
-//	@Summary		Prometheus 指标
-//	@Description	Prometheus 文本格式的运行指标：按路由模板的请求数与延迟直方图、错误（status 标签）、数据库连接池、定时任务运行次数与耗时、Go 运行时与进程。YQYB_METRICS=false 时不提供；生产环境应只允许内网采集（见 deploy/nginx）。
-//	@Tags			系统
-//	@Produce		plain
-//	@Success		200	{string}	string	"Prometheus 文本格式"
-//	@Router			/metrics [get]
-func (s *Server) metricsHandler(c echo.Context) error {
-	if !s.deps.Config.Metrics {
-		return apperr.ErrNotFound
-	}
-	promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
-	return nil
+// MetricsHandler answers Prometheus' scrapes in its text format: requests and latency by route template,
+// errors (the status label), the database pool, scheduled job runs and their duration, the Go runtime and
+// the process. main serves it on its own listener (YQYB_METRICS_ADDR), never on the API's port.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
 }

@@ -26,7 +26,7 @@ func requestLogger(log *slog.Logger, m *metrics) echo.MiddlewareFunc {
 			return p == "/healthz" || p == "/readyz"
 		},
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			if m != nil && v.RoutePath != "/metrics" {
+			if m != nil {
 				m.observe(v.Method, v.RoutePath, v.Status, v.Latency)
 			}
 			level := slog.LevelInfo
@@ -127,6 +127,8 @@ func cors(origins []string) echo.MiddlewareFunc {
 	})
 }
 
+// isAPIPath reports the paths the SPA never answers. /metrics is one: the metrics have their own listener,
+// and a scraper pointed at the API's port by mistake must get a 404, not the app shell with a 200.
 func isAPIPath(p string) bool {
-	return strings.HasPrefix(p, "/api/") || p == "/api" || p == "/healthz" || p == "/readyz"
+	return strings.HasPrefix(p, "/api/") || p == "/api" || p == "/healthz" || p == "/readyz" || p == "/metrics"
 }

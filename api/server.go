@@ -45,8 +45,8 @@ type Deps struct {
 	Hasher account.Hasher
 	// Replica, if set, is a read-only PostgreSQL replica the dashboards and reports read from.
 	Replica *gorm.DB
-	// DevClock, set only outside production, is the shiftable clock behind Clock that the development
-	// clock endpoint moves.
+	// DevClock, set only with Config.DevFeatures (development mode on a loopback address), is the
+	// shiftable clock behind Clock that the development clock endpoint moves.
 	DevClock *clock.Shifted
 }
 
@@ -102,6 +102,9 @@ const requestTimeout = 60 * time.Second
 func New(d Deps) (*Server, error) {
 	if d.Hasher.Cost == 0 {
 		d.Hasher = account.DefaultHasher
+	}
+	if d.Config.DevFeatures && d.Config.Env != config.Development {
+		return nil, fmt.Errorf("开发用接口只能在开发模式下提供（YQYB_ENV=%s）", d.Config.Env)
 	}
 	accounts := account.NewService(d.DB, d.Clock, d.Hasher)
 	authCfg := auth.DefaultConfig(signingKeys(d.Config)...)
@@ -161,7 +164,8 @@ func New(d Deps) (*Server, error) {
 	s.register(s.inspectionRoutes()...)
 	s.register(s.statsRoutes()...)
 	s.register(s.manualRoutes()...)
-	if d.Config.Env == config.Development {
+	// Unauthenticated routes that move the clock and run the jobs: a developer's own machine only.
+	if d.Config.DevFeatures {
 		s.register(s.devRoutes()...)
 	}
 	s.register(s.regulatorRoutes()...)

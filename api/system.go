@@ -34,7 +34,6 @@ func (s *Server) systemRoutes() []Route {
 		{Method: http.MethodGet, Path: "/healthz", Public: true, Handler: s.healthz},
 		{Method: http.MethodGet, Path: "/readyz", Public: true, Handler: s.readyz},
 		{Method: http.MethodGet, Path: "/api/v1/meta", Public: true, Handler: s.meta},
-		{Method: http.MethodGet, Path: "/metrics", Public: true, Handler: s.metricsHandler},
 	}
 }
 

@@ -297,8 +297,8 @@ func TestPublicRoutesAreExactlyThese(t *testing.T) {
 	want := map[string]bool{
 		"GET /healthz": true, "GET /readyz": true, "GET /api/v1/meta": true,
 		"POST /api/v1/auth/login": true, "POST /api/v1/auth/refresh": true, "POST /api/v1/auth/logout": true,
-		// development servers only (the test server runs in development mode)
-		"GET /api/v1/dev/clock": true, "PUT /api/v1/dev/clock": true, "POST /api/v1/dev/jobs/run": true, "GET /metrics": true,
+		// development servers on a loopback address only (the test server has the development features)
+		"GET /api/v1/dev/clock": true, "PUT /api/v1/dev/clock": true, "POST /api/v1/dev/jobs/run": true,
 		"GET /api/v1/manual": true, "GET /api/v1/manual/download": true, "GET /api/v1/manual/:slug": true,
 	}
 	env := newEnv(t)

@@ -3,7 +3,9 @@ package deploy
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"math"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -320,8 +322,16 @@ func TestKubernetesManifests(t *testing.T) {
 		if get(c, "resources", "requests") == nil || get(c, "resources", "limits", "memory") == nil {
 			t.Errorf("container %s: needs resource requests and a memory limit", str(c, "name"))
 		}
-		if slices.ContainsFunc(ports, func(p any) bool { return get(p, "containerPort") != float64(8080) }) {
-			t.Errorf("container %s: the image listens on 8080 (YQYB_ADDR=0.0.0.0:8080)", str(c, "name"))
+		for _, p := range ports {
+			switch str(p, "name") {
+			case "http":
+				if get(p, "containerPort") != float64(8080) {
+					t.Errorf("container %s: the image listens on 8080 (YQYB_ADDR=0.0.0.0:8080), not %v", str(c, "name"), get(p, "containerPort"))
+				}
+			case "metrics":
+			default:
+				t.Errorf("container %s: port %v is neither the app's (http) nor the metrics listener's (metrics)", str(c, "name"), get(p, "containerPort"))
+			}
 		}
 	}
 
@@ -345,6 +355,7 @@ func TestKubernetesManifests(t *testing.T) {
 	if str(cm.obj, "data", "YQYB_ENV") != config.Production {
 		t.Errorf("ConfigMap YQYB_ENV = %q, want production", str(cm.obj, "data", "YQYB_ENV"))
 	}
+	checkMetricsPort(t, objs, dep, str(cm.obj, "data", "YQYB_METRICS_ADDR"))
 
 	// The migration Job runs the same image with `migrate up`.
 	job := find(objs, "Job", "")
@@ -410,6 +421,42 @@ func TestKubernetesManifests(t *testing.T) {
 				if _, ok := keys[secret]; ok {
 					t.Errorf("%s: %s belongs in the Secret, not the ConfigMap", o.file, secret)
 				}
+			}
+		}
+	}
+}
+
+// checkMetricsPort: the metrics listener (YQYB_METRICS_ADDR) is a named container port that the scrape
+// annotations point at, and no Service port leads to it, so neither the Service nor an Ingress can route it.
+func checkMetricsPort(t *testing.T, objs []k8sObject, dep *k8sObject, addr string) {
+	t.Helper()
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Errorf("ConfigMap YQYB_METRICS_ADDR = %q: want HOST:PORT, e.g. 0.0.0.0:9090 (%v)", addr, err)
+		return
+	}
+	var declared bool
+	for _, c := range list(dep.obj, "spec", "template", "spec", "containers") {
+		for _, p := range list(c, "ports") {
+			if str(p, "name") == "metrics" {
+				declared = fmt.Sprint(get(p, "containerPort")) == port
+			}
+		}
+	}
+	if !declared {
+		t.Errorf("Deployment has no container port named metrics on %s (YQYB_METRICS_ADDR)", port)
+	}
+	ann := mapping(dep.obj, "spec", "template", "metadata", "annotations")
+	if ann["prometheus.io/port"] != port || ann["prometheus.io/path"] != "/metrics" || ann["prometheus.io/scrape"] != "true" {
+		t.Errorf("scrape annotations %v, want port %s and path /metrics", ann, port)
+	}
+	for _, o := range objs {
+		if o.kind() != "Service" {
+			continue
+		}
+		for _, p := range list(o.obj, "spec", "ports") {
+			if target := fmt.Sprint(get(p, "targetPort")); target == "metrics" || target == port {
+				t.Errorf("Service %s exposes the metrics port (%s): Prometheus scrapes the pods; a Service port can be routed by an Ingress", o.name(), target)
 			}
 		}
 	}
@@ -655,6 +702,12 @@ func TestCompose(t *testing.T) {
 		if env["YQYB_ENV"] != config.Production {
 			t.Errorf("service %s: YQYB_ENV = %q, want production", a, env["YQYB_ENV"])
 		}
+		if a != "migrate" {
+			_, mport, _ := net.SplitHostPort(env["YQYB_METRICS_ADDR"])
+			if mport == "" || slices.Contains(nginxUpstreamPorts(t), mport) {
+				t.Errorf("service %s: YQYB_METRICS_ADDR = %q; want a port of its own that nginx never proxies", a, env["YQYB_METRICS_ADDR"])
+			}
+		}
 		for _, secret := range []string{"YQYB_JWT_KEYS", "YQYB_S3_SECRET_KEY"} {
 			if !strings.HasPrefix(env[secret], "${") {
 				t.Errorf("service %s: %s must come from .env (${...}), not be written in compose.yaml", a, secret)
@@ -740,6 +793,20 @@ func nginxUpstreamHosts(t *testing.T) []string {
 	}
 	slices.Sort(hosts)
 	return hosts
+}
+
+// nginxUpstreamPorts lists the ports the upstream servers are reached on.
+func nginxUpstreamPorts(t *testing.T) []string {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)upstream\s+yqyb\s*\{(.*?)\}`).FindStringSubmatch(nginxConf(t))
+	if m == nil {
+		t.Fatal("nginx/yqyb.conf has no upstream yqyb")
+	}
+	var ports []string
+	for _, s := range regexp.MustCompile(`(?m)^\s*server\s+[\w.-]+:(\d+)`).FindAllStringSubmatch(m[1], -1) {
+		ports = append(ports, s[1])
+	}
+	return ports
 }
 
 func TestNginx(t *testing.T) {
@@ -961,6 +1028,10 @@ func TestSystemdUnit(t *testing.T) {
 	if env["YQYB_ENV"] != config.Production {
 		t.Errorf("yqyb.env.example: YQYB_ENV = %q, want production", env["YQYB_ENV"])
 	}
+	// On a plain server the metrics stay on the machine, like the app port behind the local nginx.
+	if a := env["YQYB_METRICS_ADDR"]; a != "" && !config.LoopbackAddr(a) {
+		t.Errorf("yqyb.env.example: YQYB_METRICS_ADDR = %q, want a loopback address", a)
+	}
 }
 
 // ---- across all files ----
@@ -975,6 +1046,20 @@ func TestVariablesExist(t *testing.T) {
 			if !known[name] {
 				t.Errorf("%s mentions %s, which is neither in config.Vars nor a planned production variable", f, name)
 			}
+		}
+	}
+}
+
+// TestRetiredVariables: no deployment file still sets a variable the program retired (the README may explain
+// what replaced it).
+func TestRetiredVariables(t *testing.T) {
+	set := regexp.MustCompile(`(?m)^\s*(?:-\s*)?(?:name:\s*)?YQYB_METRICS\s*[:=]`)
+	for _, f := range deployFiles(t) {
+		if strings.HasSuffix(f, ".md") {
+			continue
+		}
+		if set.MatchString(read(t, f)) {
+			t.Errorf("%s sets YQYB_METRICS, which is retired: set YQYB_METRICS_ADDR (a listener of its own) instead", f)
 		}
 	}
 }

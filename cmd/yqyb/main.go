@@ -124,6 +124,11 @@ func open(ctx context.Context, stderr io.Writer) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openWith(ctx, cfg, stderr)
+}
+
+// openWith is open with the configuration already read.
+func openWith(ctx context.Context, cfg config.Config, stderr io.Writer) (*env, error) {
 	log := logging.New(stderr, cfg.LogFormat, cfg.LogLevel)
 	clk := clock.Clock(clock.System{})
 	opts := database.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpen: cfg.DBMaxOpen, MaxIdle: cfg.DBMaxIdle, MaxLifetime: cfg.DBMaxLife}
@@ -141,7 +146,9 @@ func (e *env) migrator() (*database.Migrator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return database.NewMigrator(e.db, migs, e.clk.Now), nil
+	m := database.NewMigrator(e.db, migs, e.clk.Now)
+	m.LockTimeout, m.Log = e.cfg.MigrationLockTimeout, e.log
+	return m, nil
 }
 
 func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
@@ -151,13 +158,19 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	e, err := open(ctx, stderr)
+	// The listen address decides the mode when YQYB_ENV is unset and whether the development routes exist,
+	// so it is settled before anything else (config.LoadServe).
+	cfg, err := config.LoadServe(os.LookupEnv, *addr)
+	if err != nil {
+		return err
+	}
+	e, err := openWith(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	if *addr != "" {
-		e.cfg.Addr = *addr
+	for _, w := range e.cfg.Warnings {
+		e.log.Warn(w)
 	}
 	if e.cfg.SecretGenerated {
 		e.log.Info("generated a JWT secret and kept it in the data directory", "file", e.cfg.DataDir+"/secret")
@@ -194,13 +207,17 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		deps.Replica = replica
 	}
 	if e.cfg.Env == config.Development {
-		// A development server's clock can be moved, so a demo or a browser test can stand at a period
-		// boundary; production always runs on the system clock.
+		// A development server's clock can stand elsewhere (YQYB_FAKE_NOW, YQYB_CLOCK_OFFSET), so a demo or a
+		// browser test can stand at a period boundary; production always runs on the system clock. Only on a
+		// loopback address can it also be moved over HTTP (the development routes).
 		dev := clock.NewShifted(clock.System{}, e.cfg.ClockOffset)
 		if !e.cfg.FakeNow.IsZero() {
 			dev.StandAt(e.cfg.FakeNow)
 		}
-		deps.Clock, deps.DevClock = dev, dev
+		deps.Clock = dev
+		if e.cfg.DevFeatures {
+			deps.DevClock = dev
+		}
 		if dev.Offset() != 0 {
 			e.log.Warn("development clock is shifted", "now", dev.Now().In(clock.Business).Format(time.DateTime), "offset", dev.Offset())
 		}
@@ -213,20 +230,44 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("监听 %s: %w", e.cfg.Addr, err)
 	}
+	// Config judged the address by its text; a name such as localhost is judged again by what was bound.
+	if e.cfg.DevFeatures && !loopbackListener(ln) {
+		ln.Close()
+		return fmt.Errorf("监听地址 %s 实际绑定到 %s，不是回环地址：开发模式的调试接口只在回环地址上提供，请监听 127.0.0.1 或设置 YQYB_ENV=production", e.cfg.Addr, ln.Addr())
+	}
 	if e.cfg.PprofAddr != "" {
 		if _, err := servePprof(ctx, e.cfg.PprofAddr, e.log); err != nil {
 			ln.Close()
 			return err
 		}
 	}
-	// Scheduled jobs run in every instance; the runner's row lock makes each run once across them all.
+	if e.cfg.MetricsAddr != "" {
+		// Scrapes go on while in-flight requests drain after SIGTERM; the listener closes when serving ends.
+		mctx, stopMetrics := context.WithCancel(context.WithoutCancel(ctx))
+		defer stopMetrics()
+		if _, err := serveMetrics(mctx, e.cfg.MetricsAddr, srv.MetricsHandler(), e.log); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	// Scheduled jobs run in every instance; the runner's lease makes each run once across them all.
 	host, _ := os.Hostname()
 	runner := jobs.New(e.db, deps.Clock, e.log, fmt.Sprintf("%s:%d", host, os.Getpid()), srv.Jobs()...)
 	runner.Observe = srv.ObserveJob
-	runner.Start(ctx)
-	e.log.Info("serving", "url", "http://"+ln.Addr().String(), "env", e.cfg.Env, "version", buildinfo.Version,
+	jobsStopped := runner.Start(ctx)
+	e.log.Info("serving", "url", "http://"+ln.Addr().String(), "env", e.cfg.Env, "dev_routes", e.cfg.DevFeatures, "version", buildinfo.Version,
 		"database", database.Describe(database.Options{URL: e.cfg.DatabaseURL, DataDir: e.cfg.DataDir}), "spa", webui.FS() != nil)
-	return srv.Serve(ctx, ln)
+	if err := srv.Serve(ctx, ln); err != nil || ctx.Err() == nil {
+		return err
+	}
+	// A job cut short by the shutdown releases its lease, so another instance takes it at once; the
+	// database stays open until it has (the job's queries end with the context).
+	select {
+	case <-jobsStopped:
+	case <-time.After(15 * time.Second):
+		e.log.Warn("scheduled jobs did not stop within 15 s; their leases expire by themselves")
+	}
+	return nil
 }
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -242,7 +242,7 @@ func TestInstancesShareOneDatabase(t *testing.T) {
 		}
 	})
 
-	// Every instance started the job runner at startup; the row lock let exactly one run each job.
+	// Every instance started the job runner at startup; the lease in job_runs let exactly one run each job.
 	t.Run("scheduled jobs ran once across the cluster", func(t *testing.T) {
 		host, _ := os.Hostname()
 		var names []string

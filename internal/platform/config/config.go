@@ -39,12 +39,22 @@ type Config struct {
 	BodyLimit    string        // maximum request body, e.g. 20M
 	AutoMigrate  bool          // apply pending migrations when serve starts
 	ServeSPA     bool          // serve the embedded SPA on the same port
-	Metrics      bool          // serve Prometheus metrics at /metrics
+	MetricsAddr  string        // address of the Prometheus metrics listener; empty means none
 	PprofAddr    string        // loopback address of the pprof listener; empty means none
 	DBMaxOpen    int           // connection pool size
 	DBMaxIdle    int           // idle connections kept
 	DBMaxLife    time.Duration // maximum lifetime of a pooled connection
 	ShutdownWait time.Duration // how long SIGTERM waits for in-flight requests
+
+	// MigrationLockTimeout bounds a migration's wait for a lock on PostgreSQL; zero waits without limit.
+	MigrationLockTimeout time.Duration
+
+	// DevFeatures turns on what only a developer's own machine may offer: the unauthenticated development
+	// routes (moving the clock, running the jobs now). LoadServe sets it for development mode on a loopback
+	// listen address; it is never set in production.
+	DevFeatures bool
+	// Warnings are settings serve accepts but reports (it logs them at start).
+	Warnings []string
 
 	// Storage selects the file store: StorageLocal (under StorageDir) or StorageS3 (the S3 fields; see storage.go).
 	Storage     string
@@ -82,7 +92,7 @@ type Var struct {
 
 // Vars lists every variable the program reads, with its default and meaning.
 var Vars = []Var{
-	{"YQYB_ENV", Development, "运行模式：development 或 production。production 下必须提供足够强的 JWT 签名密钥（YQYB_JWT_KEYS 或 YQYB_JWT_SECRET），日志为 JSON，禁止开发用接口"},
+	{"YQYB_ENV", "(空：监听回环地址时为 development，否则拒绝启动)", "运行模式：development 或 production。production 下必须提供足够强的 JWT 签名密钥（YQYB_JWT_KEYS 或 YQYB_JWT_SECRET），日志为 JSON，禁止开发用接口。不设置时，serve 只在监听本机回环地址（127.0.0.1、::1、localhost）时按开发模式启动，监听其他地址则拒绝启动；开发用接口（调整时钟、立即运行定时任务）只在回环地址上提供，显式设置 development 而监听其他地址时这些接口不存在"},
 	{"YQYB_ADDR", "127.0.0.1:8080", "监听地址 HOST:PORT；`serve --addr` 优先"},
 	{"DATABASE_URL", "(空：使用数据目录下的 SQLite 文件)", "postgres://user:pass@host:5432/db?sslmode=disable 切换到 PostgreSQL；也可写 sqlite:/path/to/file.db"},
 	{"YQYB_DATABASE_REPLICA_URL", "(空：统计也读主库)", "只读副本（PostgreSQL 流复制备库）的地址；监管看板、企业统计和报表从这里读，写入和变更流始终走主库"},
@@ -102,8 +112,10 @@ var Vars = []Var{
 	{"YQYB_CORS_ORIGINS", "(空：不允许跨域)", "单独部署前端时允许的来源，逗号分隔，如 https://yh.example.gov.cn"},
 	{"YQYB_BODY_LIMIT", "20M", "请求体大小上限"},
 	{"YQYB_AUTO_MIGRATE", "开发模式 true，生产模式 false", "serve 启动时是否自动执行数据库迁移"},
+	{"YQYB_MIGRATION_LOCK_TIMEOUT", "5s", "PostgreSQL 上迁移等待表锁的最长时间（lock_timeout）：超时则该迁移回滚并报错，而不是排在长事务后面阻塞这张表的全部读写；稍后重新执行即可。0 表示一直等待。并发建索引（CONCURRENTLY）不受此限制"},
 	{"YQYB_SERVE_SPA", "true", "是否在同一端口提供内置前端页面"},
-	{"YQYB_METRICS", "true", "是否在 /metrics 提供 Prometheus 指标（生产环境请只允许内网采集）"},
+	{"YQYB_METRICS", "(已废弃)", "已废弃：指标不再在业务端口的 /metrics 提供，改由 YQYB_METRICS_ADDR 的独立端口提供。设为 true 而未设置 YQYB_METRICS_ADDR 时 serve 拒绝启动；设为 false 等同于不设置 YQYB_METRICS_ADDR"},
+	{"YQYB_METRICS_ADDR", "(空：不提供指标)", "Prometheus 指标的独立监听地址 HOST:PORT，路径 /metrics，如 127.0.0.1:9090；Kubernetes 中用 0.0.0.0:9090 供集群内 Prometheus 按 Pod 地址采集（Service 与 Ingress 不转发该端口）。不能与业务端口相同；业务端口上没有 /metrics"},
 	{"YQYB_PPROF_ADDR", "(空：不开启)", "性能剖析（Go pprof）监听地址，只能是回环 IP（不接受主机名），如 127.0.0.1:6060 或 [::1]:6060；与业务端口分开，供运维排查性能问题时临时开启"},
 	{"YQYB_DB_MAX_OPEN_CONNS", "20", "数据库连接池最大连接数"},
 	{"YQYB_DB_MAX_IDLE_CONNS", "10", "数据库连接池最大空闲连接数"},
@@ -137,16 +149,34 @@ type Lookup func(string) (string, bool)
 
 // Load reads the configuration. It creates the data directory and, in development mode without a secret,
 // generates one and keeps it there so that tokens survive restarts.
-func Load(lookup Lookup) (Config, error) {
+func Load(lookup Lookup) (Config, error) { return load(lookup, false, "") }
+
+// LoadServe is Load for `yqyb serve` listening on addr (empty: YQYB_ADDR or its default). Before anything is
+// written to the data directory it settles what depends on the listen address:
+//
+//   - YQYB_ENV unset is development on a loopback address (127.0.0.1, ::1, localhost), so `make run` needs no
+//     setting; on any other address the server refuses to start and says what to set, since a development
+//     server answers unauthenticated requests that move its clock (back-filling closed periods).
+//   - The development features (DevFeatures) are served on a loopback address only: explicit development
+//     on another address serves without them, with a warning.
+//   - The metrics listener (YQYB_METRICS_ADDR) is not the API's port, and the retired YQYB_METRICS switch
+//     does not silently lose an operator's metrics.
+func LoadServe(lookup Lookup, addr string) (Config, error) { return load(lookup, true, addr) }
+
+func load(lookup Lookup, serve bool, addr string) (Config, error) {
 	get := func(name, def string) string {
 		if v, ok := lookup(name); ok && strings.TrimSpace(v) != "" {
 			return strings.TrimSpace(v)
 		}
 		return def
 	}
+	if addr == "" {
+		addr = get("YQYB_ADDR", "127.0.0.1:8080")
+	}
+	envSet := get("YQYB_ENV", "") != ""
 	c := Config{
 		Env:         get("YQYB_ENV", Development),
-		Addr:        get("YQYB_ADDR", "127.0.0.1:8080"),
+		Addr:        addr,
 		DatabaseURL: get("DATABASE_URL", ""),
 		ReplicaURL:  get("YQYB_DATABASE_REPLICA_URL", ""),
 		DataDir:     get("YQYB_DATA_DIR", "data"),
@@ -175,14 +205,19 @@ func Load(lookup Lookup) (Config, error) {
 	if c.AutoMigrate, err = parseBool("YQYB_AUTO_MIGRATE", get("YQYB_AUTO_MIGRATE", strconv.FormatBool(!prod))); err != nil {
 		return c, err
 	}
-	if c.Metrics, err = parseBool("YQYB_METRICS", get("YQYB_METRICS", "true")); err != nil {
+	if c.MigrationLockTimeout, err = parseDuration("YQYB_MIGRATION_LOCK_TIMEOUT", get("YQYB_MIGRATION_LOCK_TIMEOUT", "5s")); err != nil {
 		return c, err
+	}
+	if c.MetricsAddr = get("YQYB_METRICS_ADDR", ""); c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || !numericPort(port) {
+			return c, fmt.Errorf("YQYB_METRICS_ADDR=%q 无效：应为 HOST:PORT，如 127.0.0.1:9090", c.MetricsAddr)
+		}
 	}
 	if c.PprofAddr = get("YQYB_PPROF_ADDR", ""); c.PprofAddr != "" {
 		// Profiles reveal code paths and memory contents, so the listener never leaves the machine. Only a
 		// literal loopback IP is taken: a name such as localhost goes through /etc/hosts and DNS.
 		host, _, err := net.SplitHostPort(c.PprofAddr)
-		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		if err != nil || !LoopbackIP(host) {
 			return c, fmt.Errorf("YQYB_PPROF_ADDR=%q 无效：只能监听回环地址，如 127.0.0.1:6060", c.PprofAddr)
 		}
 	}
@@ -273,6 +308,11 @@ func Load(lookup Lookup) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, fmt.Errorf("YQYB_LOG_FORMAT=%q 无效：应为 text 或 json", c.LogFormat)
 	}
+	if serve {
+		if err := c.checkServe(get, envSet); err != nil {
+			return c, err
+		}
+	}
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
 		return c, fmt.Errorf("无法创建数据目录 %s: %w", c.DataDir, err)
 	}
@@ -283,6 +323,65 @@ func Load(lookup Lookup) (Config, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// checkServe settles the settings that depend on the listen address (see LoadServe).
+func (c *Config) checkServe(get func(name, def string) string, envSet bool) error {
+	_, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return fmt.Errorf("监听地址 %q 无效：应为 HOST:PORT，如 127.0.0.1:8080", c.Addr)
+	}
+	loopback := LoopbackAddr(c.Addr)
+	switch {
+	case !envSet && !loopback:
+		return fmt.Errorf("YQYB_ENV 未设置，而监听地址 %s 不是本机回环地址，拒绝启动：对外提供服务请设置 YQYB_ENV=production；"+
+			"本机开发请监听 127.0.0.1（make run 即如此）。"+
+			"(YQYB_ENV is not set and %s is not a loopback address: set YQYB_ENV=production to serve on a network, "+
+			"or listen on 127.0.0.1 for development)", c.Addr, c.Addr)
+	case c.Env == Development && loopback:
+		c.DevFeatures = true
+	case c.Env == Development:
+		c.Warnings = append(c.Warnings, fmt.Sprintf("YQYB_ENV=development on %s, which is not a loopback address: "+
+			"the development routes (moving the clock, running the jobs now) are not served; they are served on 127.0.0.1 only", c.Addr))
+	}
+	if c.MetricsAddr != "" {
+		if _, mport, _ := net.SplitHostPort(c.MetricsAddr); mport == port && port != "0" {
+			return fmt.Errorf("YQYB_METRICS_ADDR=%q 与服务端口 %s 相同：指标须使用单独的端口，如 127.0.0.1:9090", c.MetricsAddr, c.Addr)
+		}
+	}
+	// YQYB_METRICS switched /metrics on the API port, which is gone. An operator who asked for metrics must
+	// say where they go now, rather than find the scrapes failing.
+	if v := get("YQYB_METRICS", ""); v != "" {
+		on, err := parseBool("YQYB_METRICS", v)
+		switch {
+		case err != nil:
+			return err
+		case on && c.MetricsAddr == "":
+			return fmt.Errorf("YQYB_METRICS 已废弃：指标不再在业务端口的 /metrics 提供，请改设 YQYB_METRICS_ADDR（独立的监听地址，如 127.0.0.1:9090，Kubernetes 中 0.0.0.0:9090）并删除 YQYB_METRICS")
+		case !on && c.MetricsAddr != "":
+			return fmt.Errorf("YQYB_METRICS=false 与 YQYB_METRICS_ADDR=%q 矛盾：YQYB_METRICS 已废弃，不要指标时删除 YQYB_METRICS_ADDR 即可", c.MetricsAddr)
+		}
+		c.Warnings = append(c.Warnings, "YQYB_METRICS is retired and can be removed: metrics are served on YQYB_METRICS_ADDR only (none when it is empty)")
+	}
+	return nil
+}
+
+// LoopbackAddr reports whether HOST:PORT names this machine's loopback interface only: a literal loopback IP
+// or localhost. An empty host, 0.0.0.0 or :: listen on every interface.
+func LoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	return err == nil && (LoopbackIP(host) || strings.EqualFold(host, "localhost"))
+}
+
+// LoopbackIP reports whether host is a literal loopback IP (127.0.0.0/8, ::1).
+func LoopbackIP(host string) bool {
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func numericPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 0 && n <= 65535
 }
 
 // shanghai is the business zone; config does not import the clock package to stay a leaf.

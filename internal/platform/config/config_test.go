@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) Lookup {
@@ -138,5 +139,138 @@ func TestReplicaNeedsPostgres(t *testing.T) {
 		if (err == nil) != tt.ok {
 			t.Errorf("primary %q replica %q: err = %v", tt.primary, tt.replica, err)
 		}
+	}
+}
+
+// TestServeEnvFollowsListenAddress: without YQYB_ENV a server is a development server only on a loopback
+// address; anywhere else it refuses to start, before it writes anything, and says what to set. Explicit
+// development on a network address serves without the development routes.
+func TestServeEnvFollowsListenAddress(t *testing.T) {
+	strong := "k3J9x-Qm2Lp8Zr4Tv7Wb1Nc6Hd0Fg5Ys_"
+	tests := []struct {
+		name    string
+		env     map[string]string
+		addr    string // the --addr flag
+		refused bool
+		dev     bool // development features served
+		warns   bool
+	}{
+		{"unset, default address", nil, "", false, true, false},
+		{"unset, 127.0.0.1", nil, "127.0.0.1:8080", false, true, false},
+		{"unset, ::1", nil, "[::1]:8080", false, true, false},
+		{"unset, localhost", nil, "localhost:8080", false, true, false},
+		{"unset, flag wins over YQYB_ADDR", map[string]string{"YQYB_ADDR": "0.0.0.0:8080"}, "127.0.0.1:0", false, true, false},
+		{"unset, every interface", nil, "0.0.0.0:8080", true, false, false},
+		{"unset, every interface by YQYB_ADDR", map[string]string{"YQYB_ADDR": "0.0.0.0:8080"}, "", true, false, false},
+		{"unset, no host", nil, ":8080", true, false, false},
+		{"unset, every IPv6 interface", nil, "[::]:8080", true, false, false},
+		{"unset, a LAN address", nil, "192.168.1.5:8080", true, false, false},
+		{"unset, a host name", nil, "yh.example.gov.cn:8080", true, false, false},
+		{"explicit development, loopback", map[string]string{"YQYB_ENV": "development"}, "127.0.0.1:8080", false, true, false},
+		{"explicit development, every interface", map[string]string{"YQYB_ENV": "development"}, "0.0.0.0:8080", false, false, true},
+		{"production, every interface", map[string]string{"YQYB_ENV": "production", "YQYB_JWT_SECRET": strong}, "0.0.0.0:8080", false, false, false},
+		{"production, loopback", map[string]string{"YQYB_ENV": "production", "YQYB_JWT_SECRET": strong}, "127.0.0.1:8080", false, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "data")
+			vars := map[string]string{"YQYB_DATA_DIR": dir}
+			for k, v := range tt.env {
+				vars[k] = v
+			}
+			c, err := LoadServe(env(vars), tt.addr)
+			if tt.refused {
+				if err == nil || !strings.Contains(err.Error(), "YQYB_ENV=production") || !strings.Contains(err.Error(), "loopback") {
+					t.Fatalf("LoadServe = %v, want a refusal naming YQYB_ENV=production, in Chinese and English", err)
+				}
+				if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("a refused start created the data directory (and its secret)")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.addr != "" && c.Addr != tt.addr {
+				t.Errorf("Addr = %q, want the flag's %q", c.Addr, tt.addr)
+			}
+			if c.DevFeatures != tt.dev || (len(c.Warnings) > 0) != tt.warns {
+				t.Errorf("DevFeatures = %v, warnings %q; want %v, warnings %v", c.DevFeatures, c.Warnings, tt.dev, tt.warns)
+			}
+			if c.Env == Production && c.DevFeatures {
+				t.Error("production serves development features")
+			}
+		})
+	}
+	// The other commands do not listen: an unset YQYB_ENV is development whatever YQYB_ADDR says.
+	c, err := Load(env(map[string]string{"YQYB_DATA_DIR": t.TempDir(), "YQYB_ADDR": "0.0.0.0:8080"}))
+	if err != nil || c.Env != Development || c.DevFeatures {
+		t.Fatalf("Load = %+v, %v", c, err)
+	}
+}
+
+// TestMetricsListener: metrics have their own listener (YQYB_METRICS_ADDR), none by default; the old
+// on/off switch for /metrics on the API port is refused where it would silently lose the metrics.
+func TestMetricsListener(t *testing.T) {
+	tests := []struct {
+		name  string
+		env   map[string]string
+		addr  string
+		want  string // the metrics address, or the error's mention
+		ok    bool
+		warns bool
+	}{
+		{"none by default", nil, "127.0.0.1:8080", "", true, false},
+		{"loopback", map[string]string{"YQYB_METRICS_ADDR": "127.0.0.1:9090"}, "127.0.0.1:8080", "127.0.0.1:9090", true, false},
+		{"pod address", map[string]string{"YQYB_METRICS_ADDR": "0.0.0.0:9090", "YQYB_ENV": "development"}, "0.0.0.0:8080", "0.0.0.0:9090", true, true},
+		{"no port", map[string]string{"YQYB_METRICS_ADDR": "127.0.0.1"}, "127.0.0.1:8080", "YQYB_METRICS_ADDR", false, false},
+		{"bad port", map[string]string{"YQYB_METRICS_ADDR": "127.0.0.1:http"}, "127.0.0.1:8080", "YQYB_METRICS_ADDR", false, false},
+		{"the API's port", map[string]string{"YQYB_METRICS_ADDR": "127.0.0.1:8080"}, "127.0.0.1:8080", "YQYB_METRICS_ADDR", false, false},
+		{"old switch on, no listener", map[string]string{"YQYB_METRICS": "true"}, "127.0.0.1:8080", "YQYB_METRICS_ADDR", false, false},
+		{"old switch on, with listener", map[string]string{"YQYB_METRICS": "true", "YQYB_METRICS_ADDR": "127.0.0.1:9090"}, "127.0.0.1:8080", "127.0.0.1:9090", true, true},
+		{"old switch off", map[string]string{"YQYB_METRICS": "false"}, "127.0.0.1:8080", "", true, true},
+		{"old switch off, with listener", map[string]string{"YQYB_METRICS": "false", "YQYB_METRICS_ADDR": "127.0.0.1:9090"}, "127.0.0.1:8080", "YQYB_METRICS", false, false},
+		{"old switch garbled", map[string]string{"YQYB_METRICS": "yes please"}, "127.0.0.1:8080", "YQYB_METRICS", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vars := map[string]string{"YQYB_DATA_DIR": t.TempDir()}
+			for k, v := range tt.env {
+				vars[k] = v
+			}
+			c, err := LoadServe(env(vars), tt.addr)
+			if !tt.ok {
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("LoadServe = %v, want an error naming %s", err, tt.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.MetricsAddr != tt.want || (len(c.Warnings) > 0) != tt.warns {
+				t.Errorf("MetricsAddr = %q, warnings %q; want %q, warnings %v", c.MetricsAddr, c.Warnings, tt.want, tt.warns)
+			}
+		})
+	}
+	// Migrating with the old switch still set must not stop a release: only serve reads it.
+	if _, err := Load(env(map[string]string{"YQYB_DATA_DIR": t.TempDir(), "YQYB_METRICS": "true"})); err != nil {
+		t.Fatalf("migrate with YQYB_METRICS=true: %v", err)
+	}
+}
+
+func TestMigrationLockTimeoutVar(t *testing.T) {
+	for v, want := range map[string]time.Duration{"": 5 * time.Second, "30s": 30 * time.Second, "0": 0} {
+		vars := map[string]string{"YQYB_DATA_DIR": t.TempDir()}
+		if v != "" {
+			vars["YQYB_MIGRATION_LOCK_TIMEOUT"] = v
+		}
+		c, err := Load(env(vars))
+		if err != nil || c.MigrationLockTimeout != want {
+			t.Errorf("YQYB_MIGRATION_LOCK_TIMEOUT=%q: %v, %v; want %v", v, c.MigrationLockTimeout, err, want)
+		}
+	}
+	if _, err := Load(env(map[string]string{"YQYB_DATA_DIR": t.TempDir(), "YQYB_MIGRATION_LOCK_TIMEOUT": "soon"})); err == nil || !strings.Contains(err.Error(), "YQYB_MIGRATION_LOCK_TIMEOUT") {
+		t.Errorf("a garbled lock timeout: %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path"
 	"regexp"
 	"sort"
@@ -17,6 +18,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 )
 
@@ -42,6 +44,18 @@ func Migrations() fs.FS {
 //
 // Statements are separated by a semicolon at the end of a line.
 //
+// A migration runs in one transaction with its ledger row. On PostgreSQL every lock it waits for is bounded
+// by the migrator's LockTimeout: a DDL statement queued behind a long transaction would otherwise hold up
+// every later read and write of its table (they queue behind its lock request) for as long as it waits.
+//
+// A migration whose first line is `-- yqyb:no-transaction` runs outside a transaction, statement by
+// statement, for what PostgreSQL cannot do in one: building an index on a large table with CREATE INDEX
+// CONCURRENTLY, which lets writes go on during the build. Such statements do not get the lock timeout (a
+// concurrent build waits for older transactions by design, without blocking anyone); the others do. What a
+// failing no-transaction migration already did stays done and the whole migration runs again next time, so
+// every CREATE and DROP in it must say IF NOT EXISTS / IF EXISTS (LoadMigrations refuses it otherwise), and
+// an index left INVALID by a failed concurrent build is dropped and built again.
+//
 // A migration may instead be Go code (Run set, Source empty): for loading reference data that is easier
 // to write as data than as SQL. Its Checksum must cover what it loads, so that an edit after shipping is
 // refused like an edited SQL file.
@@ -51,9 +65,23 @@ type Migration struct {
 	Source   string
 	Checksum string
 	Run      func(ctx context.Context, tx *gorm.DB) error
+	// NoTransaction is set by the `-- yqyb:no-transaction` marker on the first line of the file.
+	NoTransaction bool
 }
 
 var fileName = regexp.MustCompile(`^(\d{4})_([a-z0-9_]+)\.sql$`)
+
+// noTransactionMarker, alone on the first line of a migration, makes it run outside a transaction.
+const noTransactionMarker = "-- yqyb:no-transaction"
+
+// createOrDrop and repeatable find CREATE/DROP statements and check that they are safe to run twice.
+var (
+	createOrDrop = regexp.MustCompile(`(?is)^\s*(CREATE|DROP)\b`)
+	repeatable   = regexp.MustCompile(`(?is)\bIF\s+(NOT\s+)?EXISTS\b`)
+	// concurrentIndex names the index a CREATE INDEX CONCURRENTLY builds.
+	concurrentIndex = regexp.MustCompile(`(?is)^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+IF\s+NOT\s+EXISTS\s+"?([A-Za-z_][A-Za-z0-9_]*)"?\s+ON\b`)
+	concurrently    = regexp.MustCompile(`(?i)\bCONCURRENTLY\b`)
+)
 
 // LoadMigrations reads the SQL migrations in fsys, adds the Go migrations in extra, and orders them. File
 // names are NNNN_name.sql; numbers must be unique across both.
@@ -82,7 +110,14 @@ func LoadMigrations(fsys fs.FS, extra ...Migration) ([]Migration, error) {
 			return nil, err
 		}
 		sum := sha256.Sum256(b)
-		out = append(out, Migration{Version: v, Name: m[2], Source: string(b), Checksum: hex.EncodeToString(sum[:])})
+		mig := Migration{Version: v, Name: m[2], Source: string(b), Checksum: hex.EncodeToString(sum[:])}
+		first, _, _ := strings.Cut(mig.Source, "\n")
+		if mig.NoTransaction = strings.TrimSpace(first) == noTransactionMarker; mig.NoTransaction {
+			if err := mig.checkRepeatable(); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, mig)
 	}
 	for _, m := range extra {
 		if other, dup := seen[m.Version]; dup {
@@ -134,6 +169,34 @@ func (m Migration) Statements(dialect string) ([]string, error) {
 		return nil, fmt.Errorf("迁移 %s 模板错误: %w", m.ID(), err)
 	}
 	return SplitStatements(buf.String()), nil
+}
+
+// checkRepeatable refuses a no-transaction migration with a CREATE or DROP that would fail when run again
+// after a partial failure, in either dialect.
+func (m Migration) checkRepeatable() error {
+	for _, d := range []string{Postgres, SQLite} {
+		stmts, err := m.Statements(d)
+		if err != nil {
+			return err
+		}
+		for _, s := range stmts {
+			if createOrDrop.MatchString(stripComments(s)) && !repeatable.MatchString(s) {
+				return fmt.Errorf("迁移 %s 不在事务中执行，失败后会整条重跑，每个 CREATE/DROP 都必须写 IF NOT EXISTS / IF EXISTS：\n%s", m.ID(), excerpt(s))
+			}
+		}
+	}
+	return nil
+}
+
+// stripComments drops the comment lines a statement starts with.
+func stripComments(s string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(s, "\n") {
+		if l := strings.TrimSpace(line); l != "" && !strings.HasPrefix(l, "--") {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
 }
 
 // SplitStatements splits SQL at semicolons that end a line, outside quotes, dollar-quoted bodies and
@@ -226,16 +289,23 @@ const createLedger = `CREATE TABLE IF NOT EXISTS schema_migrations (
 // (several instances, or a Job racing a server).
 const migrationLockKey = 7_141_100_001
 
+// DefaultLockTimeout bounds a migration's wait for a lock on PostgreSQL (YQYB_MIGRATION_LOCK_TIMEOUT).
+const DefaultLockTimeout = 5 * time.Second
+
 // Migrator applies migrations to one database.
 type Migrator struct {
 	db         *gorm.DB
 	migrations []Migration
 	now        func() time.Time
+	// LockTimeout bounds each wait for a lock on PostgreSQL (lock_timeout); zero waits as long as it takes.
+	LockTimeout time.Duration
+	// Log, if set, hears what the migrator repaired (an invalid index it rebuilt).
+	Log *slog.Logger
 }
 
 // NewMigrator prepares to apply migrations (from LoadMigrations) to db.
 func NewMigrator(db *gorm.DB, migrations []Migration, now func() time.Time) *Migrator {
-	return &Migrator{db: db, migrations: migrations, now: now}
+	return &Migrator{db: db, migrations: migrations, now: now, LockTimeout: DefaultLockTimeout}
 }
 
 // ErrModified is returned when a migration that was already applied has been edited since.
@@ -276,20 +346,102 @@ func (m *Migrator) apply(ctx context.Context, conn *gorm.DB, mig Migration) erro
 			return err
 		}
 	}
+	if mig.NoTransaction {
+		return m.applyOutsideTransaction(ctx, conn, mig, stmts)
+	}
+	pg := Dialect(conn) == Postgres
 	return conn.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if pg {
+			// SET LOCAL ends with the transaction, so the pooled connection keeps its default.
+			if err := tx.Exec(fmt.Sprintf("SET LOCAL lock_timeout = %d", m.LockTimeout.Milliseconds())).Error; err != nil {
+				return fmt.Errorf("迁移 %s: 设置 lock_timeout: %w", mig.ID(), err)
+			}
+		}
 		if mig.Run != nil {
 			if err := mig.Run(ctx, tx); err != nil {
-				return fmt.Errorf("迁移 %s 失败，本迁移已整体回滚: %w", mig.ID(), err)
+				return fmt.Errorf("迁移 %s 失败，本迁移已整体回滚: %w%s", mig.ID(), err, m.lockHint(err))
 			}
 		}
 		for i, s := range stmts {
 			if err := tx.Exec(s).Error; err != nil {
-				return fmt.Errorf("迁移 %s 第%d条语句失败，本迁移已整体回滚: %w\n%s", mig.ID(), i+1, err, excerpt(s))
+				return fmt.Errorf("迁移 %s 第%d条语句失败，本迁移已整体回滚: %w%s\n%s", mig.ID(), i+1, err, m.lockHint(err), excerpt(s))
 			}
 		}
-		return tx.Exec("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
-			mig.Version, mig.Name, mig.Checksum, m.now().UTC()).Error
+		return m.record(tx, mig)
 	})
+}
+
+func (m *Migrator) record(tx *gorm.DB, mig Migration) error {
+	return tx.Exec("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+		mig.Version, mig.Name, mig.Checksum, m.now().UTC()).Error
+}
+
+// applyOutsideTransaction runs a no-transaction migration statement by statement on conn, then records it.
+// Concurrent index builds run without the lock timeout: they take only locks that let reads and writes go
+// on, and must wait for every older transaction by design; every other statement keeps the timeout.
+func (m *Migrator) applyOutsideTransaction(ctx context.Context, conn *gorm.DB, mig Migration, stmts []string) error {
+	conn = conn.WithContext(ctx)
+	pg := Dialect(conn) == Postgres
+	if pg {
+		// Session settings outlive this migration on a pooled connection: put the default back.
+		defer conn.WithContext(context.Background()).Exec("RESET lock_timeout")
+	}
+	for i, s := range stmts {
+		if pg {
+			timeout := m.LockTimeout
+			if concurrently.MatchString(stripComments(s)) {
+				timeout = 0
+			}
+			if err := conn.Exec(fmt.Sprintf("SET lock_timeout = %d", timeout.Milliseconds())).Error; err != nil {
+				return fmt.Errorf("迁移 %s: 设置 lock_timeout: %w", mig.ID(), err)
+			}
+			if err := m.dropInvalidIndex(conn, mig, s); err != nil {
+				return err
+			}
+		}
+		if err := conn.Exec(s).Error; err != nil {
+			hint := m.lockHint(err)
+			if pg && concurrentIndex.MatchString(stripComments(s)) {
+				hint += "；未建成的索引会留下 INVALID 状态，下次执行 migrate up 时自动删除重建"
+			}
+			return fmt.Errorf("迁移 %s 第%d条语句失败（本迁移不在事务中执行：之前的语句已生效，修正后重新执行 migrate up 会整条重跑）: %w%s\n%s",
+				mig.ID(), i+1, err, hint, excerpt(s))
+		}
+	}
+	return m.record(conn, mig)
+}
+
+// dropInvalidIndex drops the index a CREATE INDEX CONCURRENTLY IF NOT EXISTS statement names when an earlier,
+// failed build left it INVALID: IF NOT EXISTS would otherwise take the unusable leftover for done.
+func (m *Migrator) dropInvalidIndex(conn *gorm.DB, mig Migration, stmt string) error {
+	match := concurrentIndex.FindStringSubmatch(stripComments(stmt))
+	if match == nil {
+		return nil
+	}
+	var invalid []string
+	if err := conn.Raw(`SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+		WHERE c.relname = ? AND pg_table_is_visible(c.oid) AND NOT i.indisvalid`, match[1]).Scan(&invalid).Error; err != nil {
+		return fmt.Errorf("迁移 %s: 检查索引 %s: %w", mig.ID(), match[1], err)
+	}
+	if len(invalid) == 0 {
+		return nil
+	}
+	if m.Log != nil {
+		m.Log.Warn("dropping an invalid index left by a failed concurrent build, to build it again", "migration", mig.ID(), "index", match[1])
+	}
+	if err := conn.Exec(fmt.Sprintf(`DROP INDEX CONCURRENTLY IF EXISTS "%s"`, match[1])).Error; err != nil {
+		return fmt.Errorf("迁移 %s: 删除上次未建成（INVALID）的索引 %s: %w", mig.ID(), match[1], err)
+	}
+	return nil
+}
+
+// lockHint explains a lock-timeout error to the operator.
+func (m *Migrator) lockHint(err error) string {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "55P03" {
+		return ""
+	}
+	return fmt.Sprintf("（等待锁超过 %v，lock_timeout：有事务长时间占用该表，迁移没有排在它后面阻塞其他读写；待其结束后重新执行 yqyb migrate up，或调大 YQYB_MIGRATION_LOCK_TIMEOUT）", m.LockTimeout)
 }
 
 func excerpt(s string) string {
@@ -375,16 +527,46 @@ func (m *Migrator) locked(ctx context.Context, fn func(conn *gorm.DB) error) err
 		}
 		return fn(conn)
 	}
-	return m.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
-		if err := conn.Exec("SELECT pg_advisory_lock(?)", migrationLockKey).Error; err != nil {
-			return fmt.Errorf("获取迁移锁: %w", err)
+	return m.db.WithContext(ctx).Connection(func(conn *gorm.DB) (err error) {
+		if err := waitForLock(ctx, conn); err != nil {
+			return err
 		}
 		// Unlock on a fresh context: the caller's may already be cancelled, and the lock must not outlive
 		// the work on a pooled connection.
-		defer conn.WithContext(context.Background()).Exec("SELECT pg_advisory_unlock(?)", migrationLockKey)
+		defer func() {
+			if uerr := conn.WithContext(context.Background()).Exec("SELECT pg_advisory_unlock(?)", migrationLockKey).Error; uerr != nil && err == nil {
+				err = fmt.Errorf("释放迁移锁: %w", uerr)
+			}
+		}()
 		if err := m.ensureLedger(conn); err != nil {
 			return err
 		}
 		return fn(conn)
 	})
+}
+
+// lockPoll is how often a migrator waiting for another one tries the lock again.
+const lockPoll = 200 * time.Millisecond
+
+// waitForLock takes the migration lock, trying again until it is free. It never waits inside a statement:
+// a migrator blocked in pg_advisory_lock holds a snapshot for as long as it waits, and CREATE INDEX
+// CONCURRENTLY in the migrator holding the lock waits for every such snapshot to go — a deadlock PostgreSQL
+// detects and fails the build with.
+func waitForLock(ctx context.Context, conn *gorm.DB) error {
+	for {
+		var got bool
+		// WithContext starts a fresh statement: conn's own would keep this query's destination for the
+		// migrations that run on it next.
+		if err := conn.WithContext(ctx).Raw("SELECT pg_try_advisory_lock(?)", migrationLockKey).Scan(&got).Error; err != nil {
+			return fmt.Errorf("获取迁移锁: %w", err)
+		}
+		if got {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("等待其他实例完成迁移: %w", ctx.Err())
+		case <-time.After(lockPoll):
+		}
+	}
 }
