@@ -57,3 +57,39 @@ func CheckImportError(tb testing.TB, err error) {
 		}
 	}
 }
+
+// Stream writes header and n rows made by row(i) (i from 0) as an .xlsx through excelize's stream writer, the
+// way large test files are made quickly: its strings are inline, as many writers store them.
+func Stream(tb testing.TB, header []string, n int, row func(i int) []string) []byte {
+	tb.Helper()
+	x := excelize.NewFile()
+	defer x.Close()
+	sw, err := x.NewStreamWriter("Sheet1")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	values := func(cells []string) []any {
+		out := make([]any, len(cells))
+		for i, c := range cells {
+			out[i] = c
+		}
+		return out
+	}
+	if err := sw.SetRow("A1", values(header)); err != nil {
+		tb.Fatal(err)
+	}
+	for i := range n {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, values(row(i))); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := x.Write(&b); err != nil {
+		tb.Fatal(err)
+	}
+	return b.Bytes()
+}
