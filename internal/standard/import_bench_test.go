@@ -21,7 +21,7 @@ import (
 )
 
 // sheetOf writes n import rows spread over the demo mall's posts: 100 categories, each row a distinct item.
-func sheetOf(b *testing.B, n int) []byte {
+func sheetOf(b testing.TB, n int) []byte {
 	b.Helper()
 	f := excelize.NewFile()
 	sw, err := f.NewStreamWriter("Sheet1")
