@@ -58,16 +58,6 @@ func (m mall) items(t testing.TB) int64 {
 	return n
 }
 
-// longCells is the workbook of hardening issue #13: 20,000 rows whose 排查内容 and 排查标准 are 800
-// characters each (about 1.5 MB zipped, over 100 MB unzipped).
-func longCells(tb testing.TB) []byte {
-	long := strings.Repeat("检查设施完好情况确认无损坏无缺失", 50)
-	return sheettest.Stream(tb, importHeader, 20_000, func(i int) []string {
-		id := fmt.Sprintf("%05d", i)
-		return []string{"仓储部", "叉车司机", "", "每日", "设备设施", "项目" + id, id + long[len(id):], long, "", "C", "否"}
-	})
-}
-
 // The caps of a checklist import answer 400 with a code and a Chinese message that says where, before
 // anything is written; a legitimately large file still imports.
 func TestImportCaps(t *testing.T) {
@@ -80,7 +70,7 @@ func TestImportCaps(t *testing.T) {
 		code string
 		msg  string
 	}{
-		{"the 20,000 × 800-character workbook", longCells(t), "sheet_too_much_text", "文件中的文字超过 500 万字（读到第"},
+		{"the 20,000 × 800-character workbook", sheettest.LongCells(t, 20_000, 800), "sheet_too_much_text", "文件中的文字超过 500 万字（读到第"},
 		{"a criterion over 2,000 characters", importWorkbook(t, []string{
 			"仓储部\t叉车司机\t\t每日\t叉车\t制动\t检查制动\t完好",
 			"仓储部\t叉车司机\t\t每日\t叉车\t灯光\t检查灯光\t" + strings.Repeat("准", 2001),

@@ -1,6 +1,8 @@
 package standard
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -8,6 +10,7 @@ import (
 	"testing"
 
 	"yqyb/internal/platform/sheet"
+	"yqyb/internal/platform/sheet/sheettest"
 	"yqyb/pkg/period"
 )
 
@@ -119,5 +122,28 @@ func TestPlanImportCountsEveryProblem(t *testing.T) {
 	_, errs := planImport(slices.Values(rowsOf(lines...)), planRef())
 	if errs.Count() != 2000 || len(errs.List()) != 500 {
 		t.Fatalf("count %d, kept %d", errs.Count(), len(errs.List()))
+	}
+}
+
+// The largest checklist a user could legitimately have — 20,000 distinct rows as rich as the richest shipped
+// template items — reads within the import's caps, while the workbook of issue #13 does not.
+func TestImportLimitsAdmitTheLargestChecklist(t *testing.T) {
+	read := func(data []byte) (int, error) {
+		rd, err := sheet.Open(bytes.NewReader(data), sheetColumns, importLimits)
+		if err != nil {
+			return 0, err
+		}
+		defer rd.Close()
+		n := 0
+		for range rd.Rows() {
+			n++
+		}
+		return n, rd.Err()
+	}
+	if n, err := read(sheettest.RichChecklist(t, MaxImportRows)); err != nil || n != MaxImportRows {
+		t.Fatalf("20,000 rich rows: %d read, %v", n, err)
+	}
+	if _, err := read(sheettest.LongCells(t, MaxImportRows, 800)); !errors.Is(err, sheet.ErrTooMuchText) {
+		t.Fatalf("20,000 rows of 800-character cells: %v", err)
 	}
 }

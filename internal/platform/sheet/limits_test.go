@@ -13,27 +13,15 @@ import (
 	"yqyb/internal/platform/sheet/sheettest"
 )
 
-var checklistHeader = []string{"部门", "岗位", "清单名称", "排查频次", "类别", "排查项目", "排查内容", "排查标准", "依据", "隐患等级", "重大隐患判定"}
-
-// hugeChecklist is the workbook of hardening issue #13: 20,000 checklist rows whose 排查内容 and 排查标准 are
-// 800 characters each, about 1.5 MB zipped and over 100 MB unzipped.
-func hugeChecklist(tb testing.TB) []byte {
-	long := strings.Repeat("检查设施完好情况确认无损坏无缺失", 50)
-	return sheettest.Stream(tb, checklistHeader, 20_000, func(i int) []string {
-		id := fmt.Sprintf("%05d", i)
-		return []string{"仓储部", "叉车司机", "", "每日", "设备设施", "项目" + id, id + long[len(id):], long, "", "C", "否"}
-	})
-}
-
 // The workbook that took 912 MiB of heap is refused as soon as its text passes the cap, with a 400 that says
 // where; reading it allocates a bounded amount in total (an upper bound of the heap it can have used).
 func TestReadRefusesTooMuchTextWithBoundedMemory(t *testing.T) {
-	data := hugeChecklist(t)
+	data := sheettest.LongCells(t, 20_000, 800)
 	t.Logf("workbook: %d bytes", len(data))
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	_, err := sheet.Read(bytes.NewReader(data), checklistHeader, 20_000)
+	_, err := sheet.Read(bytes.NewReader(data), sheettest.ChecklistHeader, 20_000)
 	runtime.ReadMemStats(&after)
 	e := apperrtest.Refusal(t, err)
 	if e == nil || e.Code != "sheet_too_much_text" || e.Kind != apperr.Invalid {
@@ -46,5 +34,35 @@ func TestReadRefusesTooMuchTextWithBoundedMemory(t *testing.T) {
 	t.Logf("%s; %d MiB allocated", e.Message, alloc>>20)
 	if alloc > 128<<20 {
 		t.Errorf("reading allocated %d MiB in total, want at most 128 MiB", alloc>>20)
+	}
+}
+
+// BenchmarkRead reports the peak heap of sheet.Read (which keeps every row, as an import's plan does) on the
+// workbook of issue #13, which it refuses, and on the largest checklist the caps admit: 20,000 rows just under
+// 500 万字.
+//
+//	go test ./internal/platform/sheet -run '^$' -bench Read -benchtime 3x
+func BenchmarkRead(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		data []byte
+		code string
+	}{
+		{"20000x800-refused", sheettest.LongCells(b, 20_000, 800), "sheet_too_much_text"},
+		{"20000-rich-rows", sheettest.RichChecklist(b, 20_000), ""},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportMetric(float64(len(bc.data))/(1<<20), "file-MiB")
+			var peak float64
+			for b.Loop() {
+				peak = max(peak, sheettest.PeakHeap(func() {
+					rows, err := sheet.Read(bytes.NewReader(bc.data), sheettest.ChecklistHeader, 20_000)
+					if e, _ := apperr.As(err); bc.code != "" && (e == nil || e.Code != bc.code) || bc.code == "" && (err != nil || len(rows) != 20_000) {
+						b.Fatalf("%d rows, %v", len(rows), err)
+					}
+				}))
+			}
+			b.ReportMetric(peak, "peak-heap-MiB")
+		})
 	}
 }
