@@ -35,7 +35,7 @@ const (
 	maxColumn        = 16_384    // Excel's last column (XFD)
 )
 
-// Internal reasons to refuse a file; fail maps them to the product errors.
+// Internal reasons to refuse a file; productError maps them to the product errors.
 var (
 	errPartTooLarge = errors.New("xlsx part too large")
 	errTokenTooLong = errors.New("xlsx token too long")
