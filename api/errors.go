@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -193,6 +194,11 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		case e.Kind == apperr.Unavailable:
 			log.WarnContext(c.Request().Context(), "dependency unavailable", "request_id", rid, "path", c.Request().URL.Path, "err", err)
 			c.Response().Header().Set("Retry-After", "5")
+		case e.Kind == apperr.TooMany:
+			// A refusal that knows when to come back (details.retry_after_seconds) says it in the standard header too.
+			if s, ok := e.Details["retry_after_seconds"].(int); ok && s > 0 {
+				c.Response().Header().Set("Retry-After", strconv.Itoa(s))
+			}
 		}
 		if c.Request().Method == http.MethodHead {
 			err = c.NoContent(status)

@@ -410,16 +410,17 @@ func (s *Server) enterpriseImportTemplate(c echo.Context) error {
 // importEnterprises godoc
 //
 //	@Summary		批量登记企业
-//	@Description	上传按模板填写的 Excel（不超过 10 MB、2000 行）。先逐行校验，任一行有错即整体不导入，返回 import_rejected，details.errors 逐条列出行号、列名和中文原因；全部无误时在一个事务内登记并返回各企业的初始账号和密码。公式单元格、非 xlsx 文件、解压后异常巨大的文件一律拒绝。
+//	@Description	上传按模板填写的 Excel（不超过 10 MB、2000 行，单元格不超过 200 字、全文不超过 100 万字，超出时分别返回 cell_too_long、sheet_too_much_text）。先逐行校验，任一行有错即整体不导入，返回 import_rejected，details.errors 逐条列出行号、列名和中文原因；全部无误时在一个事务内登记并返回各企业的初始账号和密码。公式单元格、非 xlsx 文件、解压后异常巨大的文件一律拒绝。每个实例同时最多进行两个导入，再有导入时等待至多 10 秒，仍无空位则返回 429 import_busy（带 Retry-After）。
 //	@Tags			监管
 //	@Accept			multipart/form-data
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			file	formData	file	true	"Excel 文件"
 //	@Success		201		{object}	enterprise.ImportResult
-//	@Failure		400		{object}	ErrorBody	"import_rejected | sheet_bad_header | sheet_empty | sheet_too_many_rows"
+//	@Failure		400		{object}	ErrorBody	"import_rejected | sheet_bad_header | sheet_empty | sheet_too_many_rows | cell_too_long | sheet_too_much_text"
 //	@Failure		413		{object}	ErrorBody	"sheet_too_large"
 //	@Failure		415		{object}	ErrorBody	"not_xlsx"
+//	@Failure		429		{object}	ErrorBody	"import_busy"
 //	@Router			/api/v1/regulator/enterprise-import [post]
 func (s *Server) importEnterprises(c echo.Context) error {
 	path, err := regionPathOf(c)

@@ -897,16 +897,17 @@ func (s *Server) checklistImportTemplate(c echo.Context) error {
 // importChecklists godoc
 //
 //	@Summary		导入标准与岗位清单
-//	@Description	上传按模板填写的 Excel（FAQ 19）：每行一个标准条目，填写部门和岗位时同时加入该岗位的清单。先逐行校验，任何一行有问题都整体不导入，返回 import_rejected，details.errors 逐条给出行号、列名和中文原因，如“第12行：公司不存在'仓储部'部门”“第13行：部门'仓储部'下不存在'叉车司机'岗位”；全部无误才在一个事务中写入。条目按“类别+排查项目+排查内容”识别：再次导入同一文件不会重复，修改后的文件会更新对应条目。最多 20000 行、10 MB；公式、非 xlsx 文件、解压炸弹一律拒绝。
+//	@Description	上传按模板填写的 Excel（FAQ 19）：每行一个标准条目，填写部门和岗位时同时加入该岗位的清单。先逐行校验，任何一行有问题都整体不导入，返回 import_rejected，details.errors 逐条给出行号、列名和中文原因，如“第12行：公司不存在'仓储部'部门”“第13行：部门'仓储部'下不存在'叉车司机'岗位”；全部无误才在一个事务中写入。条目按“类别+排查项目+排查内容”识别：再次导入同一文件不会重复，修改后的文件会更新对应条目。最多 20000 行、10 MB，单元格不超过 2000 字（cell_too_long，给出行号和列名），全文不超过 500 万字（sheet_too_much_text）；公式、非 xlsx 文件、解压炸弹一律拒绝。每个实例同时最多进行两个导入，再有导入时等待至多 10 秒，仍无空位则返回 429 import_busy（带 Retry-After）。
 //	@Tags			岗位清单
 //	@Accept			multipart/form-data
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			file	formData	file	true	"Excel 文件"
 //	@Success		200		{object}	standard.ImportResult
-//	@Failure		400		{object}	ErrorBody	"import_rejected | sheet_bad_header | sheet_empty | sheet_too_many_rows"
+//	@Failure		400		{object}	ErrorBody	"import_rejected | sheet_bad_header | sheet_empty | sheet_too_many_rows | cell_too_long | sheet_too_much_text"
 //	@Failure		413		{object}	ErrorBody	"sheet_too_large"
 //	@Failure		415		{object}	ErrorBody	"not_xlsx"
+//	@Failure		429		{object}	ErrorBody	"import_busy"
 //	@Router			/api/v1/checklist-import [post]
 func (s *Server) importChecklists(c echo.Context) error {
 	ent, err := enterpriseOf(c)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"yqyb/internal/audit"
 	"yqyb/internal/platform/apperr"
@@ -127,7 +128,9 @@ func createDefaultGrades(tx *gorm.DB, ent int64, now time.Time) error {
 		g.EnterpriseID, g.SortOrder, g.CreatedAt, g.UpdatedAt = ent, i, now, now
 		gs[i] = g
 	}
-	return tx.Create(&gs).Error
+	// Two first uses at once (two imports, or an import and the grade page) both find no scheme: the second
+	// waits for the first one's rows and then adds nothing, instead of failing on the unique code.
+	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&gs).Error
 }
 
 // GradeUsage counts what refers to a grade outside this package (hazards); other domains register it.

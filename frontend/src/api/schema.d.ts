@@ -740,7 +740,7 @@ export interface paths {
         put?: never;
         /**
          * 导入标准与岗位清单
-         * @description 上传按模板填写的 Excel（FAQ 19）：每行一个标准条目，填写部门和岗位时同时加入该岗位的清单。先逐行校验，任何一行有问题都整体不导入，返回 import_rejected，details.errors 逐条给出行号、列名和中文原因，如“第12行：公司不存在'仓储部'部门”“第13行：部门'仓储部'下不存在'叉车司机'岗位”；全部无误才在一个事务中写入。条目按“类别+排查项目+排查内容”识别：再次导入同一文件不会重复，修改后的文件会更新对应条目。最多 20000 行、10 MB；公式、非 xlsx 文件、解压炸弹一律拒绝。
+         * @description 上传按模板填写的 Excel（FAQ 19）：每行一个标准条目，填写部门和岗位时同时加入该岗位的清单。先逐行校验，任何一行有问题都整体不导入，返回 import_rejected，details.errors 逐条给出行号、列名和中文原因，如“第12行：公司不存在'仓储部'部门”“第13行：部门'仓储部'下不存在'叉车司机'岗位”；全部无误才在一个事务中写入。条目按“类别+排查项目+排查内容”识别：再次导入同一文件不会重复，修改后的文件会更新对应条目。最多 20000 行、10 MB，单元格不超过 2000 字（cell_too_long，给出行号和列名），全文不超过 500 万字（sheet_too_much_text）；公式、非 xlsx 文件、解压炸弹一律拒绝。每个实例同时最多进行两个导入，再有导入时等待至多 10 秒，仍无空位则返回 429 import_busy（带 Retry-After）。
          */
         post: {
             parameters: {
@@ -770,7 +770,7 @@ export interface paths {
                         "application/json": components["schemas"]["ChecklistImportResult"];
                     };
                 };
-                /** @description import_rejected | sheet_bad_header | sheet_empty | sheet_too_many_rows */
+                /** @description import_rejected | sheet_bad_header | sheet_empty | sheet_too_many_rows | cell_too_long | sheet_too_much_text */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -790,6 +790,15 @@ export interface paths {
                 };
                 /** @description not_xlsx */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description import_busy */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4289,7 +4298,7 @@ export interface paths {
         put?: never;
         /**
          * 批量登记企业
-         * @description 上传按模板填写的 Excel（不超过 10 MB、2000 行）。先逐行校验，任一行有错即整体不导入，返回 import_rejected，details.errors 逐条列出行号、列名和中文原因；全部无误时在一个事务内登记并返回各企业的初始账号和密码。公式单元格、非 xlsx 文件、解压后异常巨大的文件一律拒绝。
+         * @description 上传按模板填写的 Excel（不超过 10 MB、2000 行，单元格不超过 200 字、全文不超过 100 万字，超出时分别返回 cell_too_long、sheet_too_much_text）。先逐行校验，任一行有错即整体不导入，返回 import_rejected，details.errors 逐条列出行号、列名和中文原因；全部无误时在一个事务内登记并返回各企业的初始账号和密码。公式单元格、非 xlsx 文件、解压后异常巨大的文件一律拒绝。每个实例同时最多进行两个导入，再有导入时等待至多 10 秒，仍无空位则返回 429 import_busy（带 Retry-After）。
          */
         post: {
             parameters: {
@@ -4319,7 +4328,7 @@ export interface paths {
                         "application/json": components["schemas"]["ImportEnterprisesResult"];
                     };
                 };
-                /** @description import_rejected | sheet_bad_header | sheet_empty | sheet_too_many_rows */
+                /** @description import_rejected | sheet_bad_header | sheet_empty | sheet_too_many_rows | cell_too_long | sheet_too_much_text */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4339,6 +4348,15 @@ export interface paths {
                 };
                 /** @description not_xlsx */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description import_busy */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };

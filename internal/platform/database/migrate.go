@@ -379,12 +379,16 @@ func (m *Migrator) record(tx *gorm.DB, mig Migration) error {
 // applyOutsideTransaction runs a no-transaction migration statement by statement on conn, then records it.
 // Concurrent index builds run without the lock timeout: they take only locks that let reads and writes go
 // on, and must wait for every older transaction by design; every other statement keeps the timeout.
-func (m *Migrator) applyOutsideTransaction(ctx context.Context, conn *gorm.DB, mig Migration, stmts []string) error {
+func (m *Migrator) applyOutsideTransaction(ctx context.Context, conn *gorm.DB, mig Migration, stmts []string) (err error) {
 	conn = conn.WithContext(ctx)
 	pg := Dialect(conn) == Postgres
 	if pg {
 		// Session settings outlive this migration on a pooled connection: put the default back.
-		defer conn.WithContext(context.Background()).Exec("RESET lock_timeout")
+		defer func() {
+			if rerr := conn.WithContext(context.Background()).Exec("RESET lock_timeout").Error; rerr != nil && err == nil {
+				err = rerr
+			}
+		}()
 	}
 	for i, s := range stmts {
 		if pg {

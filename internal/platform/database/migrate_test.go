@@ -290,7 +290,7 @@ func TestNoTransactionMigration(t *testing.T) {
 			go func() { _, err := m.Up(ctx); done <- err }()
 			waitFor(t, "the index build waiting for the row holder", func() bool {
 				var n int64
-				db.Raw("SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE '%CREATE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()").Scan(&n)
+				testdb.Must(t, db.Raw("SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE '%CREATE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()").Scan(&n))
 				return n > 0
 			})
 			// Writes go on while the index is being built.
