@@ -104,11 +104,15 @@ func New(d Deps) (*Server, error) {
 		d.Hasher = account.DefaultHasher
 	}
 	accounts := account.NewService(d.DB, d.Clock, d.Hasher)
+	accounts.SetInitialPasswordTTL(d.Config.InitialPasswordTTL)
 	authCfg := auth.DefaultConfig(signingKeys(d.Config)...)
 	if d.Config.AccessTTL > 0 {
 		authCfg.AccessTTL = d.Config.AccessTTL
 		authCfg.Sessions = session.Lifetimes{Refresh: d.Config.RefreshTTL, Absolute: d.Config.SessionMaxAge}
 		authCfg.LockThreshold, authCfg.LockDuration = d.Config.LockThreshold, d.Config.LockDuration
+	}
+	if d.Config.LockEscalation != nil {
+		authCfg.LockEscalation = d.Config.LockEscalation
 	}
 	authCfg.LoginPerIP = d.Config.LoginPerIP
 	authSvc, err := auth.NewService(d.DB, d.Clock, authCfg, accounts)
@@ -143,7 +147,7 @@ func New(d Deps) (*Server, error) {
 	st := setup.New(d.DB, setup.Sources{StandardItems: standard.StandardItemCounts,
 		PostsWithChecklist: standard.PostsWithChecklistCounts, ChecklistPosts: standard.PostsWithChecklist})
 	s := &Server{echo: e, deps: d, metrics: m, accounts: accounts, auth: authSvc, authz: authz, roles: rbac.NewService(d.DB, d.Clock, authz),
-		org: org.NewService(d.DB, d.Clock, d.Files), setup: st, enterprises: enterprise.NewService(d.DB, d.Clock, d.Hasher, st),
+		org: org.NewService(d.DB, d.Clock, d.Files), setup: st, enterprises: enterprise.NewService(d.DB, d.Clock, accounts, st),
 		associations: association.NewService(d.DB, d.Clock, st), templates: standard.NewTemplates(d.DB, d.Clock),
 		standards: standard.NewService(d.DB, d.Clock), files: files.NewService(d.DB, d.Clock, d.Files), hazards: hazard.NewService(d.DB, d.Clock),
 		postHistory:      []org.PostHistoryCheck{standard.PostChecklistHistory, inspection.PostHistory},

@@ -155,7 +155,7 @@ func (s *Service) CreatePostUser(ctx context.Context, a audit.Actor, enterpriseI
 		now := s.now()
 		u := User{Kind: rbac.KindPostUser, LoginName: name, DisplayName: strings.TrimSpace(in.DisplayName), Phone: phone,
 			PasswordHash: hash, MustChangePassword: true, PasswordOrigin: OriginTemporary, EnterpriseID: &enterpriseID, PostID: &post.ID, Status: StatusActive,
-			TokenVersion: 1, CreatedAt: now, UpdatedAt: now}
+			TokenVersion: 1, PasswordIssuedAt: &now, CreatedAt: now, UpdatedAt: now}
 		if err := createUser(tx, &u); err != nil {
 			return err
 		}
@@ -349,7 +349,7 @@ func (s *Service) CreateRegulator(ctx context.Context, a audit.Actor, in NewRegu
 		now := s.now()
 		u := User{Kind: rbac.KindRegulator, LoginName: name, DisplayName: strings.TrimSpace(in.DisplayName), Phone: phone,
 			PasswordHash: hash, MustChangePassword: true, PasswordOrigin: OriginTemporary, RegionID: &in.RegionID, Status: StatusActive, TokenVersion: 1,
-			CreatedAt: now, UpdatedAt: now}
+			PasswordIssuedAt: &now, CreatedAt: now, UpdatedAt: now}
 		if err := createUser(tx, &u); err != nil {
 			return err
 		}
