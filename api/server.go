@@ -125,14 +125,15 @@ func New(d Deps) (*Server, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.Validator = newValidator()
 	e.HTTPErrorHandler = errorHandler(d.Log)
-	e.IPExtractor, err = ipExtractor(d.Config.TrustedProxies)
+	trusted, err := parseCIDRs(d.Config.TrustedProxies)
 	if err != nil {
 		return nil, err
 	}
+	e.IPExtractor = ipExtractor(trusted)
 
 	// Order matters: the request id first so every later log line has it; recovery inside the logger so a
 	// panic is logged as a 500 with its request id.
-	e.Use(requestID())
+	e.Use(requestID(trusted))
 	m := newMetrics(d.DB)
 	e.Use(requestLogger(d.Log, m))
 	e.Use(recoverPanics(d.Log))
@@ -175,20 +176,29 @@ func New(d Deps) (*Server, error) {
 	return s, nil
 }
 
-// ipExtractor believes X-Forwarded-For only from the configured proxies.
-func ipExtractor(trusted []string) (echo.IPExtractor, error) {
-	if len(trusted) == 0 {
-		return echo.ExtractIPDirect(), nil
-	}
-	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
-	for _, c := range trusted {
+// parseCIDRs reads YQYB_TRUSTED_PROXIES.
+func parseCIDRs(cidrs []string) ([]*net.IPNet, error) {
+	out := make([]*net.IPNet, 0, len(cidrs))
+	for _, c := range cidrs {
 		_, n, err := net.ParseCIDR(c)
 		if err != nil {
 			return nil, err
 		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// ipExtractor believes X-Forwarded-For only from the configured proxies.
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
 		opts = append(opts, echo.TrustIPRange(n))
 	}
-	return echo.ExtractIPFromXFFHeader(opts...), nil
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 // register adds routes to Echo, each behind the authentication and permission check its table entry
