@@ -23,7 +23,11 @@ func (s *Server) Jobs() []jobs.Job {
 			return fmt.Sprintf("保存 %d 条半月使用率快照", n), err
 		}},
 		{Name: "ratelimit.prune", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
-			return "清理过期的限流计数", limiter.Prune(ctx, s.deps.Clock.Now().Add(-time.Hour))
+			if err := limiter.Prune(ctx, s.deps.Clock.Now().Add(-time.Hour)); err != nil {
+				return "", err
+			}
+			n, err := s.auth.PruneThrottle(ctx)
+			return fmt.Sprintf("清理过期的限流计数和 %d 条过期的登录失败计数", n), err
 		}},
 	}
 }

@@ -120,6 +120,29 @@ func TestLoginBudgetOnBothEngines(t *testing.T) {
 				t.Errorf("%d passwords verified, at most 3 allowed", n)
 			}
 			expect(login("personal", demo.MallElectrician, demo.DemoPassword), "account_locked", "")
+
+			// Pruning keeps what still matters (a lockout, or its memory for a day after it ended, and failures
+			// in the window) and deletes the rest, e.g. the names that match no account.
+			expect(login("personal", "从未注册的名字", "Wrong@1234"), "invalid_credentials", "")
+			rows := func() (n int64) {
+				t.Helper()
+				if err := db.Table("login_throttle").Count(&n).Error; err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			before := rows()
+			if n, err := svc.PruneThrottle(ctx); err != nil || n != 0 {
+				t.Fatalf("prune right away deleted %d (%v)", n, err)
+			}
+			clk.Advance(20 * time.Minute)
+			if n, err := svc.PruneThrottle(ctx); err != nil || n != 1 { // the unknown name; the others locked within the day
+				t.Fatalf("prune after the failure window deleted %d of %d (%v)", n, before, err)
+			}
+			clk.Advance(25 * time.Hour)
+			if n, err := svc.PruneThrottle(ctx); err != nil || rows() != 0 {
+				t.Fatalf("prune a day after the lockouts deleted %d, %d rows left (%v)", n, rows(), err)
+			}
 		})
 	}
 }

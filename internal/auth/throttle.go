@@ -189,3 +189,13 @@ func ClientKey(ip string) string {
 	}
 	return p.String()
 }
+
+// PruneThrottle deletes the budgets that no longer matter: not locked, their last lockout out of memory and
+// their failures out of the window. Typed names that match no account get rows too, so without this an
+// attacker spraying names would grow the table without bound. A periodic job calls it.
+func (s *Service) PruneThrottle(ctx context.Context) (int64, error) {
+	now := s.clk.Now().UTC()
+	res := s.db.WithContext(ctx).Exec(`DELETE FROM login_throttle
+		WHERE last_failed_at < ? AND (locked_until IS NULL OR locked_until <= ?)`, now.Add(-s.cfg.LockDuration), now.Add(-lockoutMemory))
+	return res.RowsAffected, res.Error
+}
