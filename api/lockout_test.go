@@ -102,6 +102,46 @@ func TestLockoutHoldsUnderParallelLogins(t *testing.T) {
 	}
 }
 
+// TestBurstOfRightLoginsToSharedAccount: a whole shift signing in to the enterprise's shared account at
+// once is not an attack. Attempts beyond the budget wait for those in flight to be decided (each right one
+// gives the budget back) instead of being refused as locked.
+func TestBurstOfRightLoginsToSharedAccount(t *testing.T) {
+	var verified atomic.Int32
+	env, _ := seeded(t, func(d *Deps) {
+		d.Hasher.Verified = func(bool) {
+			verified.Add(1)
+			time.Sleep(100 * time.Millisecond) // a loaded server's bcrypt, so that the logins overlap
+		}
+	})
+	other := env.another()
+	codes := make([]int, 12)
+	var wg sync.WaitGroup
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			srv, mode, user := env, "personal", demo.MallName
+			if i%2 == 1 {
+				srv, mode, user = other, "enterprise", demo.MallCode
+			}
+			r := srv.loginAttempt(mode, user, pw)
+			codes[i] = r.Code
+			if r.Code != http.StatusOK {
+				t.Logf("login %d = %d %s", i, r.Code, r.Body)
+			}
+		}()
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != http.StatusOK {
+			t.Errorf("login %d of the burst = %d (all: %v)", i, c, codes)
+		}
+	}
+	if n := verified.Load(); n != 12 {
+		t.Errorf("%d passwords verified, want 12", n)
+	}
+}
+
 // TestEnterpriseAccountsShareBudget: the enterprise admin (个人用户登录 with the enterprise's name) and the
 // enterprise-user account (企业用户登录 with the name or credit code) are two doors to one enterprise, so
 // they share one failure budget; other enterprises and the enterprise's post accounts keep their own.

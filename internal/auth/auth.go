@@ -168,9 +168,16 @@ func (s *Service) Login(ctx context.Context, in LoginInput, m Meta) (Tokens, err
 		key = account.ThrottleKey(u)
 	}
 	failedEntry := audit.Entry{Action: audit.LoginFailed, TargetType: "user", TargetID: u.ID, TargetName: name}
-	att, err := s.reserve(ctx, key)
+	att, err := s.reserveWaiting(ctx, key)
 	if err != nil {
 		return Tokens{}, err
+	}
+	if att.busy {
+		failedEntry.Note = "登录尝试过于集中，未校验密码"
+		if err := audit.Record(ctx, s.db, s.clk.Now(), m.actor(account.User{}), withTenant(failedEntry, u)); err != nil {
+			return Tokens{}, err
+		}
+		return Tokens{}, ErrTooManyLogins.WithDetails(map[string]any{"retry_after_seconds": 1})
 	}
 	if !att.reserved {
 		return Tokens{}, s.refuseLocked(ctx, m, u, failedEntry, att.lock)

@@ -22,8 +22,9 @@ import (
 //
 // Attempts are ordered by their reservation, as if they had come one after another: the attempt holding the
 // last slot locks the account if its password is wrong, and a right password anywhere gives the budget back
-// unless that lock came first. The price of counting attempts up front is that an attempt arriving while
-// the last slots are being verified is refused as locked even if one of them turns out right.
+// unless that lock came first. An attempt arriving while the whole budget is being verified waits (up to
+// inFlightWait) for the outcome instead of being turned away; if the budget is still held then, it is
+// answered too_many_requests, since there is no lockout to report.
 
 // lockoutMemory is how long after a lockout ends the next one still counts as a repeat.
 const lockoutMemory = 24 * time.Hour
@@ -32,7 +33,8 @@ const lockoutMemory = 24 * time.Hour
 type attempt struct {
 	reserved bool
 	failures int
-	lock     lockState // when refused: the lockout (or the one the attempts in flight are about to take)
+	lock     lockState // when refused: the lockout, if there is one
+	busy     bool      // refused without a lockout: the attempts in flight hold the whole budget
 }
 
 // lockState is a key's row as far as lockouts go.
@@ -79,16 +81,31 @@ func (s *Service) reserve(ctx context.Context, key string) (attempt, error) {
 	if err != nil {
 		return attempt{}, err
 	}
-	if !st.active() {
-		// Not locked yet, but the attempts in flight have used the budget up; the lock they are about to
-		// take is the answer.
-		n := 1
-		if st.recent() {
-			n = st.lockouts + 1
+	return attempt{lock: st, busy: !st.active()}, nil
+}
+
+// inFlightWait bounds how long an attempt waits for the attempts in flight to be decided when they hold the
+// whole budget: a shift signing in to the enterprise's shared account at once is not an attack, and each
+// right password gives the budget back, while wrong ones end in the lockout the waiting attempts then meet.
+const inFlightWait = 3 * time.Second
+
+// reserveWaiting is reserve, retried with a growing pause (on the wall clock: the verifications being
+// waited for take real time) while the budget is held by attempts in flight, up to inFlightWait.
+func (s *Service) reserveWaiting(ctx context.Context, key string) (attempt, error) {
+	deadline := time.Now().Add(inFlightWait)
+	pause := 20 * time.Millisecond
+	for {
+		att, err := s.reserve(ctx, key)
+		if err != nil || !att.busy || time.Now().Add(pause).After(deadline) {
+			return att, err
 		}
-		st.until, st.lockouts = st.now.Add(s.lockDuration(n)), n
+		select {
+		case <-ctx.Done():
+			return attempt{}, ctx.Err()
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 320*time.Millisecond)
 	}
-	return attempt{lock: st}, nil
 }
 
 // lockOf reads a key's lockout state.
