@@ -33,7 +33,7 @@ export default {
     initialExpiring: '即将过期',
     initialExpired: '已过期',
     initialChanged: '已修改',
-    initialUntil: '{date} 到期（剩 {n} 天）',
+    initialUntil: '剩 {n} 天到期',
     initialValidUntil: '初始密码有效至 {at}',
     initialExpiredAt: '初始密码已于 {at} 过期',
     reissue: '重新下发',
