@@ -71,6 +71,7 @@ func TestLockoutHoldsUnderParallelLogins(t *testing.T) {
 			wg.Wait()
 			close(wrongsDone)
 			r := <-right
+			t.Logf("%d passwords verified; wrong ones answered %v; the right one %d", verified.Load(), codes, r.Code)
 			if n := verified.Load(); n > 5 {
 				t.Errorf("%d passwords verified, at most 5 allowed (wrong ones answered %v)", n, codes)
 			}
