@@ -27,14 +27,14 @@ func (s *Server) authRoutes() []Route {
 //
 //	@Summary		登录
 //	@Description	两种登录方式：mode=personal（个人用户登录）时，用户名填写企业名称即登录该企业管理账号，填写岗位账号名称即登录该岗位用户（监管账号、平台管理员同样使用个人用户登录）；mode=enterprise（企业用户登录）时，用户名填写企业名称或统一社会信用代码。
-//	@Description	连续输错密码 5 次锁定 15 分钟（423 account_locked，details.retry_after_seconds），无论用户名是否存在表现都相同；每个 IP 每分钟的登录尝试次数有限（429）。初始密码或被重置的密码登录后 must_change_password=true，须先修改密码。
+//	@Description	连续输错密码 5 次锁定 15 分钟，24 小时内再次被锁定依次为 1 小时、24 小时（423 account_locked，details.retry_after_seconds；次数与时长见 YQYB_LOCKOUT_*），无论用户名是否存在表现都相同；同一企业的企业管理账号和企业用户账号共用失败次数；同时到达的登录也最多校验这么多次密码，其余的等待其结果（至多 3 秒，仍未决定时 429）。每个 IP（IPv6 按 /64）每分钟的登录尝试次数有限（429）。初始密码或被重置的密码登录后 must_change_password=true，须先修改密码；初始密码自下发起 30 天（YQYB_INITIAL_PASSWORD_TTL）未修改即失效，密码正确时返回 initial_password_expired（仍计一次失败），须由属地监管部门重新下发。
 //	@Tags			认证
 //	@Accept			json
 //	@Produce		json
 //	@Param			body	body		auth.LoginInput	true	"登录信息"
 //	@Success		200		{object}	auth.Tokens
 //	@Failure		400		{object}	ErrorBody	"validation_failed"
-//	@Failure		401		{object}	ErrorBody	"invalid_credentials（details.remaining_attempts）"
+//	@Failure		401		{object}	ErrorBody	"invalid_credentials | initial_password_expired（details.remaining_attempts）"
 //	@Failure		403		{object}	ErrorBody	"account_disabled"
 //	@Failure		423		{object}	ErrorBody	"account_locked"
 //	@Failure		429		{object}	ErrorBody	"too_many_requests"

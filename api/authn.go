@@ -21,12 +21,11 @@ const ctxPrincipal = "principal"
 func (s *Server) authenticate(r Route) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			h := c.Request().Header.Get(echo.HeaderAuthorization)
-			token, ok := strings.CutPrefix(h, "Bearer ")
+			token, ok := bearerToken(c.Request().Header.Get(echo.HeaderAuthorization))
 			if !ok {
 				return auth.ErrTokenMissing
 			}
-			p, err := s.auth.Authenticate(c.Request().Context(), strings.TrimSpace(token))
+			p, err := s.auth.Authenticate(c.Request().Context(), token)
 			if err != nil {
 				return err
 			}
@@ -38,6 +37,17 @@ func (s *Server) authenticate(r Route) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// bearerToken takes the token out of an Authorization header. The scheme is case-insensitive (RFC 9110
+// §11.1: "bearer" and "BEARER" are Bearer) and may be followed by more than one space.
+func bearerToken(h string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
 }
 
 // authorize lets the request through only if the caller holds code.

@@ -546,3 +546,31 @@ func TestNoUserGrantsMoreThanItHolds(t *testing.T) {
 		t.Errorf("assigning a role beyond own codes = %d %s", r.Code, r.Body)
 	}
 }
+
+// TestBearerSchemeCaseInsensitive: HTTP authentication schemes are case-insensitive (RFC 9110 §11.1), and
+// some clients and proxies send "bearer".
+func TestBearerSchemeCaseInsensitive(t *testing.T) {
+	env, _ := seeded(t)
+	tok := env.login("personal", demo.MallKeeper, pw)
+	tests := []struct {
+		header string
+		status int
+		code   string
+	}{
+		{"Bearer " + tok.AccessToken, 200, ""},
+		{"bearer " + tok.AccessToken, 200, ""},
+		{"BEARER " + tok.AccessToken, 200, ""},
+		{"BeArEr   " + tok.AccessToken + " ", 200, ""},
+		{"Bearer", 401, "unauthorized"},
+		{"Bearer ", 401, "unauthorized"},
+		{"Basic " + tok.AccessToken, 401, "unauthorized"},
+		{"Bearertoken" + tok.AccessToken, 401, "unauthorized"},
+		{tok.AccessToken, 401, "unauthorized"},
+	}
+	for _, tt := range tests {
+		r := env.do(http.MethodGet, "/api/v1/me", nil, "Authorization", tt.header)
+		if r.Code != tt.status || tt.code != "" && r.errBody(t).Code != tt.code {
+			t.Errorf("Authorization %.20q… = %d %s", tt.header, r.Code, r.Body)
+		}
+	}
+}

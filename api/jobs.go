@@ -19,6 +19,10 @@ const endedSessionsKept = 30 * 24 * time.Hour
 func (s *Server) Jobs() []jobs.Job {
 	limiter := ratelimit.New(s.deps.DB, s.deps.Clock)
 	return []jobs.Job{
+		{Name: "login.prune", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
+			n, err := s.auth.PruneThrottle(ctx)
+			return fmt.Sprintf("清理 %d 条过期的登录失败计数", n), err
+		}},
 		{Name: "stats.refresh", Every: 5 * time.Minute, Run: func(ctx context.Context) (string, error) {
 			n, err := s.stats.Refresh(ctx, "")
 			return fmt.Sprintf("刷新 %d 家企业的统计", n), err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -70,11 +71,64 @@ func recoverPanics(log *slog.Logger) echo.MiddlewareFunc {
 	}
 }
 
-// requestID accepts a well-formed id from a trusted proxy or makes one.
-func requestID() echo.MiddlewareFunc {
-	return middleware.RequestIDWithConfig(middleware.RequestIDConfig{
-		Generator: func() string { return uuid.NewString() },
-	})
+// requestID names every request with an id that the response, the request log, error answers and the
+// audit log all carry. A client must not choose what lands in the audit log, so an X-Request-ID header is
+// taken over only from a trusted reverse proxy (the direct peer is in YQYB_TRUSTED_PROXIES: nginx passes its
+// $request_id, so its access log and ours agree) and only if it is a short token; otherwise the server makes
+// one. The request header is overwritten too, because Echo's request logger reads it first.
+func requestID(trusted []*net.IPNet) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			id := req.Header.Get(echo.HeaderXRequestID)
+			if !wellFormedRequestID(id) || !peerTrusted(req.RemoteAddr, trusted) {
+				id = uuid.NewString()
+			}
+			req.Header.Set(echo.HeaderXRequestID, id)
+			c.Response().Header().Set(echo.HeaderXRequestID, id)
+			return next(c)
+		}
+	}
+}
+
+// maxRequestIDLen bounds a proxy's request id: a UUID is 36 characters, nginx's $request_id 32.
+const maxRequestIDLen = 64
+
+// wellFormedRequestID accepts 1–64 characters of A-Z a-z 0-9 . _ : - (UUIDs, hex ids, trace ids), nothing
+// that could break a log line, a header or a page that shows it.
+func wellFormedRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDLen {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch b := id[i]; {
+		case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9', b == '.', b == '_', b == ':', b == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// peerTrusted reports whether the connection's own address (never a forwarded one) is a trusted proxy.
+func peerTrusted(remoteAddr string, trusted []*net.IPNet) bool {
+	if len(trusted) == 0 {
+		return false
+	}
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return false
+	}
+	for _, n := range trusted {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // deadline bounds every request's work (database queries included) so a stuck dependency cannot pile up

@@ -23,6 +23,7 @@ func (s *Server) regulatorRoutes() []Route {
 		{Method: http.MethodPost, Path: "/api/v1/regulator/enterprises", Perm: rbac.RegEnterpriseCreate, Handler: s.registerEnterprise},
 		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprises/:id", Perm: rbac.RegEnterpriseView, Handler: s.regulatorEnterprise},
 		{Method: http.MethodPost, Path: "/api/v1/regulator/enterprises/:id/reset-password", Perm: rbac.RegEnterpriseReset, Handler: s.resetEnterprisePassword},
+		{Method: http.MethodPost, Path: "/api/v1/regulator/enterprises/:id/reissue-initial-password", Perm: rbac.RegEnterpriseReset, Handler: s.reissueInitialPassword},
 		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprise-import/template", Perm: rbac.RegEnterpriseImport, Handler: s.enterpriseImportTemplate},
 		{Method: http.MethodPost, Path: "/api/v1/regulator/enterprise-import", Perm: rbac.RegEnterpriseImport, Handler: s.importEnterprises},
 		{Method: http.MethodGet, Path: "/api/v1/regulator/initial-passwords", Perm: rbac.RegEnterpriseCreate, Handler: s.initialPasswords},
@@ -59,12 +60,13 @@ func regionPathOf(c echo.Context) (string, error) {
 // regulatorEnterprises godoc
 //
 //	@Summary		辖区企业
-//	@Description	监管账号所属区域及其下级区域内的企业，含各企业的初始化状态和信息完备率，可按关键字（企业名称、信用代码）和下级区域筛选；其他区域的企业不会出现。
+//	@Description	监管账号所属区域及其下级区域内的企业，含各企业的初始化状态、信息完备率和初始密码状态（initial_password：unused 仍有未修改且未过期的初始密码，expired 初始密码未修改但已过期、须重新下发，changed 两个账号都已修改），可按关键字（企业名称、信用代码）、下级区域和初始密码状态筛选；其他区域的企业不会出现。
 //	@Tags			监管
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			q			query		string	false	"关键字"
-//	@Param			region_id	query		int		false	"下级区域"
+//	@Param			q					query		string	false	"关键字"
+//	@Param			region_id			query		int		false	"下级区域"
+//	@Param			initial_password	query		string	false	"初始密码状态"	Enums(unused, expired, changed)
 //	@Param			page		query		int		false	"页码"
 //	@Param			page_size	query		int		false	"每页条数"
 //	@Param			sort		query		string	false	"排序：name、credit_code、created_at、id"
@@ -79,15 +81,46 @@ func (s *Server) regulatorEnterprises(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	region, err := queryID(c, "region_id", "区域")
-	if err != nil {
+	f := enterprise.ListFilter{Keyword: c.QueryParam("q")}
+	if f.RegionID, err = queryID(c, "region_id", "区域"); err != nil {
 		return err
 	}
-	page, err := s.enterprises.List(c.Request().Context(), path, c.QueryParam("q"), region, q)
+	if f.InitialPassword, err = queryEnum(c, "initial_password", "初始密码状态", enterprise.InitialStatuses...); err != nil {
+		return err
+	}
+	page, err := s.enterprises.List(c.Request().Context(), path, f, q)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, page)
+}
+
+// reissueInitialPassword godoc
+//
+//	@Summary		重新下发初始密码
+//	@Description	企业账号的初始密码（FAQ 23 公式）自下发起 YQYB_INITIAL_PASSWORD_TTL（默认 30 天）内有效，过期未修改即失效。本接口为辖区内企业仍在使用初始密码的账号（未修改过密码的企业管理账号和/或企业用户账号，无论是否过期）重新下发初始密码：按企业当前信息重新计算，从现在起再有效一个周期，首次登录须修改；这些账号的登录会话结束、锁定解除。已修改过密码的账号不受影响；两个账号都已修改时返回 409 initial_password_changed（忘记密码请用重置密码）。其他区域的企业返回 404。
+//	@Tags			监管
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		int	true	"企业ID"
+//	@Success		200	{object}	enterprise.Reissued
+//	@Failure		404	{object}	ErrorBody	"enterprise_not_found"
+//	@Failure		409	{object}	ErrorBody	"initial_password_changed"
+//	@Router			/api/v1/regulator/enterprises/{id}/reissue-initial-password [post]
+func (s *Server) reissueInitialPassword(c echo.Context) error {
+	path, err := regionPathOf(c)
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	r, err := s.enterprises.ReissueInitialPassword(c.Request().Context(), actor(c), path, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
 }
 
 // ResetEnterpriseRequest names which account of an enterprise to reset.

@@ -107,11 +107,15 @@ func New(d Deps) (*Server, error) {
 		return nil, fmt.Errorf("开发用接口只能在开发模式下提供（YQYB_ENV=%s）", d.Config.Env)
 	}
 	accounts := account.NewService(d.DB, d.Clock, d.Hasher)
+	accounts.SetInitialPasswordTTL(d.Config.InitialPasswordTTL)
 	authCfg := auth.DefaultConfig(signingKeys(d.Config)...)
 	if d.Config.AccessTTL > 0 {
 		authCfg.AccessTTL = d.Config.AccessTTL
 		authCfg.Sessions = session.Lifetimes{Refresh: d.Config.RefreshTTL, Absolute: d.Config.SessionMaxAge}
 		authCfg.LockThreshold, authCfg.LockDuration = d.Config.LockThreshold, d.Config.LockDuration
+	}
+	if d.Config.LockEscalation != nil {
+		authCfg.LockEscalation = d.Config.LockEscalation
 	}
 	authCfg.LoginPerIP = d.Config.LoginPerIP
 	authSvc, err := auth.NewService(d.DB, d.Clock, authCfg, accounts)
@@ -124,14 +128,15 @@ func New(d Deps) (*Server, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.Validator = newValidator()
 	e.HTTPErrorHandler = errorHandler(d.Log)
-	e.IPExtractor, err = ipExtractor(d.Config.TrustedProxies)
+	trusted, err := parseCIDRs(d.Config.TrustedProxies)
 	if err != nil {
 		return nil, err
 	}
+	e.IPExtractor = ipExtractor(trusted)
 
 	// Order matters: the request id first so every later log line has it; recovery inside the logger so a
 	// panic is logged as a 500 with its request id.
-	e.Use(requestID())
+	e.Use(requestID(trusted))
 	m := newMetrics(d.DB)
 	e.Use(requestLogger(d.Log, m))
 	e.Use(recoverPanics(d.Log))
@@ -146,7 +151,7 @@ func New(d Deps) (*Server, error) {
 	st := setup.New(d.DB, setup.Sources{StandardItems: standard.StandardItemCounts,
 		PostsWithChecklist: standard.PostsWithChecklistCounts, ChecklistPosts: standard.PostsWithChecklist})
 	s := &Server{echo: e, deps: d, metrics: m, accounts: accounts, auth: authSvc, authz: authz, roles: rbac.NewService(d.DB, d.Clock, authz),
-		org: org.NewService(d.DB, d.Clock, d.Files), setup: st, enterprises: enterprise.NewService(d.DB, d.Clock, d.Hasher, st),
+		org: org.NewService(d.DB, d.Clock, d.Files), setup: st, enterprises: enterprise.NewService(d.DB, d.Clock, accounts, st),
 		associations: association.NewService(d.DB, d.Clock, st), templates: standard.NewTemplates(d.DB, d.Clock),
 		standards: standard.NewService(d.DB, d.Clock), files: files.NewService(d.DB, d.Clock, d.Files, d.Config.UploadDailyQuota), hazards: hazard.NewService(d.DB, d.Clock),
 		postHistory:      []org.PostHistoryCheck{standard.PostChecklistHistory, inspection.PostHistory},
@@ -175,20 +180,29 @@ func New(d Deps) (*Server, error) {
 	return s, nil
 }
 
-// ipExtractor believes X-Forwarded-For only from the configured proxies.
-func ipExtractor(trusted []string) (echo.IPExtractor, error) {
-	if len(trusted) == 0 {
-		return echo.ExtractIPDirect(), nil
-	}
-	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
-	for _, c := range trusted {
+// parseCIDRs reads YQYB_TRUSTED_PROXIES.
+func parseCIDRs(cidrs []string) ([]*net.IPNet, error) {
+	out := make([]*net.IPNet, 0, len(cidrs))
+	for _, c := range cidrs {
 		_, n, err := net.ParseCIDR(c)
 		if err != nil {
 			return nil, err
 		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// ipExtractor believes X-Forwarded-For only from the configured proxies.
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
 		opts = append(opts, echo.TrustIPRange(n))
 	}
-	return echo.ExtractIPFromXFFHeader(opts...), nil
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 // register adds routes to Echo, each behind the authentication and permission check its table entry

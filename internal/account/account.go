@@ -58,9 +58,12 @@ type User struct {
 	TokenVersion       int64
 	LastLoginAt        *time.Time
 	PasswordChangedAt  *time.Time
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
-	DeletedAt          *time.Time
+	// PasswordIssuedAt is when the current password was set, by the user or for it (NULL only on rows
+	// older than migration 0010 that it could not date; CreatedAt stands in).
+	PasswordIssuedAt *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	DeletedAt        *time.Time
 }
 
 // Errors of this domain.
@@ -98,11 +101,25 @@ type Service struct {
 	db     *gorm.DB
 	clk    clock.Clock
 	hasher Hasher
+	// initialTTL is how long a derived initial password works after it was issued.
+	initialTTL time.Duration
 }
 
-// NewService returns the account service.
+// DefaultInitialPasswordTTL is YQYB_INITIAL_PASSWORD_TTL's default.
+const DefaultInitialPasswordTTL = 30 * 24 * time.Hour
+
+// NewService returns the account service; derived initial passwords expire after
+// DefaultInitialPasswordTTL until SetInitialPasswordTTL says otherwise.
 func NewService(db *gorm.DB, clk clock.Clock, hasher Hasher) *Service {
-	return &Service{db: db, clk: clk, hasher: hasher}
+	return &Service{db: db, clk: clk, hasher: hasher, initialTTL: DefaultInitialPasswordTTL}
+}
+
+// SetInitialPasswordTTL sets how long a derived initial password works (YQYB_INITIAL_PASSWORD_TTL); it is
+// called once while the server is built.
+func (s *Service) SetInitialPasswordTTL(d time.Duration) {
+	if d > 0 {
+		s.initialTTL = d
+	}
 }
 
 // Hasher exposes the password hasher (authentication verifies with it).
@@ -190,7 +207,7 @@ func (s *Service) ChangePassword(ctx context.Context, a audit.Actor, id int64, o
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
 		if err := tx.Model(&User{}).Where("id = ?", id).Updates(map[string]any{
-			"password_hash": hash, "must_change_password": false, "password_changed_at": now, "password_origin": OriginChosen,
+			"password_hash": hash, "must_change_password": false, "password_changed_at": now, "password_issued_at": now, "password_origin": OriginChosen,
 			"token_version": gorm.Expr("token_version + 1"), "updated_at": now,
 		}).Error; err != nil {
 			return err
@@ -225,7 +242,7 @@ func (s *Service) resetPassword(ctx context.Context, a audit.Actor, u User, note
 		}
 		now := s.now()
 		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{
-			"password_hash": hash, "must_change_password": true, "password_origin": OriginTemporary,
+			"password_hash": hash, "must_change_password": true, "password_origin": OriginTemporary, "password_issued_at": now,
 			"token_version": gorm.Expr("token_version + 1"), "updated_at": now, "credentials_by": issuer(a),
 		}).Error; err != nil {
 			return err
@@ -233,7 +250,7 @@ func (s *Service) resetPassword(ctx context.Context, a audit.Actor, u User, note
 		if err := session.RevokeUser(ctx, tx, now, u.ID, session.ReasonPasswordReset, ""); err != nil {
 			return err
 		}
-		if err := tx.Exec("DELETE FROM login_throttle WHERE key = ?", ThrottleKey(u.ID)).Error; err != nil {
+		if err := LiftLockout(ctx, tx, now, ThrottleKey(u)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, now, a, audit.Entry{Action: audit.PasswordReset, EnterpriseID: deref(u.EnterpriseID),
@@ -242,8 +259,25 @@ func (s *Service) resetPassword(ctx context.Context, a audit.Actor, u User, note
 	return pw, err
 }
 
-// ThrottleKey is the failed-login counter of an account (see auth).
-func ThrottleKey(userID int64) string { return "u:" + strconv.FormatInt(userID, 10) }
+// ThrottleKey names the failed-login budget an account draws on (see auth). The enterprise admin and the
+// enterprise-user account are two doors to one enterprise with one derived initial password, so they share
+// the enterprise's budget: two accounts must not double the guesses an attacker gets. Every other account
+// has its own.
+func ThrottleKey(u User) string {
+	if u.EnterpriseID != nil && (u.Kind == rbac.KindEnterpriseAdmin || u.Kind == rbac.KindEnterpriseUser) {
+		return "ent:" + strconv.FormatInt(*u.EnterpriseID, 10)
+	}
+	return "u:" + strconv.FormatInt(u.ID, 10)
+}
+
+// LiftLockout ends a lockout and forgets the failures counted under key, when an administrator or
+// regulator gives the account a new password. The lockout history stays, so that a burst after the
+// reset still meets a longer lockout.
+func LiftLockout(ctx context.Context, tx *gorm.DB, now time.Time, key string) error {
+	now = now.UTC()
+	return tx.WithContext(ctx).Exec(`UPDATE login_throttle SET failures = 0,
+		locked_until = CASE WHEN locked_until > ? THEN ? ELSE locked_until END WHERE key = ?`, now, now, key).Error
+}
 
 // setStatus disables or enables an account; disabling ends its sessions and tokens at once.
 func (s *Service) setStatus(ctx context.Context, a audit.Actor, u User, status string, guard func(tx *gorm.DB) error) error {

@@ -164,7 +164,7 @@ func (s *Service) CreatePostUser(ctx context.Context, g rbac.Grantor, enterprise
 		now := s.now()
 		u := User{Kind: rbac.KindPostUser, LoginName: name, DisplayName: strings.TrimSpace(in.DisplayName), Phone: phone,
 			PasswordHash: hash, MustChangePassword: true, PasswordOrigin: OriginTemporary, EnterpriseID: &enterpriseID, PostID: &post.ID, Status: StatusActive,
-			TokenVersion: 1, CredentialsBy: issuer(a), CreatedAt: now, UpdatedAt: now}
+			TokenVersion: 1, PasswordIssuedAt: &now, CredentialsBy: issuer(a), CreatedAt: now, UpdatedAt: now}
 		if err := createUser(tx, &u); err != nil {
 			return err
 		}
@@ -374,8 +374,8 @@ func (s *Service) CreateRegulator(ctx context.Context, a audit.Actor, in NewRegu
 		}
 		now := s.now()
 		u := User{Kind: rbac.KindRegulator, LoginName: name, DisplayName: strings.TrimSpace(in.DisplayName), Phone: phone,
-			PasswordHash: hash, MustChangePassword: true, PasswordOrigin: OriginTemporary, RegionID: &in.RegionID, Status: StatusActive, TokenVersion: 1, CredentialsBy: issuer(a),
-			CreatedAt: now, UpdatedAt: now}
+			PasswordHash: hash, MustChangePassword: true, PasswordOrigin: OriginTemporary, RegionID: &in.RegionID, Status: StatusActive, TokenVersion: 1,
+			PasswordIssuedAt: &now, CredentialsBy: issuer(a), CreatedAt: now, UpdatedAt: now}
 		if err := createUser(tx, &u); err != nil {
 			return err
 		}

@@ -15,7 +15,13 @@ import (
 
 // Hasher hashes and verifies passwords. Production uses bcrypt at its default cost; tests use the minimum
 // cost to stay fast.
-type Hasher struct{ Cost int }
+type Hasher struct {
+	Cost int
+	// Verified, if set, learns of every verification and its outcome once it is done. Tests count
+	// verifications with it (the lockout bounds how many passwords are ever tried) and hold one back to
+	// order concurrent logins; production leaves it nil.
+	Verified func(ok bool)
+}
 
 // DefaultHasher is bcrypt at cost 10.
 var DefaultHasher = Hasher{Cost: bcrypt.DefaultCost}
@@ -28,7 +34,11 @@ func (h Hasher) Hash(pw string) (string, error) {
 
 // Verify reports whether pw matches hash.
 func (h Hasher) Verify(hash, pw string) bool {
-	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
+	ok := bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
+	if h.Verified != nil {
+		h.Verified(ok)
+	}
+	return ok
 }
 
 // Policy limits.

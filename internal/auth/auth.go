@@ -39,18 +39,22 @@ type Config struct {
 	Sessions      session.Lifetimes
 	LockThreshold int
 	LockDuration  time.Duration
-	LoginPerIP    int // login attempts per IP per minute
+	// LockEscalation are the durations of the second, third, … lockout that starts within lockoutMemory of
+	// the previous one's end; the last repeats. Empty: every lockout lasts LockDuration.
+	LockEscalation []time.Duration
+	LoginPerIP     int // login attempts per IP (IPv6: per /64) per minute
 }
 
 // DefaultConfig returns the documented defaults around the signing keys (the first signs).
 func DefaultConfig(keys ...Key) Config {
 	return Config{
-		Keys:          keys,
-		AccessTTL:     15 * time.Minute,
-		Sessions:      session.Lifetimes{Refresh: 7 * 24 * time.Hour, Absolute: 30 * 24 * time.Hour},
-		LockThreshold: 5,
-		LockDuration:  15 * time.Minute,
-		LoginPerIP:    30,
+		Keys:           keys,
+		AccessTTL:      15 * time.Minute,
+		Sessions:       session.Lifetimes{Refresh: 7 * 24 * time.Hour, Absolute: 30 * 24 * time.Hour},
+		LockThreshold:  5,
+		LockDuration:   15 * time.Minute,
+		LockEscalation: []time.Duration{time.Hour, 24 * time.Hour},
+		LoginPerIP:     30,
 	}
 }
 
@@ -135,8 +139,13 @@ type Tokens struct {
 } // @name Tokens
 
 // Login checks a login attempt and opens a session.
+//
+// Every attempt first reserves one of the account's LockThreshold attempts in one atomic statement (see
+// throttle.go), and only a reserved attempt has its password verified: however many logins arrive at once,
+// on however many instances, at most LockThreshold passwords are verified per lock window. A right password
+// then claims the budget back, which fails if the lock was taken while it was being verified.
 func (s *Service) Login(ctx context.Context, in LoginInput, m Meta) (Tokens, error) {
-	ok, retry, err := s.limiter.Allow(ctx, "login-ip:"+m.IP, s.cfg.LoginPerIP, time.Minute)
+	ok, retry, err := s.limiter.Allow(ctx, "login-ip:"+ClientKey(m.IP), s.cfg.LoginPerIP, time.Minute)
 	if err != nil {
 		return Tokens{}, err
 	}
@@ -154,26 +163,43 @@ func (s *Service) Login(ctx context.Context, in LoginInput, m Meta) (Tokens, err
 	if err != nil && !errors.Is(err, account.ErrUserNotFound) {
 		return Tokens{}, err
 	}
+	// A name that matches no account has a budget of its own, so it locks exactly like one that does.
 	key := "n:" + in.Mode + ":" + name
 	if found {
-		key = account.ThrottleKey(u.ID)
+		key = account.ThrottleKey(u)
 	}
 	failedEntry := audit.Entry{Action: audit.LoginFailed, TargetType: "user", TargetID: u.ID, TargetName: name}
-	if until, err := s.lockedUntil(ctx, key); err != nil {
+	att, err := s.reserveWaiting(ctx, key)
+	if err != nil {
 		return Tokens{}, err
-	} else if !until.IsZero() {
-		failedEntry.Note = "账号锁定中"
+	}
+	if att.busy {
+		failedEntry.Note = "登录尝试过于集中，未校验密码"
 		if err := audit.Record(ctx, s.db, s.clk.Now(), m.actor(account.User{}), withTenant(failedEntry, u)); err != nil {
 			return Tokens{}, err
 		}
-		return Tokens{}, s.lockedError(until)
+		return Tokens{}, ErrTooManyLogins.WithDetails(map[string]any{"retry_after_seconds": 1})
+	}
+	if !att.reserved {
+		return Tokens{}, s.refuseLocked(ctx, m, u, failedEntry, att.lock)
 	}
 	hash := s.dummyHash
 	if found {
 		hash = u.PasswordHash
 	}
 	if !s.accounts.Hasher().Verify(hash, in.Password) || !found {
-		return Tokens{}, s.failed(ctx, key, m, u, failedEntry)
+		return Tokens{}, s.failed(ctx, key, att, m, u, failedEntry, ErrInvalidCredentials)
+	}
+	// Right, but a derived initial password past its TTL: refused, and the attempt stays counted (see
+	// account.ErrInitialPasswordExpired).
+	if s.accounts.InitialPasswordExpired(u) {
+		failedEntry.Note = "初始密码已过期"
+		return Tokens{}, s.failed(ctx, key, att, m, u, failedEntry, account.ErrInitialPasswordExpired)
+	}
+	if lock, err := s.claim(ctx, key); err != nil {
+		return Tokens{}, err
+	} else if lock.active() {
+		return Tokens{}, s.refuseLocked(ctx, m, u, failedEntry, lock)
 	}
 	if u.Status != account.StatusActive {
 		failedEntry.Note = "账号已停用"
@@ -185,9 +211,6 @@ func (s *Service) Login(ctx context.Context, in LoginInput, m Meta) (Tokens, err
 	var sess session.Session
 	var refresh string
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec("DELETE FROM login_throttle WHERE key = ?", key).Error; err != nil {
-			return err
-		}
 		var err error
 		if sess, refresh, err = session.Start(ctx, tx, s.clk.Now(), s.cfg.Sessions, u.ID, m.IP, m.UserAgent); err != nil {
 			return err
@@ -214,54 +237,55 @@ func withTenant(e audit.Entry, u account.User) audit.Entry {
 	return e
 }
 
-func (s *Service) lockedError(until time.Time) error {
-	left := until.Sub(s.clk.Now())
-	minutes := int((left + time.Minute - time.Second) / time.Minute)
-	return ErrLocked.WithMessage(fmt.Sprintf("连续输错密码%d次，账号已锁定，请%d分钟后再试", s.cfg.LockThreshold, minutes)).
+// refuseLocked records an attempt refused by a lockout and answers it.
+func (s *Service) refuseLocked(ctx context.Context, m Meta, u account.User, entry audit.Entry, lock lockState) error {
+	entry.Note = "账号锁定中"
+	if err := audit.Record(ctx, s.db, s.clk.Now(), m.actor(account.User{}), withTenant(entry, u)); err != nil {
+		return err
+	}
+	return s.lockedError(lock)
+}
+
+// lockedError says that the account is locked, for how long in all and how long still.
+func (s *Service) lockedError(lock lockState) error {
+	left := max(lock.until.Sub(s.clk.Now()), time.Second)
+	return ErrLocked.WithMessage(fmt.Sprintf("连续输错密码%d次，账号已锁定%s，请%s后再试", s.cfg.LockThreshold,
+		durationText(s.lockDuration(lock.lockouts)), durationText(ceilMinute(left)))).
 		WithDetails(map[string]any{"retry_after_seconds": int(left.Seconds()) + 1})
 }
 
-// failed counts a failed attempt under key and answers either "wrong name or password" with the attempts
-// left, or, at the threshold, the lockout. The answer is the same whether or not the name exists.
-func (s *Service) failed(ctx context.Context, key string, m Meta, u account.User, entry audit.Entry) error {
-	now := s.clk.Now().UTC()
-	stale := now.Add(-s.cfg.LockDuration)
-	var failures int
-	if err := s.db.WithContext(ctx).Raw(`INSERT INTO login_throttle (key, failures, last_failed_at) VALUES (?, 1, ?)
-		ON CONFLICT (key) DO UPDATE SET
-			failures = CASE WHEN login_throttle.last_failed_at < ? THEN 1 ELSE login_throttle.failures + 1 END,
-			last_failed_at = excluded.last_failed_at
-		RETURNING failures`, key, now, stale).Scan(&failures).Error; err != nil {
-		return err
-	}
+// failed answers a verified attempt that did not log in (wrong password, unknown name, expired initial
+// password). The attempt was counted when it was reserved; if the budget is now spent the account locks and
+// the answer is the lockout, else answer with the attempts left. The answer is the same whether or not the
+// name exists.
+func (s *Service) failed(ctx context.Context, key string, att attempt, m Meta, u account.User, entry audit.Entry, answer *apperr.Error) error {
+	now := s.clk.Now()
 	if err := audit.Record(ctx, s.db, now, m.actor(account.User{}), withTenant(entry, u)); err != nil {
 		return err
 	}
-	if failures < s.cfg.LockThreshold {
-		return ErrInvalidCredentials.WithDetails(map[string]any{"remaining_attempts": s.cfg.LockThreshold - failures})
+	if att.failures < s.cfg.LockThreshold {
+		return answer.WithDetails(map[string]any{"remaining_attempts": s.cfg.LockThreshold - att.failures})
 	}
-	until := now.Add(s.cfg.LockDuration)
-	if err := s.db.WithContext(ctx).Exec("UPDATE login_throttle SET locked_until = ?, failures = 0 WHERE key = ?", until, key).Error; err != nil {
+	lock, took, err := s.lock(ctx, key)
+	if err != nil {
 		return err
 	}
-	lock := withTenant(audit.Entry{Action: audit.Lockout, TargetType: "user", TargetID: u.ID, TargetName: entry.TargetName,
-		Note: fmt.Sprintf("连续%d次密码错误，锁定至 %s", s.cfg.LockThreshold, until.In(clock.Business).Format(time.DateTime))}, u)
-	if err := audit.Record(ctx, s.db, now, m.actor(account.User{}), lock); err != nil {
-		return err
+	if took {
+		note := fmt.Sprintf("连续%d次密码错误，锁定%s，至 %s", s.cfg.LockThreshold, durationText(s.lockDuration(lock.lockouts)),
+			lock.until.In(clock.Business).Format(time.DateTime))
+		if lock.lockouts > 1 {
+			note += fmt.Sprintf("（24小时内第%d次锁定）", lock.lockouts)
+		}
+		e := withTenant(audit.Entry{Action: audit.Lockout, TargetType: "user", TargetID: u.ID, TargetName: entry.TargetName, Note: note}, u)
+		if err := audit.Record(ctx, s.db, now, m.actor(account.User{}), e); err != nil {
+			return err
+		}
 	}
-	return s.lockedError(until)
-}
-
-func (s *Service) lockedUntil(ctx context.Context, key string) (time.Time, error) {
-	var until []time.Time
-	if err := s.db.WithContext(ctx).Table("login_throttle").Where("key = ? AND locked_until > ?", key, s.clk.Now().UTC()).
-		Pluck("locked_until", &until).Error; err != nil {
-		return time.Time{}, err
+	if lock.active() {
+		return s.lockedError(lock)
 	}
-	if len(until) == 0 {
-		return time.Time{}, nil
-	}
-	return until[0], nil
+	// A right password claimed the budget back while this one was verified: it starts over.
+	return answer.WithDetails(map[string]any{"remaining_attempts": max(s.cfg.LockThreshold-lock.failures, 1)})
 }
 
 // Refresh exchanges a refresh token for new tokens.
@@ -286,7 +310,9 @@ func (s *Service) Refresh(ctx context.Context, token string, m Meta) (Tokens, er
 	}
 	u, err := s.accounts.ByID(ctx, sess.UserID)
 	if errors.Is(err, account.ErrUserNotFound) || err == nil && u.Status != account.StatusActive {
-		session.Revoke(ctx, s.db, s.clk.Now(), sess.ID, session.ReasonDisabled)
+		if err := session.Revoke(ctx, s.db, s.clk.Now(), sess.ID, session.ReasonDisabled); err != nil {
+			return Tokens{}, err
+		}
 		return Tokens{}, ErrRefreshInvalid
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -156,6 +157,51 @@ func TestInstancesShareOneDatabase(t *testing.T) {
 			r := in.do(t, http.MethodPost, "/api/v1/auth/login", "", newIP(), map[string]string{"mode": "personal", "username": demo.MallForklift, "password": pw})
 			if r.Code != http.StatusLocked || r.err().Code != "account_locked" {
 				t.Errorf("right password on %s while locked = %s", in.name, r)
+			}
+		}
+	})
+
+	t.Run("parallel logins over the instances and both enterprise logins verify at most the threshold", func(t *testing.T) {
+		// Twenty wrong passwords at once, spread over the three processes and the enterprise's two doors (its
+		// admin at 个人用户登录, its enterprise user at 企业用户登录), which share one budget. Each verified
+		// password leaves a login_failed entry without a note; the attempts refused unverified say why.
+		codes := make([]int, 20)
+		errs := make([]error, 20)
+		var wg sync.WaitGroup
+		for i := range codes {
+			body := map[string]string{"mode": "personal", "username": demo.FactoryName, "password": "Wrong@1234"}
+			if i%2 == 1 {
+				body = map[string]string{"mode": "enterprise", "username": demo.FactoryCode, "password": "Wrong@1234"}
+			}
+			in, ip := ins[i%len(ins)], newIP()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r, err := call(context.Background(), in.url, http.MethodPost, "/api/v1/auth/login", "", ip, body)
+				codes[i], errs[i] = r.Code, err
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+		var verified int64
+		if err := db.Table("audit_logs").Where("action = 'login_failed' AND enterprise_id = ? AND detail IS NULL", sc.FactoryID).
+			Count(&verified).Error; err != nil {
+			t.Fatal(err)
+		}
+		if verified == 0 || verified > lockThreshold {
+			t.Errorf("%d passwords verified, want 1 to %d (answers %v)", verified, lockThreshold, codes)
+		}
+		for i, c := range codes {
+			if c != http.StatusUnauthorized && c != http.StatusLocked {
+				t.Errorf("attempt %d = %d", i, c)
+			}
+		}
+		for _, in := range ins {
+			r := in.do(t, http.MethodPost, "/api/v1/auth/login", "", newIP(), map[string]string{"mode": "enterprise", "username": demo.FactoryCode, "password": pw})
+			if r.Code != http.StatusLocked {
+				t.Errorf("right password on %s after the burst = %s", in.name, r)
 			}
 		}
 	})

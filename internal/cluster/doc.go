@@ -6,7 +6,8 @@
 //
 //   - Several instances behind one database behave as one service: a token issued by one instance is
 //     accepted by the others; logout, a password reset and a grant or role change made on one are enforced
-//     by the others at once; a lockout reached with failures spread over the instances holds on all of them;
+//     by the others at once; a lockout reached with failures spread over the instances holds on all of them,
+//     and twenty simultaneous logins spread over them verify no more passwords than the lockout threshold;
 //     the per-IP login rate limit counts across instances; the scheduled jobs, started by every instance,
 //     ran once across the cluster (job_runs). Every instance exits 0 on SIGTERM.
 //   - SIGTERM drains: requests in flight when the signal arrives complete with 2xx, new connections are

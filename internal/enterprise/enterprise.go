@@ -87,15 +87,16 @@ var (
 
 // Service is the registry and profile service.
 type Service struct {
-	db     *gorm.DB
-	clk    clock.Clock
-	hasher account.Hasher
-	setup  *setup.Service
+	db       *gorm.DB
+	clk      clock.Clock
+	hasher   account.Hasher
+	accounts *account.Service // the initial passwords' lifetime and re-issue
+	setup    *setup.Service
 }
 
 // NewService returns the service.
-func NewService(db *gorm.DB, clk clock.Clock, hasher account.Hasher, st *setup.Service) *Service {
-	return &Service{db: db, clk: clk, hasher: hasher, setup: st}
+func NewService(db *gorm.DB, clk clock.Clock, accounts *account.Service, st *setup.Service) *Service {
+	return &Service{db: db, clk: clk, hasher: accounts.Hasher(), accounts: accounts, setup: st}
 }
 
 func (s *Service) now() time.Time { return s.clk.Now().UTC() }

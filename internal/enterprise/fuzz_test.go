@@ -40,7 +40,7 @@ func FuzzEnterpriseImport(f *testing.F) {
 	}
 	st := setup.New(db, setup.Sources{StandardItems: standard.StandardItemCounts,
 		PostsWithChecklist: standard.PostsWithChecklistCounts, ChecklistPosts: standard.PostsWithChecklist})
-	svc := enterprise.NewService(db, clk, hasher, st)
+	svc := enterprise.NewService(db, clk, account.NewService(db, clk, hasher), st)
 	var jurisdiction string
 	var region int64
 	db.Raw(`SELECT r.path, r.id FROM users u JOIN regions r ON r.id = u.region_id WHERE u.id = ?`, sc.ChaoyangRegID).Row().Scan(&jurisdiction, &region)

@@ -25,16 +25,18 @@ func (s *Service) applyImport(ctx context.Context, a audit.Actor, plan importPla
 	if err != nil {
 		return ImportResult{}, err
 	}
+	issued := s.now()
 	ids, err := s.insertAll(ctx, a, plan, hashes)
 	if err != nil {
 		return ImportResult{}, err
 	}
+	expires := issued.Add(s.accounts.InitialPasswordTTL())
 	res := ImportResult{Created: len(ids), Enterprises: make([]Registered, len(ids))}
 	for i, id := range ids {
 		in := plan.rows[i].in
 		res.Enterprises[i] = Registered{
 			Enterprise: Profile{ID: id, Name: in.Name, CreditCode: in.CreditCode, LegalRep: in.LegalRep, RegionID: in.RegionID},
-			Accounts:   initialAccounts(in.Name, in.CreditCode, passwords[i]),
+			Accounts:   initialAccounts(in.Name, in.CreditCode, passwords[i], expires),
 		}
 	}
 	return res, nil

@@ -12,6 +12,7 @@ import (
 	"yqyb/internal/account"
 	"yqyb/internal/audit"
 	"yqyb/internal/org"
+	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/listq"
 	"yqyb/internal/platform/sheet"
 	"yqyb/internal/rbac"
@@ -19,13 +20,14 @@ import (
 )
 
 // InitialAccount is an account created for a registered enterprise, with its derived initial password,
-// shown once to the regulator (and exportable while unchanged).
+// shown once to the regulator (and exportable while unchanged), and when that password stops working.
 type InitialAccount struct {
-	Kind            string `json:"kind" enums:"enterprise_admin,enterprise_user"`
-	KindName        string `json:"kind_name" example:"企业管理账号"`
-	LoginMode       string `json:"login_mode" example:"个人用户登录"`
-	Username        string `json:"username" example:"北京朝阳示范商场有限公司"`
-	InitialPassword string `json:"initial_password" example:"BJCYSABCD138000"`
+	Kind            string    `json:"kind" enums:"enterprise_admin,enterprise_user"`
+	KindName        string    `json:"kind_name" example:"企业管理账号"`
+	LoginMode       string    `json:"login_mode" example:"个人用户登录"`
+	Username        string    `json:"username" example:"北京朝阳示范商场有限公司"`
+	InitialPassword string    `json:"initial_password" example:"BJCYSABCD138000"`
+	ExpiresAt       time.Time `json:"expires_at" format:"date-time"`
 } // @name InitialAccount
 
 // Registered is a newly registered enterprise with its accounts.
@@ -34,12 +36,15 @@ type Registered struct {
 	Accounts   []InitialAccount `json:"accounts"`
 } // @name RegisteredEnterprise
 
-func initialAccounts(name, code, password string) []InitialAccount {
+func initialAccounts(name, code, password string, expires time.Time) []InitialAccount {
 	return []InitialAccount{
-		{Kind: rbac.KindEnterpriseAdmin, KindName: "企业管理账号", LoginMode: "个人用户登录", Username: name, InitialPassword: password},
-		{Kind: rbac.KindEnterpriseUser, KindName: "企业用户", LoginMode: "企业用户登录", Username: name + " 或 " + code, InitialPassword: password},
+		{Kind: rbac.KindEnterpriseAdmin, KindName: "企业管理账号", LoginMode: "个人用户登录", Username: name, InitialPassword: password, ExpiresAt: expires},
+		{Kind: rbac.KindEnterpriseUser, KindName: "企业用户", LoginMode: "企业用户登录", Username: name + " 或 " + code, InitialPassword: password, ExpiresAt: expires},
 	}
 }
+
+// enterpriseKinds are the two accounts every enterprise has.
+var enterpriseKinds = []string{rbac.KindEnterpriseAdmin, rbac.KindEnterpriseUser}
 
 // regionIn loads a region and checks that it lies in the jurisdiction whose path is given.
 func regionIn(tx *gorm.DB, jurisdiction string, id int64) (org.Region, error) {
@@ -72,7 +77,7 @@ func (s *Service) insert(ctx context.Context, tx *gorm.DB, a audit.Actor, region
 		{Kind: rbac.KindEnterpriseUser, LoginName: in.Name, DisplayName: in.Name, Phone: in.LegalPhone},
 	} {
 		u.PasswordHash, u.MustChangePassword, u.PasswordOrigin, u.EnterpriseID = hash, true, account.OriginDerived, &e.ID
-		u.Status, u.TokenVersion, u.CreatedAt, u.UpdatedAt = account.StatusActive, 1, now, now
+		u.Status, u.TokenVersion, u.PasswordIssuedAt, u.CreatedAt, u.UpdatedAt = account.StatusActive, 1, &now, now, now
 		if err := tx.Create(&u).Error; err != nil {
 			return 0, uniqueness(err)
 		}
@@ -93,6 +98,7 @@ func (s *Service) Register(ctx context.Context, a audit.Actor, jurisdiction stri
 		return Registered{}, err
 	}
 	var id int64
+	issued := s.now()
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		region, err := regionIn(tx, jurisdiction, in.RegionID)
 		if err != nil {
@@ -113,18 +119,33 @@ func (s *Service) Register(ctx context.Context, a audit.Actor, jurisdiction stri
 		return Registered{}, err
 	}
 	p, err := s.GetProfile(ctx, id)
-	return Registered{Enterprise: p, Accounts: initialAccounts(p.Name, p.CreditCode, pw)}, err
+	return Registered{Enterprise: p, Accounts: initialAccounts(p.Name, p.CreditCode, pw, issued.Add(s.accounts.InitialPasswordTTL()))}, err
 }
 
-// ListItem is an enterprise in a regulator's list, with its setup state.
+// ListItem is an enterprise in a regulator's list, with its setup state and whether its accounts still
+// have their initial password.
 type ListItem struct {
 	org.EnterpriseListItem
-	Setup setup.Summary `json:"setup"`
+	Setup           setup.Summary        `json:"setup"`
+	InitialPassword InitialPasswordState `json:"initial_password"`
 } // @name RegistryItem
 
-// List pages the enterprises in the jurisdiction with their setup state.
-func (s *Service) List(ctx context.Context, jurisdiction, keyword string, regionID int64, q listq.Query) (listq.Page[ListItem], error) {
-	page, err := org.ListInRegion(ctx, s.db, jurisdiction, keyword, regionID, q)
+// ListFilter narrows the regulator's list.
+type ListFilter struct {
+	Keyword  string
+	RegionID int64
+	// InitialPassword keeps enterprises whose initial-password status (InitialPasswordState.Status) is this;
+	// empty keeps all.
+	InitialPassword string
+}
+
+// List pages the enterprises in the jurisdiction with their setup state and initial-password state.
+func (s *Service) List(ctx context.Context, jurisdiction string, f ListFilter, q listq.Query) (listq.Page[ListItem], error) {
+	var scopes []func(*gorm.DB) *gorm.DB
+	if f.InitialPassword != "" {
+		scopes = append(scopes, s.initialPasswordScope(f.InitialPassword))
+	}
+	page, err := org.ListInRegion(ctx, s.db, jurisdiction, f.Keyword, f.RegionID, q, scopes...)
 	if err != nil {
 		return listq.Page[ListItem]{}, err
 	}
@@ -136,9 +157,13 @@ func (s *Service) List(ctx context.Context, jurisdiction, keyword string, region
 	if err != nil {
 		return listq.Page[ListItem]{}, err
 	}
+	states, err := s.initialPasswordStates(ctx, ids)
+	if err != nil {
+		return listq.Page[ListItem]{}, err
+	}
 	out := listq.Page[ListItem]{Items: make([]ListItem, len(page.Items)), Total: page.Total, Page: page.Page, PageSize: page.PageSize}
 	for i, it := range page.Items {
-		out.Items[i] = ListItem{EnterpriseListItem: it, Setup: sums[it.ID]}
+		out.Items[i] = ListItem{EnterpriseListItem: it, Setup: sums[it.ID], InitialPassword: states[it.ID]}
 	}
 	return out, nil
 }
@@ -150,6 +175,9 @@ type AccountState struct {
 	Status             string     `json:"status" enums:"active,disabled"`
 	MustChangePassword bool       `json:"must_change_password"`
 	LastLoginAt        *time.Time `json:"last_login_at" format:"date-time" extensions:"x-nullable"`
+	// InitialPasswordExpiresAt is when the account's initial password stops (or stopped) working, while it
+	// still has it; null once it was changed (or replaced by a temporary password).
+	InitialPasswordExpiresAt *time.Time `json:"initial_password_expires_at" format:"date-time" extensions:"x-nullable"`
 } // @name EnterpriseAccountState
 
 // Detail is one enterprise as its regulator sees it.
@@ -172,26 +200,37 @@ func (s *Service) Get(ctx context.Context, jurisdiction string, id int64) (Detai
 	if err != nil {
 		return Detail{}, err
 	}
-	accts := []AccountState{}
-	err = s.db.WithContext(ctx).Table("users").Select("kind, login_name, status, must_change_password, last_login_at").
-		Where("enterprise_id = ? AND kind IN ? AND deleted_at IS NULL", id, []string{rbac.KindEnterpriseAdmin, rbac.KindEnterpriseUser}).
-		Order("kind").Scan(&accts).Error
-	return Detail{Profile: p, Setup: st, Accounts: accts}, err
+	var users []account.User
+	if err := s.db.WithContext(ctx).Where("enterprise_id = ? AND kind IN ? AND deleted_at IS NULL", id, enterpriseKinds).
+		Order("kind").Find(&users).Error; err != nil {
+		return Detail{}, err
+	}
+	accts := make([]AccountState, len(users))
+	for i, u := range users {
+		accts[i] = AccountState{Kind: u.Kind, LoginName: u.LoginName, Status: u.Status, MustChangePassword: u.MustChangePassword, LastLoginAt: u.LastLoginAt}
+		if at, ok := s.accounts.InitialPasswordExpiresAt(u); ok {
+			accts[i].InitialPasswordExpiresAt = &at
+		}
+	}
+	return Detail{Profile: p, Setup: st, Accounts: accts}, nil
 }
 
 // InitialPasswords writes a spreadsheet of the jurisdiction's enterprise accounts that still have their
-// derived initial password, with that password. Derived passwords are recomputed from the enterprise's
-// data rather than stored; once changed they no longer appear.
+// derived initial password, with that password and until when it works (an expired one must be re-issued
+// first). Derived passwords are recomputed from the enterprise's data rather than stored; once changed they
+// no longer appear.
 func (s *Service) InitialPasswords(ctx context.Context, jurisdiction string, ids []int64) ([]byte, error) {
 	var rows []struct {
 		Name, CreditCode, LegalPhone, Kind, RegionName string
+		PasswordIssuedAt                               *time.Time
+		CreatedAt                                      time.Time
 	}
 	tx := s.db.WithContext(ctx).Table("users u").
-		Select("e.name, e.credit_code, e.legal_phone, u.kind, r.name AS region_name").
+		Select("e.name, e.credit_code, e.legal_phone, u.kind, r.name AS region_name, u.password_issued_at, u.created_at").
 		Joins("JOIN enterprises e ON e.id = u.enterprise_id").
 		Joins("JOIN regions r ON r.id = e.region_id").
 		Where("e.region_path LIKE ? AND u.kind IN ? AND u.password_origin = ? AND u.must_change_password AND u.deleted_at IS NULL",
-			jurisdiction+"%", []string{rbac.KindEnterpriseAdmin, rbac.KindEnterpriseUser}, account.OriginDerived)
+			jurisdiction+"%", enterpriseKinds, account.OriginDerived)
 	if len(ids) > 0 {
 		tx = tx.Where("e.id IN ?", ids)
 	}
@@ -201,15 +240,24 @@ func (s *Service) InitialPasswords(ctx context.Context, jurisdiction string, ids
 	w, err := sheet.NewWorkbook("初始密码", []sheet.Column{
 		{Title: "企业名称", Width: 32}, {Title: "统一社会信用代码", Width: 22}, {Title: "所属区域", Width: 12}, {Title: "账号", Width: 14},
 		{Title: "登录方式", Width: 14}, {Title: "用户名", Width: 32}, {Title: "初始密码", Width: 22, Note: "首次登录后必须修改；修改后不再出现在本表"},
+		{Title: "有效期至", Width: 18, Note: "北京时间；过期未修改即失效，须重新下发"}, {Title: "状态", Width: 20},
 	})
 	if err != nil {
 		return nil, err
 	}
+	now := s.clk.Now()
 	for _, r := range rows {
 		pw := account.InitialPassword(r.Name, r.CreditCode, r.LegalPhone)
-		for _, acc := range initialAccounts(r.Name, r.CreditCode, pw) {
+		u := account.User{PasswordOrigin: account.OriginDerived, PasswordIssuedAt: r.PasswordIssuedAt, CreatedAt: r.CreatedAt}
+		until, _ := s.accounts.InitialPasswordExpiresAt(u)
+		state := "有效"
+		if !now.Before(until) {
+			state = "已过期，须重新下发"
+		}
+		for _, acc := range initialAccounts(r.Name, r.CreditCode, pw, until) {
 			if acc.Kind == r.Kind {
-				if err := w.Append(r.Name, r.CreditCode, r.RegionName, acc.KindName, acc.LoginMode, acc.Username, pw); err != nil {
+				if err := w.Append(r.Name, r.CreditCode, r.RegionName, acc.KindName, acc.LoginMode, acc.Username, pw,
+					until.In(clock.Business).Format("2006-01-02 15:04"), state); err != nil {
 					return nil, err
 				}
 			}

@@ -149,8 +149,9 @@ var EnterpriseSpec = listq.Spec{
 	Tiebreak: "e.id",
 }
 
-// ListInRegion pages the enterprises in the region with the given path and below it.
-func ListInRegion(ctx context.Context, db *gorm.DB, regionPath, keyword string, regionID int64, q listq.Query) (listq.Page[EnterpriseListItem], error) {
+// ListInRegion pages the enterprises in the region with the given path and below it; scopes add filters
+// of other domains on enterprises e.
+func ListInRegion(ctx context.Context, db *gorm.DB, regionPath, keyword string, regionID int64, q listq.Query, scopes ...func(*gorm.DB) *gorm.DB) (listq.Page[EnterpriseListItem], error) {
 	tx := db.WithContext(ctx).Table("enterprises e").
 		Select(`e.id, e.name, e.credit_code, e.legal_rep, e.region_id, r.name AS region_name, e.status, e.created_at,
 			(SELECT u.last_login_at FROM users u WHERE u.enterprise_id = e.id AND u.kind = 'enterprise_admin' AND u.deleted_at IS NULL) AS admin_last_login_at`).
@@ -158,6 +159,9 @@ func ListInRegion(ctx context.Context, db *gorm.DB, regionPath, keyword string, 
 		Where("e.region_path LIKE ?", regionPath+"%")
 	if regionID != 0 {
 		tx = tx.Where("e.region_path LIKE (SELECT path FROM regions WHERE id = ?) || '%'", regionID)
+	}
+	for _, scope := range scopes {
+		tx = scope(tx)
 	}
 	return listq.Fetch[EnterpriseListItem](listq.Keyword(tx, keyword, "e.name", "e.credit_code"), q)
 }

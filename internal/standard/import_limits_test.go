@@ -108,7 +108,7 @@ func TestImportsRunTwoAtATime(t *testing.T) {
 	m := seededMall(t)
 	st := setup.New(m.db, setup.Sources{StandardItems: standard.StandardItemCounts,
 		PostsWithChecklist: standard.PostsWithChecklistCounts, ChecklistPosts: standard.PostsWithChecklist})
-	ents := enterprise.NewService(m.db, m.clk, account.Hasher{Cost: bcrypt.MinCost}, st)
+	ents := enterprise.NewService(m.db, m.clk, account.NewService(m.db, m.clk, account.Hasher{Cost: bcrypt.MinCost}), st)
 	ctx := context.Background()
 	if n := sheet.Imports.InUse(); n != 0 {
 		t.Fatalf("%d imports already running", n)

@@ -439,7 +439,7 @@ export interface paths {
         /**
          * 登录
          * @description 两种登录方式：mode=personal（个人用户登录）时，用户名填写企业名称即登录该企业管理账号，填写岗位账号名称即登录该岗位用户（监管账号、平台管理员同样使用个人用户登录）；mode=enterprise（企业用户登录）时，用户名填写企业名称或统一社会信用代码。
-         *     连续输错密码 5 次锁定 15 分钟（423 account_locked，details.retry_after_seconds），无论用户名是否存在表现都相同；每个 IP 每分钟的登录尝试次数有限（429）。初始密码或被重置的密码登录后 must_change_password=true，须先修改密码。
+         *     连续输错密码 5 次锁定 15 分钟，24 小时内再次被锁定依次为 1 小时、24 小时（423 account_locked，details.retry_after_seconds；次数与时长见 YQYB_LOCKOUT_*），无论用户名是否存在表现都相同；同一企业的企业管理账号和企业用户账号共用失败次数；同时到达的登录也最多校验这么多次密码，其余的等待其结果（至多 3 秒，仍未决定时 429）。每个 IP（IPv6 按 /64）每分钟的登录尝试次数有限（429）。初始密码或被重置的密码登录后 must_change_password=true，须先修改密码；初始密码自下发起 30 天（YQYB_INITIAL_PASSWORD_TTL）未修改即失效，密码正确时返回 initial_password_expired（仍计一次失败），须由属地监管部门重新下发。
          */
         post: {
             parameters: {
@@ -473,7 +473,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description invalid_credentials（details.remaining_attempts） */
+                /** @description invalid_credentials | initial_password_expired（details.remaining_attempts） */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4420,7 +4420,7 @@ export interface paths {
         };
         /**
          * 辖区企业
-         * @description 监管账号所属区域及其下级区域内的企业，含各企业的初始化状态和信息完备率，可按关键字（企业名称、信用代码）和下级区域筛选；其他区域的企业不会出现。
+         * @description 监管账号所属区域及其下级区域内的企业，含各企业的初始化状态、信息完备率和初始密码状态（initial_password：unused 仍有未修改且未过期的初始密码，expired 初始密码未修改但已过期、须重新下发，changed 两个账号都已修改），可按关键字（企业名称、信用代码）、下级区域和初始密码状态筛选；其他区域的企业不会出现。
          */
         get: {
             parameters: {
@@ -4429,6 +4429,8 @@ export interface paths {
                     q?: string;
                     /** @description 下级区域 */
                     region_id?: number;
+                    /** @description 初始密码状态 */
+                    initial_password?: "unused" | "expired" | "changed";
                     /** @description 页码 */
                     page?: number;
                     /** @description 每页条数 */
@@ -4561,6 +4563,66 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulator/enterprises/{id}/reissue-initial-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重新下发初始密码
+         * @description 企业账号的初始密码（FAQ 23 公式）自下发起 YQYB_INITIAL_PASSWORD_TTL（默认 30 天）内有效，过期未修改即失效。本接口为辖区内企业仍在使用初始密码的账号（未修改过密码的企业管理账号和/或企业用户账号，无论是否过期）重新下发初始密码：按企业当前信息重新计算，从现在起再有效一个周期，首次登录须修改；这些账号的登录会话结束、锁定解除。已修改过密码的账号不受影响；两个账号都已修改时返回 409 initial_password_changed（忘记密码请用重置密码）。其他区域的企业返回 404。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 企业ID */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReissuedInitialPassword"];
+                    };
+                };
+                /** @description enterprise_not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description initial_password_changed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -7798,6 +7860,12 @@ export interface components {
             note: string;
         };
         EnterpriseAccountState: {
+            /**
+             * Format: date-time
+             * @description InitialPasswordExpiresAt is when the account's initial password stops (or stopped) working, while it
+             *     still has it; null once it was changed (or replaced by a temporary password).
+             */
+            initial_password_expires_at: string | null;
             /** @enum {string} */
             kind: "enterprise_admin" | "enterprise_user";
             /** Format: date-time */
@@ -8115,6 +8183,8 @@ export interface components {
             enterprises: components["schemas"]["RegisteredEnterprise"][];
         };
         InitialAccount: {
+            /** Format: date-time */
+            expires_at: string;
             /** @example BJCYSABCD138000 */
             initial_password: string;
             /** @enum {string} */
@@ -8125,6 +8195,22 @@ export interface components {
             login_mode: string;
             /** @example 北京朝阳示范商场有限公司 */
             username: string;
+        };
+        InitialPasswordAccount: {
+            expired: boolean;
+            /** Format: date-time */
+            expires_at: string;
+            /** @enum {string} */
+            kind: "enterprise_admin" | "enterprise_user";
+        };
+        InitialPasswordState: {
+            accounts: components["schemas"]["InitialPasswordAccount"][];
+            /**
+             * @description unused: at least one account has a working initial password; expired: the accounts that still have
+             *     one have it past its lifetime (YQYB_INITIAL_PASSWORD_TTL); changed: no account has it any more.
+             * @enum {string}
+             */
+            status: "unused" | "expired" | "changed";
         };
         Inspection: {
             answered: number;
@@ -8509,6 +8595,7 @@ export interface components {
             /** @example 91110105MA01ABCD1X */
             credit_code: string;
             id: number;
+            initial_password: components["schemas"]["InitialPasswordState"];
             legal_rep: string;
             /** @example 北京朝阳示范商场有限公司 */
             name: string;
@@ -8517,6 +8604,9 @@ export interface components {
             setup: components["schemas"]["SetupSummary"];
             /** @enum {string} */
             status: "active" | "disabled";
+        };
+        ReissuedInitialPassword: {
+            accounts: components["schemas"]["InitialAccount"][];
         };
         ReportFigures: {
             by_grade: components["schemas"]["GradeCount"][];

@@ -33,15 +33,15 @@ const result: ImportEnterprisesResult = {
     {
       enterprise: { id: 11, name: '北京望京新材料有限公司', credit_code: '91350100M000100Y43', legal_rep: '李明', region_id: 4 } as ImportEnterprisesResult['enterprises'][number]['enterprise'],
       accounts: [
-        { kind: 'enterprise_admin', kind_name: '企业管理账号', login_mode: '个人用户登录', username: '北京望京新材料有限公司', initial_password: 'BJWJX100Y435678' },
-        { kind: 'enterprise_user', kind_name: '企业用户', login_mode: '企业用户登录', username: '北京望京新材料有限公司 或 91350100M000100Y43', initial_password: 'BJWJX100Y435678' },
+        { kind: 'enterprise_admin', kind_name: '企业管理账号', login_mode: '个人用户登录', username: '北京望京新材料有限公司', initial_password: 'BJWJX100Y435678', expires_at: '2026-12-28T10:00:00+08:00' },
+        { kind: 'enterprise_user', kind_name: '企业用户', login_mode: '企业用户登录', username: '北京望京新材料有限公司 或 91350100M000100Y43', initial_password: 'BJWJX100Y435678', expires_at: '2026-12-28T10:00:00+08:00' },
       ],
     },
     {
       enterprise: { id: 12, name: '北京酒仙桥电子厂', credit_code: '91110105MA01ABCD13', legal_rep: '王强', region_id: 4 } as ImportEnterprisesResult['enterprises'][number]['enterprise'],
       accounts: [
-        { kind: 'enterprise_user', kind_name: '企业用户', login_mode: '企业用户登录', username: '北京酒仙桥电子厂 或 91110105MA01ABCD13', initial_password: 'BJJXQABCD131234' },
-        { kind: 'enterprise_admin', kind_name: '企业管理账号', login_mode: '个人用户登录', username: '北京酒仙桥电子厂', initial_password: 'BJJXQABCD131234' },
+        { kind: 'enterprise_user', kind_name: '企业用户', login_mode: '企业用户登录', username: '北京酒仙桥电子厂 或 91110105MA01ABCD13', initial_password: 'BJJXQABCD131234', expires_at: '2026-12-28T10:00:00+08:00' },
+        { kind: 'enterprise_admin', kind_name: '企业管理账号', login_mode: '个人用户登录', username: '北京酒仙桥电子厂', initial_password: 'BJJXQABCD131234', expires_at: '2026-12-28T10:00:00+08:00' },
       ],
     },
   ],

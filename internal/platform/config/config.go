@@ -71,7 +71,13 @@ type Config struct {
 	LockThreshold  int           // consecutive failed logins that lock an account
 	LockDuration   time.Duration // how long a lockout lasts
 	LoginPerIP     int           // login attempts allowed per IP per minute (0: unlimited)
-	TrustedProxies []string      // CIDRs of reverse proxies whose X-Forwarded-For is believed
+	TrustedProxies []string      // CIDRs of reverse proxies whose X-Forwarded-For and X-Request-ID are believed
+
+	// LockEscalation are the durations of a second, third, … lockout that follows the previous one within a
+	// day (the last repeats); the first lasts LockDuration.
+	LockEscalation []time.Duration
+	// InitialPasswordTTL is how long a derived initial password (FAQ 23) works after it was issued.
+	InitialPasswordTTL time.Duration
 
 	// UploadDailyQuota bounds the bytes of photos one enterprise uploads per day (Beijing time); 0: no bound.
 	UploadDailyQuota int64
@@ -126,8 +132,10 @@ var Vars = []Var{
 	{"YQYB_SESSION_MAX_AGE", "720h", "一次登录会话的最长时间，到期须重新登录"},
 	{"YQYB_LOCKOUT_THRESHOLD", "5", "连续输错密码多少次锁定账号"},
 	{"YQYB_LOCKOUT_DURATION", "15m", "账号锁定时长"},
+	{"YQYB_LOCKOUT_ESCALATION", "1h,24h", "再次锁定（距上次锁定结束不足 24 小时）时的锁定时长，逗号分隔：第 2 次、第 3 次……，最后一项重复使用；企业管理账号与企业用户账号共用一个失败计数"},
+	{"YQYB_INITIAL_PASSWORD_TTL", "720h", "按公式生成的企业初始密码（FAQ 23）自下发起的有效期，过期未修改即失效，须由属地监管部门重新下发"},
 	{"YQYB_LOGIN_RATE_PER_MINUTE", "30", "每个 IP 每分钟允许的登录尝试次数（0 表示不限）"},
-	{"YQYB_TRUSTED_PROXIES", "(空：直接取连接地址)", "可信反向代理的网段（逗号分隔 CIDR），只有来自这些地址的 X-Forwarded-For 才被采信"},
+	{"YQYB_TRUSTED_PROXIES", "(空：直接取连接地址)", "可信反向代理的网段（逗号分隔 CIDR），只有来自这些地址的 X-Forwarded-For 和 X-Request-ID 才被采信（请求 ID 还须为 1–64 个字母、数字或 ._:-，否则另行生成）"},
 	{"YQYB_UPLOAD_DAILY_QUOTA", "2G", "每家企业每天（北京时间）上传照片的总量上限，可带 K、M、G 后缀；超过后当天的上传被拒绝（upload_quota_exceeded），0 表示不限。上传后 3 天仍未用于任何隐患或排查记录的照片由定时任务清理"},
 	{"YQYB_FAKE_NOW", "(空)", "仅开发模式：启动时把服务器时钟拨到该时刻（RFC 3339，或北京时间 2006-01-02 15:04:05）后继续走时；生产模式设置即拒绝启动"},
 	{"YQYB_CLOCK_OFFSET", "(空)", "仅开发模式：服务器时钟的偏移量，如 -36h、15m；生产模式设置即拒绝启动"},
@@ -248,6 +256,7 @@ func load(lookup Lookup, serve bool, addr string) (Config, error) {
 		{&c.RefreshTTL, "YQYB_REFRESH_TOKEN_TTL", "168h"},
 		{&c.SessionMaxAge, "YQYB_SESSION_MAX_AGE", "720h"},
 		{&c.LockDuration, "YQYB_LOCKOUT_DURATION", "15m"},
+		{&c.InitialPasswordTTL, "YQYB_INITIAL_PASSWORD_TTL", "720h"},
 	}
 	for _, d := range durations {
 		if *d.dst, err = parseDuration(d.name, get(d.name, d.def)); err != nil {
@@ -262,6 +271,15 @@ func load(lookup Lookup, serve bool, addr string) (Config, error) {
 	}
 	if c.LockThreshold < 1 {
 		return c, fmt.Errorf("YQYB_LOCKOUT_THRESHOLD 至少为 1")
+	}
+	if c.LockDuration < time.Minute {
+		return c, fmt.Errorf("YQYB_LOCKOUT_DURATION 至少为 1m")
+	}
+	if c.LockEscalation, err = parseEscalation(get("YQYB_LOCKOUT_ESCALATION", "1h,24h"), c.LockDuration); err != nil {
+		return c, err
+	}
+	if c.InitialPasswordTTL < time.Hour {
+		return c, fmt.Errorf("YQYB_INITIAL_PASSWORD_TTL 至少为 1h（企业需要时间收到初始密码并首次登录）")
 	}
 	if c.AccessTTL < time.Minute || c.RefreshTTL < c.AccessTTL || c.SessionMaxAge < c.RefreshTTL {
 		return c, fmt.Errorf("令牌有效期不合理：需 YQYB_ACCESS_TOKEN_TTL ≥ 1m 且 ≤ YQYB_REFRESH_TOKEN_TTL ≤ YQYB_SESSION_MAX_AGE")
@@ -475,6 +493,24 @@ func parseDuration(name, v string) (time.Duration, error) {
 		return 0, fmt.Errorf("%s=%q 无效：应为时长，如 30s、5m", name, v)
 	}
 	return d, nil
+}
+
+// parseEscalation reads the lockout durations after the first: each at least the one before it (a repeated
+// burst never earns a shorter lock), the first at least base.
+func parseEscalation(v string, base time.Duration) ([]time.Duration, error) {
+	out := []time.Duration{} // set, if empty: every lockout lasts YQYB_LOCKOUT_DURATION
+	prev := base
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		d, err := time.ParseDuration(f)
+		if err != nil || d < prev {
+			return nil, fmt.Errorf("YQYB_LOCKOUT_ESCALATION=%q 无效：应为逗号分隔的时长，如 1h,24h，且逐项不短于前一项和 YQYB_LOCKOUT_DURATION", v)
+		}
+		out, prev = append(out, d), d
+	}
+	return out, nil
 }
 
 func isPostgres(url string) bool {

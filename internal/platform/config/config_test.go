@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -272,5 +273,40 @@ func TestMigrationLockTimeoutVar(t *testing.T) {
 	}
 	if _, err := Load(env(map[string]string{"YQYB_DATA_DIR": t.TempDir(), "YQYB_MIGRATION_LOCK_TIMEOUT": "soon"})); err == nil || !strings.Contains(err.Error(), "YQYB_MIGRATION_LOCK_TIMEOUT") {
 		t.Errorf("a garbled lock timeout: %v", err)
+	}
+}
+
+func TestLoginHardeningSettings(t *testing.T) {
+	c, err := Load(env(map[string]string{"YQYB_DATA_DIR": t.TempDir()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.InitialPasswordTTL != 30*24*time.Hour || len(c.LockEscalation) != 2 || c.LockEscalation[0] != time.Hour || c.LockEscalation[1] != 24*time.Hour {
+		t.Fatalf("defaults: TTL %v, escalation %v", c.InitialPasswordTTL, c.LockEscalation)
+	}
+	c, err = Load(env(map[string]string{"YQYB_DATA_DIR": t.TempDir(), "YQYB_INITIAL_PASSWORD_TTL": "168h",
+		"YQYB_LOCKOUT_DURATION": "30m", "YQYB_LOCKOUT_ESCALATION": " 2h, 12h ,48h"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.InitialPasswordTTL != 168*time.Hour || fmt.Sprint(c.LockEscalation) != "[2h0m0s 12h0m0s 48h0m0s]" {
+		t.Fatalf("overrides: TTL %v, escalation %v", c.InitialPasswordTTL, c.LockEscalation)
+	}
+	// An empty escalation keeps every lockout at YQYB_LOCKOUT_DURATION.
+	if c, err = Load(env(map[string]string{"YQYB_DATA_DIR": t.TempDir(), "YQYB_LOCKOUT_ESCALATION": ","})); err != nil || len(c.LockEscalation) != 0 {
+		t.Fatalf("empty escalation: %v %v", c.LockEscalation, err)
+	}
+	for _, bad := range []map[string]string{
+		{"YQYB_INITIAL_PASSWORD_TTL": "30d"},
+		{"YQYB_INITIAL_PASSWORD_TTL": "10m"},
+		{"YQYB_LOCKOUT_ESCALATION": "1h,soon"},
+		{"YQYB_LOCKOUT_ESCALATION": "24h,1h"},
+		{"YQYB_LOCKOUT_ESCALATION": "5m"},
+		{"YQYB_LOCKOUT_DURATION": "0s"},
+	} {
+		bad["YQYB_DATA_DIR"] = t.TempDir()
+		if _, err := Load(env(bad)); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
 	}
 }

@@ -162,8 +162,8 @@ func ensureTemplate(admin *sql.DB) (string, error) {
 		return name, nil
 	}
 	// Templates of older schemas are of no further use, but another checkout (a branch with one more
-	// migration) may be copying its own right now: keep the three newest (highest oid) besides this one.
-	rows, err := conn.QueryContext(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'yqyb_tmpl_%' AND datname NOT LIKE '%_building' ORDER BY oid DESC OFFSET 3")
+	// migration) may be copying its own right now: keep the eight newest (highest oid) besides this one.
+	rows, err := conn.QueryContext(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'yqyb_tmpl_%' AND datname NOT LIKE '%_building' ORDER BY oid DESC OFFSET 8")
 	if err != nil {
 		return "", err
 	}
