@@ -51,8 +51,10 @@ $(BIN): $(GO_SOURCES) frontend/dist/index.html
 test: test-go test-contract test-frontend test-e2e ## every test: Go (PostgreSQL), contract drift, frontend unit, browsers
 
 .PHONY: test-go
-test-go: ## Go unit and integration tests (PostgreSQL via YQYB_TEST_DATABASE_URL)
+test-go: ## Go unit and integration tests (PostgreSQL via YQYB_TEST_DATABASE_URL), go vet and the dberrcheck static check
 	$(GO) vet ./...
+	$(GO) build -o bin/dberrcheck ./internal/tools/dberrcheck/vettool
+	$(GO) vet -vettool=$(CURDIR)/bin/dberrcheck ./...
 	$(GO) test -count=1 ./...
 
 .PHONY: test-contract

@@ -121,3 +121,23 @@ func TestStreetsAndReordersAreAudited(t *testing.T) {
 		t.Errorf("item reorder not audited: %+v", logs.Items)
 	}
 }
+
+// Exporting the initial passwords hands out the secrets of every enterprise that has not logged in yet: the
+// export is recorded with who took it and how many accounts it held.
+func TestInitialPasswordExportIsAudited(t *testing.T) {
+	env, _ := seeded(t)
+	reg := env.login("personal", demo.ChaoyangReg, pw).AccessToken
+	if r := env.as(reg, http.MethodPost, "/api/v1/regulator/enterprises", map[string]any{"name": "北京朝阳餐饮有限公司",
+		"credit_code": code(t, "91110105MA0CY0001"), "legal_rep": "刘芳", "legal_phone": "13512345678", "region_id": regionID(t, env, "110105"),
+		"address": "北京市朝阳区三里屯路1号", "industry": "H", "main_business_id": mainBusiness(t, env, "catering"), "scale": "small"}); r.Code != 201 {
+		t.Fatalf("register = %d %s", r.Code, r.Body)
+	}
+	if r := env.as(reg, http.MethodGet, "/api/v1/regulator/initial-passwords", nil); r.Code != 200 {
+		t.Fatalf("export = %d %s", r.Code, r.Body)
+	}
+	logs := platformAudit(t, env, "initial_password_export")
+	if logs.Total != 1 || logs.Items[0].ActorName != demo.ChaoyangReg || logs.Items[0].ActionLabel != "导出企业初始密码" ||
+		!strings.Contains(string(logs.Items[0].Detail), `"accounts":2`) {
+		t.Fatalf("export audit = %+v", logs.Items)
+	}
+}

@@ -497,7 +497,7 @@ func (s *Server) initialPasswords(c echo.Context) error {
 			ids = append(ids, id)
 		}
 	}
-	b, err := s.enterprises.InitialPasswords(c.Request().Context(), path, ids)
+	b, err := s.enterprises.InitialPasswords(c.Request().Context(), actor(c), path, ids)
 	if err != nil {
 		return err
 	}

@@ -218,8 +218,9 @@ func (s *Service) Get(ctx context.Context, jurisdiction string, id int64) (Detai
 // InitialPasswords writes a spreadsheet of the jurisdiction's enterprise accounts that still have their
 // derived initial password, with that password and until when it works (an expired one must be re-issued
 // first). Derived passwords are recomputed from the enterprise's data rather than stored; once changed they
-// no longer appear.
-func (s *Service) InitialPasswords(ctx context.Context, jurisdiction string, ids []int64) ([]byte, error) {
+// no longer appear. The export hands out the secrets of every enterprise that has not logged in yet, so it
+// is recorded in the audit log with how many accounts it held.
+func (s *Service) InitialPasswords(ctx context.Context, a audit.Actor, jurisdiction string, ids []int64) ([]byte, error) {
 	var rows []struct {
 		Name, CreditCode, LegalPhone, Kind, RegionName string
 		PasswordIssuedAt                               *time.Time
@@ -235,6 +236,14 @@ func (s *Service) InitialPasswords(ctx context.Context, jurisdiction string, ids
 		tx = tx.Where("e.id IN ?", ids)
 	}
 	if err := tx.Order("e.id, u.kind").Limit(100_000).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	detail := map[string]any{"accounts": len(rows)}
+	if len(ids) > 0 {
+		detail["selected_enterprise_ids"] = ids
+	}
+	if err := audit.Record(ctx, s.db, s.now(), a, audit.Entry{Action: audit.InitialPasswordExport, RegionID: a.RegionID,
+		TargetType: "region", TargetID: a.RegionID, TargetName: "导出企业初始密码", After: detail}); err != nil {
 		return nil, err
 	}
 	w, err := sheet.NewWorkbook("初始密码", []sheet.Column{
