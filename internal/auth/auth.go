@@ -86,6 +86,8 @@ type Service struct {
 	// dummyHash is verified against when no account matches, so a wrong name takes as long as a wrong
 	// password and timing reveals nothing.
 	dummyHash string
+	// gates queue this instance's concurrent attempts at one account (see throttle.go).
+	gates gates
 }
 
 // NewService returns the authentication service.
@@ -169,9 +171,17 @@ func (s *Service) Login(ctx context.Context, in LoginInput, m Meta) (Tokens, err
 		key = account.ThrottleKey(u)
 	}
 	failedEntry := audit.Entry{Action: audit.LoginFailed, TargetType: "user", TargetID: u.ID, TargetName: name}
-	att, err := s.reserveWaiting(ctx, key)
+	deadline := time.Now().Add(inFlightWait)
+	release, entered, err := s.gates.enter(ctx, key, s.cfg.LockThreshold, deadline)
 	if err != nil {
 		return Tokens{}, err
+	}
+	att := attempt{busy: true}
+	if entered {
+		defer release()
+		if att, err = s.reserveWaiting(ctx, key, deadline); err != nil {
+			return Tokens{}, err
+		}
 	}
 	if att.busy {
 		failedEntry.Note = "登录尝试过于集中，未校验密码"

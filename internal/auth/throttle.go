@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"sync"
 	"time"
 )
 
@@ -87,24 +88,98 @@ func (s *Service) reserve(ctx context.Context, key string) (attempt, error) {
 // inFlightWait bounds how long an attempt waits for the attempts in flight to be decided when they hold the
 // whole budget: a shift signing in to the enterprise's shared account at once is not an attack, and each
 // right password gives the budget back, while wrong ones end in the lockout the waiting attempts then meet.
-const inFlightWait = 3 * time.Second
+// A burst of fifty logins to one account passes through the budget a few at a time, each taking a bcrypt
+// verification and a commit, which on a busy two-core machine adds up to several seconds.
+const inFlightWait = 10 * time.Second
 
-// reserveWaiting is reserve, retried with a growing pause (on the wall clock: the verifications being
-// waited for take real time) while the budget is held by attempts in flight, up to inFlightWait.
-func (s *Service) reserveWaiting(ctx context.Context, key string) (attempt, error) {
-	deadline := time.Now().Add(inFlightWait)
+// reserveWaiting is reserve, retried while the budget is held by attempts in flight, until deadline (on the
+// wall clock: the verifications being waited for take real time). While it waits it only reads the row: a
+// reservation that fails still locks the row and so costs a commit, and a crowd of waiters retrying it
+// would keep the disk busy with commits that achieve nothing.
+func (s *Service) reserveWaiting(ctx context.Context, key string, deadline time.Time) (attempt, error) {
 	pause := 20 * time.Millisecond
 	for {
 		att, err := s.reserve(ctx, key)
-		if err != nil || !att.busy || time.Now().Add(pause).After(deadline) {
+		if err != nil || !att.busy {
 			return att, err
 		}
-		select {
-		case <-ctx.Done():
-			return attempt{}, ctx.Err()
-		case <-time.After(pause):
+		for {
+			if time.Now().Add(pause).After(deadline) {
+				return att, nil
+			}
+			select {
+			case <-ctx.Done():
+				return attempt{}, ctx.Err()
+			case <-time.After(pause):
+			}
+			pause = min(2*pause, 320*time.Millisecond)
+			busy, err := s.stillBusy(ctx, key)
+			if err != nil {
+				return attempt{}, err
+			}
+			if !busy {
+				break
+			}
 		}
-		pause = min(2*pause, 320*time.Millisecond)
+	}
+}
+
+// stillBusy reads whether the attempts in flight still hold the whole budget of key: not locked, its
+// window fresh and full. Once that changes, reserve has something to say: a slot, or the lockout.
+func (s *Service) stillBusy(ctx context.Context, key string) (bool, error) {
+	now := s.clk.Now().UTC()
+	var n int64
+	err := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM login_throttle WHERE key = ?
+		AND (locked_until IS NULL OR locked_until <= ?) AND last_failed_at >= ? AND failures >= ?`,
+		key, now, now.Add(-s.cfg.LockDuration), s.cfg.LockThreshold).Scan(&n).Error
+	return n > 0, err
+}
+
+// gates queue this instance's attempts at one key in memory, at most the lockout threshold at a time, so
+// that a burst at one account waits here instead of every attempt polling the shared row. The database's
+// budget still decides across instances; this only keeps one instance from asking it in vain.
+type gates struct {
+	mu sync.Mutex
+	m  map[string]*gate
+}
+
+type gate struct {
+	slots chan struct{}
+	users int // attempts holding or waiting for a slot; the gate goes when none is left
+}
+
+// enter waits until deadline for one of n slots of key; release gives it back. ok is false when no slot
+// freed in time.
+func (g *gates) enter(ctx context.Context, key string, n int, deadline time.Time) (release func(), ok bool, err error) {
+	g.mu.Lock()
+	if g.m == nil {
+		g.m = map[string]*gate{}
+	}
+	gt := g.m[key]
+	if gt == nil {
+		gt = &gate{slots: make(chan struct{}, max(n, 1))}
+		g.m[key] = gt
+	}
+	gt.users++
+	g.mu.Unlock()
+	leave := func() {
+		g.mu.Lock()
+		if gt.users--; gt.users == 0 {
+			delete(g.m, key)
+		}
+		g.mu.Unlock()
+	}
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
+	select {
+	case gt.slots <- struct{}{}:
+		return func() { <-gt.slots; leave() }, true, nil
+	case <-timer.C:
+		leave()
+		return nil, false, nil
+	case <-ctx.Done():
+		leave()
+		return nil, false, ctx.Err()
 	}
 }
 
