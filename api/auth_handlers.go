@@ -8,6 +8,7 @@ import (
 	"yqyb/internal/account"
 	"yqyb/internal/auth"
 	"yqyb/internal/org"
+	"yqyb/internal/platform/apperr"
 	"yqyb/internal/rbac"
 )
 
@@ -27,19 +28,25 @@ func (s *Server) authRoutes() []Route {
 //
 //	@Summary		登录
 //	@Description	两种登录方式：mode=personal（个人用户登录）时，用户名填写企业名称即登录该企业管理账号，填写岗位账号名称即登录该岗位用户（监管账号、平台管理员同样使用个人用户登录）；mode=enterprise（企业用户登录）时，用户名填写企业名称或统一社会信用代码。
-//	@Description	连续输错密码 5 次锁定 15 分钟，24 小时内再次被锁定依次为 1 小时、24 小时（423 account_locked，details.retry_after_seconds；次数与时长见 YQYB_LOCKOUT_*），无论用户名是否存在表现都相同；同一企业的企业管理账号和企业用户账号共用失败次数；同时到达的登录也最多校验这么多次密码，其余的等待其结果（至多 3 秒，仍未决定时 429）。每个 IP（IPv6 按 /64）每分钟的登录尝试次数有限（429）。初始密码或被重置的密码登录后 must_change_password=true，须先修改密码；初始密码自下发起 30 天（YQYB_INITIAL_PASSWORD_TTL）未修改即失效，密码正确时返回 initial_password_expired（仍计一次失败），须由属地监管部门重新下发。
+//	@Description	连续输错密码 5 次锁定 15 分钟，24 小时内再次被锁定依次为 1 小时、24 小时（423 account_locked，details.retry_after_seconds；次数与时长见 YQYB_LOCKOUT_*），无论用户名是否存在表现都相同；同一企业的企业管理账号和企业用户账号共用失败次数；同时到达的登录也最多校验这么多次密码，其余的等待其结果（至多 10 秒，仍未决定时 429）。每个 IP（IPv6 按 /64）每分钟的登录尝试次数有限（429）。初始密码或被重置的密码登录后 must_change_password=true，须先修改密码；初始密码自下发起 30 天（YQYB_INITIAL_PASSWORD_TTL）未修改即失效，密码正确时返回 initial_password_expired（仍计一次失败），须由属地监管部门重新下发。
+//	@Description	浏览器（本系统前端）发送 X-Refresh-Cookie: 1：刷新令牌不出现在响应体中，而是写入 HttpOnly、SameSite=Strict、路径 /api/v1/auth 的 Cookie（yqyb_refresh，HTTPS 下为 Secure），页面脚本无法读取；其他网站发起的此类请求返回 403 csrf_rejected。对接系统不发送该请求头，刷新令牌在响应体中返回。
 //	@Tags			认证
 //	@Accept			json
 //	@Produce		json
-//	@Param			body	body		auth.LoginInput	true	"登录信息"
+//	@Param			X-Refresh-Cookie	header		string			false	"填 1：刷新令牌放在 Cookie 中（浏览器）"	Enums(1)
+//	@Param			body				body		auth.LoginInput	true	"登录信息"
 //	@Success		200		{object}	auth.Tokens
 //	@Failure		400		{object}	ErrorBody	"validation_failed"
 //	@Failure		401		{object}	ErrorBody	"invalid_credentials | initial_password_expired（details.remaining_attempts）"
-//	@Failure		403		{object}	ErrorBody	"account_disabled"
+//	@Failure		403		{object}	ErrorBody	"account_disabled | csrf_rejected"
 //	@Failure		423		{object}	ErrorBody	"account_locked"
 //	@Failure		429		{object}	ErrorBody	"too_many_requests"
 //	@Router			/api/v1/auth/login [post]
 func (s *Server) login(c echo.Context) error {
+	cookie, err := s.cookieMode(c)
+	if err != nil {
+		return err
+	}
 	var in auth.LoginInput
 	if err := bind(c, &in); err != nil {
 		return err
@@ -48,52 +55,99 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.answerTokens(c, t, cookie)
+}
+
+// answerTokens sends new tokens: a browser gets its refresh token only as a cookie, never in the body
+// that script on the page could read.
+func (s *Server) answerTokens(c echo.Context, t auth.Tokens, cookie bool) error {
+	if cookie && t.RefreshToken != "" {
+		s.setRefreshCookie(c, t.RefreshToken, t.RefreshExpiresAt)
+		t.RefreshToken = ""
+	}
 	return c.JSON(http.StatusOK, t)
 }
 
 // RefreshRequest carries a refresh token.
 type RefreshRequest struct {
-	RefreshToken string `json:"refresh_token" label:"刷新令牌" validate:"required,max=200"`
+	// Required unless the browser sends X-Refresh-Cookie: 1 and the token is in its cookie.
+	RefreshToken string `json:"refresh_token,omitempty" label:"刷新令牌" validate:"max=200"`
 } // @name RefreshRequest
+
+// refreshToken reads the refresh token of a refresh or logout: from the body (integrators; a browser
+// moving an old stored token into its cookie) or, in cookie mode, from the cookie.
+func (s *Server) refreshToken(c echo.Context) (token string, cookie bool, err error) {
+	if cookie, err = s.cookieMode(c); err != nil {
+		return "", false, err
+	}
+	var in RefreshRequest
+	if !cookie || c.Request().ContentLength != 0 {
+		if err := bind(c, &in); err != nil {
+			return "", false, err
+		}
+	}
+	switch {
+	case in.RefreshToken != "":
+		return in.RefreshToken, cookie, nil
+	case cookie:
+		return refreshCookie(c), true, nil
+	}
+	return "", false, apperr.Validation(apperr.FieldError{Field: "refresh_token", Message: "刷新令牌为必填字段"})
+}
 
 // refresh godoc
 //
 //	@Summary		刷新令牌
 //	@Description	用刷新令牌换取新的访问令牌和新的刷新令牌（旧刷新令牌随即失效）。已用过的刷新令牌再次使用视为被盗用，整个登录会话立即吊销（refresh_reused）。
+//	@Description	浏览器发送 X-Refresh-Cookie: 1 时刷新令牌取自 Cookie（请求体可为空对象），新的刷新令牌同样只写入 Cookie；刷新失败（401）时 Cookie 被清除。该请求头同时是 CSRF 防护：其他网站的页面发起的请求返回 403 csrf_rejected。对接系统在请求体中提交 refresh_token。
 //	@Tags			认证
 //	@Accept			json
 //	@Produce		json
-//	@Param			body	body		RefreshRequest	true	"刷新令牌"
-//	@Success		200		{object}	auth.Tokens
-//	@Failure		401		{object}	ErrorBody	"refresh_invalid | refresh_reused"
+//	@Param			X-Refresh-Cookie	header		string			false	"填 1：刷新令牌取自 Cookie 并写回 Cookie（浏览器）"	Enums(1)
+//	@Param			body				body		RefreshRequest	true	"刷新令牌（浏览器可为空对象）"
+//	@Success		200					{object}	auth.Tokens
+//	@Failure		400					{object}	ErrorBody	"validation_failed（未提交刷新令牌）"
+//	@Failure		401					{object}	ErrorBody	"refresh_invalid | refresh_reused | session_ended"
+//	@Failure		403					{object}	ErrorBody	"csrf_rejected"
 //	@Router			/api/v1/auth/refresh [post]
 func (s *Server) refresh(c echo.Context) error {
-	var in RefreshRequest
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	t, err := s.auth.Refresh(c.Request().Context(), in.RefreshToken, meta(c))
+	token, cookie, err := s.refreshToken(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, t)
+	t, err := s.auth.Refresh(c.Request().Context(), token, meta(c))
+	if err != nil {
+		if e, ok := apperr.As(err); cookie && ok && e.Kind == apperr.Unauthenticated {
+			s.clearRefreshCookie(c)
+		}
+		return err
+	}
+	return s.answerTokens(c, t, cookie)
 }
 
 // logout godoc
 //
 //	@Summary		退出登录
-//	@Description	吊销刷新令牌所属的登录会话：其刷新令牌和访问令牌立即失效。令牌已失效时同样返回 204。
+//	@Description	吊销刷新令牌所属的登录会话：其刷新令牌和访问令牌立即失效。令牌已失效时同样返回 204。浏览器发送 X-Refresh-Cookie: 1 时令牌取自 Cookie，并清除该 Cookie。
 //	@Tags			认证
 //	@Accept			json
-//	@Param			body	body	RefreshRequest	true	"刷新令牌"
+//	@Param			X-Refresh-Cookie	header	string			false	"填 1：令牌取自 Cookie（浏览器）"	Enums(1)
+//	@Param			body				body	RefreshRequest	true	"刷新令牌（浏览器可为空对象）"
 //	@Success		204
+//	@Failure		403	{object}	ErrorBody	"csrf_rejected"
 //	@Router			/api/v1/auth/logout [post]
 func (s *Server) logout(c echo.Context) error {
-	var in RefreshRequest
-	if err := bind(c, &in); err != nil {
+	token, cookie, err := s.refreshToken(c)
+	if err != nil {
 		return err
 	}
-	if err := s.auth.Logout(c.Request().Context(), in.RefreshToken, meta(c)); err != nil {
+	if cookie {
+		s.clearRefreshCookie(c)
+	}
+	if token == "" {
+		return c.NoContent(http.StatusNoContent)
+	}
+	if err := s.auth.Logout(c.Request().Context(), token, meta(c)); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -70,6 +70,8 @@ type Server struct {
 	echo   *echo.Echo
 	deps   Deps
 	routes []Route
+	// trusted are the reverse proxies whose forwarded headers are believed.
+	trusted []*net.IPNet
 
 	accounts     *account.Service
 	auth         *auth.Service
@@ -133,6 +135,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	e.IPExtractor = ipExtractor(trusted)
+	e.SchemeExtractor = schemeExtractor(trusted)
 
 	// Order matters: the request id first so every later log line has it; recovery inside the logger so a
 	// panic is logged as a 500 with its request id.
@@ -140,7 +143,11 @@ func New(d Deps) (*Server, error) {
 	m := newMetrics(d.DB)
 	e.Use(requestLogger(d.Log, m))
 	e.Use(recoverPanics(d.Log))
-	e.Use(securityHeaders())
+	spa := d.SPA
+	if !d.Config.ServeSPA {
+		spa = nil
+	}
+	e.Use(securityHeaders(spa))
 	if len(d.Config.CORSOrigins) > 0 {
 		e.Use(cors(d.Config.CORSOrigins))
 	}
@@ -150,7 +157,7 @@ func New(d Deps) (*Server, error) {
 
 	st := setup.New(d.DB, setup.Sources{StandardItems: standard.StandardItemCounts,
 		PostsWithChecklist: standard.PostsWithChecklistCounts, ChecklistPosts: standard.PostsWithChecklist})
-	s := &Server{echo: e, deps: d, metrics: m, accounts: accounts, auth: authSvc, authz: authz, roles: rbac.NewService(d.DB, d.Clock, authz),
+	s := &Server{echo: e, deps: d, trusted: trusted, metrics: m, accounts: accounts, auth: authSvc, authz: authz, roles: rbac.NewService(d.DB, d.Clock, authz),
 		org: org.NewService(d.DB, d.Clock, d.Files), setup: st, enterprises: enterprise.NewService(d.DB, d.Clock, accounts, st),
 		associations: association.NewService(d.DB, d.Clock, st), templates: standard.NewTemplates(d.DB, d.Clock),
 		standards: standard.NewService(d.DB, d.Clock), files: files.NewService(d.DB, d.Clock, d.Files, d.Config.UploadDailyQuota), hazards: hazard.NewService(d.DB, d.Clock),
@@ -203,6 +210,19 @@ func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
 		opts = append(opts, echo.TrustIPRange(n))
 	}
 	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// schemeExtractor believes X-Forwarded-Proto (HTTPS at the proxy: HSTS, Secure cookies) only from the
+// configured proxies, like X-Forwarded-For.
+func schemeExtractor(trusted []*net.IPNet) echo.SchemeExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractSchemeDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractSchemeFromHeaders(opts...)
 }
 
 // register adds routes to Echo, each behind the authentication and permission check its table entry

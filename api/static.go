@@ -1,16 +1,19 @@
 package api
 
 import (
+	"fmt"
 	"io/fs"
 	"net/http"
 	"path"
 	"strings"
 
+	"github.com/ghodss/yaml"
 	"github.com/labstack/echo/v4"
 	echoSwagger "github.com/swaggo/echo-swagger"
 
 	"yqyb/api/apidoc"
 	"yqyb/internal/platform/apperr"
+	"yqyb/internal/platform/config"
 )
 
 // Paths outside the API contract: the documentation itself and the SPA.
@@ -28,8 +31,21 @@ func (s *Server) mountDocs() {
 	index := func(c echo.Context) error { return c.Redirect(http.StatusFound, docsPath+"/index.html") }
 	s.echo.GET(docsPath, index)
 	s.echo.GET(docsPath+"/", index)
+	// Swagger UI's own doc.json would ask swag's registry, which this binary leaves empty: answer it with
+	// the same contract, as JSON.
+	asJSON, err := yaml.YAMLToJSON(apidoc.OpenAPI)
+	if err != nil {
+		panic(fmt.Sprintf("the embedded OpenAPI document is not YAML: %v", err))
+	}
+	s.echo.GET(docsPath+"/doc.json", func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "no-cache")
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, asJSON)
+	})
+	// A token typed into Swagger UI is kept across reloads (in localStorage, readable by any page of this
+	// origin) only on a developer's machine.
+	persist := s.deps.Config.Env == config.Development
 	s.echo.GET(docsPath+"/*", echoSwagger.EchoWrapHandler(
-		echoSwagger.URL(contractPath), echoSwagger.DocExpansion("none"), echoSwagger.PersistAuthorization(true)))
+		echoSwagger.URL(contractPath), echoSwagger.DocExpansion("none"), echoSwagger.PersistAuthorization(persist)))
 }
 
 var errSPANotBuilt = apperr.New(apperr.NotFound, "spa_not_built", "前端页面未随本程序构建（请运行 make build）；接口文档见 /api/docs")

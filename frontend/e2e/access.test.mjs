@@ -331,7 +331,7 @@ describe('identity and access', () => {
           // Opening a page loads its data; the refresh token is revoked, so the session ends → login page.
           await keeperPage.goto(`${server.url}/system/users`)
           await keeperPage.waitFor(() => location.pathname === '/login')
-          assert.equal(await keeperPage.evaluate(() => localStorage.getItem('yqyb.auth')), null)
+          assert.equal(await keeperPage.evaluate(() => localStorage.getItem('yqyb.session')), null)
 
           // --- With the temporary password the post user must change it before anything else.
           const fresh = await browser.newPage()

@@ -70,7 +70,7 @@ describe('signed-in shell', () => {
           await page.click('[data-test="user-menu"]')
           await page.clickText('.el-dropdown-menu__item', '退出登录')
           await page.waitFor(() => location.pathname === '/login')
-          assert.equal(await page.evaluate(() => localStorage.getItem('yqyb.auth')), null)
+          assert.equal(await page.evaluate(() => localStorage.getItem('yqyb.session')), null)
           // Signed out: the home page now asks for a login.
           await page.goto(`${server.url}/`)
           await page.waitFor(() => location.pathname === '/login')
@@ -90,6 +90,41 @@ describe('signed-in shell', () => {
           await page.screenshot('home-enterprise-user')
         } finally {
           await page.close()
+        }
+      })
+
+      it('keeps the refresh token out of script, survives reloads, and lets two tabs refresh at once', { skip }, async () => {
+        // Two tabs of one browser profile: one cookie jar, one localStorage.
+        const [one, two] = await browser.newTabs(2)
+        try {
+          const u = DEMO.enterpriseUser
+          await one.login(server, u.mode, u.username, DEMO_PASSWORD)
+          await one.waitForSelector('[data-test="welcome"]')
+          // Nothing secret is readable by script: no token in storage, the refresh cookie is HttpOnly.
+          const visible = await one.evaluate(() => JSON.stringify({ ...localStorage }) + ' ' + document.cookie)
+          assert.doesNotMatch(visible, /eyJ|refresh|yqyb_refresh/, visible)
+          assert.match(visible, /yqyb\.session/)
+          // Both tabs reload at the same moment, so both refresh with the one cookie at once, several times:
+          // they take turns (Web Locks) and neither is taken for a thief.
+          await two.goto(`${server.url}/`)
+          await two.waitForSelector('[data-test="welcome"]')
+          for (let i = 0; i < 3; i++) {
+            await Promise.all([one.goto(`${server.url}/`), two.goto(`${server.url}/`)])
+            await Promise.all([one.waitForSelector('[data-test="welcome"]'), two.waitForSelector('[data-test="welcome"]')])
+          }
+          assert.equal(await one.path(), '/')
+          assert.equal(await two.path(), '/')
+          // A logout in one tab signs the other out too.
+          await one.raw.bringToFront()
+          await one.click('[data-test="user-menu"]')
+          await one.clickText('.el-dropdown-menu__item', '退出登录')
+          await one.waitFor(() => location.pathname === '/login')
+          await two.waitFor(() => location.pathname === '/login')
+          await two.goto(`${server.url}/`)
+          await two.waitFor(() => location.pathname === '/login')
+        } finally {
+          await two.close()
+          await one.close()
         }
       })
 

@@ -24,3 +24,6 @@ app.config.errorHandler = (err) => {
 }
 
 app.mount('#app')
+// index.html's old-browser check stands down: from here on errors are the app's to handle.
+;(window as unknown as { __yqybStarted?: boolean }).__yqybStarted = true
+window.onerror = null

@@ -138,6 +138,8 @@ type Tokens struct {
 	TokenType          string `json:"token_type" example:"Bearer"`
 	ExpiresIn          int    `json:"expires_in" example:"900"`
 	MustChangePassword bool   `json:"must_change_password"`
+	// RefreshExpiresAt is when an unused refresh token lapses: the browser's refresh cookie expires then.
+	RefreshExpiresAt time.Time `json:"-"`
 } // @name Tokens
 
 // Login checks a login attempt and opens a session.
@@ -395,8 +397,12 @@ func (s *Service) tokens(u account.User, sessionID, refresh string) (Tokens, err
 	if err != nil {
 		return Tokens{}, err
 	}
-	return Tokens{AccessToken: tok, RefreshToken: refresh, TokenType: "Bearer", ExpiresIn: int(s.cfg.AccessTTL.Seconds()),
-		MustChangePassword: u.MustChangePassword}, nil
+	t := Tokens{AccessToken: tok, RefreshToken: refresh, TokenType: "Bearer", ExpiresIn: int(s.cfg.AccessTTL.Seconds()),
+		MustChangePassword: u.MustChangePassword}
+	if refresh != "" {
+		t.RefreshExpiresAt = now.Add(s.cfg.Sessions.Refresh)
+	}
+	return t, nil
 }
 
 // Principal is the authenticated caller of a request.

@@ -348,10 +348,20 @@ export async function launchBrowser(name) {
     return {
       name,
       async newPage({ width = 1366, height = 800 } = {}) {
-        // Each page gets its own context: a fresh profile with empty localStorage.
+        // Each page gets its own context: a fresh profile with empty localStorage and cookies.
+        const [page] = await this.newTabs(1, { width, height })
+        return page
+      },
+      /** n tabs of one browser profile: they share localStorage and cookies; closing the first closes all. */
+      async newTabs(n, { width = 1366, height = 800 } = {}) {
         const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' })
-        const page = await context.newPage()
-        return new Page(name, page, () => context.close())
+        await context.addInitScript(WATCH_CSP)
+        const pages = []
+        for (let i = 0; i < n; i++) {
+          const raw = await context.newPage()
+          pages.push(new Page(name, raw, i === 0 ? () => context.close() : () => raw.close()))
+        }
+        return pages
       },
       close: () => browser.close(),
     }
@@ -367,10 +377,19 @@ export async function launchBrowser(name) {
     return {
       name,
       async newPage({ width = 1366, height = 800 } = {}) {
+        const [page] = await this.newTabs(1, { width, height })
+        return page
+      },
+      async newTabs(n, { width = 1366, height = 800 } = {}) {
         const context = await browser.createBrowserContext()
-        const page = await context.newPage()
-        await page.setViewport({ width, height })
-        return new Page(name, page, () => context.close())
+        const pages = []
+        for (let i = 0; i < n; i++) {
+          const raw = await context.newPage()
+          await raw.setViewport({ width, height })
+          await raw.evaluateOnNewDocument(WATCH_CSP)
+          pages.push(new Page(name, raw, i === 0 ? () => context.close() : () => raw.close()))
+        }
+        return pages
       },
       close: () => browser.close(),
     }
@@ -482,7 +501,24 @@ export class Page {
     return path
   }
 
-  close() {
-    return this._close()
+  /** Content-Security-Policy violations the page reported so far (the app must cause none). */
+  cspViolations() {
+    return this.evaluate(() => window.__cspViolations ?? []).catch(() => [])
+  }
+
+  /** Closes the page; fails the test if the page broke the server's Content-Security-Policy. */
+  async close() {
+    const violations = await this.cspViolations()
+    await this._close()
+    if (violations.length) throw new Error(`Content-Security-Policy violations:\n${violations.join('\n')}`)
   }
 }
+
+// Installed before any page script: records what the server's CSP blocked, so that a policy too strict
+// for the app (or an app that needs an unsafe source) fails the test that showed it.
+const WATCH_CSP = `
+  window.__cspViolations = []
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + (e.sourceFile || '') + ':' + e.lineNumber)
+  })
+`

@@ -1,6 +1,7 @@
 // The typed API client. Every call either resolves with the 2xx body or rejects with an ApiError:
 // callers never look at status codes. The middleware
-//   - adds `Authorization: Bearer <access token>`, refreshing an expired access token first;
+//   - adds `Authorization: Bearer <access token>` (kept in memory), refreshing an expired or missing access
+//     token first through the HttpOnly refresh cookie, one tab at a time (see tokens.ts);
 //   - on 401 `token_expired` or `token_revoked` refreshes once (one refresh shared by concurrent calls)
 //     and retries; `token_revoked` means the account's token version moved (its grants, roles or
 //     password changed) while the session may still be alive, so after such a refresh the app is told
@@ -19,6 +20,11 @@ import { t } from '@/locales'
 export const TOKEN_EXPIRED = 'token_expired'
 /** The access token's version is stale (grants, roles or password changed); the session may live on. */
 export const TOKEN_REVOKED = 'token_revoked'
+
+/** Asks the server to keep the refresh token in its HttpOnly cookie (and guards the refresh against CSRF). */
+export const REFRESH_COOKIE_HEADER = 'X-Refresh-Cookie'
+/** The Web Lock the tabs take turns on to refresh. */
+const REFRESH_LOCK = 'yqyb-refresh'
 
 /** 401 codes worth one refresh and a retry; every other 401 ends the session at once. */
 const RENEWABLE = new Set([TOKEN_EXPIRED, TOKEN_REVOKED])
@@ -53,7 +59,8 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
   const tokens = opts.tokens
   // Resolved at call time so tests (and polyfills) can replace the global.
   const doFetch: typeof globalThis.fetch = (input, init) => (opts.fetch ?? globalThis.fetch)(input, init)
-  const client = createClient<paths, 'application/json'>({ baseUrl, fetch: doFetch })
+  // credentials: the refresh cookie must also reach an API on another origin of the same site.
+  const client = createClient<paths, 'application/json'>({ baseUrl, fetch: doFetch, credentials: 'include' })
 
   // A copy of each signed-in request, kept until its answer arrives, so it can be sent again after a refresh.
   const pending = new Map<string, Request>()
@@ -65,17 +72,19 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
   }
 
   async function doRefresh(): Promise<boolean> {
-    const cur = tokens.get()
-    if (!cur) return false
+    if (!tokens.hasSession()) return false
+    // An earlier version kept the refresh token in localStorage: this refresh moves it into the cookie.
+    const legacy = tokens.takeLegacyRefreshToken()
     let res: Response
     try {
       res = await doFetch(`${baseUrl}${API_PREFIX}/auth/refresh`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ refresh_token: cur.refresh_token }),
+        headers: { 'Content-Type': 'application/json', [REFRESH_COOKIE_HEADER]: '1' },
+        credentials: 'include',
+        body: JSON.stringify(legacy ? { refresh_token: legacy } : {}),
       })
     } catch (e) {
-      // Offline is not a lost session: keep the tokens so the next try can still refresh.
+      // Offline is not a lost session: the cookie stays, so the next try can still refresh.
       throw networkError(e)
     }
     if (!res.ok) {
@@ -94,9 +103,18 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
     return true
   }
 
+  // Tabs of one browser share one refresh cookie, and a refresh token used twice ends the session (that is
+  // how theft is caught): so the tabs take turns. Each waits for the others' refresh and then spends the
+  // token the cookie holds by then. Without Web Locks (old browsers) a tab refreshes on its own.
+  async function serialized(): Promise<boolean> {
+    const locks = (globalThis.navigator as Navigator | undefined)?.locks
+    if (!locks?.request) return doRefresh()
+    return await locks.request(REFRESH_LOCK, () => doRefresh())
+  }
+
   function refresh(): Promise<boolean> {
     if (!refreshing) {
-      refreshing = doRefresh().finally(() => {
+      refreshing = serialized().finally(() => {
         refreshing = null
       })
     }
@@ -109,8 +127,11 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
 
   const middleware: Middleware = {
     async onRequest({ request, schemaPath, id }) {
-      if (isAuthCall(schemaPath)) return undefined
-      if (tokens.get() && tokens.accessExpired()) {
+      if (isAuthCall(schemaPath)) {
+        request.headers.set(REFRESH_COOKIE_HEADER, '1')
+        return request
+      }
+      if (tokens.hasSession() && tokens.accessExpired()) {
         if (!(await refresh())) throw expiredSession()
       }
       const cur = tokens.get()

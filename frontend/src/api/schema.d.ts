@@ -439,12 +439,16 @@ export interface paths {
         /**
          * 登录
          * @description 两种登录方式：mode=personal（个人用户登录）时，用户名填写企业名称即登录该企业管理账号，填写岗位账号名称即登录该岗位用户（监管账号、平台管理员同样使用个人用户登录）；mode=enterprise（企业用户登录）时，用户名填写企业名称或统一社会信用代码。
-         *     连续输错密码 5 次锁定 15 分钟，24 小时内再次被锁定依次为 1 小时、24 小时（423 account_locked，details.retry_after_seconds；次数与时长见 YQYB_LOCKOUT_*），无论用户名是否存在表现都相同；同一企业的企业管理账号和企业用户账号共用失败次数；同时到达的登录也最多校验这么多次密码，其余的等待其结果（至多 3 秒，仍未决定时 429）。每个 IP（IPv6 按 /64）每分钟的登录尝试次数有限（429）。初始密码或被重置的密码登录后 must_change_password=true，须先修改密码；初始密码自下发起 30 天（YQYB_INITIAL_PASSWORD_TTL）未修改即失效，密码正确时返回 initial_password_expired（仍计一次失败），须由属地监管部门重新下发。
+         *     连续输错密码 5 次锁定 15 分钟，24 小时内再次被锁定依次为 1 小时、24 小时（423 account_locked，details.retry_after_seconds；次数与时长见 YQYB_LOCKOUT_*），无论用户名是否存在表现都相同；同一企业的企业管理账号和企业用户账号共用失败次数；同时到达的登录也最多校验这么多次密码，其余的等待其结果（至多 10 秒，仍未决定时 429）。每个 IP（IPv6 按 /64）每分钟的登录尝试次数有限（429）。初始密码或被重置的密码登录后 must_change_password=true，须先修改密码；初始密码自下发起 30 天（YQYB_INITIAL_PASSWORD_TTL）未修改即失效，密码正确时返回 initial_password_expired（仍计一次失败），须由属地监管部门重新下发。
+         *     浏览器（本系统前端）发送 X-Refresh-Cookie: 1：刷新令牌不出现在响应体中，而是写入 HttpOnly、SameSite=Strict、路径 /api/v1/auth 的 Cookie（yqyb_refresh，HTTPS 下为 Secure），页面脚本无法读取；其他网站发起的此类请求返回 403 csrf_rejected。对接系统不发送该请求头，刷新令牌在响应体中返回。
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description 填 1：刷新令牌放在 Cookie 中（浏览器） */
+                    "X-Refresh-Cookie"?: "1";
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -482,7 +486,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description account_disabled */
+                /** @description account_disabled | csrf_rejected */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -528,16 +532,19 @@ export interface paths {
         put?: never;
         /**
          * 退出登录
-         * @description 吊销刷新令牌所属的登录会话：其刷新令牌和访问令牌立即失效。令牌已失效时同样返回 204。
+         * @description 吊销刷新令牌所属的登录会话：其刷新令牌和访问令牌立即失效。令牌已失效时同样返回 204。浏览器发送 X-Refresh-Cookie: 1 时令牌取自 Cookie，并清除该 Cookie。
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description 填 1：令牌取自 Cookie（浏览器） */
+                    "X-Refresh-Cookie"?: "1";
+                };
                 path?: never;
                 cookie?: never;
             };
-            /** @description 刷新令牌 */
+            /** @description 刷新令牌（浏览器可为空对象） */
             requestBody: {
                 content: {
                     "application/json": components["schemas"]["RefreshRequest"];
@@ -550,6 +557,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description csrf_rejected */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
             };
         };
@@ -571,15 +587,19 @@ export interface paths {
         /**
          * 刷新令牌
          * @description 用刷新令牌换取新的访问令牌和新的刷新令牌（旧刷新令牌随即失效）。已用过的刷新令牌再次使用视为被盗用，整个登录会话立即吊销（refresh_reused）。
+         *     浏览器发送 X-Refresh-Cookie: 1 时刷新令牌取自 Cookie（请求体可为空对象），新的刷新令牌同样只写入 Cookie；刷新失败（401）时 Cookie 被清除。该请求头同时是 CSRF 防护：其他网站的页面发起的请求返回 403 csrf_rejected。对接系统在请求体中提交 refresh_token。
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description 填 1：刷新令牌取自 Cookie 并写回 Cookie（浏览器） */
+                    "X-Refresh-Cookie"?: "1";
+                };
                 path?: never;
                 cookie?: never;
             };
-            /** @description 刷新令牌 */
+            /** @description 刷新令牌（浏览器可为空对象） */
             requestBody: {
                 content: {
                     "application/json": components["schemas"]["RefreshRequest"];
@@ -595,8 +615,26 @@ export interface paths {
                         "application/json": components["schemas"]["Tokens"];
                     };
                 };
-                /** @description refresh_invalid | refresh_reused */
+                /** @description validation_failed（未提交刷新令牌） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description refresh_invalid | refresh_reused | session_ended */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description csrf_rejected */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8550,7 +8588,8 @@ export interface components {
             time_limit: string;
         };
         RefreshRequest: {
-            refresh_token: string;
+            /** @description Required unless the browser sends X-Refresh-Cookie: 1 and the token is in its cookie. */
+            refresh_token?: string;
         };
         Region: {
             /** @example 110105 */

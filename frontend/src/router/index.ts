@@ -6,6 +6,7 @@ import { decide, ROUTE } from './guard'
 import { useAuthStore } from '@/stores/auth'
 import { setSessionLostHandler, setTokenRenewedHandler } from '@/api/client'
 import { isApiError } from '@/api/errors'
+import { SESSION_KEY, tokenStore } from '@/api/tokens'
 import { PRODUCT_NAME } from '@/config'
 import { t } from '@/locales'
 import { showWarning } from '@/utils/notify'
@@ -44,6 +45,17 @@ export function installGuards(router: Router) {
     showWarning(err.message)
     void router.replace({ name: ROUTE.login, query: cur.fullPath === '/' ? {} : { redirect: cur.fullPath } })
   })
+
+  // A logout in another tab of this browser ended the session here too: show the login page now rather
+  // than at the next click.
+  if (typeof window !== 'undefined') {
+    window.addEventListener('storage', (e) => {
+      if ((e.key !== SESSION_KEY && e.key !== null) || tokenStore.hasSession()) return
+      const cur = router.currentRoute.value
+      if (cur.meta.public || cur.name === ROUTE.login) return
+      void router.replace({ name: ROUTE.login, query: cur.fullPath === '/' ? {} : { redirect: cur.fullPath } })
+    })
+  }
 
   // The server renewed a token whose version had moved: grants, roles or the password changed. Reload
   // /me so menus and v-permission buttons follow, and leave a page the user may no longer open.

@@ -1,5 +1,6 @@
-// The signed-in session: tokens (kept by the token store in localStorage), the /me profile with its
-// permission codes and menus, and the actions that change them.
+// The signed-in session: tokens (the access token in memory, the refresh token in the server's HttpOnly
+// cookie, see api/tokens.ts), the /me profile with its permission codes and menus, and the actions that
+// change them.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { api, ok } from '@/api/client'
@@ -8,17 +9,22 @@ import type { LoginMode, Me } from '@/api/types'
 
 export const useAuthStore = defineStore('auth', () => {
   const tokens = shallowRef<Tokens | null>(tokenStore.get())
+  const session = ref(tokenStore.hasSession())
+  const markedMustChange = ref(tokenStore.mustChangePassword())
   const profile = ref<Me | null>(null)
   let loading: Promise<Me> | null = null
   tokenStore.subscribe((v) => {
     tokens.value = v
+    session.value = tokenStore.hasSession()
+    markedMustChange.value = tokenStore.mustChangePassword()
     // A different session (logout here or in another tab, login as someone else) invalidates the profile.
     if (!v) profile.value = null
   })
 
-  const isLoggedIn = computed(() => !!tokens.value)
+  /** A session is open in this browser (after a reload this tab gets its access token on the first call). */
+  const isLoggedIn = computed(() => session.value)
   const mustChangePassword = computed(() =>
-    profile.value ? !!profile.value.must_change_password : !!tokens.value?.must_change_password,
+    profile.value ? !!profile.value.must_change_password : markedMustChange.value,
   )
   const permissionSet = computed(() => new Set(profile.value?.permissions ?? []))
   const menus = computed(() => profile.value?.menus ?? [])
@@ -33,7 +39,7 @@ export const useAuthStore = defineStore('auth', () => {
   async function login(mode: LoginMode, username: string, password: string): Promise<TokenAnswer> {
     const answer = toTokenAnswer(await ok(api.POST('/api/v1/auth/login', { body: { mode, username, password } })))
     profile.value = null
-    tokenStore.set(answer)
+    tokenStore.start(answer)
     return answer
   }
 
@@ -62,20 +68,19 @@ export const useAuthStore = defineStore('auth', () => {
    */
   async function changePassword(oldPassword: string, newPassword: string) {
     const body = await ok(api.POST('/api/v1/me/password', { body: { old_password: oldPassword, new_password: newPassword } }))
-    const cur = tokenStore.get()
-    const b = (body ?? {}) as { refresh_token?: string }
-    tokenStore.set(toTokenAnswer({ ...b, refresh_token: b.refresh_token || cur?.refresh_token }))
+    tokenStore.set(toTokenAnswer(body))
     await loadProfile(true)
   }
 
-  /** Revokes the refresh token on the server (best effort) and forgets the session here. */
+  /** Revokes the session on the server (best effort; the cookie names it) and forgets it in every tab. */
   async function logout() {
-    const cur = tokenStore.get()
+    const had = tokenStore.hasSession()
+    const legacy = tokenStore.takeLegacyRefreshToken()
     tokenStore.clear()
     profile.value = null
-    if (cur) {
+    if (had) {
       try {
-        await api.POST('/api/v1/auth/logout', { body: { refresh_token: cur.refresh_token } })
+        await api.POST('/api/v1/auth/logout', { body: legacy ? { refresh_token: legacy } : {} })
       } catch {
         // The local session is gone either way; an unreachable server must not keep the user signed in.
       }

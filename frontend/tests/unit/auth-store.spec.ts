@@ -32,13 +32,34 @@ beforeEach(() => {
 })
 
 describe('auth store', () => {
-  it('login keeps the tokens in localStorage', async () => {
-    serve(() => json(200, { access_token: 'A1', refresh_token: 'R1', token_type: 'Bearer', expires_in: 900, must_change_password: true }))
+  it('login asks for the refresh cookie and keeps no token in localStorage', async () => {
+    const { sent } = serve(() => json(200, { access_token: 'A1', token_type: 'Bearer', expires_in: 900, must_change_password: true }))
     const auth = useAuthStore()
     await auth.login('enterprise', '91350100M000100Y43', 'x')
+    expect(sent[0]?.headers.get('X-Refresh-Cookie')).toBe('1')
     expect(auth.isLoggedIn).toBe(true)
     expect(auth.mustChangePassword).toBe(true)
-    expect(JSON.parse(localStorage.getItem('yqyb.auth')!).refresh_token).toBe('R1')
+    expect(tokenStore.get()?.access_token).toBe('A1')
+    // Only a marker without secrets: that a session is open, and that the password must be changed.
+    const stored = Object.keys(localStorage).map((k) => localStorage.getItem(k)).join(' ')
+    expect(stored).not.toContain('A1')
+    expect(JSON.parse(localStorage.getItem('yqyb.session')!)).toMatchObject({ must_change_password: true })
+  })
+
+  it('after a reload the session is known from the marker and the first call refreshes through the cookie', async () => {
+    localStorage.setItem('yqyb.session', JSON.stringify({ id: 's1', must_change_password: false }))
+    tokenStore.reload()
+    setActivePinia(createPinia())
+    const { sent } = serve((req) =>
+      req.path === '/api/v1/auth/refresh' ? json(200, { access_token: 'A9', token_type: 'Bearer', expires_in: 900 }) : json(200, me(false)),
+    )
+    const auth = useAuthStore()
+    expect(auth.isLoggedIn).toBe(true)
+    await auth.loadProfile()
+    expect(sent.map((s) => s.path)).toEqual(['/api/v1/auth/refresh', '/api/v1/me'])
+    expect(sent[0]?.headers.get('X-Refresh-Cookie')).toBe('1')
+    expect(sent[0]?.body).toEqual({})
+    expect(sent[1]?.headers.get('Authorization')).toBe('Bearer A9')
   })
 
   it('an answer without tokens is an error, not a session', async () => {
@@ -62,7 +83,8 @@ describe('auth store', () => {
     await auth.loadProfile()
     expect(auth.mustChangePassword).toBe(true)
     await auth.changePassword('Init#123456', 'New#Pass2024')
-    expect(tokenStore.get()).toMatchObject({ access_token: 'A2', refresh_token: 'R1', must_change_password: false })
+    expect(tokenStore.get()).toMatchObject({ access_token: 'A2', must_change_password: false })
+    expect(JSON.parse(localStorage.getItem('yqyb.session')!)).toMatchObject({ must_change_password: false })
     expect(auth.mustChangePassword).toBe(false)
     expect(auth.hasPermission('hazard:inspect')).toBe(true)
     expect(sent[sent.length - 1]?.headers.get('Authorization')).toBe('Bearer A2')
@@ -73,9 +95,11 @@ describe('auth store', () => {
     const { sent } = serve(() => Promise.reject(new TypeError('offline')))
     const auth = useAuthStore()
     await auth.logout()
-    expect(sent[0]?.body).toEqual({ refresh_token: 'R1' })
+    expect(sent[0]?.path).toBe('/api/v1/auth/logout')
+    expect(sent[0]?.headers.get('X-Refresh-Cookie')).toBe('1')
+    expect(sent[0]?.body).toEqual({})
     expect(auth.isLoggedIn).toBe(false)
-    expect(localStorage.getItem('yqyb.auth')).toBeNull()
+    expect(localStorage.getItem('yqyb.session')).toBeNull()
   })
 })
 

@@ -119,8 +119,9 @@ describe('API client: tokens', () => {
     const { data } = await api.GET('/api/v1/me')
     expect(data).toEqual(meBody)
     expect(sent.map((s) => s.path)).toEqual(['/api/v1/me', '/api/v1/auth/refresh', '/api/v1/me'])
-    expect(sent[1]!.body).toEqual({ refresh_token: 'old-refresh' })
-    expect(tokens.get()?.refresh_token).toBe('new-refresh')
+    expect(sent[1]!.body).toEqual({})
+    expect(sent[1]!.headers.get('X-Refresh-Cookie')).toBe('1')
+    expect(tokens.get()?.access_token).toBe('new-access')
   })
 
   it('replays the request body on retry', async () => {
@@ -192,7 +193,7 @@ describe('API client: tokens', () => {
     )
     const e = await caught(api.GET('/api/v1/me'))
     expect(e.isNetworkError).toBe(true)
-    expect(tokens.get()?.refresh_token).toBe('old-refresh')
+    expect(tokens.hasSession()).toBe(true)
     expect(onSessionLost).not.toHaveBeenCalled()
   })
 })
@@ -221,8 +222,8 @@ describe('API client: token_revoked', () => {
       'POST /api/v1/auth/refresh ',
       'GET /api/v1/roles Bearer new-access',
     ])
-    expect(sent[1]!.body).toEqual({ refresh_token: 'old-refresh' })
-    expect(tokens.get()).toMatchObject({ access_token: 'new-access', refresh_token: 'new-refresh' })
+    expect(sent[1]!.body).toEqual({})
+    expect(tokens.get()).toMatchObject({ access_token: 'new-access' })
     expect(onTokenRenewed).toHaveBeenCalledTimes(1)
     expect(onSessionLost).not.toHaveBeenCalled()
   })

@@ -72,7 +72,7 @@ describe('permissions after token_revoked', () => {
     // The 403 page is loaded lazily; the navigation completes once its chunk is in.
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('forbidden'), { timeout: 5000 })
     expect(router.currentRoute.value.query.from).toBe('/system/audit')
-    expect(tokenStore.get()?.refresh_token).toBe('R2')
+    expect(tokenStore.get()?.access_token).toBe('A2')
   })
 
   it('keeps the page when the reloaded permissions still allow it', async () => {
