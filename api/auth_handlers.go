@@ -7,7 +7,6 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/auth"
-	"yqyb/internal/org"
 	"yqyb/internal/rbac"
 )
 
@@ -163,11 +162,11 @@ func (s *Server) me(c echo.Context) error {
 		// Nothing but the password page until the password is changed.
 		out.Permissions, out.Menus = []string{}, []*rbac.MenuNode{}
 	}
-	if p.EnterpriseID != 0 {
-		e, err := org.EnterpriseByID(ctx, s.deps.DB, p.EnterpriseID)
-		if err != nil {
-			return err
-		}
+	aff, err := s.org.Affiliation(ctx, p.EnterpriseID, p.RegionID, p.PostID)
+	if err != nil {
+		return err
+	}
+	if e := aff.Enterprise; e != nil {
 		out.Enterprise = &IDName{ID: e.ID, Name: e.Name}
 		if p.Kind == rbac.KindEnterpriseAdmin {
 			sums, err := s.setup.Summaries(ctx, []int64{e.ID})
@@ -178,18 +177,10 @@ func (s *Server) me(c echo.Context) error {
 			out.SetupComplete = &done
 		}
 	}
-	if p.RegionID != 0 {
-		r, err := org.RegionByID(ctx, s.deps.DB, p.RegionID)
-		if err != nil {
-			return err
-		}
+	if r := aff.Region; r != nil {
 		out.Region = &MeRegion{ID: r.ID, Name: r.Name, Level: r.Level}
 	}
-	if p.PostID != 0 {
-		post, err := org.PostOf(ctx, s.deps.DB, p.EnterpriseID, p.PostID)
-		if err != nil {
-			return err
-		}
+	if post := aff.Post; post != nil {
 		out.Post = &IDName{ID: post.ID, Name: post.Name}
 	}
 	return c.JSON(http.StatusOK, out)
@@ -271,7 +262,7 @@ func (s *Server) permissions(c echo.Context) error {
 //	@Success		200	{array}	org.Region
 //	@Router			/api/v1/regions [get]
 func (s *Server) regions(c echo.Context) error {
-	rs, err := org.Regions(c.Request().Context(), s.deps.DB)
+	rs, err := s.org.Regions(c.Request().Context())
 	if err != nil {
 		return err
 	}

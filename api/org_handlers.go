@@ -516,7 +516,7 @@ type Catalogs struct {
 //	@Success		200	{object}	Catalogs
 //	@Router			/api/v1/catalogs [get]
 func (s *Server) catalogs(c echo.Context) error {
-	mbs, err := enterprise.MainBusinesses(c.Request().Context(), s.deps.DB)
+	mbs, err := s.enterprises.MainBusinesses(c.Request().Context())
 	if err != nil {
 		return err
 	}

@@ -16,8 +16,10 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/association"
+	"yqyb/internal/audit"
 	"yqyb/internal/auth"
 	"yqyb/internal/enterprise"
+	"yqyb/internal/feed"
 	"yqyb/internal/files"
 	"yqyb/internal/hazard"
 	"yqyb/internal/inspection"
@@ -85,6 +87,9 @@ type Server struct {
 	hazards      *hazard.Service
 	inspections  *inspection.Service
 	stats        *stats.Service
+	audit        *audit.Service
+	feed         *feed.Service
+	ready        readiness
 	metrics      *metrics
 	// Checks other domains register so that rows with history are not deleted.
 	postHistory      []org.PostHistoryCheck
@@ -160,6 +165,9 @@ func New(d Deps) (*Server, error) {
 	s.inspections = inspection.NewService(d.DB, d.Clock, s.hazards)
 	s.stats = stats.New(d.DB, d.Clock, st)
 	s.stats.ReadFrom(d.Replica)
+	s.audit = audit.NewService(d.DB)
+	s.feed = feed.NewService(d.DB)
+	s.ready = readiness{db: d.DB, files: d.Files}
 	s.register(s.systemRoutes()...)
 	s.register(s.authRoutes()...)
 	s.register(s.userRoutes()...)

@@ -240,7 +240,7 @@ func (s *Server) readFeed(c echo.Context, scope feed.Scope) error {
 	if err != nil {
 		return err
 	}
-	p, err := feed.Read(c.Request().Context(), s.deps.DB, scope, c.QueryParam("cursor"), limit)
+	p, err := s.feed.Read(c.Request().Context(), scope, c.QueryParam("cursor"), limit)
 	if err != nil {
 		return err
 	}
@@ -347,7 +347,7 @@ func (s *Server) enterpriseInRegion(c echo.Context) (org.Enterprise, error) {
 	if err != nil {
 		return org.Enterprise{}, err
 	}
-	return org.EnterpriseInRegion(c.Request().Context(), s.deps.DB, path, id)
+	return s.org.EnterpriseInRegion(c.Request().Context(), path, id)
 }
 
 // regulatorReport godoc

@@ -7,7 +7,6 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/audit"
-	"yqyb/internal/org"
 	"yqyb/internal/rbac"
 )
 
@@ -401,7 +400,7 @@ func (s *Server) postOptions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := org.PostChoices(c.Request().Context(), s.deps.DB, ent)
+	out, err := s.org.PostChoices(c.Request().Context(), ent)
 	if err != nil {
 		return err
 	}
@@ -445,7 +444,7 @@ func (s *Server) respondAudit(c echo.Context, f audit.Filter) error {
 	if f.To, err = queryDate(c, "to", "截止日期", true); err != nil {
 		return err
 	}
-	page, err := audit.List(c.Request().Context(), s.deps.DB, f, q)
+	page, err := s.audit.List(c.Request().Context(), f, q)
 	if err != nil {
 		return err
 	}

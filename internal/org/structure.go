@@ -43,7 +43,9 @@ const (
 // LevelLabels names the levels.
 var LevelLabels = map[string]string{LevelHigh: "安全责任大（重点岗位）", LevelMedium: "安全责任一般", LevelLow: "安全责任较小"}
 
-// Service manages an enterprise's departments, posts and responsibility documents.
+// Service manages an enterprise's departments, posts and responsibility documents, and the streets of the
+// region tree; it answers the lookups handlers need (an account's enterprise, region and post, the region
+// tree, a regulator's view of one enterprise).
 type Service struct {
 	db    *gorm.DB
 	clk   clock.Clock
