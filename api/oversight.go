@@ -154,20 +154,11 @@ func (s *Server) resetEnterprisePassword(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	e, err := org.EnterpriseInRegion(ctx, s.deps.DB, path, id)
+	login, pw, err := s.enterprises.ResetPassword(c.Request().Context(), actor(c), path, id, in.Account)
 	if err != nil {
 		return err
 	}
-	u, err := s.accounts.EnterpriseAccount(ctx, e.ID, in.Account)
-	if err != nil {
-		return err
-	}
-	pw, err := s.accounts.ResetPassword(ctx, actor(c), u, "监管部门重置："+e.Name)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, TemporaryPassword{LoginName: u.LoginName, TemporaryPassword: pw})
+	return c.JSON(http.StatusOK, TemporaryPassword{LoginName: login, TemporaryPassword: pw})
 }
 
 // listRegulators godoc
