@@ -301,7 +301,7 @@ func (s *Server) deletePost(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.org.DeletePost(c.Request().Context(), actor(c), ent, id, s.postHistory...); err != nil {
+	if err := s.org.DeletePost(c.Request().Context(), actor(c), ent, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

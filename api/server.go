@@ -91,10 +91,6 @@ type Server struct {
 	feed         *feed.Service
 	ready        readiness
 	metrics      *metrics
-	// Checks other domains register so that rows with history are not deleted.
-	postHistory      []org.PostHistoryCheck
-	checklistHistory []standard.ChecklistHistory
-	gradeUsage       []standard.GradeUsage
 }
 
 // domainCacheSize bounds how many enterprises' policies one instance keeps in memory.
@@ -153,21 +149,29 @@ func New(d Deps) (*Server, error) {
 	e.Use(gzipUnlessSmall())
 	e.Use(deadline(requestTimeout))
 
+	// The services, each built once with the rules that must never be skipped: a post, checklist or grade
+	// that other domains hold history for is not deleted, whichever caller asks.
 	st := setup.New(d.DB, setup.Sources{StandardItems: standard.StandardItemCounts,
 		PostsWithChecklist: standard.PostsWithChecklistCounts, ChecklistPosts: standard.PostsWithChecklist})
-	s := &Server{echo: e, deps: d, metrics: m, accounts: accounts, auth: authSvc, authz: authz, roles: rbac.NewService(d.DB, d.Clock, authz),
-		org: org.NewService(d.DB, d.Clock, d.Files), setup: st, enterprises: enterprise.NewService(d.DB, d.Clock, accounts, st),
-		associations: association.NewService(d.DB, d.Clock, st), templates: standard.NewTemplates(d.DB, d.Clock),
-		standards: standard.NewService(d.DB, d.Clock), files: files.NewService(d.DB, d.Clock, d.Files, d.Config.UploadDailyQuota), hazards: hazard.NewService(d.DB, d.Clock),
-		postHistory:      []org.PostHistoryCheck{standard.PostChecklistHistory, inspection.PostHistory},
-		checklistHistory: []standard.ChecklistHistory{inspection.ChecklistHistory},
-		gradeUsage:       []standard.GradeUsage{hazard.GradeUsage}}
-	s.inspections = inspection.NewService(d.DB, d.Clock, s.hazards)
-	s.stats = stats.New(d.DB, d.Clock, st)
+	hazards := hazard.NewService(d.DB, d.Clock)
+	s := &Server{echo: e, deps: d, metrics: m, accounts: accounts, auth: authSvc, authz: authz,
+		roles:        rbac.NewService(d.DB, d.Clock, authz),
+		org:          org.NewService(d.DB, d.Clock, d.Files, org.WithPostHistory(standard.PostChecklistHistory, inspection.PostHistory)),
+		setup:        st,
+		enterprises:  enterprise.NewService(d.DB, d.Clock, accounts, st),
+		associations: association.NewService(d.DB, d.Clock, st),
+		templates:    standard.NewTemplates(d.DB, d.Clock),
+		standards: standard.NewService(d.DB, d.Clock,
+			standard.WithChecklistHistory(inspection.ChecklistHistory), standard.WithGradeUsage(hazard.GradeUsage)),
+		files:       files.NewService(d.DB, d.Clock, d.Files, d.Config.UploadDailyQuota),
+		hazards:     hazards,
+		inspections: inspection.NewService(d.DB, d.Clock, hazards),
+		stats:       stats.New(d.DB, d.Clock, st),
+		audit:       audit.NewService(d.DB),
+		feed:        feed.NewService(d.DB),
+		ready:       readiness{db: d.DB, files: d.Files},
+	}
 	s.stats.ReadFrom(d.Replica)
-	s.audit = audit.NewService(d.DB)
-	s.feed = feed.NewService(d.DB)
-	s.ready = readiness{db: d.DB, files: d.Files}
 	s.register(s.systemRoutes()...)
 	s.register(s.authRoutes()...)
 	s.register(s.userRoutes()...)

@@ -667,7 +667,7 @@ func (s *Server) deleteGrade(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.standards.DeleteGrade(c.Request().Context(), actor(c), ent, id, s.gradeUsage...); err != nil {
+	if err := s.standards.DeleteGrade(c.Request().Context(), actor(c), ent, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -812,7 +812,7 @@ func (s *Server) deleteChecklist(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.standards.DeleteChecklist(c.Request().Context(), actor(c), ent, id, s.checklistHistory...); err != nil {
+	if err := s.standards.DeleteChecklist(c.Request().Context(), actor(c), ent, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
