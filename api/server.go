@@ -172,21 +172,26 @@ func New(d Deps) (*Server, error) {
 		ready:       readiness{db: d.DB, files: d.Files},
 	}
 	s.stats.ReadFrom(d.Replica)
-	s.register(s.systemRoutes()...)
-	s.register(s.authRoutes()...)
-	s.register(s.userRoutes()...)
-	s.register(s.roleRoutes()...)
-	s.register(s.orgRoutes()...)
-	s.register(s.standardRoutes()...)
-	s.register(s.inspectionRoutes()...)
-	s.register(s.statsRoutes()...)
-	s.register(s.manualRoutes()...)
+	// One route table per area, next to its handlers (api/<area>.go).
+	for _, routes := range [][]Route{
+		s.systemRoutes(), s.authRoutes(), s.manualRoutes(),
+		// An enterprise: its organisation, accounts and profile.
+		s.setupRoutes(), s.profileRoutes(), s.departmentRoutes(), s.postRoutes(), s.userRoutes(), s.roleRoutes(),
+		s.auditRoutes(), s.associationRoutes(),
+		// Its standard, checklists and their use.
+		s.templateRoutes(), s.standardRoutes(), s.gradeRoutes(), s.checklistRoutes(), s.inspectionRoutes(),
+		s.fileRoutes(), s.hazardRoutes(),
+		// Figures and integration.
+		s.dashboardRoutes(), s.reportRoutes(), s.feedRoutes(),
+		// Regulators and the platform.
+		s.enterpriseRoutes(), s.regionRoutes(), s.regulatorRoutes(),
+	} {
+		s.register(routes...)
+	}
 	// Unauthenticated routes that move the clock and run the jobs: a developer's own machine only.
 	if d.Config.DevFeatures {
 		s.register(s.devRoutes()...)
 	}
-	s.register(s.regulatorRoutes()...)
-	s.register(s.platformRoutes()...)
 	s.mountDocs()
 	s.mountSPA()
 	return s, nil

@@ -18,7 +18,6 @@ func (s *Server) authRoutes() []Route {
 		{Method: http.MethodGet, Path: "/api/v1/me", Perm: loggedIn, BeforePasswordChange: true, Handler: s.me},
 		{Method: http.MethodPost, Path: "/api/v1/me/password", Perm: loggedIn, BeforePasswordChange: true, Handler: s.changePassword},
 		{Method: http.MethodGet, Path: "/api/v1/permissions", Perm: loggedIn, Handler: s.permissions},
-		{Method: http.MethodGet, Path: "/api/v1/regions", Perm: loggedIn, Handler: s.regions},
 	}
 }
 
@@ -250,21 +249,4 @@ func (s *Server) permissions(c echo.Context) error {
 		tree = rbac.Tree(rbac.ScopePlatform, rbac.ScopeOversight)
 	}
 	return c.JSON(http.StatusOK, PermissionTree{Tree: tree, Held: held})
-}
-
-// regions godoc
-//
-//	@Summary		区域树
-//	@Description	全部区域（市 → 区 → 街道/属地），按路径排序，前端据 parent_id 组装成树。
-//	@Tags			区域
-//	@Produce		json
-//	@Security		BearerAuth
-//	@Success		200	{array}	org.Region
-//	@Router			/api/v1/regions [get]
-func (s *Server) regions(c echo.Context) error {
-	rs, err := s.org.Regions(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, rs)
 }
