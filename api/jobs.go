@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"yqyb/internal/jobs"
+	"yqyb/internal/platform/jobs"
 )
 
 // Jobs is the scheduled work of the service. Every instance runs a jobs.Runner with these; the runner's

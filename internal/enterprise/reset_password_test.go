@@ -11,7 +11,6 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/audit"
-	"yqyb/internal/demo"
 	"yqyb/internal/enterprise"
 	"yqyb/internal/org"
 	"yqyb/internal/platform/clock"
@@ -19,6 +18,7 @@ import (
 	"yqyb/internal/rbac"
 	"yqyb/internal/setup"
 	"yqyb/internal/standard"
+	"yqyb/internal/tools/demo"
 )
 
 // A regulator's reset of an enterprise account is one service call: the jurisdiction, the account and the

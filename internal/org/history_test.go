@@ -10,7 +10,6 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/audit"
-	"yqyb/internal/demo"
 	"yqyb/internal/hazard"
 	"yqyb/internal/inspection"
 	"yqyb/internal/org"
@@ -18,6 +17,7 @@ import (
 	"yqyb/internal/platform/storage"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/standard"
+	"yqyb/internal/tools/demo"
 )
 
 // The history other domains hold for a post is checked by the service it was built with: DeletePost takes

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"testing"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/hazard"
 	"yqyb/internal/inspection"
 	"yqyb/internal/standard"
+	"yqyb/internal/tools/demo"
 )
 
 // The history other domains hold for a checklist or a grade is checked by the service it was built with:
