@@ -101,7 +101,7 @@ clean: ## remove build output (not the data directory)
 # endpoint; YQYB_LOAD_ONLY=REGEXP runs some endpoints only.
 .PHONY: bench
 bench: build ## load scenario against PostgreSQL (vegeta) with the pgbench ceiling
-	YQYB_LOAD=1 $(GO) test -count=1 -run TestLoadScenario -v -timeout 20m ./internal/loadtest/
+	YQYB_LOAD=1 $(GO) test -count=1 -run TestLoadScenario -v -timeout 20m ./internal/suites/loadtest/
 
 # City-scale statistics benchmarks (issue 7): a database on the local PostgreSQL, generated once (about
 # 10 GB; it is kept for the next run — drop it with `dropdb yqyb_bench_city`), then the benchmarks of

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/rbac"
 	"yqyb/internal/standard"
+	"yqyb/internal/tools/demo"
 )
 
 // platformAudit reads the platform's audit log for one action.

@@ -110,3 +110,14 @@ func (s *Server) grantor(c echo.Context) (rbac.Grantor, error) {
 	}
 	return rbac.Grantor{UserID: p.UserID, EnterpriseID: ent, Held: held, Actor: actor(c)}, nil
 }
+
+// errNoRegion guards regulator routes against callers without a region.
+var errNoRegion = apperr.New(apperr.Forbidden, "region_required", "此功能仅限监管账号使用")
+
+func regionPathOf(c echo.Context) (string, error) {
+	p := principal(c)
+	if p.RegionPath == "" {
+		return "", errNoRegion
+	}
+	return p.RegionPath, nil
+}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"yqyb/internal/demo"
+	"yqyb/internal/tools/demo"
 	"yqyb/internal/platform/config"
 )
 

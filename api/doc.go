@@ -2,6 +2,11 @@
 // validation, and the handlers that turn requests into calls on the domain packages under internal/. A
 // request flows one way, api → internal/<domain> → database; domains never import this package.
 //
+// Each area of the product has one file, api/<area>.go (departments.go, hazards.go, reports.go, …), holding
+// its route table — every route with the permission code it needs — and its handlers; New registers the
+// tables. A handler decodes the request, calls domain service methods and encodes the answer; it never
+// touches the database: rules, transactions and audit entries live in the services.
+//
 // The swag annotations on the handlers are the source of openapi.yaml (run `make openapi`); a test fails when
 // the committed document and the annotations or the registered routes disagree.
 //

@@ -14,7 +14,7 @@ import (
 	"yqyb/internal/platform/testdb"
 	"yqyb/pkg/uscc"
 
-	"yqyb/internal/demo"
+	"yqyb/internal/tools/demo"
 )
 
 // code makes a valid credit code from a 17-character stem.

@@ -15,7 +15,7 @@ import (
 )
 
 // TestDatabaseOutageIsUnavailable lists the errors a request meets while PostgreSQL is down or restarting
-// (seen in internal/cluster's fault test): each is a 503 the client may retry, never a 500.
+// (seen in internal/suites/cluster's fault test): each is a 503 the client may retry, never a 500.
 func TestDatabaseOutageIsUnavailable(t *testing.T) {
 	outage := map[string]error{
 		"reply cut off (server killed mid-statement)": io.ErrUnexpectedEOF,

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/rbac"
+	"yqyb/internal/tools/demo"
 )
 
 // A post user given some user-management codes acts only on accounts whose codes it holds itself: whoever

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/storage"
 	"yqyb/internal/platform/testdb"
+	"yqyb/internal/tools/demo"
 )
 
 // An upload sent without a Content-Length (chunked) that grows past the body limit is refused as too large,

@@ -21,11 +21,11 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/inspection"
 	"yqyb/internal/platform/apperr/apperrtest"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/standard"
+	"yqyb/internal/tools/demo"
 )
 
 // TestAPIFuzz drives every operation of openapi.yaml with generated requests — boundary and random path

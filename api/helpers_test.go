@@ -19,12 +19,12 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/auth"
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/config"
 	"yqyb/internal/platform/storage"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/platform/testproc"
+	"yqyb/internal/tools/demo"
 )
 
 // testEnv is the real router over a real database (PostgreSQL; see testdb) with a fixed clock and captured

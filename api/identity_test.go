@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"yqyb/internal/auth"
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/rbac"
+	"yqyb/internal/tools/demo"
 )
 
 const pw = demo.DemoPassword

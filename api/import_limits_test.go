@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/sheet"
+	"yqyb/internal/tools/demo"
 )
 
 // uploadWithin sends a multipart upload whose request ends after d (a client giving up).

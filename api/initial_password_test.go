@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/sheet"
+	"yqyb/internal/tools/demo"
 )
 
 // registerCatering registers 北京朝阳餐饮有限公司 through the Chaoyang regulator and returns its id, credit

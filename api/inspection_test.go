@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/hazard"
 	"yqyb/internal/inspection"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/config"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/standard"
+	"yqyb/internal/tools/demo"
 )
 
 // inspectionFixture builds on the demo: the mall's standard from its template, a daily checklist of five

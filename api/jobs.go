@@ -5,19 +5,12 @@ import (
 	"fmt"
 	"time"
 
-	"yqyb/internal/jobs"
-	"yqyb/internal/platform/ratelimit"
-	"yqyb/internal/session"
+	"yqyb/internal/platform/jobs"
 )
-
-// endedSessionsKept is how long a session that ended stays in auth_sessions (the audit log keeps every
-// login and logout for good).
-const endedSessionsKept = 30 * 24 * time.Hour
 
 // Jobs is the scheduled work of the service. Every instance runs a jobs.Runner with these; the runner's
 // lease makes each run once across all instances.
 func (s *Server) Jobs() []jobs.Job {
-	limiter := ratelimit.New(s.deps.DB, s.deps.Clock)
 	return []jobs.Job{
 		{Name: "login.prune", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
 			n, err := s.auth.PruneThrottle(ctx)
@@ -32,10 +25,10 @@ func (s *Server) Jobs() []jobs.Job {
 			return fmt.Sprintf("保存 %d 条半月使用率快照", n), err
 		}},
 		{Name: "ratelimit.prune", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
-			return "清理过期的限流计数", limiter.Prune(ctx, s.deps.Clock.Now().Add(-time.Hour))
+			return "清理过期的限流计数", s.auth.PruneRateLimits(ctx)
 		}},
 		{Name: "sessions.prune", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
-			n, err := session.Prune(ctx, s.deps.DB, s.deps.Clock.Now(), endedSessionsKept)
+			n, err := s.auth.PruneSessions(ctx)
 			return fmt.Sprintf("清理 %d 条已结束的登录会话和已用过期的刷新令牌", n), err
 		}},
 		{Name: "files.prune", Every: time.Hour, Run: func(ctx context.Context) (string, error) {

@@ -8,8 +8,8 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"yqyb/internal/auth"
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/config"
+	"yqyb/internal/tools/demo"
 )
 
 // TestKeyRotationAcrossInstances rolls a new signing key through instances that share one database, as

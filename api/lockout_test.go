@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"yqyb/internal/demo"
+	"yqyb/internal/tools/demo"
 )
 
 // loginAttempt posts one login and returns the answer.

@@ -8,8 +8,8 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/audit"
-	"yqyb/internal/demo"
 	"yqyb/internal/rbac"
+	"yqyb/internal/tools/demo"
 )
 
 func TestPostUserLifecycle(t *testing.T) {

@@ -75,3 +75,14 @@ func queryDate(c echo.Context, name, label string, endOfDay bool) (time.Time, er
 	}
 	return d, nil
 }
+
+// entAndID returns the caller's enterprise and the path id: the pair every enterprise-scoped handler
+// starts from.
+func entAndID(c echo.Context) (int64, int64, error) {
+	ent, err := enterpriseOf(c)
+	if err != nil {
+		return 0, 0, err
+	}
+	id, err := idParam(c, "id")
+	return ent, id, err
+}

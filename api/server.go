@@ -16,8 +16,10 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/association"
+	"yqyb/internal/audit"
 	"yqyb/internal/auth"
 	"yqyb/internal/enterprise"
+	"yqyb/internal/feed"
 	"yqyb/internal/files"
 	"yqyb/internal/hazard"
 	"yqyb/internal/inspection"
@@ -87,11 +89,10 @@ type Server struct {
 	hazards      *hazard.Service
 	inspections  *inspection.Service
 	stats        *stats.Service
+	audit        *audit.Service
+	feed         *feed.Service
+	ready        readiness
 	metrics      *metrics
-	// Checks other domains register so that rows with history are not deleted.
-	postHistory      []org.PostHistoryCheck
-	checklistHistory []standard.ChecklistHistory
-	gradeUsage       []standard.GradeUsage
 }
 
 // domainCacheSize bounds how many enterprises' policies one instance keeps in memory.
@@ -155,33 +156,49 @@ func New(d Deps) (*Server, error) {
 	e.Use(gzipUnlessSmall())
 	e.Use(deadline(requestTimeout))
 
+	// The services, each built once with the rules that must never be skipped: a post, checklist or grade
+	// that other domains hold history for is not deleted, whichever caller asks.
 	st := setup.New(d.DB, setup.Sources{StandardItems: standard.StandardItemCounts,
 		PostsWithChecklist: standard.PostsWithChecklistCounts, ChecklistPosts: standard.PostsWithChecklist})
-	s := &Server{echo: e, deps: d, trusted: trusted, metrics: m, accounts: accounts, auth: authSvc, authz: authz, roles: rbac.NewService(d.DB, d.Clock, authz),
-		org: org.NewService(d.DB, d.Clock, d.Files), setup: st, enterprises: enterprise.NewService(d.DB, d.Clock, accounts, st),
-		associations: association.NewService(d.DB, d.Clock, st), templates: standard.NewTemplates(d.DB, d.Clock),
-		standards: standard.NewService(d.DB, d.Clock), files: files.NewService(d.DB, d.Clock, d.Files, d.Config.UploadDailyQuota), hazards: hazard.NewService(d.DB, d.Clock),
-		postHistory:      []org.PostHistoryCheck{standard.PostChecklistHistory, inspection.PostHistory},
-		checklistHistory: []standard.ChecklistHistory{inspection.ChecklistHistory},
-		gradeUsage:       []standard.GradeUsage{hazard.GradeUsage}}
-	s.inspections = inspection.NewService(d.DB, d.Clock, s.hazards)
-	s.stats = stats.New(d.DB, d.Clock, st)
+	hazards := hazard.NewService(d.DB, d.Clock)
+	s := &Server{echo: e, deps: d, trusted: trusted, metrics: m, accounts: accounts, auth: authSvc, authz: authz,
+		roles:        rbac.NewService(d.DB, d.Clock, authz),
+		org:          org.NewService(d.DB, d.Clock, d.Files, org.WithPostHistory(standard.PostChecklistHistory, inspection.PostHistory)),
+		setup:        st,
+		enterprises:  enterprise.NewService(d.DB, d.Clock, accounts, st),
+		associations: association.NewService(d.DB, d.Clock, st),
+		templates:    standard.NewTemplates(d.DB, d.Clock),
+		standards: standard.NewService(d.DB, d.Clock,
+			standard.WithChecklistHistory(inspection.ChecklistHistory), standard.WithGradeUsage(hazard.GradeUsage)),
+		files:       files.NewService(d.DB, d.Clock, d.Files, d.Config.UploadDailyQuota),
+		hazards:     hazards,
+		inspections: inspection.NewService(d.DB, d.Clock, hazards),
+		stats:       stats.New(d.DB, d.Clock, st),
+		audit:       audit.NewService(d.DB),
+		feed:        feed.NewService(d.DB),
+		ready:       readiness{db: d.DB, files: d.Files},
+	}
 	s.stats.ReadFrom(d.Replica)
-	s.register(s.systemRoutes()...)
-	s.register(s.authRoutes()...)
-	s.register(s.userRoutes()...)
-	s.register(s.roleRoutes()...)
-	s.register(s.orgRoutes()...)
-	s.register(s.standardRoutes()...)
-	s.register(s.inspectionRoutes()...)
-	s.register(s.statsRoutes()...)
-	s.register(s.manualRoutes()...)
+	// One route table per area, next to its handlers (api/<area>.go).
+	for _, routes := range [][]Route{
+		s.systemRoutes(), s.authRoutes(), s.manualRoutes(),
+		// An enterprise: its organisation, accounts and profile.
+		s.setupRoutes(), s.profileRoutes(), s.departmentRoutes(), s.postRoutes(), s.userRoutes(), s.roleRoutes(),
+		s.auditRoutes(), s.associationRoutes(),
+		// Its standard, checklists and their use.
+		s.templateRoutes(), s.standardRoutes(), s.gradeRoutes(), s.checklistRoutes(), s.inspectionRoutes(),
+		s.fileRoutes(), s.hazardRoutes(),
+		// Figures and integration.
+		s.dashboardRoutes(), s.reportRoutes(), s.feedRoutes(),
+		// Regulators and the platform.
+		s.enterpriseRoutes(), s.regionRoutes(), s.regulatorRoutes(),
+	} {
+		s.register(routes...)
+	}
 	// Unauthenticated routes that move the clock and run the jobs: a developer's own machine only.
 	if d.Config.DevFeatures {
 		s.register(s.devRoutes()...)
 	}
-	s.register(s.regulatorRoutes()...)
-	s.register(s.platformRoutes()...)
 	s.mountDocs()
 	s.mountSPA()
 	return s, nil

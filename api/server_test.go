@@ -20,9 +20,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"yqyb/api/apidoc"
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/database"
+	"yqyb/internal/tools/demo"
 )
 
 func TestSystemEndpoints(t *testing.T) {

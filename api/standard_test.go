@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/sheet"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/standard"
+	"yqyb/internal/tools/demo"
 )
 
 // mallStandard creates the mall's standard from its template and returns it with the admin's token.

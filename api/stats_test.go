@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/feed"
 	"yqyb/internal/hazard"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/setup"
 	"yqyb/internal/stats"
+	"yqyb/internal/tools/demo"
 	"yqyb/pkg/period"
 )
 

@@ -11,10 +11,10 @@ import (
 	"testing"
 
 	"yqyb/internal/association"
-	"yqyb/internal/demo"
 	"yqyb/internal/org"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/setup"
+	"yqyb/internal/tools/demo"
 )
 
 var pdf = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")

@@ -11,9 +11,9 @@ import (
 
 	"gorm.io/gorm"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/inspection"
 	"yqyb/internal/standard"
+	"yqyb/internal/tools/demo"
 )
 
 // BenchmarkSubmitInspection30Items submits inspections of 30-item checklists through the real router against

@@ -6,11 +6,13 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/buildinfo"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/database"
+	"yqyb/internal/platform/storage"
 )
 
 // StatusResponse answers the health probes.
@@ -61,20 +63,33 @@ func (s *Server) healthz(c echo.Context) error {
 func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
-	if err := database.Ping(ctx, s.deps.DB); err != nil {
-		return errDatabaseUnavailable.Wrap(err)
-	}
-	// Object storage (S3) can be down while the database is up; an instance that cannot keep uploads is
-	// not ready either. The local store has nothing to ping.
-	if p, ok := s.deps.Files.(interface{ Ping(context.Context) error }); ok {
-		if err := p.Ping(ctx); err != nil {
-			return errStorageUnavailable.Wrap(err)
-		}
+	if err := s.ready.check(ctx); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, StatusResponse{Status: "ok"})
 }
 
 var errStorageUnavailable = apperr.New(apperr.Unavailable, "storage_unavailable", "文件存储不可用")
+
+// readiness is what /readyz asks, built once in New: the database, and the object store.
+type readiness struct {
+	db    *gorm.DB
+	files storage.Store
+}
+
+func (r readiness) check(ctx context.Context) error {
+	if err := database.Ping(ctx, r.db); err != nil {
+		return errDatabaseUnavailable.Wrap(err)
+	}
+	// Object storage (S3) can be down while the database is up; an instance that cannot keep uploads is
+	// not ready either. The local store has nothing to ping.
+	if p, ok := r.files.(interface{ Ping(context.Context) error }); ok {
+		if err := p.Ping(ctx); err != nil {
+			return errStorageUnavailable.Wrap(err)
+		}
+	}
+	return nil
+}
 
 // meta godoc
 //

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/rbac"
 	"yqyb/internal/standard"
+	"yqyb/internal/tools/demo"
 )
 
 // TestTenantIsolation tries every route that takes an id with the id of another tenant's row, for every

@@ -6,8 +6,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"yqyb/internal/account"
-	"yqyb/internal/audit"
-	"yqyb/internal/org"
 	"yqyb/internal/rbac"
 )
 
@@ -26,8 +24,6 @@ func (s *Server) userRoutes() []Route {
 		{Method: http.MethodPut, Path: "/api/v1/users/:id/roles", Perm: rbac.UserGrant, Handler: s.setUserRoles},
 		{Method: http.MethodGet, Path: "/api/v1/post-options", Perm: rbac.UserList, Handler: s.postOptions},
 		{Method: http.MethodGet, Path: "/api/v1/role-options", Perm: rbac.UserGrant, Handler: s.roleOptions},
-		{Method: http.MethodGet, Path: "/api/v1/user-options", Perm: rbac.RoleAssign, Handler: s.userOptions},
-		{Method: http.MethodGet, Path: "/api/v1/audit-logs", Perm: rbac.AuditView, Handler: s.listAudit},
 	}
 }
 
@@ -401,55 +397,11 @@ func (s *Server) postOptions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := org.PostChoices(c.Request().Context(), s.deps.DB, ent)
+	out, err := s.org.PostChoices(c.Request().Context(), ent)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, out)
-}
-
-// listAudit godoc
-//
-//	@Summary		审计日志
-//	@Description	本企业的审计日志：登录、登录失败、锁定、修改与重置密码、用户、角色和授权的每次变更（谁、何时、做了什么、变更前后）。
-//	@Tags			用户管理
-//	@Produce		json
-//	@Security		BearerAuth
-//	@Param			action		query		string	false	"操作类型，如 login、password_reset、role_grant"
-//	@Param			q			query		string	false	"关键字（操作人、对象）"
-//	@Param			from		query		string	false	"起始日期 YYYY-MM-DD（北京时间）"
-//	@Param			to			query		string	false	"截止日期 YYYY-MM-DD（含当日）"
-//	@Param			page		query		int		false	"页码"
-//	@Param			page_size	query		int		false	"每页条数"
-//	@Param			sort		query		string	false	"排序：at、id，默认 -id"
-//	@Success		200			{object}	AuditPage
-//	@Router			/api/v1/audit-logs [get]
-func (s *Server) listAudit(c echo.Context) error {
-	ent, err := enterpriseOf(c)
-	if err != nil {
-		return err
-	}
-	return s.respondAudit(c, audit.Filter{EnterpriseID: ent})
-}
-
-func (s *Server) respondAudit(c echo.Context, f audit.Filter) error {
-	q, err := audit.Spec.Parse(c.QueryParams())
-	if err != nil {
-		return err
-	}
-	f.Action = c.QueryParam("action")
-	f.Keyword = c.QueryParam("q")
-	if f.From, err = queryDate(c, "from", "起始日期", false); err != nil {
-		return err
-	}
-	if f.To, err = queryDate(c, "to", "截止日期", true); err != nil {
-		return err
-	}
-	page, err := audit.List(c.Request().Context(), s.deps.DB, f, q)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
 }
 
 // roleOptions godoc
@@ -467,27 +419,6 @@ func (s *Server) roleOptions(c echo.Context) error {
 		return err
 	}
 	out, err := s.roles.RoleOptions(c.Request().Context(), ent)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
-}
-
-// userOptions godoc
-//
-//	@Summary		可选岗位用户
-//	@Description	本企业全部岗位用户（最多5000个），供角色分配用户时选择（只需分配用户权限，不需用户管理权限）。
-//	@Tags			角色管理
-//	@Produce		json
-//	@Security		BearerAuth
-//	@Success		200	{array}	account.UserOption
-//	@Router			/api/v1/user-options [get]
-func (s *Server) userOptions(c echo.Context) error {
-	ent, err := enterpriseOf(c)
-	if err != nil {
-		return err
-	}
-	out, err := s.accounts.PostUserOptions(c.Request().Context(), ent)
 	if err != nil {
 		return err
 	}

@@ -12,12 +12,12 @@ import (
 	gormlogger "gorm.io/gorm/logger"
 
 	"yqyb/internal/account"
-	"yqyb/internal/generate"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/database"
 	"yqyb/internal/setup"
 	"yqyb/internal/standard"
 	"yqyb/internal/stats"
+	"yqyb/internal/tools/generate"
 	"yqyb/pkg/period"
 )
 

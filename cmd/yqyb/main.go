@@ -27,15 +27,15 @@ import (
 	"gorm.io/gorm"
 
 	"yqyb/api"
-	"yqyb/internal/apispec"
-	"yqyb/internal/jobs"
 	"yqyb/internal/platform/buildinfo"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/config"
 	"yqyb/internal/platform/database"
+	"yqyb/internal/platform/jobs"
 	"yqyb/internal/platform/logging"
 	"yqyb/internal/platform/storage"
 	"yqyb/internal/schema"
+	"yqyb/internal/tools/apispec"
 	"yqyb/internal/webui"
 )
 

@@ -9,8 +9,8 @@ import (
 	"text/tabwriter"
 
 	"yqyb/internal/account"
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/storage"
+	"yqyb/internal/tools/demo"
 )
 
 func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {

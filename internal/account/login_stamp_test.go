@@ -9,9 +9,9 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"yqyb/internal/account"
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/testdb"
+	"yqyb/internal/tools/demo"
 )
 
 // TestRecordLoginStep: last_login_at moves only once it is a minute old, on both databases (SQLite

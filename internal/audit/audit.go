@@ -207,9 +207,18 @@ var Spec = listq.Spec{
 	Default: []listq.Order{{Field: "id", Desc: true}},
 }
 
+// Service reads the log. Writing needs no service: every domain records its entries with Record inside
+// the transaction that makes the change.
+type Service struct {
+	db *gorm.DB
+}
+
+// NewService returns the reader of the log.
+func NewService(db *gorm.DB) *Service { return &Service{db: db} }
+
 // List pages through the log within the filter's scope.
-func List(ctx context.Context, db *gorm.DB, f Filter, q listq.Query) (listq.Page[View], error) {
-	tx := db.WithContext(ctx).Model(&record{})
+func (s *Service) List(ctx context.Context, f Filter, q listq.Query) (listq.Page[View], error) {
+	tx := s.db.WithContext(ctx).Model(&record{})
 	if !f.AllTenants {
 		// Fail closed: without a tenant and without the platform flag, nothing is visible.
 		tx = tx.Where("enterprise_id = ?", f.EnterpriseID)

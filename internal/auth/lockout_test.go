@@ -13,10 +13,10 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/auth"
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/testdb"
+	"yqyb/internal/tools/demo"
 )
 
 func TestClientKey(t *testing.T) {

@@ -71,9 +71,9 @@ type MainBusiness struct {
 } // @name MainBusiness
 
 // MainBusinesses lists the catalogue.
-func MainBusinesses(ctx context.Context, db *gorm.DB) ([]MainBusiness, error) {
+func (s *Service) MainBusinesses(ctx context.Context) ([]MainBusiness, error) {
 	out := []MainBusiness{}
-	err := db.WithContext(ctx).Order("sort_order, id").Find(&out).Error
+	err := s.db.WithContext(ctx).Order("sort_order, id").Find(&out).Error
 	return out, err
 }
 

@@ -89,7 +89,7 @@ func (s *Service) Template(ctx context.Context, jurisdiction string) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	mbs, err := MainBusinesses(ctx, s.db)
+	mbs, err := s.MainBusinesses(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func (s *Service) importReference(ctx context.Context, jurisdiction string) (imp
 	if err != nil {
 		return importRef{}, err
 	}
-	mbs, err := MainBusinesses(ctx, s.db)
+	mbs, err := s.MainBusinesses(ctx)
 	if err != nil {
 		return importRef{}, err
 	}

@@ -90,6 +90,25 @@ func (s *Service) initialPasswordStates(ctx context.Context, ids []int64) (map[i
 	return out, nil
 }
 
+// ResetPassword gives one account of an enterprise of the jurisdiction a temporary password, shown once:
+// kind names the enterprise admin (个人用户登录) or the enterprise user (企业用户登录). The enterprise must
+// change it at its next login; the account's sessions end and its lockout lifts. An enterprise of another
+// region is not found.
+func (s *Service) ResetPassword(ctx context.Context, a audit.Actor, jurisdiction string, id int64, kind string) (login, password string, err error) {
+	e, err := org.EnterpriseInRegion(ctx, s.db, jurisdiction, id)
+	if err != nil {
+		return "", "", err
+	}
+	u, err := s.accounts.EnterpriseAccount(ctx, e.ID, kind)
+	if err != nil {
+		return "", "", err
+	}
+	if password, err = s.accounts.ResetPassword(ctx, a, u, "监管部门重置："+e.Name); err != nil {
+		return "", "", err
+	}
+	return u.LoginName, password, nil
+}
+
 // Reissued is what a re-issue of an enterprise's initial password gave out.
 type Reissued struct {
 	Accounts []InitialAccount `json:"accounts"`

@@ -11,13 +11,13 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/audit"
-	"yqyb/internal/demo"
 	"yqyb/internal/enterprise"
 	"yqyb/internal/org"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/setup"
 	"yqyb/internal/standard"
+	"yqyb/internal/tools/demo"
 	"yqyb/pkg/uscc"
 )
 

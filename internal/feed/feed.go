@@ -138,15 +138,24 @@ func decode(c string) (int64, int64, error) {
 	return xid, seq, nil
 }
 
+// Service reads the feed for integrators. Writers need no service: they append with Append or AppendAll
+// inside the transaction that makes the change.
+type Service struct {
+	db *gorm.DB
+}
+
+// NewService returns the reader of the feed.
+func NewService(db *gorm.DB) *Service { return &Service{db: db} }
+
 // Read returns up to limit entries after cursor, in order.
-func Read(ctx context.Context, db *gorm.DB, scope Scope, cursor string, limit int) (Page, error) {
+func (s *Service) Read(ctx context.Context, scope Scope, cursor string, limit int) (Page, error) {
 	xid, seq, err := decode(cursor)
 	if err != nil {
 		return Page{}, err
 	}
-	tx := db.WithContext(ctx).Model(&row{}).Select("seq, xid, at, enterprise_id, region_path, entity, entity_id, action, data").
+	tx := s.db.WithContext(ctx).Model(&row{}).Select("seq, xid, at, enterprise_id, region_path, entity, entity_id, action, data").
 		Where("(xid > ? OR (xid = ? AND seq > ?))", xid, xid, seq)
-	if database.Dialect(db) == database.Postgres {
+	if database.Dialect(s.db) == database.Postgres {
 		tx = tx.Where("xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 	}
 	if scope.EnterpriseID != 0 {

@@ -53,7 +53,7 @@ func TestNoLossNoRepeatUnderConcurrentWrites(t *testing.T) {
 			var order []int64
 			cursor := ""
 			read := func() bool {
-				p, err := Read(ctx, db, Scope{RegionPath: "/1/"}, cursor, 7)
+				p, err := NewService(db).Read(ctx, Scope{RegionPath: "/1/"}, cursor, 7)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -94,7 +94,7 @@ func TestNoLossNoRepeatUnderConcurrentWrites(t *testing.T) {
 			// A re-sync from the start gives the same sequence again.
 			var again []int64
 			for c := ""; ; {
-				p, err := Read(ctx, db, Scope{RegionPath: "/1/"}, c, 50)
+				p, err := NewService(db).Read(ctx, Scope{RegionPath: "/1/"}, c, 50)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -115,7 +115,7 @@ func TestNoLossNoRepeatUnderConcurrentWrites(t *testing.T) {
 				}
 			}
 			// One enterprise's scope holds only its rows.
-			p, err := Read(ctx, db, Scope{EnterpriseID: 2}, "", 1000)
+			p, err := NewService(db).Read(ctx, Scope{EnterpriseID: 2}, "", 1000)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,10 +10,10 @@ import (
 	"gorm.io/gorm"
 
 	"yqyb/internal/account"
-	"yqyb/internal/demo"
 	"yqyb/internal/hazard"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/testdb"
+	"yqyb/internal/tools/demo"
 )
 
 // TestRegisterBatch registers hazards in batches on both databases: codes continue from one batch to the

@@ -99,6 +99,48 @@ func EnterpriseInRegion(ctx context.Context, db *gorm.DB, regionPath string, id 
 	return e, err
 }
 
+// EnterpriseInRegion loads an enterprise of the jurisdiction with the given region path (a regulator's
+// view of it); an enterprise of another region is not found.
+func (s *Service) EnterpriseInRegion(ctx context.Context, regionPath string, id int64) (Enterprise, error) {
+	return EnterpriseInRegion(ctx, s.db, regionPath, id)
+}
+
+// Affiliation is where an account belongs: its enterprise, its regulator's region, its post. Each is nil
+// when the account has none.
+type Affiliation struct {
+	Enterprise *Enterprise
+	Region     *Region
+	Post       *Post
+}
+
+// Affiliation loads the enterprise, the region and the post (of that enterprise) with the given ids, as
+// the who-am-i answer names them; a zero id is skipped.
+func (s *Service) Affiliation(ctx context.Context, enterpriseID, regionID, postID int64) (Affiliation, error) {
+	var out Affiliation
+	if enterpriseID != 0 {
+		e, err := EnterpriseByID(ctx, s.db, enterpriseID)
+		if err != nil {
+			return out, err
+		}
+		out.Enterprise = &e
+	}
+	if regionID != 0 {
+		r, err := RegionByID(ctx, s.db, regionID)
+		if err != nil {
+			return out, err
+		}
+		out.Region = &r
+	}
+	if postID != 0 {
+		p, err := PostOf(ctx, s.db, enterpriseID, postID)
+		if err != nil {
+			return out, err
+		}
+		out.Post = &p
+	}
+	return out, nil
+}
+
 // PostOf loads a post of the enterprise.
 func PostOf(ctx context.Context, db *gorm.DB, enterpriseID, postID int64) (Post, error) {
 	var p Post
@@ -119,9 +161,9 @@ type PostChoice struct {
 } // @name PostChoice
 
 // PostChoices lists the enterprise's posts with their departments, for selection lists.
-func PostChoices(ctx context.Context, db *gorm.DB, enterpriseID int64) ([]PostChoice, error) {
+func (s *Service) PostChoices(ctx context.Context, enterpriseID int64) ([]PostChoice, error) {
 	out := []PostChoice{}
-	err := db.WithContext(ctx).Table("posts p").
+	err := s.db.WithContext(ctx).Table("posts p").
 		Select("p.id, p.name, p.department_id, d.name AS department_name, p.status").
 		Joins("JOIN departments d ON d.id = p.department_id").
 		Where("p.enterprise_id = ?", enterpriseID).
@@ -178,9 +220,9 @@ type Region struct {
 } // @name Region
 
 // Regions lists the whole region tree in display order (a city has a few hundred nodes at most).
-func Regions(ctx context.Context, db *gorm.DB) ([]Region, error) {
+func (s *Service) Regions(ctx context.Context) ([]Region, error) {
 	out := []Region{}
-	err := db.WithContext(ctx).Order("path").Find(&out).Error
+	err := s.db.WithContext(ctx).Order("path").Find(&out).Error
 	return out, err
 }
 

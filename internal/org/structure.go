@@ -43,16 +43,33 @@ const (
 // LevelLabels names the levels.
 var LevelLabels = map[string]string{LevelHigh: "安全责任大（重点岗位）", LevelMedium: "安全责任一般", LevelLow: "安全责任较小"}
 
-// Service manages an enterprise's departments, posts and responsibility documents.
+// Service manages an enterprise's departments, posts and responsibility documents, and the streets of the
+// region tree; it answers the lookups handlers need (an account's enterprise, region and post, the region
+// tree, a regulator's view of one enterprise).
 type Service struct {
-	db    *gorm.DB
-	clk   clock.Clock
-	files storage.Store
+	db          *gorm.DB
+	clk         clock.Clock
+	files       storage.Store
+	postHistory []PostHistoryCheck
+}
+
+// Option configures a Service when it is built.
+type Option func(*Service)
+
+// WithPostHistory registers the history checks of the domains that refer to posts (checklists,
+// inspections, hazards), which this package cannot import. They are wired in once, where the service is
+// built, so that no caller of DeletePost can forget one.
+func WithPostHistory(checks ...PostHistoryCheck) Option {
+	return func(s *Service) { s.postHistory = append(s.postHistory, checks...) }
 }
 
 // NewService returns the structure service.
-func NewService(db *gorm.DB, clk clock.Clock, files storage.Store) *Service {
-	return &Service{db: db, clk: clk, files: files}
+func NewService(db *gorm.DB, clk clock.Clock, files storage.Store, opts ...Option) *Service {
+	s := &Service{db: db, clk: clk, files: files}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 func (s *Service) now() time.Time { return s.clk.Now().UTC() }
@@ -418,13 +435,13 @@ func (s *Service) SetPostStatus(ctx context.Context, a audit.Actor, ent, id int6
 	return s.GetPost(ctx, ent, id)
 }
 
-// PostHistoryCheck reports whether other domains hold history for a post (inspections, checklists); a post
-// with history can only be disabled. Domains register their checks when they are added.
+// PostHistoryCheck reports, inside the deleting transaction, whether another domain holds history for a
+// post (checklists, inspections, hazards); a post with history can only be disabled. See WithPostHistory.
 type PostHistoryCheck func(tx *gorm.DB, postID int64) (bool, error)
 
 // DeletePost removes a post that nothing refers to: no users (current or deleted), no documents, and no
-// history in the registered checks. Otherwise the post must be disabled instead.
-func (s *Service) DeletePost(ctx context.Context, a audit.Actor, ent, id int64, checks ...PostHistoryCheck) error {
+// history in the checks the service was built with. Otherwise the post must be disabled instead.
+func (s *Service) DeletePost(ctx context.Context, a audit.Actor, ent, id int64) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var p Post
 		if err := tx.Where("id = ? AND enterprise_id = ?", id, ent).Take(&p).Error; err != nil {
@@ -449,7 +466,7 @@ func (s *Service) DeletePost(ctx context.Context, a audit.Actor, ent, id int64, 
 		if gone > 0 || docs > 0 {
 			return ErrPostHasHistory
 		}
-		for _, check := range checks {
+		for _, check := range s.postHistory {
 			has, err := check(tx, id)
 			if err != nil {
 				return err

@@ -263,12 +263,12 @@ func (s *Service) SetChecklistStatus(ctx context.Context, a audit.Actor, ent, id
 	return s.GetChecklist(ctx, ent, id)
 }
 
-// ChecklistHistory reports whether a checklist has history (inspections) that forbids deleting it;
-// registered by the inspection domain.
+// ChecklistHistory reports, inside the deleting transaction, whether a checklist has history (inspections)
+// that forbids deleting it; see WithChecklistHistory.
 type ChecklistHistory func(tx *gorm.DB, checklistID int64) (bool, error)
 
-// DeleteChecklist deletes a checklist without history.
-func (s *Service) DeleteChecklist(ctx context.Context, a audit.Actor, ent, id int64, history ...ChecklistHistory) error {
+// DeleteChecklist deletes a checklist without history in the checks the service was built with.
+func (s *Service) DeleteChecklist(ctx context.Context, a audit.Actor, ent, id int64) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var c Checklist
 		if err := tx.Where("id = ? AND enterprise_id = ?", id, ent).Take(&c).Error; err != nil {
@@ -277,7 +277,7 @@ func (s *Service) DeleteChecklist(ctx context.Context, a audit.Actor, ent, id in
 			}
 			return err
 		}
-		for _, h := range history {
+		for _, h := range s.checklistHistory {
 			has, err := h(tx, id)
 			if err != nil {
 				return err

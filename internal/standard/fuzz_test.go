@@ -11,11 +11,11 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/audit"
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/sheet/sheettest"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/standard"
+	"yqyb/internal/tools/demo"
 )
 
 var importHeader = []string{"部门", "岗位", "清单名称", "排查频次", "类别", "排查项目", "排查内容", "排查标准", "依据", "隐患等级", "重大隐患判定"}

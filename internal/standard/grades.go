@@ -133,7 +133,8 @@ func createDefaultGrades(tx *gorm.DB, ent int64, now time.Time) error {
 	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&gs).Error
 }
 
-// GradeUsage counts what refers to a grade outside this package (hazards); other domains register it.
+// GradeUsage counts, inside the deleting transaction, what refers to a grade outside this package
+// (hazards); see WithGradeUsage.
 type GradeUsage func(tx *gorm.DB, ent int64, code string) (int64, error)
 
 // Grades lists the enterprise's scheme, creating the default one on first use.
@@ -200,8 +201,9 @@ func (s *Service) UpdateGrade(ctx context.Context, a audit.Actor, ent, id int64,
 	return g, err
 }
 
-// DeleteGrade removes an unused grade; the scheme keeps at least one.
-func (s *Service) DeleteGrade(ctx context.Context, a audit.Actor, ent, id int64, usage ...GradeUsage) error {
+// DeleteGrade removes a grade that neither the standard nor the usage counts the service was built with
+// refer to; the scheme keeps at least one.
+func (s *Service) DeleteGrade(ctx context.Context, a audit.Actor, ent, id int64) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var g Grade
 		if err := tx.Where("id = ? AND enterprise_id = ?", id, ent).Take(&g).Error; err != nil {
@@ -221,7 +223,7 @@ func (s *Service) DeleteGrade(ctx context.Context, a audit.Actor, ent, id int64,
 		if err := tx.Model(&Item{}).Where("enterprise_id = ? AND grade_code = ? AND deleted_at IS NULL", ent, g.Code).Count(&used).Error; err != nil {
 			return err
 		}
-		for _, u := range usage {
+		for _, u := range s.gradeUsage {
 			m, err := u(tx, ent, g.Code)
 			if err != nil {
 				return err

@@ -10,12 +10,12 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/audit"
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/sheet/sheettest"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/standard"
+	"yqyb/internal/tools/demo"
 )
 
 // sheetOf writes n import rows spread over the demo mall's posts: 100 categories, each row a distinct item.

@@ -16,7 +16,6 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/audit"
-	"yqyb/internal/demo"
 	"yqyb/internal/enterprise"
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/apperr/apperrtest"
@@ -26,6 +25,7 @@ import (
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/setup"
 	"yqyb/internal/standard"
+	"yqyb/internal/tools/demo"
 )
 
 type mall struct {

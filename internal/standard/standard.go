@@ -28,12 +28,37 @@ var (
 
 // Service manages enterprise standards, grade schemes and checklists.
 type Service struct {
-	db  *gorm.DB
-	clk clock.Clock
+	db               *gorm.DB
+	clk              clock.Clock
+	checklistHistory []ChecklistHistory
+	gradeUsage       []GradeUsage
+}
+
+// Option configures a Service when it is built.
+type Option func(*Service)
+
+// WithChecklistHistory registers the checks of the domains that keep history for a checklist
+// (inspections), which this package cannot import: DeleteChecklist refuses a checklist any of them reports.
+// Wired in where the service is built, they cannot be skipped by a caller.
+func WithChecklistHistory(checks ...ChecklistHistory) Option {
+	return func(s *Service) { s.checklistHistory = append(s.checklistHistory, checks...) }
+}
+
+// WithGradeUsage registers the counts of what refers to a hazard grade outside this package (hazards):
+// DeleteGrade refuses a grade any of them uses. Wired in where the service is built, like
+// WithChecklistHistory.
+func WithGradeUsage(usage ...GradeUsage) Option {
+	return func(s *Service) { s.gradeUsage = append(s.gradeUsage, usage...) }
 }
 
 // NewService returns the service.
-func NewService(db *gorm.DB, clk clock.Clock) *Service { return &Service{db: db, clk: clk} }
+func NewService(db *gorm.DB, clk clock.Clock, opts ...Option) *Service {
+	s := &Service{db: db, clk: clk}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
 
 func (s *Service) now() time.Time { return s.clk.Now().UTC() }
 

@@ -19,7 +19,6 @@ import (
 	"gorm.io/gorm"
 	gormlogger "gorm.io/gorm/logger"
 
-	"yqyb/internal/generate"
 	"yqyb/internal/org"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/database"
@@ -27,6 +26,7 @@ import (
 	"yqyb/internal/setup"
 	"yqyb/internal/standard"
 	"yqyb/internal/stats"
+	"yqyb/internal/tools/generate"
 	"yqyb/pkg/period"
 )
 

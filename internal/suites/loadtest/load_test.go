@@ -63,7 +63,7 @@ func TestLoadScenario(t *testing.T) {
 	dbURL := pgBase + "/" + loadDB + "?sslmode=disable"
 	bin := env("YQYB_LOAD_BIN", "")
 	if bin == "" {
-		root, err := filepath.Abs("../..")
+		root, err := filepath.Abs("../../..")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,7 +7,7 @@ import (
 // TestContractUpToDate fails when the committed openapi.yaml (or its embedded copy) differs from what the
 // swag annotations produce.
 func TestContractUpToDate(t *testing.T) {
-	stale, err := Check("../..")
+	stale, err := Check("../../..")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/auth"
-	"yqyb/internal/org"
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/rbac"
 )
@@ -20,7 +19,6 @@ func (s *Server) authRoutes() []Route {
 		{Method: http.MethodGet, Path: "/api/v1/me", Perm: loggedIn, BeforePasswordChange: true, Handler: s.me},
 		{Method: http.MethodPost, Path: "/api/v1/me/password", Perm: loggedIn, BeforePasswordChange: true, Handler: s.changePassword},
 		{Method: http.MethodGet, Path: "/api/v1/permissions", Perm: loggedIn, Handler: s.permissions},
-		{Method: http.MethodGet, Path: "/api/v1/regions", Perm: loggedIn, Handler: s.regions},
 	}
 }
 
@@ -217,11 +215,11 @@ func (s *Server) me(c echo.Context) error {
 		// Nothing but the password page until the password is changed.
 		out.Permissions, out.Menus = []string{}, []*rbac.MenuNode{}
 	}
-	if p.EnterpriseID != 0 {
-		e, err := org.EnterpriseByID(ctx, s.deps.DB, p.EnterpriseID)
-		if err != nil {
-			return err
-		}
+	aff, err := s.org.Affiliation(ctx, p.EnterpriseID, p.RegionID, p.PostID)
+	if err != nil {
+		return err
+	}
+	if e := aff.Enterprise; e != nil {
 		out.Enterprise = &IDName{ID: e.ID, Name: e.Name}
 		if p.Kind == rbac.KindEnterpriseAdmin {
 			sums, err := s.setup.Summaries(ctx, []int64{e.ID})
@@ -232,18 +230,10 @@ func (s *Server) me(c echo.Context) error {
 			out.SetupComplete = &done
 		}
 	}
-	if p.RegionID != 0 {
-		r, err := org.RegionByID(ctx, s.deps.DB, p.RegionID)
-		if err != nil {
-			return err
-		}
+	if r := aff.Region; r != nil {
 		out.Region = &MeRegion{ID: r.ID, Name: r.Name, Level: r.Level}
 	}
-	if p.PostID != 0 {
-		post, err := org.PostOf(ctx, s.deps.DB, p.EnterpriseID, p.PostID)
-		if err != nil {
-			return err
-		}
+	if post := aff.Post; post != nil {
 		out.Post = &IDName{ID: post.ID, Name: post.Name}
 	}
 	return c.JSON(http.StatusOK, out)
@@ -313,21 +303,4 @@ func (s *Server) permissions(c echo.Context) error {
 		tree = rbac.Tree(rbac.ScopePlatform, rbac.ScopeOversight)
 	}
 	return c.JSON(http.StatusOK, PermissionTree{Tree: tree, Held: held})
-}
-
-// regions godoc
-//
-//	@Summary		区域树
-//	@Description	全部区域（市 → 区 → 街道/属地），按路径排序，前端据 parent_id 组装成树。
-//	@Tags			区域
-//	@Produce		json
-//	@Security		BearerAuth
-//	@Success		200	{array}	org.Region
-//	@Router			/api/v1/regions [get]
-func (s *Server) regions(c echo.Context) error {
-	rs, err := org.Regions(c.Request().Context(), s.deps.DB)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, rs)
 }

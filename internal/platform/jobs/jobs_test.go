@@ -134,7 +134,7 @@ func TestFeedAdvancesDuringJob(t *testing.T) {
 	committed := time.Now()
 	deadline := committed.Add(20 * time.Second)
 	for {
-		p, err := feed.Read(ctx, db, feed.Scope{RegionPath: "/1/"}, "", 10)
+		p, err := feed.NewService(db).Read(ctx, feed.Scope{RegionPath: "/1/"}, "", 10)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"yqyb/internal/demo"
+	"yqyb/internal/tools/demo"
 )
 
 // outcome is one write of the load.

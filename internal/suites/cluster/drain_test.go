@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/testdb"
+	"yqyb/internal/tools/demo"
 )
 
 // TestSIGTERMDrains sends SIGTERM to an instance busy with requests: the listener closes at once (new

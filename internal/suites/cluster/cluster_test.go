@@ -18,9 +18,9 @@ import (
 
 	"gorm.io/gorm"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/rbac"
+	"yqyb/internal/tools/demo"
 )
 
 const pw = demo.DemoPassword

@@ -11,11 +11,11 @@ import (
 
 	"gorm.io/gorm"
 
-	"yqyb/internal/generate"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/database"
 	"yqyb/internal/platform/logging"
 	"yqyb/internal/platform/testdb"
+	"yqyb/internal/tools/generate"
 	"yqyb/pkg/uscc"
 )
 

@@ -8,8 +8,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"yqyb/internal/account"
-	"yqyb/internal/audit"
 	"yqyb/internal/enterprise"
 	"yqyb/internal/org"
 	"yqyb/internal/platform/apperr"
@@ -17,7 +15,7 @@ import (
 	"yqyb/internal/rbac"
 )
 
-func (s *Server) regulatorRoutes() []Route {
+func (s *Server) enterpriseRoutes() []Route {
 	return []Route{
 		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprises", Perm: rbac.RegEnterpriseView, Handler: s.regulatorEnterprises},
 		{Method: http.MethodPost, Path: "/api/v1/regulator/enterprises", Perm: rbac.RegEnterpriseCreate, Handler: s.registerEnterprise},
@@ -28,33 +26,6 @@ func (s *Server) regulatorRoutes() []Route {
 		{Method: http.MethodPost, Path: "/api/v1/regulator/enterprise-import", Perm: rbac.RegEnterpriseImport, Handler: s.importEnterprises},
 		{Method: http.MethodGet, Path: "/api/v1/regulator/initial-passwords", Perm: rbac.RegEnterpriseCreate, Handler: s.initialPasswords},
 	}
-}
-
-func (s *Server) platformRoutes() []Route {
-	return []Route{
-		{Method: http.MethodGet, Path: "/api/v1/platform/regulators", Perm: rbac.PlatRegulatorView, Handler: s.listRegulators},
-		{Method: http.MethodPost, Path: "/api/v1/platform/regulators", Perm: rbac.PlatRegulatorCreate, Handler: s.createRegulator},
-		{Method: http.MethodGet, Path: "/api/v1/platform/regulators/:id", Perm: rbac.PlatRegulatorView, Handler: s.getRegulator},
-		{Method: http.MethodPut, Path: "/api/v1/platform/regulators/:id", Perm: rbac.PlatRegulatorUpdate, Handler: s.updateRegulator},
-		{Method: http.MethodPost, Path: "/api/v1/platform/regulators/:id/disable", Perm: rbac.PlatRegulatorDisable, Handler: s.disableRegulator},
-		{Method: http.MethodPost, Path: "/api/v1/platform/regulators/:id/enable", Perm: rbac.PlatRegulatorDisable, Handler: s.enableRegulator},
-		{Method: http.MethodPost, Path: "/api/v1/platform/regulators/:id/reset-password", Perm: rbac.PlatRegulatorReset, Handler: s.resetRegulatorPassword},
-		{Method: http.MethodGet, Path: "/api/v1/platform/audit-logs", Perm: rbac.PlatAuditView, Handler: s.listAllAudit},
-		{Method: http.MethodPost, Path: "/api/v1/platform/regions", Perm: rbac.PlatRegionEdit, Handler: s.createStreet},
-		{Method: http.MethodPut, Path: "/api/v1/platform/regions/:id", Perm: rbac.PlatRegionEdit, Handler: s.updateStreet},
-		{Method: http.MethodDelete, Path: "/api/v1/platform/regions/:id", Perm: rbac.PlatRegionEdit, Handler: s.deleteStreet},
-	}
-}
-
-// errNoRegion guards regulator routes against callers without a region.
-var errNoRegion = apperr.New(apperr.Forbidden, "region_required", "此功能仅限监管账号使用")
-
-func regionPathOf(c echo.Context) (string, error) {
-	p := principal(c)
-	if p.RegionPath == "" {
-		return "", errNoRegion
-	}
-	return p.RegionPath, nil
 }
 
 // regulatorEnterprises godoc
@@ -154,212 +125,11 @@ func (s *Server) resetEnterprisePassword(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	e, err := org.EnterpriseInRegion(ctx, s.deps.DB, path, id)
+	login, pw, err := s.enterprises.ResetPassword(c.Request().Context(), actor(c), path, id, in.Account)
 	if err != nil {
 		return err
 	}
-	u, err := s.accounts.EnterpriseAccount(ctx, e.ID, in.Account)
-	if err != nil {
-		return err
-	}
-	pw, err := s.accounts.ResetPassword(ctx, actor(c), u, "监管部门重置："+e.Name)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, TemporaryPassword{LoginName: u.LoginName, TemporaryPassword: pw})
-}
-
-// listRegulators godoc
-//
-//	@Summary		监管账号列表
-//	@Tags			平台管理
-//	@Produce		json
-//	@Security		BearerAuth
-//	@Param			q			query		string	false	"关键字"
-//	@Param			region_id	query		int		false	"区域"
-//	@Param			status		query		string	false	"状态"	Enums(active, disabled)
-//	@Param			page		query		int		false	"页码"
-//	@Param			page_size	query		int		false	"每页条数"
-//	@Param			sort		query		string	false	"排序"
-//	@Success		200			{object}	UserPage
-//	@Router			/api/v1/platform/regulators [get]
-func (s *Server) listRegulators(c echo.Context) error {
-	q, err := account.UserSpec.Parse(c.QueryParams())
-	if err != nil {
-		return err
-	}
-	f := account.UserFilter{Keyword: c.QueryParam("q")}
-	if f.RegionID, err = queryID(c, "region_id", "区域"); err != nil {
-		return err
-	}
-	if f.Status, err = queryEnum(c, "status", "状态", account.StatusActive, account.StatusDisabled); err != nil {
-		return err
-	}
-	page, err := s.accounts.ListRegulators(c.Request().Context(), f, q)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
-}
-
-// createRegulator godoc
-//
-//	@Summary		新建监管账号
-//	@Description	新建绑定到某一区域（市、区或街道）的监管账号，监管范围为该区域及其下级区域。返回的临时密码只显示这一次。
-//	@Tags			平台管理
-//	@Accept			json
-//	@Produce		json
-//	@Security		BearerAuth
-//	@Param			body	body		account.NewRegulatorInput	true	"监管账号"
-//	@Success		201		{object}	CreatedUser
-//	@Failure		404		{object}	ErrorBody	"region_not_found"
-//	@Failure		409		{object}	ErrorBody	"login_name_taken"
-//	@Router			/api/v1/platform/regulators [post]
-func (s *Server) createRegulator(c echo.Context) error {
-	var in account.NewRegulatorInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	u, pw, err := s.accounts.CreateRegulator(c.Request().Context(), actor(c), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, CreatedUser{User: u, TemporaryPassword: pw})
-}
-
-// getRegulator godoc
-//
-//	@Summary		监管账号详情
-//	@Tags			平台管理
-//	@Produce		json
-//	@Security		BearerAuth
-//	@Param			id	path		int	true	"用户ID"
-//	@Success		200	{object}	account.UserView
-//	@Failure		404	{object}	ErrorBody	"user_not_found"
-//	@Router			/api/v1/platform/regulators/{id} [get]
-func (s *Server) getRegulator(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	u, err := s.accounts.Regulator(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, u)
-}
-
-// updateRegulator godoc
-//
-//	@Summary		修改监管账号
-//	@Tags			平台管理
-//	@Accept			json
-//	@Produce		json
-//	@Security		BearerAuth
-//	@Param			id		path		int						true	"用户ID"
-//	@Param			body	body		account.RegulatorInput	true	"监管账号"
-//	@Success		200		{object}	account.UserView
-//	@Failure		404		{object}	ErrorBody	"user_not_found | region_not_found"
-//	@Router			/api/v1/platform/regulators/{id} [put]
-func (s *Server) updateRegulator(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in account.RegulatorInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	u, err := s.accounts.UpdateRegulator(c.Request().Context(), actor(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, u)
-}
-
-// disableRegulator godoc
-//
-//	@Summary		停用监管账号
-//	@Tags			平台管理
-//	@Produce		json
-//	@Security		BearerAuth
-//	@Param			id	path		int	true	"用户ID"
-//	@Success		200	{object}	account.UserView
-//	@Router			/api/v1/platform/regulators/{id}/disable [post]
-func (s *Server) disableRegulator(c echo.Context) error {
-	return s.setRegulatorStatus(c, account.StatusDisabled)
-}
-
-// enableRegulator godoc
-//
-//	@Summary		启用监管账号
-//	@Tags			平台管理
-//	@Produce		json
-//	@Security		BearerAuth
-//	@Param			id	path		int	true	"用户ID"
-//	@Success		200	{object}	account.UserView
-//	@Router			/api/v1/platform/regulators/{id}/enable [post]
-func (s *Server) enableRegulator(c echo.Context) error {
-	return s.setRegulatorStatus(c, account.StatusActive)
-}
-
-func (s *Server) setRegulatorStatus(c echo.Context, status string) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	u, err := s.accounts.SetRegulatorStatus(c.Request().Context(), actor(c), id, status)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, u)
-}
-
-// resetRegulatorPassword godoc
-//
-//	@Summary		重置监管账号密码
-//	@Tags			平台管理
-//	@Produce		json
-//	@Security		BearerAuth
-//	@Param			id	path		int	true	"用户ID"
-//	@Success		200	{object}	TemporaryPassword
-//	@Router			/api/v1/platform/regulators/{id}/reset-password [post]
-func (s *Server) resetRegulatorPassword(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	pw, err := s.accounts.ResetRegulatorPassword(ctx, actor(c), id)
-	if err != nil {
-		return err
-	}
-	u, err := s.accounts.Regulator(ctx, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, TemporaryPassword{LoginName: u.LoginName, TemporaryPassword: pw})
-}
-
-// listAllAudit godoc
-//
-//	@Summary		全平台审计日志
-//	@Description	所有企业、监管账号和平台的审计日志，包括用户名不存在的登录失败。
-//	@Tags			平台管理
-//	@Produce		json
-//	@Security		BearerAuth
-//	@Param			action		query		string	false	"操作类型"
-//	@Param			q			query		string	false	"关键字（操作人、对象）"
-//	@Param			from		query		string	false	"起始日期 YYYY-MM-DD"
-//	@Param			to			query		string	false	"截止日期 YYYY-MM-DD（含当日）"
-//	@Param			page		query		int		false	"页码"
-//	@Param			page_size	query		int		false	"每页条数"
-//	@Param			sort		query		string	false	"排序：at、id"
-//	@Success		200			{object}	AuditPage
-//	@Router			/api/v1/platform/audit-logs [get]
-func (s *Server) listAllAudit(c echo.Context) error {
-	return s.respondAudit(c, audit.Filter{AllTenants: true})
+	return c.JSON(http.StatusOK, TemporaryPassword{LoginName: login, TemporaryPassword: pw})
 }
 
 // registerEnterprise godoc
@@ -504,76 +274,14 @@ func (s *Server) initialPasswords(c echo.Context) error {
 	return attachment(c, enterprise.FileName("企业初始密码", s.deps.Clock.Now().In(clock.Business)), xlsxType, bytes.NewReader(b))
 }
 
-// createStreet godoc
-//
-//	@Summary		新建街道/属地
-//	@Description	在某个区下新建街道（乡镇、属地），代码为以区代码开头的9或12位统计用区划代码。市、区两级内置，不能增删改。
-//	@Tags			平台管理
-//	@Accept			json
-//	@Produce		json
-//	@Security		BearerAuth
-//	@Param			body	body		org.RegionInput	true	"街道"
-//	@Success		201		{object}	org.Region
-//	@Failure		400		{object}	ErrorBody	"region_parent_not_district | validation_failed"
-//	@Failure		409		{object}	ErrorBody	"region_code_taken"
-//	@Router			/api/v1/platform/regions [post]
-func (s *Server) createStreet(c echo.Context) error {
-	var in org.RegionInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	r, err := s.org.CreateStreet(c.Request().Context(), actor(c), in)
+func (s *Server) enterpriseInRegion(c echo.Context) (org.Enterprise, error) {
+	path, err := regionPathOf(c)
 	if err != nil {
-		return err
+		return org.Enterprise{}, err
 	}
-	return c.JSON(http.StatusCreated, r)
-}
-
-// updateStreet godoc
-//
-//	@Summary		修改街道/属地
-//	@Tags			平台管理
-//	@Accept			json
-//	@Produce		json
-//	@Security		BearerAuth
-//	@Param			id		path		int				true	"区域ID"
-//	@Param			body	body		org.RegionInput	true	"名称与排序"
-//	@Success		200		{object}	org.Region
-//	@Failure		409		{object}	ErrorBody	"region_fixed"
-//	@Router			/api/v1/platform/regions/{id} [put]
-func (s *Server) updateStreet(c echo.Context) error {
 	id, err := idParam(c, "id")
 	if err != nil {
-		return err
+		return org.Enterprise{}, err
 	}
-	var in org.RegionInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	r, err := s.org.UpdateStreet(c.Request().Context(), actor(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
-}
-
-// deleteStreet godoc
-//
-//	@Summary		删除街道/属地
-//	@Description	只能删除没有企业、监管账号和下级区域的街道。
-//	@Tags			平台管理
-//	@Security		BearerAuth
-//	@Param			id	path	int	true	"区域ID"
-//	@Success		204
-//	@Failure		409	{object}	ErrorBody	"region_in_use | region_fixed"
-//	@Router			/api/v1/platform/regions/{id} [delete]
-func (s *Server) deleteStreet(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.org.DeleteStreet(c.Request().Context(), actor(c), id); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return s.org.EnterpriseInRegion(c.Request().Context(), path, id)
 }

@@ -1,0 +1,84 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"yqyb/internal/feed"
+	"yqyb/internal/platform/apperr"
+	"yqyb/internal/rbac"
+)
+
+func (s *Server) feedRoutes() []Route {
+	return []Route{
+		{Method: http.MethodGet, Path: "/api/v1/feed", Perm: rbac.FeedRead, Handler: s.enterpriseFeed},
+		{Method: http.MethodGet, Path: "/api/v1/regulator/feed", Perm: rbac.RegFeed, Handler: s.regionFeed},
+	}
+}
+
+// feedLimit reads the batch size of a feed read.
+func feedLimit(c echo.Context) (int, error) {
+	raw := c.QueryParam("limit")
+	if raw == "" {
+		return 200, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 || n > 1000 {
+		return 0, apperr.Validation(apperr.FieldError{Field: "limit", Message: "每批条数应为 1 到 1000"})
+	}
+	return n, nil
+}
+
+// enterpriseFeed godoc
+//
+//	@Summary		变更流（本企业）
+//	@Description	供对接系统增量同步：按提交顺序返回 cursor 之后的变更（排查提交 inspection.submitted；隐患登记、安排整改、提交整改、验收、退回、当场整改、督办与解除督办 hazard.*）。把返回的 cursor 原样带回即可继续，不会遗漏也不会重复；不带 cursor 从头重新同步。more 为 true 时还有可读的变更。正在提交中的事务的变更在其提交后才出现，且出现在已发出的游标之后。
+//	@Tags			数据对接
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			cursor	query		string	false	"上次返回的 cursor；空表示从头"
+//	@Param			limit	query		int		false	"每批条数，1–1000，默认 200"
+//	@Success		200		{object}	feed.Page
+//	@Failure		400		{object}	ErrorBody	"feed_cursor_invalid"
+//	@Router			/api/v1/feed [get]
+func (s *Server) enterpriseFeed(c echo.Context) error {
+	ent, err := enterpriseOf(c)
+	if err != nil {
+		return err
+	}
+	return s.readFeed(c, feed.Scope{EnterpriseID: ent})
+}
+
+func (s *Server) readFeed(c echo.Context, scope feed.Scope) error {
+	limit, err := feedLimit(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.feed.Read(c.Request().Context(), scope, c.QueryParam("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+// regionFeed godoc
+//
+//	@Summary		变更流（辖区）
+//	@Description	同 /api/v1/feed，范围为本监管账号辖区内的全部企业。
+//	@Tags			数据对接
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			cursor	query		string	false	"上次返回的 cursor；空表示从头"
+//	@Param			limit	query		int		false	"每批条数，1–1000，默认 200"
+//	@Success		200		{object}	feed.Page
+//	@Failure		400		{object}	ErrorBody	"feed_cursor_invalid"
+//	@Router			/api/v1/regulator/feed [get]
+func (s *Server) regionFeed(c echo.Context) error {
+	path, err := regionPathOf(c)
+	if err != nil {
+		return err
+	}
+	return s.readFeed(c, feed.Scope{RegionPath: path})
+}
