@@ -24,7 +24,8 @@ type call struct {
 	token  string
 	method string
 	path   string
-	body   any // nil, a JSON value, or an upload (sent as multipart/form-data)
+	at     func() string // the path, when it names a row an earlier row creates
+	body   any           // nil, a JSON value, or an upload (sent as multipart/form-data)
 	status int
 	code   string   // the error code; required for every error answer
 	field  string   // validation_failed: the field details.fields must name
@@ -50,6 +51,9 @@ func runCalls(t *testing.T, env *testEnv, calls []call) {
 	for _, c := range calls {
 		t.Run(c.name, func(t *testing.T) {
 			c.mustAssertSomething(t)
+			if c.at != nil {
+				c.path = c.at()
+			}
 			r := c.send(t, env)
 			if r.Code != c.status {
 				t.Fatalf("%s %s = %d, want %d: %.400s", c.method, c.path, r.Code, c.status, r.Body)
