@@ -300,6 +300,9 @@ func TestOrgEndpoints(t *testing.T) {
 				body: map[string]any{"parent_id": city, "code": "110000001", "name": "x"}, status: 400, code: "region_parent_not_district"},
 			{name: "street renamed to nothing", token: as.plat, method: http.MethodPut, path: street(donghuamen.ID), body: map[string]any{"name": ""},
 				status: 400, code: "validation_failed", field: "name"},
+			// A street needs its district: leaving it out is an invalid request (400), not a reference to an unknown region (404).
+			{name: "street without a district", token: as.plat, method: http.MethodPost, path: "/api/v1/platform/regions",
+				body: map[string]any{"code": "110101006", "name": "x"}, status: 400, code: "validation_failed", field: "parent_id"},
 		})
 	})
 
