@@ -296,6 +296,11 @@ func TestOrgEndpoints(t *testing.T) {
 				body: map[string]any{"parent_id": dongcheng, "code": "11010100A", "name": "x"}, status: 400, code: "validation_failed", field: "code"},
 			{name: "street code of another district", token: as.plat, method: http.MethodPost, path: "/api/v1/platform/regions",
 				body: map[string]any{"parent_id": dongcheng, "code": "110105001", "name": "x"}, status: 400, code: "validation_failed", field: "code"},
+			// Statistical division codes of streets have 9 or 12 digits (the endpoint's own description); 10 or 11 are neither.
+			{name: "street code of ten digits", token: as.plat, method: http.MethodPost, path: "/api/v1/platform/regions",
+				body: map[string]any{"parent_id": dongcheng, "code": "1101010051", "name": "x"}, status: 400, code: "validation_failed", field: "code"},
+			{name: "street code of eleven digits", token: as.plat, method: http.MethodPost, path: "/api/v1/platform/regions",
+				body: map[string]any{"parent_id": dongcheng, "code": "11010100511", "name": "x"}, status: 400, code: "validation_failed", field: "code"},
 			{name: "street under the city", token: as.plat, method: http.MethodPost, path: "/api/v1/platform/regions",
 				body: map[string]any{"parent_id": city, "code": "110000001", "name": "x"}, status: 400, code: "region_parent_not_district"},
 			{name: "street renamed to nothing", token: as.plat, method: http.MethodPut, path: street(donghuamen.ID), body: map[string]any{"name": ""},
