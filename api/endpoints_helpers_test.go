@@ -202,7 +202,8 @@ func unchanged(t *testing.T, env *testEnv, state func() string, calls []call) {
 	}
 }
 
-// ids renders an id as the answer would show it, for hide lists.
+// idText renders an id as an answer would show it, for the hide lists of error rows (a success body holds
+// many numbers, an error body none).
 func idText(id int64) string { return fmt.Sprint(id) }
 
 // decodeInto decodes a successful answer for the row's own checks.
