@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"yqyb/internal/association"
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/rbac"
+	"yqyb/internal/tools/demo"
 )
 
 // TestAssociationEndpoints is the contract of the association endpoints: applications between

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"yqyb/internal/audit"
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/rbac"
+	"yqyb/internal/tools/demo"
 )
 
 // TestAuditEndpoints is the contract of the two audit-log listings: an enterprise's own, and the platform's

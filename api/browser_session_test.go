@@ -8,8 +8,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"yqyb/internal/tools/demo"
 	"yqyb/internal/platform/config"
+	"yqyb/internal/tools/demo"
 )
 
 // The browser's session: the refresh token only in an HttpOnly cookie, the refresh route guarded against

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/platform/testdb"
+	"yqyb/internal/tools/demo"
 )
 
 // The endpoint contract tests (*_endpoints_test.go) describe each endpoint of a domain by the status it

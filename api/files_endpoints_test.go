@@ -9,9 +9,9 @@ import (
 	"net/http"
 	"testing"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/files"
 	"yqyb/internal/platform/testdb"
+	"yqyb/internal/tools/demo"
 )
 
 // TestFilesEndpoints is the contract of the photo endpoints: upload and download. Photos belong to an

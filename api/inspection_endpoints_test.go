@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/files"
 	"yqyb/internal/inspection"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/rbac"
 	"yqyb/internal/standard"
+	"yqyb/internal/tools/demo"
 )
 
 // TestInspectionEndpoints is the contract of the inspection endpoints: a post user's tasks and

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/enterprise"
 	"yqyb/internal/org"
 	"yqyb/internal/rbac"
+	"yqyb/internal/tools/demo"
 )
 
 // TestOrgEndpoints is the contract of the organization endpoints: departments, posts and their

@@ -8,8 +8,8 @@ import (
 
 	"yqyb/internal/account"
 	"yqyb/internal/auth"
-	"yqyb/internal/demo"
 	"yqyb/internal/rbac"
+	"yqyb/internal/tools/demo"
 )
 
 // TestSessionEndpoints is the contract of the session endpoints: login, refresh, logout, who am I, the

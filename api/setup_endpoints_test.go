@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"yqyb/internal/demo"
 	"yqyb/internal/rbac"
 	"yqyb/internal/setup"
+	"yqyb/internal/tools/demo"
 )
 
 // TestSetupEndpoints is the contract of the initialization page's endpoint. It takes no input and no id,

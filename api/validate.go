@@ -3,10 +3,12 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/go-playground/locales/zh"
 	ut "github.com/go-playground/universal-translator"
@@ -80,13 +82,97 @@ func newValidator() *requestValidator {
 func (rv *requestValidator) Validate(i any) error {
 	err := rv.v.Struct(i)
 	var ve validator.ValidationErrors
-	if errors.As(err, &ve) {
-		return rv.explain(ve)
+	if err != nil && !errors.As(err, &ve) {
+		return err
 	}
-	return err
+	fields := rv.explain(ve)
+	seen := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		seen[f.Field] = true
+	}
+	for _, f := range blankRequired(reflect.ValueOf(i), "") {
+		if !seen[f.Field] {
+			fields = append(fields, f)
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return apperr.Validation(fields...)
 }
 
-func (rv *requestValidator) explain(ve validator.ValidationErrors) *apperr.Error {
+// blankRequired finds the required strings that hold only spaces: the validator's required accepts them,
+// and the services, which trim what they store, would then save an empty name. It walks the request the
+// way the validator does (nested structs, and slices marked dive) and names fields by their JSON paths.
+func blankRequired(v reflect.Value, prefix string) []apperr.FieldError {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct || v.Type() == reflect.TypeOf(time.Time{}) {
+		return nil
+	}
+	var out []apperr.FieldError
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" || f.Tag.Get("validate") == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		path := prefix
+		if !f.Anonymous {
+			path = strings.TrimPrefix(prefix+"."+name, ".")
+		}
+		own, elems, dive := strings.Cut(f.Tag.Get("validate"), "dive")
+		label := f.Tag.Get("label")
+		if label == "" {
+			label = name
+		}
+		fv := v.Field(i)
+		switch fv.Kind() {
+		case reflect.String:
+			if hasTag(own, "required") && isBlank(fv.String()) {
+				out = append(out, apperr.FieldError{Field: path, Message: label + "为必填字段"})
+			}
+		case reflect.Slice, reflect.Array:
+			if !dive {
+				continue
+			}
+			for j := 0; j < fv.Len(); j++ {
+				el, at := fv.Index(j), fmt.Sprintf("%s[%d]", path, j)
+				if el.Kind() == reflect.String {
+					if hasTag(elems, "required") && isBlank(el.String()) {
+						out = append(out, apperr.FieldError{Field: at, Message: fmt.Sprintf("%s第%d项为必填字段", label, j+1)})
+					}
+					continue
+				}
+				out = append(out, blankRequired(el, at)...)
+			}
+		case reflect.Struct, reflect.Pointer, reflect.Interface:
+			out = append(out, blankRequired(fv, path)...)
+		}
+	}
+	return out
+}
+
+func hasTag(tags, tag string) bool {
+	for _, t := range strings.Split(tags, ",") {
+		if strings.TrimSpace(t) == tag {
+			return true
+		}
+	}
+	return false
+}
+
+func isBlank(s string) bool { return s != "" && strings.TrimSpace(s) == "" }
+
+func (rv *requestValidator) explain(ve validator.ValidationErrors) []apperr.FieldError {
 	fields := make([]apperr.FieldError, 0, len(ve))
 	for _, fe := range ve {
 		msg := fe.Translate(rv.trans)
@@ -106,7 +192,7 @@ func (rv *requestValidator) explain(ve validator.ValidationErrors) *apperr.Error
 		}
 		fields = append(fields, apperr.FieldError{Field: jsonPath(fe.Namespace()), Message: msg})
 	}
-	return apperr.Validation(fields...)
+	return fields
 }
 
 // validationError explains ValidationErrors that reached the error handler without going through

@@ -29,11 +29,15 @@ type RegionInput struct {
 	SortOrder int    `json:"sort_order,omitempty" label:"排序" validate:"gte=0,lte=100000"`
 }
 
-var streetCode = regexp.MustCompile(`^\d{9,12}$`)
+var streetCode = regexp.MustCompile(`^(\d{9}|\d{12})$`)
 
 // CreateStreet adds a street (街道/乡镇/属地) under a district; its code is the 9- or 12-digit statistical
 // division code and must begin with the district's.
 func (s *Service) CreateStreet(ctx context.Context, a audit.Actor, in RegionInput) (Region, error) {
+	if in.ParentID == 0 {
+		// Updates share RegionInput and leave the parent alone, so the tag cannot require it.
+		return Region{}, apperr.Validation(apperr.FieldError{Field: "parent_id", Message: "所属区为必填字段"})
+	}
 	var r Region
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var parent Region
