@@ -43,7 +43,7 @@ export const enterpriseRoutes: RouteRecordRaw[] = [
   {
     path: 'regulator/enterprises',
     name: 'regulator-enterprises',
-    component: () => import('@/views/regulator/EnterprisesView.vue'),
+    component: () => import('@/views/registry/EnterprisesView.vue'),
     meta: { title: 'entRoutes.registry', permission: 'reg:enterprise' },
   },
   {
