@@ -1,5 +1,5 @@
-// Routes of statistics, dashboards and reports (issue 7). Added to the main layout by routes.ts. Each page's
-// permission code is the one the server's menu and API use.
+// Statistics, dashboards and reports (views/oversight): the regulator's dashboard, an enterprise's summary
+// and hazard report, and the enterprise's own report.
 import type { RouteRecordRaw } from 'vue-router'
 
 export const oversightRoutes: RouteRecordRaw[] = [

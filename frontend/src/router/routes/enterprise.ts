@@ -1,6 +1,5 @@
-// Routes of the enterprise structure and registry pages (issue 4): registry, profile, departments, posts,
-// associations, initialization, regions. Added to the main layout by routes.ts. Each page's permission
-// code is the one the server's menu and API use.
+// An enterprise's own structure (views/enterprise): initialization, profile, associations and group
+// members, departments and posts.
 import type { RouteRecordRaw } from 'vue-router'
 
 export const enterpriseRoutes: RouteRecordRaw[] = [
@@ -39,17 +38,5 @@ export const enterpriseRoutes: RouteRecordRaw[] = [
     name: 'system-posts',
     component: () => import('@/views/enterprise/PostsView.vue'),
     meta: { title: 'entRoutes.posts', permission: 'org:post' },
-  },
-  {
-    path: 'regulator/enterprises',
-    name: 'regulator-enterprises',
-    component: () => import('@/views/registry/EnterprisesView.vue'),
-    meta: { title: 'entRoutes.registry', permission: 'reg:enterprise' },
-  },
-  {
-    path: 'platform/regions',
-    name: 'platform-regions',
-    component: () => import('@/views/platform/RegionsView.vue'),
-    meta: { title: 'entRoutes.regions', permission: 'plat:region' },
   },
 ]
