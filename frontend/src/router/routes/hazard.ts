@@ -6,24 +6,24 @@ export const hazardRoutes: RouteRecordRaw[] = [
     path: 'hazards',
     name: 'hazards',
     component: () => import('@/views/hazard/HazardLedgerView.vue'),
-    meta: { title: 'work.routes.hazards', permission: 'hz:ledger' },
+    meta: { title: 'routes.hazards', permission: 'hz:ledger' },
   },
   {
     path: 'hazards/:id(\\d+)',
     name: 'hazard-detail',
     component: () => import('@/views/hazard/HazardDetailView.vue'),
-    meta: { title: 'work.routes.hazardDetail', permission: 'hz:ledger' },
+    meta: { title: 'routes.hazardDetail', permission: 'hz:ledger' },
   },
   {
     path: 'regulator/hazards',
     name: 'regulator-hazards',
     component: () => import('@/views/hazard/RegulatorHazardsView.vue'),
-    meta: { title: 'work.routes.regHazards', permission: 'reg:hazard' },
+    meta: { title: 'routes.regHazards', permission: 'reg:hazard' },
   },
   {
     path: 'regulator/hazards/:id(\\d+)',
     name: 'regulator-hazard-detail',
     component: () => import('@/views/hazard/RegulatorHazardDetailView.vue'),
-    meta: { title: 'work.routes.regHazardDetail', permission: 'reg:hazard' },
+    meta: { title: 'routes.regHazardDetail', permission: 'reg:hazard' },
   },
 ]

@@ -6,18 +6,18 @@ export const inspectionRoutes: RouteRecordRaw[] = [
     path: 'inspections',
     name: 'inspections',
     component: () => import('@/views/inspection/MyInspectionsView.vue'),
-    meta: { title: 'work.routes.inspections', permission: 'hz:inspect' },
+    meta: { title: 'routes.inspections', permission: 'hz:inspect' },
   },
   {
     path: 'inspections/history',
     name: 'inspection-history',
     component: () => import('@/views/inspection/InspectionHistoryView.vue'),
-    meta: { title: 'work.routes.inspectionHistory', permission: 'hz:history' },
+    meta: { title: 'routes.inspectionHistory', permission: 'hz:history' },
   },
   {
     path: 'inspections/:id(\\d+)',
     name: 'inspection-form',
     component: () => import('@/views/inspection/InspectionFormView.vue'),
-    meta: { title: 'work.routes.inspectionForm', permission: 'hz:inspect' },
+    meta: { title: 'routes.inspectionForm', permission: 'hz:inspect' },
   },
 ]

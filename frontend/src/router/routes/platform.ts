@@ -12,6 +12,6 @@ export const platformRoutes: RouteRecordRaw[] = [
     path: 'platform/regions',
     name: 'platform-regions',
     component: () => import('@/views/platform/RegionsView.vue'),
-    meta: { title: 'entRoutes.regions', permission: 'plat:region' },
+    meta: { title: 'routes.regions', permission: 'plat:region' },
   },
 ]

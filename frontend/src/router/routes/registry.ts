@@ -6,6 +6,6 @@ export const registryRoutes: RouteRecordRaw[] = [
     path: 'regulator/enterprises',
     name: 'regulator-enterprises',
     component: () => import('@/views/registry/EnterprisesView.vue'),
-    meta: { title: 'entRoutes.registry', permission: 'reg:enterprise' },
+    meta: { title: 'routes.registry', permission: 'reg:enterprise' },
   },
 ]

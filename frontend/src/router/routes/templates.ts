@@ -6,12 +6,12 @@ export const templatesRoutes: RouteRecordRaw[] = [
     path: 'templates',
     name: 'templates',
     component: () => import('@/views/templates/TemplatesView.vue'),
-    meta: { title: 'work.routes.templates', permission: 'tpl:template' },
+    meta: { title: 'routes.templates', permission: 'tpl:template' },
   },
   {
     path: 'templates/:id(\\d+)',
     name: 'template-detail',
     component: () => import('@/views/templates/TemplateDetailView.vue'),
-    meta: { title: 'work.routes.templateDetail', permission: 'tpl:template' },
+    meta: { title: 'routes.templateDetail', permission: 'tpl:template' },
   },
 ]
