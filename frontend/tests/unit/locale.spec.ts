@@ -16,7 +16,7 @@ function lookup(key: string): unknown {
 }
 
 // The text of every source file but the messages and the API's types (whose schema names look like keys).
-const sources = import.meta.glob<string>(['/src/**/*.{ts,vue}', '!/src/locales/**', '!/src/**/*.d.ts', '!/src/api/types*.ts'], {
+const sources = import.meta.glob<string>(['/src/**/*.{ts,vue}', '!/src/locales/**', '!/src/**/*.d.ts', '!/src/api/types/**'], {
   query: '?raw',
   import: 'default',
   eager: true,
