@@ -1,4 +1,4 @@
-// ECharts options of the statistics pages, built from the API's figures (issue 7).
+// ECharts options of the statistics pages, built from the API's figures.
 import { describe, expect, it } from 'vitest'
 import type { HalfUsage, RegionRollup } from '@/api/types/oversight'
 import { childrenBarOption, gradePieOption, hasData, levelBarOption, shortHalfLabel, usageTrendOption } from '@/views/oversight/charts'
