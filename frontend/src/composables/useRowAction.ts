@@ -1,7 +1,9 @@
 // One way to act on a row of a list or tree (停用, 删除, 重置密码, …): ask first, mark the row busy while the
 // server works, say that it worked, reload. A failure is shown and leaves the row free again. A second
 // click on the same row while its question is open or its call runs does nothing; other rows stay free.
+// `remove` and `toggle` hold the conventions of 删除 and 停用/启用, so pages only say what differs.
 import { shallowReactive } from 'vue'
+import { t } from '@/locales'
 import { confirmAction, type ConfirmOptions } from '@/utils/confirm'
 import { showError, showSuccess } from '@/utils/notify'
 
@@ -14,6 +16,13 @@ export interface RowAction<R> {
   success?: string
   /** What else follows success, given the call's answer (e.g. showing a temporary password); before the reload. */
   done?: (result: R) => void
+}
+
+/** One direction of 停用/启用: its question, its call and what it says when done. */
+export interface StatusChange {
+  confirm: string
+  call: () => Promise<unknown>
+  success: string
 }
 
 export interface RowActionOptions {
@@ -50,8 +59,26 @@ export function useRowAction<K extends string | number = number>(options: RowAct
     }
   }
 
+  /** 删除: asked with a red 删除 button; 删除成功 when done. */
+  function remove<R>(key: K, action: { confirm: string; call: () => Promise<R>; done?: (result: R) => void }): Promise<void> {
+    return run(key, {
+      confirm: { message: action.confirm, danger: true, confirmText: t('common.delete') },
+      call: action.call,
+      success: t('common.deleted'),
+      done: action.done,
+    })
+  }
+
+  /** 停用 an active row (asked with a red button) or 启用 a disabled one. */
+  function toggle(key: K, active: boolean, change: { disable: StatusChange; enable: StatusChange }): Promise<void> {
+    const c = active ? change.disable : change.enable
+    return run(key, { confirm: { message: c.confirm, danger: active }, call: c.call, success: c.success })
+  }
+
   return {
     run,
+    remove,
+    toggle,
     /** Whether the row's call is running (for its button's loading state). */
     isBusy: (key: K) => running.has(key),
   }

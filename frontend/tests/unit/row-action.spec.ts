@@ -163,4 +163,41 @@ describe('useRowAction', () => {
     await admin
     expect(rows.isBusy('12:enterprise_admin')).toBe(false)
   })
+
+  it('remove asks with a red 删除 button and says 删除成功', async () => {
+    const reload = vi.fn()
+    const rows = useRowAction({ reload })
+    const call = vi.fn(async () => undefined)
+    const done = vi.fn()
+
+    await rows.remove(6, { confirm: '确定删除岗位“库管员”吗？', call, done })
+
+    expect(confirm).toHaveBeenCalledWith('确定删除岗位“库管员”吗？', expect.objectContaining({ danger: true, confirmText: '删除' }))
+    expect(call).toHaveBeenCalledTimes(1)
+    expect(showSuccess).toHaveBeenCalledWith('删除成功')
+    expect(done).toHaveBeenCalledTimes(1)
+    expect(reload).toHaveBeenCalledTimes(1)
+  })
+
+  it('toggle disables an active row (asked in red) and enables a disabled one', async () => {
+    const rows = useRowAction()
+    const change = () => ({
+      disable: { confirm: '停用“甲”？', call: vi.fn(async () => undefined), success: '已停用' },
+      enable: { confirm: '启用“甲”？', call: vi.fn(async () => undefined), success: '已启用' },
+    })
+
+    const active = change()
+    await rows.toggle(8, true, active)
+    expect(confirm).toHaveBeenLastCalledWith('停用“甲”？', expect.objectContaining({ danger: true }))
+    expect(active.disable.call).toHaveBeenCalledTimes(1)
+    expect(active.enable.call).not.toHaveBeenCalled()
+    expect(showSuccess).toHaveBeenLastCalledWith('已停用')
+
+    const disabled = change()
+    await rows.toggle(8, false, disabled)
+    expect(confirm).toHaveBeenLastCalledWith('启用“甲”？', expect.objectContaining({ danger: false }))
+    expect(disabled.enable.call).toHaveBeenCalledTimes(1)
+    expect(disabled.disable.call).not.toHaveBeenCalled()
+    expect(showSuccess).toHaveBeenLastCalledWith('已启用')
+  })
 })
