@@ -1,4 +1,4 @@
-// Identity and access in real browsers against the real backend (issue 3): the enterprise admin builds a
+// Identity and access in real browsers against the real backend: the enterprise admin builds a
 // role in 角色管理 and assigns it, the post user sees exactly the menus it gives, a grant change reaches
 // a signed-in user at its next request, a password reset forces a change; the regulator resets an
 // enterprise's password; the platform administrator creates a regulator account; both audit logs.

@@ -1,4 +1,4 @@
-// Enterprises and their structure in real browsers against the real backend (issue 4):
+// Enterprises and their structure in real browsers against the real backend:
 //   - the district regulator registers an enterprise (the credit code is checked, the derived initial
 //     password of FAQ 23 is shown once), imports a spreadsheet (a bad row is named and nothing is
 //     imported; the corrected file registers every row), exports the initial passwords, and sees only

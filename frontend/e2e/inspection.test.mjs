@@ -1,5 +1,5 @@
 // Inspections in their reporting windows and the hazard closed loop in real browsers against the real
-// backend (issue 6): a post user opens 隐患排查, sees the current period with its countdown, fills in the
+// backend: a post user opens 隐患排查, sees the current period with its countdown, fills in the
 // checklist finding a hazard (with a photo), saves a draft and submits; the hazard is in 隐患台账; the admin
 // assigns its rectification (a major hazard: with the plan), the responsible user submits the fix with
 // evidence, the admin accepts it and the hazard is closed (销号). The district regulator sees the major

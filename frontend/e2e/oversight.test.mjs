@@ -1,4 +1,4 @@
-// Oversight in real browsers against the real backend (issue 7). Data is set up through the API: the mall
+// Oversight in real browsers against the real backend. Data is set up through the API: the mall
 // builds its standard from the template and a daily checklist for the electrician, who submits an
 // inspection that finds a major hazard; the statistics jobs run (POST /api/v1/dev/jobs/run). Then
 //   - the city regulator opens 监管看板, sees 朝阳区 among the sub-regions, drills into 朝阳区 (the region is

@@ -1,4 +1,4 @@
-// 一企一标准、一岗一清单 in real browsers against the real backend (issue 5): the enterprise admin builds the
+// 一企一标准、一岗一清单 in real browsers against the real backend: the enterprise admin builds the
 // enterprise standard from its main business's template, edits an item and adds one with its 隐患等级, maps a
 // new enterprise grade to 重大隐患, builds a post checklist by picking items, imports a checklist from .xlsx
 // (a bad row is refused with its row number and nothing is imported; the fixed file imports), exports the

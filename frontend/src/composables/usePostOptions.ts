@@ -2,7 +2,7 @@
 // user form: grouped by department, in the server's order.
 import { computed, shallowRef } from 'vue'
 import { api, ok } from '@/api/client'
-import type { PostChoice } from '@/api/types'
+import type { PostChoice } from '@/api/types/enterprise'
 import { showError } from '@/utils/notify'
 
 export interface DepartmentGroup {

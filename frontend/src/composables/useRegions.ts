@@ -1,7 +1,7 @@
 // The region list (GET /api/v1/regions), loaded once per page, as options for tree selects.
 import { computed, shallowRef } from 'vue'
 import { api, ok } from '@/api/client'
-import type { Region } from '@/api/types'
+import type { Region } from '@/api/types/platform'
 import { regionSubtree, regionTree } from '@/utils/regions'
 import { showError } from '@/utils/notify'
 

@@ -1,4 +1,4 @@
-// Locale registry. zh-CN is the only locale; to add one, write a file with the same MessageSchema,
+// Locale registry. zh-CN is the only locale; to add one, write a folder with the same MessageSchema,
 // import Element Plus's matching locale, and add an entry to `locales`.
 import { createI18n } from 'vue-i18n'
 import type { Language } from 'element-plus/es/locale'

@@ -1,7 +1,7 @@
 // Turns an audit entry's detail ({before?, after?, note?}) into rows a person can read: one row per key
 // that changed, with the value before and after; for lists (permission codes, role or user ids) the
 // items added and removed. Keys whose value did not change are dropped unless asked for.
-import type { AuditDetail } from '@/api/types'
+import type { AuditDetail } from '@/api/types/system'
 
 /**
  * The actions the server records (internal/audit), in the order the filter lists them. Each row also

@@ -3,8 +3,17 @@ import { ElMessageBox } from 'element-plus'
 import 'element-plus/es/components/message-box/style/css'
 import { t } from '@/locales'
 
+export interface ConfirmOptions {
+  /** The box's title; 操作确认 by default. */
+  title?: string
+  /** The confirm button's text; 确定 by default. */
+  confirmText?: string
+  /** A red confirm button, for what cannot be undone. */
+  danger?: boolean
+}
+
 /** Resolves true when the user confirms, false when it cancels or closes the box. */
-export async function confirmAction(message: string, opts: { title?: string; confirmText?: string; danger?: boolean } = {}): Promise<boolean> {
+export async function confirmAction(message: string, opts: ConfirmOptions = {}): Promise<boolean> {
   try {
     await ElMessageBox.confirm(message, opts.title ?? t('common.confirmTitle'), {
       type: 'warning',

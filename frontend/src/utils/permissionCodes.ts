@@ -1,6 +1,6 @@
 // Permission codes against the catalogue: their titles, the menus and groups a code implies (as the
 // server adds them), and readable grant errors.
-import type { PermissionNode } from '@/api/types'
+import type { PermissionNode } from '@/api/types/system'
 import { ApiError, isApiError } from '@/api/errors'
 import { t } from '@/locales'
 import { titlesByCode } from './permissionTree'

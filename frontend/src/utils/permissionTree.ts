@@ -11,7 +11,7 @@
 //
 // What is sent back is what the user ticked: ticked leaves and fully ticked nodes. Half-ticked parents
 // are left out; the server adds the menus and groups above a granted code itself.
-import type { PermissionNode } from '@/api/types'
+import type { PermissionNode } from '@/api/types/system'
 
 export type PermissionItemType = 'group' | 'menu' | 'button' | 'page'
 

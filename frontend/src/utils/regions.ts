@@ -1,5 +1,5 @@
 // The region tree (市 → 区 → 街道) from the flat GET /api/v1/regions list, for tree selects.
-import type { Region } from '@/api/types'
+import type { Region } from '@/api/types/platform'
 
 export interface RegionOption {
   value: number

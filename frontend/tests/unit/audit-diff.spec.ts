@@ -3,7 +3,7 @@ import { mount } from '@vue/test-utils'
 import { diffDetail, readDetail, sameValue, type DiffRow } from '@/utils/auditDiff'
 import AuditDetail from '@/components/AuditDetail.vue'
 import { i18n } from '@/locales'
-import type { AuditLog } from '@/api/types'
+import type { AuditLog } from '@/api/types/system'
 
 // Details as the server records them (internal/account, internal/rbac).
 describe('diffDetail', () => {

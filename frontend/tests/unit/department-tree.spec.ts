@@ -1,7 +1,7 @@
 // 部门管理: the flat department list as a tree, where a department may move, and what a drag-and-drop in
 // the tree sends to the server.
 import { describe, expect, it } from 'vitest'
-import type { Department } from '@/api/types.enterprise'
+import type { Department } from '@/api/types/enterprise'
 import {
   buildDepartmentTree,
   canMoveUnder,

@@ -1,5 +1,5 @@
 // Shapes the server sends, shared by several specs.
-import type { PermissionNode } from '@/api/types'
+import type { PermissionNode } from '@/api/types/system'
 
 /** The enterprise scope of GET /api/v1/permissions (tree), as the server's catalogue defines it. */
 export const enterpriseCatalog: PermissionNode[] = [

@@ -1,7 +1,7 @@
 // The closed loop's next steps offered on a hazard, by its state and the user's permission codes; the
 // person who submitted the fix is shown why acceptance is not his.
 import { describe, expect, it } from 'vitest'
-import type { HazardStatus } from '@/api/types.work'
+import type { HazardStatus } from '@/api/types/hazard'
 import { hazardActions } from '@/views/hazard/hazardActions'
 
 const ALL = ['hz:ledger', 'hz:assign', 'hz:fix', 'hz:accept']

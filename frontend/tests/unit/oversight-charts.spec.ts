@@ -1,6 +1,6 @@
-// ECharts options of the statistics pages, built from the API's figures (issue 7).
+// ECharts options of the statistics pages, built from the API's figures.
 import { describe, expect, it } from 'vitest'
-import type { HalfUsage, RegionRollup } from '@/api/types.oversight'
+import type { HalfUsage, RegionRollup } from '@/api/types/oversight'
 import { childrenBarOption, gradePieOption, hasData, levelBarOption, shortHalfLabel, usageTrendOption } from '@/views/oversight/charts'
 
 const half = (key: string, label: string, due: number, on: number, rate: number, live = false): HalfUsage => ({ key, label, due, on_time: on, rate, live })

@@ -1,4 +1,4 @@
-// Ranges, report periods and the regulator dashboard's URL query (issue 7): computed in Asia/Shanghai from
+// Ranges, report periods and the regulator dashboard's URL query: computed in Asia/Shanghai from
 // the server's clock, whatever the browser's zone.
 import { describe, expect, it } from 'vitest'
 import {

@@ -7,7 +7,8 @@ import { ElSelect } from 'element-plus'
 import UserFormDialog from '@/views/system/UserFormDialog.vue'
 import { i18n } from '@/locales'
 import { tokenStore } from '@/api/tokens'
-import type { PostChoice, User } from '@/api/types'
+import type { PostChoice } from '@/api/types/enterprise'
+import type { User } from '@/api/types/system'
 import { json, scriptedFetch, type Handler } from './helpers'
 
 const posts: PostChoice[] = [

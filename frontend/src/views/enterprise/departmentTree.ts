@@ -2,7 +2,7 @@
 // tree. Also here: which departments a department may move under (not itself, not anything below it —
 // the server refuses that with department_move_cycle), and what a drag-and-drop in the tree means as
 // PUT requests (a new parent, and sort orders that keep the dropped order).
-import type { Department } from '@/api/types.enterprise'
+import type { Department } from '@/api/types/enterprise'
 
 export interface DeptNode {
   id: number

@@ -2,7 +2,7 @@
 // token, so they go through the API client as a Blob and are saved under the name the server sends in
 // Content-Disposition (filename*, UTF-8), not through a plain link.
 import { api, ok } from '@/api/client'
-import type { PostDocument } from '@/api/types.enterprise'
+import type { PostDocument } from '@/api/types/enterprise'
 import { fileForm, saveDownload } from '@/utils/download'
 
 /** The largest document the server takes (10 MB). */

@@ -2,7 +2,7 @@
 // frequencies), loaded once per session and shared by every form that needs them.
 import { computed, shallowRef } from 'vue'
 import { api, ok } from '@/api/client'
-import type { Catalogs } from '@/api/types.enterprise'
+import type { Catalogs } from '@/api/types/enterprise'
 import { showError } from '@/utils/notify'
 
 const cached = shallowRef<Catalogs | null>(null)

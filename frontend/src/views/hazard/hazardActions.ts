@@ -1,7 +1,7 @@
 // Which steps of the closed loop (登记 → 整改 → 验收 → 销号) a user may take on a hazard, by its state and
 // the user's permission codes. The server enforces the same; the page only offers what can succeed, and
 // says why acceptance is not possible when the user fixed the hazard himself (acceptor_is_fixer).
-import type { HazardStatus } from '@/api/types.work'
+import type { HazardStatus } from '@/api/types/hazard'
 
 export type HazardAction = 'assign' | 'reassign' | 'fix' | 'accept' | 'reject'
 

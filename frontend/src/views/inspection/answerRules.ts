@@ -2,7 +2,7 @@
 // saved (the server checks the same): 合格 nothing more; 隐患 a description and a grade of the
 // enterprise's scheme, optionally a location and photos — and when fixed on the spot (当场整改) also a note
 // of what was done and at least one photo; 不涉及 a reason.
-import type { AnswerInput, AnswerResult, InspectionAnswer } from '@/api/types.work'
+import type { AnswerInput, AnswerResult, InspectionAnswer } from '@/api/types/inspection'
 
 export interface AnswerDraft {
   item_id: number

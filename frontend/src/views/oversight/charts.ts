@@ -4,7 +4,7 @@
 import type { ComposeOption } from 'echarts/core'
 import type { BarSeriesOption, LineSeriesOption, PieSeriesOption } from 'echarts/charts'
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components'
-import type { GradeCount, HalfUsage, LevelFigures, RegionRollup } from '@/api/types.oversight'
+import type { GradeCount, HalfUsage, LevelFigures, RegionRollup } from '@/api/types/oversight'
 
 export type ChartOption = ComposeOption<
   BarSeriesOption | LineSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption

@@ -8,7 +8,7 @@
 //
 // Accepted: every enterprise with its two accounts and their shared initial password, shown once.
 import { isApiError } from '@/api/errors'
-import type { ImportEnterprisesResult } from '@/api/types.enterprise'
+import type { ImportEnterprisesResult } from '@/api/types/registry'
 
 export interface ImportProblem {
   /** The spreadsheet row as Excel numbers it; null when the problem is not about one row. */

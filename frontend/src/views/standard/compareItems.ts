@@ -1,6 +1,6 @@
 // Field by field comparison of a template item (as the template has it now) with the enterprise's copy,
 // for 模板变更.
-import type { StandardItem, TemplateChange } from '@/api/types.work'
+import type { StandardItem, TemplateChange } from '@/api/types/standard'
 
 export type CompareField = 'category' | 'subject' | 'content' | 'criterion' | 'basis' | 'grade' | 'major'
 

@@ -2,7 +2,7 @@
 // may read it: the inspection form and the hazard pages grade with it.
 import { computed, shallowRef } from 'vue'
 import { api, ok } from '@/api/client'
-import type { HazardGrade } from '@/api/types.work'
+import type { HazardGrade } from '@/api/types/standard'
 import { showError } from '@/utils/notify'
 
 export function useGrades() {

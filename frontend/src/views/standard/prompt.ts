@@ -20,8 +20,8 @@ export async function promptText(
       customClass: 'confirm-box',
       inputValidator: (v: string) => {
         const s = (v ?? '').trim()
-        if (!s) return opts.required ?? t('work.required')
-        if (Array.from(s).length > max) return t('work.maxChars', { n: max })
+        if (!s) return opts.required ?? t('common.required')
+        if (Array.from(s).length > max) return t('common.maxChars', { n: max })
         return true
       },
     })

@@ -6,8 +6,8 @@
 import { computed, shallowRef } from 'vue'
 import { api, ok } from '@/api/client'
 import { allPages, page as readPage } from '@/api/lists'
-import type { PostChoice } from '@/api/types'
-import type { ChecklistSummary, Post } from '@/api/types.work'
+import type { OrgPost, PostChoice } from '@/api/types/enterprise'
+import type { ChecklistSummary } from '@/api/types/standard'
 import { groupByDepartment } from '@/composables/usePostOptions'
 import { useAuthStore } from '@/stores/auth'
 import { showError } from '@/utils/notify'
@@ -44,7 +44,7 @@ export function usePostChoices() {
         posts.value = (await ok(api.GET('/api/v1/post-options'))) ?? []
         source.value = 'post-options'
       } else if (auth.hasPermission('org:post')) {
-        const all = await allPages<Post>((p, size) => readPage<Post>(api.GET('/api/v1/posts', { params: { query: { page: p, page_size: size, sort: 'sort_order' } } })))
+        const all = await allPages<OrgPost>((p, size) => readPage<OrgPost>(api.GET('/api/v1/posts', { params: { query: { page: p, page_size: size, sort: 'sort_order' } } })))
         posts.value = all.map((p) => ({ id: p.id, name: p.name, department_id: p.department_id, department_name: p.department_name, status: p.status }))
         source.value = 'posts'
       } else if (auth.hasPermission('std:checklist')) {

@@ -1,13 +1,6 @@
-// Messages of the statistics, dashboards, reports and supervision pages (issue 7), merged into zh-CN.
-// Top-level key: oversight. vue-i18n reserves { } @ $ | in plain text.
+// Statistics, dashboards, reports and supervision (views/oversight).
 export default {
   oversight: {
-    routes: {
-      dashboard: '监管看板',
-      enterpriseSummary: '企业统计概况',
-      report: '统计报表',
-      enterpriseReport: '企业隐患统计报表',
-    },
     range: '统计期间',
     rangeStart: '开始日期',
     rangeEnd: '结束日期',

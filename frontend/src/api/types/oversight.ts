@@ -1,8 +1,5 @@
-// Names for the API types of statistics, dashboards, reports and supervision (issue 7), taken from the
-// generated schema by schema name.
-import type { components } from './schema'
-
-type Schemas = components['schemas']
+// API types of statistics, dashboards, reports and supervision (views/oversight).
+import type { Schemas } from './index'
 
 export type Dashboard = Schemas['Dashboard']
 export type Figures = Schemas['Figures']
@@ -13,7 +10,6 @@ export type RegionRollup = Schemas['RegionRollup']
 export type RankedEnterprise = Schemas['RankedEnterprise']
 export type OpenMajorHazard = Schemas['OpenMajorHazard']
 export type ReportStatus = Schemas['ReportStatus']
-export type RegionInfo = Schemas['Region']
 export type EnterpriseSummary = Schemas['EnterpriseSummary']
 export type EnterpriseDashboard = Schemas['EnterpriseDashboard']
 export type PeriodInspections = Schemas['PeriodInspections']

@@ -1,0 +1,26 @@
+// 模板标准 (views/templates): the industry templates.
+export default {
+  templates: {
+    title: '行业模板标准',
+    note: '模板标准按主营业务划分，企业建立企业标准时复制其主营业务的模板（FAQ 6）。修改模板不会自动改变已复制的企业标准：这些企业会在“企业标准 → 模板变更”中看到变更，自行决定是否采纳。',
+    name: '主营业务',
+    code: '代码',
+    categories: '类别数',
+    items: '条目数',
+    majorItems: '重大隐患判定条目',
+    revision: '修订号',
+    open: '查看',
+    edit: '维护',
+    empty: '暂无模板',
+    backToList: '返回模板列表',
+    detailNote: '修改后修订号递增；已复制此模板的企业会在“模板变更”中看到新增、修改和删除的条目。重大隐患判定条目的默认等级固定为 A 级。',
+    addCategory: '新增类别',
+    categoryAdded: '类别已新增',
+    categoryNotEmpty: '类别下还有条目，请先删除条目',
+    confirmDeleteCategory: '确定删除模板类别“{name}”吗？',
+    confirmDeleteItem: '确定删除模板条目“{name}”吗？已复制此模板的企业会在“模板变更”中看到该条目被删除。',
+    itemSaved: '模板条目已保存',
+    itemCreated: '模板条目已新增',
+    noTemplate: '该主营业务尚无模板条目，企业只能新建空白标准。',
+  },
+}
