@@ -36,7 +36,7 @@ export async function clickVisible(page, selector, text, { contains = false, tim
   const arg = [selector, text ?? null, contains, visibleSrc]
   const pick = (a) => {
     const [s, t, c, vis] = a
-    const isVisible = new Function(`return (${vis})`)()
+    const isVisible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' // inline: the app's CSP forbids eval
     return Array.from(document.querySelectorAll(s)).find((el) => {
       const txt = el.textContent.trim()
       return isVisible(el) && (t == null || (c ? txt.includes(t) : txt === t))
@@ -45,7 +45,7 @@ export async function clickVisible(page, selector, text, { contains = false, tim
   try {
     await page.waitFor((a) => {
       const [s, t, c, vis] = a
-      const isVisible = new Function(`return (${vis})`)()
+      const isVisible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' // inline: the app's CSP forbids eval
       return Array.from(document.querySelectorAll(s)).some((el) => {
         const txt = el.textContent.trim()
         return isVisible(el) && (t == null || (c ? txt.includes(t) : txt === t))
@@ -82,7 +82,7 @@ export async function clickStill(page, selector) {
 export async function waitHidden(page, selector, timeout = 15_000) {
   await page.waitFor(
     ([s, vis]) => {
-      const isVisible = new Function(`return (${vis})`)()
+      const isVisible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' // inline: the app's CSP forbids eval
       return !Array.from(document.querySelectorAll(s)).some(isVisible)
     },
     [selector, visibleSrc],
@@ -348,14 +348,22 @@ export async function catchDownloads(page) {
   await page.evaluate(() => {
     if (window.__e2eDownloads) return
     window.__e2eDownloads = []
+    // The Blob behind each object URL, read directly (fetching a blob: URL is a connection the app's CSP refuses).
+    const blobs = new Map()
+    const createObjectURL = URL.createObjectURL
+    URL.createObjectURL = function (obj) {
+      const url = createObjectURL.call(URL, obj)
+      blobs.set(url, obj)
+      return url
+    }
     const click = HTMLAnchorElement.prototype.click
     HTMLAnchorElement.prototype.click = function () {
       if (this.hasAttribute('download') && this.href.startsWith('blob:')) {
         const name = this.getAttribute('download')
         const entry = { name, b64: null }
         window.__e2eDownloads.push(entry)
-        fetch(this.href)
-          .then((r) => r.arrayBuffer())
+        const blob = blobs.get(this.href)
+        ;(blob ? blob.arrayBuffer() : Promise.reject(new Error(`no Blob behind ${this.href}`)))
           .then((buf) => {
             let s = ''
             const bytes = new Uint8Array(buf)
