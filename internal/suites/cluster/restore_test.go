@@ -7,11 +7,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -60,6 +63,43 @@ func (b backrest) run(timeout time.Duration, args ...string) string {
 	return string(out)
 }
 
+// shippedConf reads deploy/pgbackrest/pgbackrest.conf and sets the options of set, section by section
+// (replacing an option the file has, adding one it has not).
+func shippedConf(t *testing.T, set map[string]map[string]string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "deploy", "pgbackrest", "pgbackrest.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	section := ""
+	flush := func() {
+		keys := slices.Sorted(maps.Keys(set[section]))
+		for _, k := range keys {
+			out = append(out, k+"="+set[section][k])
+		}
+		delete(set, section)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		l := strings.TrimSpace(line)
+		if strings.HasPrefix(l, "[") {
+			flush()
+			section = strings.Trim(l, "[]")
+		} else if k, _, ok := strings.Cut(l, "="); ok && !strings.HasPrefix(l, "#") {
+			if v, ok := set[section][k]; ok {
+				line = k + "=" + v
+				delete(set[section], k)
+			}
+		}
+		out = append(out, line)
+	}
+	flush()
+	if len(set) > 0 {
+		t.Fatalf("deploy/pgbackrest/pgbackrest.conf has no section for %v", set)
+	}
+	return strings.Join(out, "\n")
+}
+
 // TestRestoreDrill is the runbook of deploy/README.md followed once end to end, on a private PostgreSQL
 // with WAL archiving by pgBackRest to an encrypted local repository: write hazards and inspections through
 // the server under load, take a full backup, keep writing, make a mistake (delete an enterprise's hazards),
@@ -79,24 +119,13 @@ func TestRestoreDrill(t *testing.T) {
 	pg := initPrivatePG(t)
 	br := backrest{t: t, pg: pg, bin: brBin, conf: filepath.Join(pg.dir, "pgbackrest.conf")}
 	repo := filepath.Join(pg.dir, "repo")
-	// The settings of deploy/pgbackrest/pgbackrest.conf, with the paths of this test.
-	conf := fmt.Sprintf(`[global]
-repo1-path=%s
-repo1-retention-full=2
-repo1-cipher-type=aes-256-cbc
-repo1-cipher-pass=%s
-compress-type=lz4
-start-fast=y
-log-level-console=warn
-log-level-file=off
-lock-path=%s
-
-[yqyb]
-pg1-path=%s
-pg1-port=%d
-pg1-socket-path=%s
-pg1-user=postgres
-`, repo, randomHex(24), filepath.Join(pg.dir, "lock"), pg.data(), pg.port, pg.dir)
+	// The shipped configuration (deploy/pgbackrest/pgbackrest.conf) with the paths of this test.
+	conf := shippedConf(t, map[string]map[string]string{
+		"global": {"repo1-path": repo, "repo1-cipher-pass": randomHex(24), "lock-path": filepath.Join(pg.dir, "lock"),
+			"log-level-console": "warn", "log-level-file": "off"},
+		"yqyb": {"pg1-path": pg.data(), "pg1-port": strconv.Itoa(pg.port), "pg1-socket-path": pg.dir, "pg1-user": "postgres",
+			"pg1-database": "postgres"},
+	})
 	if err := os.WriteFile(br.conf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +151,20 @@ pg1-user=postgres
 	dir := t.TempDir()
 	vars := serveVars(pg.createDB("yqyb"), 10, map[string]string{"YQYB_DATA_DIR": filepath.Join(dir, "data")})
 	in := startSeeded(t, bin, vars)
+	// YQYB_DRILL_SCALE=0.1 adds a generated data set (yqyb generate --scale: 10,000 enterprises at 0.1)
+	// before the backup, for the recovery figures of a city-sized database.
+	if scale := os.Getenv("YQYB_DRILL_SCALE"); scale != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+		gen := exec.CommandContext(ctx, bin, "generate", "--scale", scale, "--force", "--jobs", "2")
+		gen.Env = envOf(vars)
+		start := time.Now()
+		out, err := gen.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Fatalf("yqyb generate --scale %s: %v\n%s", scale, err, out)
+		}
+		t.Logf("generated data set (--scale %s) in %v:\n%s", scale, time.Since(start).Round(time.Second), out)
+	}
 	db, err := sql.Open("pgx", vars["DATABASE_URL"])
 	if err != nil {
 		t.Fatal(err)
@@ -139,10 +182,20 @@ pg1-user=postgres
 			} `json:"items"`
 		} `json:"categories"`
 	}
-	if r.Code != 201 || json.Unmarshal(r.Body, &std) != nil || len(std.Categories) == 0 || len(std.Categories[0].Items) < 3 {
+	if r.Code != 201 || json.Unmarshal(r.Body, &std) != nil {
 		t.Fatalf("standard = %s", r)
 	}
-	items := []int64{std.Categories[0].Items[0].ID, std.Categories[0].Items[1].ID, std.Categories[0].Items[2].ID}
+	var items []int64 // 30 items a checklist, as the load test's
+	for _, c := range std.Categories {
+		for _, it := range c.Items {
+			if len(items) < 30 {
+				items = append(items, it.ID)
+			}
+		}
+	}
+	if len(items) < 30 {
+		t.Fatalf("the template standard has %d items, want 30", len(items))
+	}
 	var mall, forkliftPost int64
 	if err := db.QueryRow(`SELECT p.enterprise_id, p.id FROM posts p JOIN enterprises e ON e.id = p.enterprise_id
 		WHERE e.name = $1 AND p.name = '叉车司机'`, demo.MallName).Scan(&mall, &forkliftPost); err != nil {
@@ -163,7 +216,6 @@ pg1-user=postgres
 	}
 	forklift := in.login(t, "", demo.MallForklift, pw)
 
-	// The load: four clients reporting hazards, one forklift driver starting and submitting inspections.
 	var (
 		mu     sync.Mutex
 		writes []write
@@ -189,53 +241,93 @@ pg1-user=postgres
 			return false
 		}
 	}
+	report := func(w, k int) {
+		r, err := call(context.Background(), in.url, http.MethodPost, "/api/v1/hazards", admin.AccessToken, "",
+			map[string]any{"subject": fmt.Sprintf("演练隐患%d-%d", w, k), "description": "恢复演练期间登记", "grade_code": "C"})
+		var b struct {
+			ID int64 `json:"id"`
+		}
+		if err != nil || r.Code != 201 || json.Unmarshal(r.Body, &b) != nil || b.ID == 0 {
+			fail("hazard", r, err)
+			return
+		}
+		ack("hazard", b.ID)
+	}
+	inspect := func(cl int64) {
+		r, err := call(context.Background(), in.url, http.MethodPost, fmt.Sprintf("/api/v1/my/checklists/%d/inspection", cl), forklift.AccessToken, "", nil)
+		var d struct {
+			ID      int64 `json:"id"`
+			Answers []struct {
+				ItemID int64 `json:"item_id"`
+			} `json:"answers"`
+		}
+		if err != nil || r.Code != 200 || json.Unmarshal(r.Body, &d) != nil {
+			fail("start inspection", r, err)
+			return
+		}
+		var answers []map[string]any
+		for _, a := range d.Answers {
+			answers = append(answers, map[string]any{"item_id": a.ItemID, "result": "ok"})
+		}
+		r, err = call(context.Background(), in.url, http.MethodPost, fmt.Sprintf("/api/v1/inspections/%d/submit", d.ID), forklift.AccessToken, "",
+			map[string]any{"answers": answers})
+		if err != nil || r.Code != 200 {
+			fail("submit inspection", r, err)
+			return
+		}
+		ack("inspection", d.ID)
+	}
+
+	// WAL per write, for the backup size per day (README): inspections alone, then hazard reports alone.
+	lsn := func() int64 {
+		var n int64
+		if err := db.QueryRow("SELECT (pg_current_wal_lsn() - '0/0')::bigint").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	const sampleInspections, sampleHazards = 10, 200
+	l0 := lsn()
+	for _, cl := range lists[:sampleInspections] {
+		inspect(cl)
+	}
+	l1 := lsn()
+	var sample sync.WaitGroup
+	for w := range 4 {
+		sample.Add(1)
+		go func() {
+			defer sample.Done()
+			for k := range sampleHazards / 4 {
+				report(w, -1-k)
+			}
+		}()
+	}
+	sample.Wait()
+	l2 := lsn()
+	if len(failed) > 0 {
+		t.Fatalf("%d writes failed, e.g. %s", len(failed), failed[0])
+	}
+	walInspection, walHazard := (l1-l0)/sampleInspections, (l2-l1)/sampleHazards
+	t.Logf("WAL per write: %.1f kB an inspection (start and submit, 30 items), %.1f kB a hazard report", float64(walInspection)/1024, float64(walHazard)/1024)
+
+	// The load: four clients reporting hazards, one forklift driver starting and submitting inspections.
 	for w := range 4 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for k := 0; !stopped(); k++ {
-				r, err := call(context.Background(), in.url, http.MethodPost, "/api/v1/hazards", admin.AccessToken, "",
-					map[string]any{"subject": fmt.Sprintf("演练隐患%d-%d", w, k), "description": "恢复演练期间登记", "grade_code": "C"})
-				var b struct {
-					ID int64 `json:"id"`
-				}
-				if err != nil || r.Code != 201 || json.Unmarshal(r.Body, &b) != nil || b.ID == 0 {
-					fail("hazard", r, err)
-					continue
-				}
-				ack("hazard", b.ID)
+				report(w, k)
 			}
 		}()
 	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for _, cl := range lists {
+		for _, cl := range lists[sampleInspections:] {
 			if stopped() {
 				return
 			}
-			r, err := call(context.Background(), in.url, http.MethodPost, fmt.Sprintf("/api/v1/my/checklists/%d/inspection", cl), forklift.AccessToken, "", nil)
-			var d struct {
-				ID      int64 `json:"id"`
-				Answers []struct {
-					ItemID int64 `json:"item_id"`
-				} `json:"answers"`
-			}
-			if err != nil || r.Code != 200 || json.Unmarshal(r.Body, &d) != nil {
-				fail("start inspection", r, err)
-				continue
-			}
-			var answers []map[string]any
-			for _, a := range d.Answers {
-				answers = append(answers, map[string]any{"item_id": a.ItemID, "result": "ok"})
-			}
-			r, err = call(context.Background(), in.url, http.MethodPost, fmt.Sprintf("/api/v1/inspections/%d/submit", d.ID), forklift.AccessToken, "",
-				map[string]any{"answers": answers})
-			if err != nil || r.Code != 200 {
-				fail("submit inspection", r, err)
-				continue
-			}
-			ack("inspection", d.ID)
+			inspect(cl)
 			time.Sleep(50 * time.Millisecond)
 		}
 	}()
@@ -260,6 +352,11 @@ pg1-user=postgres
 	backupStart := time.Now()
 	br.run(2*time.Minute, "backup", "--type=full")
 	backupTook := time.Since(backupStart)
+	var dbSize int64
+	if err := db.QueryRow("SELECT pg_database_size('yqyb')").Scan(&dbSize); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("full backup of a %d MB database under load in %v:\n%s", dbSize>>20, backupTook.Round(time.Millisecond), br.run(time.Minute, "info"))
 	time.Sleep(3 * time.Second)
 
 	// The mistake: an operator deletes the mall's hazards by hand. The target is the instant before it.
@@ -395,10 +492,15 @@ pg1-user=postgres
 		"%d acknowledged writes before the target, none lost (%d answered after it were restored too); %d hazards of the mall restored (the mistake had deleted %d)",
 		targetText, mistakeAt.Sub(target).Round(time.Millisecond), target.Sub(newest).Round(time.Millisecond), before, after, len(present["hazard"]), deleted)
 	t.Logf("recovery time: %v from the decision to the server answering (WAL pushed and stopped %v, pgbackrest restore %v, replay and promotion %v, server ready %v); "+
-		"full backup under load took %v; repository %d kB (encrypted, lz4)",
+		"full backup under load took %v; repository %d kB (encrypted, zstd)",
 		serving.Sub(decided).Round(time.Millisecond), restoreStart.Sub(decided).Round(time.Millisecond), restoreTook.Round(time.Millisecond),
 		promoted.Sub(restoreStart.Add(restoreTook)).Round(time.Millisecond), serving.Sub(promoted).Round(time.Millisecond),
 		backupTook.Round(time.Millisecond), repoBytes/1024)
+	// The runbook's last database step: a full backup of the new timeline, at once.
+	br.run(2*time.Minute, "backup", "--type=full")
+	if info := br.run(time.Minute, "info"); !strings.Contains(info, "status: ok") || strings.Count(info, "full backup:") < 2 {
+		t.Errorf("pgbackrest info after the restore and the new full backup:\n%s", info)
+	}
 	if err := in2.stop(); err != nil {
 		t.Error(err)
 	}
