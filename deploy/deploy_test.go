@@ -30,8 +30,11 @@ var productionVars = []string{}
 // composeOnlyVars are read by docker compose itself or by the database and storage containers, never by
 // yqyb; deploy/env.example may set them.
 var composeOnlyVars = []string{
-	"IMAGE", "WEB_IMAGE", "VERSION", "HTTP_PORT", "EDGE_SUBNET",
+	"IMAGE", "WEB_IMAGE", "PG_IMAGE", "VERSION", "HTTP_PORT", "EDGE_SUBNET",
 	"POSTGRES_PASSWORD", "MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD",
+	// pgBackRest (compose.yaml, compose.offsite.yaml)
+	"PGBACKREST_REPO1_CIPHER_PASS", "PGBACKREST_REPO2_CIPHER_PASS", "PGBACKREST_REPO2_S3_ENDPOINT",
+	"PGBACKREST_REPO2_S3_BUCKET", "PGBACKREST_REPO2_S3_REGION", "PGBACKREST_REPO2_S3_KEY", "PGBACKREST_REPO2_S3_KEY_SECRET",
 }
 
 // loggedPlanned keeps the "not in config.Vars yet" note to one line per variable per run.
@@ -463,8 +466,13 @@ func checkMetricsPort(t *testing.T, objs []k8sObject, dep *k8sObject, addr strin
 }
 
 // checkPod requires a pod spec whose every container runs as a non-root user with a read-only root file
-// system, no privilege escalation and no capabilities.
+// system, no privilege escalation and no capabilities, with writable mounts on /data and /tmp.
 func checkPod(t *testing.T, what string, pod map[string]any) {
+	checkPodWritable(t, what, pod, "/data", "/tmp")
+}
+
+// checkPodWritable is checkPod with the directories that must be mounts.
+func checkPodWritable(t *testing.T, what string, pod map[string]any, writable ...string) {
 	t.Helper()
 	podSC := mapping(pod, "securityContext")
 	if str(podSC, "seccompProfile", "type") != "RuntimeDefault" {
@@ -504,7 +512,7 @@ func checkPod(t *testing.T, what string, pod map[string]any) {
 		for _, m := range list(c, "volumeMounts") {
 			mounts = append(mounts, str(m, "mountPath"))
 		}
-		for _, must := range []string{"/data", "/tmp"} {
+		for _, must := range writable {
 			if !slices.Contains(mounts, must) {
 				t.Errorf("%s: no writable volume on %s (the root file system is read-only)", name, must)
 			}
@@ -641,10 +649,11 @@ func TestCompose(t *testing.T) {
 	}
 	slices.Sort(apps)
 
-	// PostgreSQL 16 with a volume and a health check; MinIO with a one-shot bucket creation.
+	// PostgreSQL 16 (the official image, or one built from it) with a volume and a health check; MinIO with
+	// a one-shot bucket creation.
 	pg := services["postgres"]
-	if !strings.HasPrefix(str(pg, "image"), "postgres:16") {
-		t.Errorf("postgres image = %q, want postgres:16", str(pg, "image"))
+	if base := pgBaseImage(t, pg); !strings.HasPrefix(base, "postgres:16") {
+		t.Errorf("postgres image = %q, want postgres:16 or one built FROM it", base)
 	}
 	if get(pg, "healthcheck", "test") == nil || len(list(pg, "volumes")) == 0 {
 		t.Errorf("postgres needs a healthcheck and a volume")
@@ -722,7 +731,7 @@ func TestCompose(t *testing.T) {
 
 	// env.example sets only variables compose.yaml uses, and lists every one compose.yaml requires.
 	example := envFileVars(t, "env.example", true)
-	text := regexp.MustCompile(`(?m)^\s*#.*$`).ReplaceAllString(read(t, "compose.yaml"), "")
+	text := regexp.MustCompile(`(?m)^\s*#.*$`).ReplaceAllString(read(t, "compose.yaml")+read(t, "compose.offsite.yaml"), "")
 	for k := range example {
 		if !strings.Contains(text, "${"+k) {
 			t.Errorf("env.example sets %s, which compose.yaml does not use", k)
@@ -733,7 +742,7 @@ func TestCompose(t *testing.T) {
 	}
 	for _, m := range regexp.MustCompile(`\$\{([A-Z0-9_]+):\?`).FindAllStringSubmatch(text, -1) {
 		if _, ok := example[m[1]]; !ok {
-			t.Errorf("compose.yaml requires %s, but env.example does not mention it", m[1])
+			t.Errorf("compose.yaml or compose.offsite.yaml requires %s, but env.example does not mention it", m[1])
 		}
 	}
 }
@@ -1065,7 +1074,7 @@ func TestRetiredVariables(t *testing.T) {
 }
 
 // secretAssignment finds NAME: value and NAME=value for the names whose values are secret.
-var secretAssignment = regexp.MustCompile(`(^|[^{\w])(YQYB_JWT_KEYS|YQYB_JWT_SECRET|YQYB_S3_SECRET_KEY|POSTGRES_PASSWORD|MINIO_ROOT_PASSWORD|APP_SECRET_KEY)["']?\s*[:=][ \t]*([^\n#]*)`)
+var secretAssignment = regexp.MustCompile(`(^|[^{\w])(YQYB_JWT_KEYS|YQYB_JWT_SECRET|YQYB_S3_SECRET_KEY|POSTGRES_PASSWORD|MINIO_ROOT_PASSWORD|APP_SECRET_KEY|PGBACKREST_REPO\d_CIPHER_PASS|PGBACKREST_REPO\d_S3_KEY_SECRET|repo\d-cipher-pass|repo\d-s3-key-secret)["']?\s*[:=][ \t]*([^\n#]*)`)
 
 // urlPassword finds credentials in connection URLs.
 var urlPassword = regexp.MustCompile(`\b(?:postgres(?:ql)?|s3|https?)://[^\s:/@"']+:([^\s@"']+)@`)

@@ -4,6 +4,7 @@
 //	yqyb serve [--addr HOST:PORT]   serve the SPA and the API
 //	yqyb migrate up|status          apply or list schema migrations
 //	yqyb seed [--if-empty]          load the demo scenario
+//	yqyb fsck [--clean-orphans]     check that the database and the file store agree
 //	yqyb openapi [--check]          regenerate openapi.yaml from the annotations (run in the repository)
 //	yqyb version                    print the version
 //
@@ -54,6 +55,8 @@ const usage = `用法: yqyb <命令> [参数]
   migrate status             列出迁移及其执行状态
   seed [--if-empty]          写入演示数据（--if-empty：数据库已有企业数据时跳过）
   generate [--scale X] …     生成城市规模的基准测试数据集（仅 PostgreSQL；yqyb generate -h 查看参数）
+  fsck [--clean-orphans]     检查数据库记录与文件存储是否一致（缺失文件时以非零状态退出；
+                             --clean-orphans：删除写入超过 72 小时、没有记录引用的孤立文件）
   openapi [--check]          根据 swag 注释重新生成 openapi.yaml（在代码仓库根目录运行）
   version                    显示版本
 
@@ -75,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdSeed(ctx, args[1:], stdout, stderr)
 	case "generate":
 		err = cmdGenerate(ctx, args[1:], stdout, stderr)
+	case "fsck":
+		err = cmdFsck(ctx, args[1:], stdout, stderr)
 	case "openapi":
 		err = cmdOpenAPI(args[1:], stdout)
 	case "version":

@@ -5,7 +5,10 @@ import (
 	"log/slog"
 	"time"
 
+	"gorm.io/gorm"
+
 	"yqyb/internal/platform/clock"
+	"yqyb/internal/platform/storage"
 )
 
 // UnattachedFor is how long an upload may wait to be attached before the prune job removes it. A photo is
@@ -82,4 +85,12 @@ func (s *Service) PruneUnattached(ctx context.Context, log *slog.Logger) (int, e
 		}
 	}
 	return len(gone), nil
+}
+
+// StoredRefs lists every upload's row with its object's key, for the consistency check (yqyb fsck).
+func StoredRefs(ctx context.Context, db *gorm.DB) ([]storage.Ref, error) {
+	var out []storage.Ref
+	err := db.WithContext(ctx).Model(&File{}).Select(`'files' AS "table", id, enterprise_id, storage_key AS "key", uploaded_at`).
+		Order("id").Scan(&out).Error
+	return out, err
 }

@@ -219,3 +219,12 @@ func (s *Service) OpenDocument(ctx context.Context, ent, postID, id int64) (Docu
 	}
 	return v, rc, err
 }
+
+// DocumentRefs lists every version of every responsibility document with its object's key, for the
+// consistency check (yqyb fsck).
+func DocumentRefs(ctx context.Context, db *gorm.DB) ([]storage.Ref, error) {
+	var out []storage.Ref
+	err := db.WithContext(ctx).Model(&postDocument{}).
+		Select(`'post_documents' AS "table", id, enterprise_id, storage_key AS "key", uploaded_at`).Order("id").Scan(&out).Error
+	return out, err
+}

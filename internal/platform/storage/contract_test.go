@@ -6,8 +6,11 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -366,5 +369,62 @@ func TestOpenSelectsStore(t *testing.T) {
 	}
 	if _, err := Open(ctx, config.Config{Storage: "nfs"}); err == nil || !strings.Contains(err.Error(), "YQYB_STORAGE") {
 		t.Fatalf("Open(nfs) = %v", err)
+	}
+}
+
+// List reports every object once with its size and a recent write time, and nothing else.
+func TestStoreList(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range stores(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tc.store
+			want := map[string]int64{}
+			for i, body := range []string{"一", "二二", ""} {
+				key := NewKey([]string{"img", "docs", "img"}[i], time.Now())
+				if err := s.Put(ctx, key, strings.NewReader(body)); err != nil {
+					t.Fatal(err)
+				}
+				want[key] = int64(len(body))
+			}
+			gone := NewKey("img", time.Now())
+			if err := s.Put(ctx, gone, strings.NewReader("x")); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Delete(ctx, gone); err != nil {
+				t.Fatal(err)
+			}
+			if l, ok := s.(*Local); ok { // files in the directory that are not objects: a Put in flight, a note
+				for _, name := range []string{"img/.upload-123", "README.TXT"} {
+					if err := os.MkdirAll(filepath.Dir(filepath.Join(l.Root(), name)), 0o750); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(filepath.Join(l.Root(), name), []byte("x"), 0o600); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			got := map[string]int64{}
+			err := s.List(ctx, func(o Object) error {
+				if _, dup := got[o.Key]; dup {
+					t.Errorf("%s listed twice", o.Key)
+				}
+				got[o.Key] = o.Size
+				if d := time.Since(o.ModTime); d < -time.Minute || d > time.Minute {
+					t.Errorf("%s written %v ago, want now", o.Key, d)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !maps.Equal(got, want) {
+				t.Errorf("List = %v, want %v", got, want)
+			}
+			stop := errors.New("stop")
+			n := 0
+			if err := s.List(ctx, func(Object) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
+				t.Errorf("List stopping at the first object = %v after %d calls", err, n)
+			}
+		})
 	}
 }

@@ -189,6 +189,25 @@ func (s *S3) Delete(ctx context.Context, key string) error {
 	return err
 }
 
+// List lists the bucket's current objects (in a versioned bucket, not the older versions nor the deleted
+// ones); objects under keys the stores would not make are skipped, as for Local.
+func (s *S3) List(ctx context.Context, fn func(Object) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the listing goroutine when fn fails
+	for o := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Recursive: true}) {
+		if o.Err != nil {
+			return o.Err
+		}
+		if checkKey(o.Key) != nil {
+			continue
+		}
+		if err := fn(Object{Key: o.Key, Size: o.Size, ModTime: o.LastModified}); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
 // describeS3 is the store's own error code and message, for an operator reading the log.
 func describeS3(err error) string {
 	resp := minio.ToErrorResponse(err)

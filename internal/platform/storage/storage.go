@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -27,6 +28,16 @@ type Store interface {
 	Open(ctx context.Context, key string) (io.ReadCloser, error)
 	// Delete removes the object; deleting a missing key is not an error.
 	Delete(ctx context.Context, key string) error
+	// List calls fn for every object the store holds under a valid key (in no particular order), stopping
+	// at fn's first error. It is for the consistency check (yqyb fsck), not for serving requests.
+	List(ctx context.Context, fn func(Object) error) error
+}
+
+// Object is one stored object as List reports it.
+type Object struct {
+	Key     string
+	Size    int64
+	ModTime time.Time // when it was written: the file's modification time, the object's Last-Modified
 }
 
 // validKey is the only shape of key the stores accept: what NewKey makes.
@@ -122,6 +133,41 @@ func (l *Local) Delete(_ context.Context, key string) error {
 		return err
 	}
 	return nil
+}
+
+// List walks the root directory. Files whose path is not a valid key (the temporary files of a Put in
+// flight, anything an operator left there) are not objects of the store and are skipped.
+func (l *Local) List(ctx context.Context, fn func(Object) error) error {
+	return filepath.WalkDir(l.root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) && p != l.root {
+				return nil // removed while walking
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(l.root, p)
+		if err != nil {
+			return err
+		}
+		key := filepath.ToSlash(rel)
+		if checkKey(key) != nil || !d.Type().IsRegular() {
+			return nil
+		}
+		info, err := d.Info()
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return fn(Object{Key: key, Size: info.Size(), ModTime: info.ModTime()})
+	})
 }
 
 // contextReader stops a long copy when the request is cancelled.

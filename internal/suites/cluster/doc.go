@@ -15,6 +15,13 @@
 //   - A PostgreSQL restart under load (on a private server started for the test, never the shared one):
 //     while the database is down every response is a JSON 503 and /readyz says 503, the process stays up,
 //     it recovers by itself when the database returns, and every write it acknowledged is in the database.
+//   - The restore drill (the runbook of deploy/README.md, followed once): on a private PostgreSQL archiving
+//     its WAL with pgBackRest to an encrypted repository, hazards and inspections written through the server
+//     under load, a full backup, more writes, a mistake (an enterprise's hazards deleted), a point-in-time
+//     restore to the instant before it, the server started on the promoted database: every write
+//     acknowledged before the target is there, the mistake is not, and `yqyb fsck` agrees. It logs the
+//     recovery point and the recovery time, and needs pgbackrest besides the server binaries (CI=true fails
+//     without them).
 //
 // Like every database test they skip when PostgreSQL is unreachable, unless YQYB_REQUIRE_PG=1 (CI).
 package cluster

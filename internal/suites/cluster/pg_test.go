@@ -32,6 +32,8 @@ type privatePG struct {
 	cred  *syscall.Credential // when running as root: run as the postgres user (initdb refuses root)
 	proc  *process
 	start int // how many times it was started, for process names
+	// settings are more server settings (name=value), passed as -c on every start.
+	settings []string
 }
 
 // pgBinDir finds initdb and postgres: pg_config --bindir, else the newest /usr/lib/postgresql/*/bin, else
@@ -72,6 +74,14 @@ func pgMajor(dir string) int {
 // that is impossible on this machine.
 func startPrivatePG(t *testing.T) *privatePG {
 	t.Helper()
+	pg := initPrivatePG(t)
+	pg.run()
+	return pg
+}
+
+// initPrivatePG is startPrivatePG without the start, so the caller can add settings first.
+func initPrivatePG(t *testing.T) *privatePG {
+	t.Helper()
 	bin, err := pgBinDir()
 	if err != nil {
 		skipOrFail(t, "fault test needs a private PostgreSQL server: %v", err)
@@ -102,7 +112,6 @@ func startPrivatePG(t *testing.T) *privatePG {
 		skipOrFail(t, "initdb (%s) failed: %v\n%s", bin, err, out)
 	}
 	pg.port = testproc.FreePort(t)
-	pg.run()
 	return pg
 }
 
@@ -123,6 +132,9 @@ func (pg *privatePG) run() {
 	pg.start++
 	cmd := pg.command(context.Background(), "postgres", "-D", pg.data(), "-p", strconv.Itoa(pg.port), "-k", pg.dir,
 		"-c", "listen_addresses=127.0.0.1", "-c", "shared_buffers=32MB", "-c", "max_connections=60")
+	for _, kv := range pg.settings {
+		cmd.Args = append(cmd.Args, "-c", kv)
+	}
 	// If the test run is killed, the server shuts down immediately (SIGKILL would orphan its children).
 	cmd.SysProcAttr.Pdeathsig = syscall.SIGQUIT
 	pg.proc = startProcess(t, fmt.Sprintf("postgres (start %d)", pg.start), cmd)
