@@ -34,7 +34,7 @@ func (s *Server) authRoutes() []Route {
 //	@Param			X-Refresh-Cookie	header		string			false	"填 1：刷新令牌放在 Cookie 中（浏览器）"	Enums(1)
 //	@Param			body				body		auth.LoginInput	true	"登录信息"
 //	@Success		200		{object}	auth.Tokens
-//	@Failure		400		{object}	ErrorBody	"validation_failed"
+//	@Failure		400		{object}	ErrorBody	"validation_failed | https_required（生产环境的浏览器须经 HTTPS 访问）"
 //	@Failure		401		{object}	ErrorBody	"invalid_credentials | initial_password_expired（details.remaining_attempts）"
 //	@Failure		403		{object}	ErrorBody	"account_disabled | csrf_rejected"
 //	@Failure		423		{object}	ErrorBody	"account_locked"
@@ -88,7 +88,8 @@ func (s *Server) refreshToken(c echo.Context) (token string, cookie bool, err er
 	case in.RefreshToken != "":
 		return in.RefreshToken, cookie, nil
 	case cookie:
-		return refreshCookie(c), true, nil
+		token, err := refreshCookie(c)
+		return token, true, err
 	}
 	return "", false, apperr.Validation(apperr.FieldError{Field: "refresh_token", Message: "刷新令牌为必填字段"})
 }
@@ -97,14 +98,14 @@ func (s *Server) refreshToken(c echo.Context) (token string, cookie bool, err er
 //
 //	@Summary		刷新令牌
 //	@Description	用刷新令牌换取新的访问令牌和新的刷新令牌（旧刷新令牌随即失效）。已用过的刷新令牌再次使用视为被盗用，整个登录会话立即吊销（refresh_reused）。
-//	@Description	浏览器发送 X-Refresh-Cookie: 1 时刷新令牌取自 Cookie（请求体可为空对象），新的刷新令牌同样只写入 Cookie；刷新失败（401）时 Cookie 被清除。该请求头同时是 CSRF 防护：其他网站的页面发起的请求返回 403 csrf_rejected。对接系统在请求体中提交 refresh_token。
+//	@Description	浏览器发送 X-Refresh-Cookie: 1 时刷新令牌取自 Cookie（请求体可为空对象），新的刷新令牌同样只写入 Cookie；刷新失败（401）时 Cookie 被清除。刚用过的刷新令牌在 30 秒内再次出现、且换得的新令牌尚未使用时（刷新的响应在途中丢失，如刷新中重新加载页面），视为同一浏览器重试而再次换发，不视为盗用。该请求头同时是 CSRF 防护：其他网站的页面发起的请求返回 403 csrf_rejected。对接系统在请求体中提交 refresh_token。
 //	@Tags			认证
 //	@Accept			json
 //	@Produce		json
 //	@Param			X-Refresh-Cookie	header		string			false	"填 1：刷新令牌取自 Cookie 并写回 Cookie（浏览器）"	Enums(1)
 //	@Param			body				body		RefreshRequest	true	"刷新令牌（浏览器可为空对象）"
 //	@Success		200					{object}	auth.Tokens
-//	@Failure		400					{object}	ErrorBody	"validation_failed（未提交刷新令牌）"
+//	@Failure		400					{object}	ErrorBody	"validation_failed（未提交刷新令牌） | refresh_cookie_ambiguous（带有多个同名 Cookie） | https_required"
 //	@Failure		401					{object}	ErrorBody	"refresh_invalid | refresh_reused | session_ended"
 //	@Failure		403					{object}	ErrorBody	"csrf_rejected"
 //	@Router			/api/v1/auth/refresh [post]

@@ -73,7 +73,11 @@ func TestBrowserSessionCookie(t *testing.T) {
 			t.Fatalf("refresh without a body = %d %s", r.Code, r.Body)
 		}
 		third := cookieOf(t, r)
-		// The spent cookie again is theft: the session ends and the cookie is cleared.
+		// The spent cookie again, after its successor was used, is theft: the session ends and the cookie
+		// is cleared.
+		if r := env.do(http.MethodPost, "/api/v1/auth/refresh", "{}", withCookie(third, browser...)...); r.Code != http.StatusOK {
+			t.Fatalf("refresh = %d %s", r.Code, r.Body)
+		}
 		r = env.do(http.MethodPost, "/api/v1/auth/refresh", "{}", withCookie(second, browser...)...)
 		if r.Code != http.StatusUnauthorized || r.errBody(t).Code != "refresh_reused" {
 			t.Fatalf("reuse = %d %s", r.Code, r.Body)
@@ -81,8 +85,8 @@ func TestBrowserSessionCookie(t *testing.T) {
 		if c := cookieOf(t, r); c.MaxAge >= 0 || c.Value != "" {
 			t.Errorf("a refused refresh leaves the cookie: %+v", c)
 		}
-		if r := env.do(http.MethodPost, "/api/v1/auth/refresh", "{}", withCookie(third, browser...)...); r.Code != http.StatusUnauthorized {
-			t.Errorf("newest cookie after reuse = %d", r.Code)
+		if r := env.do(http.MethodPost, "/api/v1/auth/refresh", "{}", withCookie(first, browser...)...); r.Code != http.StatusUnauthorized {
+			t.Errorf("any cookie of the session after reuse = %d", r.Code)
 		}
 	})
 
@@ -103,6 +107,21 @@ func TestBrowserSessionCookie(t *testing.T) {
 		r = env.do(http.MethodPost, "/api/v1/auth/refresh", "{}", withCookie(c)...)
 		if r.Code != http.StatusBadRequest || r.errBody(t).Code != "validation_failed" {
 			t.Errorf("refresh with the cookie but no header = %d %s", r.Code, r.Body)
+		}
+		// A sibling site's planted cookie of the same name: refused, neither cookie cleared.
+		r = env.do(http.MethodPost, "/api/v1/auth/refresh", "{}", append(append([]string{}, browser...), "Cookie",
+			refreshCookieName+"=planted; "+c.Name+"="+c.Value)...)
+		if r.Code != http.StatusBadRequest || r.errBody(t).Code != "refresh_cookie_ambiguous" || len(r.Header.Values("Set-Cookie")) != 0 {
+			t.Errorf("two refresh cookies = %d %s %v", r.Code, r.Body, r.Header.Values("Set-Cookie"))
+		}
+		// The development server's proxy rewrites Host; the browser's own Sec-Fetch-Site still vouches.
+		r = env.do(http.MethodPost, "/api/v1/auth/login", creds, refreshCookieHeader, "1", "Origin", "http://localhost:5173", "Sec-Fetch-Site", "same-origin")
+		if r.Code != http.StatusOK {
+			t.Errorf("login through a Host-rewriting proxy = %d %s", r.Code, r.Body)
+		}
+		r = env.do(http.MethodPost, "/api/v1/auth/login", creds, refreshCookieHeader, "1", "Origin", "https://evil.example")
+		if r.Code != http.StatusForbidden {
+			t.Errorf("login from another site = %d %s", r.Code, r.Body)
 		}
 		// The refused attempts did not spend the token.
 		if r := env.do(http.MethodPost, "/api/v1/auth/refresh", "{}", withCookie(c, browser...)...); r.Code != http.StatusOK {
@@ -162,10 +181,17 @@ func TestBrowserSessionCookie(t *testing.T) {
 		if !cookieOf(t, r).Secure {
 			t.Errorf("cookie over HTTPS is not Secure")
 		}
-		prod := env.withConfig(func(c *config.Config) { c.Env, c.DevFeatures = config.Production, false })
-		r = prod.do(http.MethodPost, "/api/v1/auth/login", creds, browser...)
+		prod := env.withConfig(func(c *config.Config) {
+			c.Env, c.DevFeatures, c.TrustedProxies = config.Production, false, []string{"192.0.2.0/24"}
+		})
+		r = prod.do(http.MethodPost, "/api/v1/auth/login", creds, append(browser, "X-Forwarded-Proto", "https")...)
 		if !cookieOf(t, r).Secure {
 			t.Errorf("production cookie is not Secure")
+		}
+		// Production over plain HTTP: the browser would drop the Secure cookie, so the login says why.
+		r = prod.do(http.MethodPost, "/api/v1/auth/login", creds, browser...)
+		if r.Code != http.StatusBadRequest || r.errBody(t).Code != "https_required" {
+			t.Errorf("production login over HTTP = %d %s", r.Code, r.Body)
 		}
 	})
 }
@@ -221,7 +247,7 @@ func TestContentSecurityPolicy(t *testing.T) {
 	}
 	proxied := env.withConfig(func(c *config.Config) { c.TrustedProxies = []string{"192.0.2.0/24"} })
 	tls := proxied.do(http.MethodGet, "/login", nil, "X-Forwarded-Proto", "https")
-	if h := tls.Header.Get("Strict-Transport-Security"); !strings.Contains(h, "max-age=31536000") {
+	if h := tls.Header.Get("Strict-Transport-Security"); h != "max-age=31536000" {
 		t.Errorf("HSTS over HTTPS = %q", h)
 	}
 }

@@ -75,11 +75,13 @@ func inlineScriptHashes(spa fs.FS) []string {
 func securityHeaders(spa fs.FS) echo.MiddlewareFunc {
 	secure := func(policy string) echo.MiddlewareFunc {
 		return middleware.SecureWithConfig(middleware.SecureConfig{
-			XSSProtection:         "0",
-			ContentTypeNosniff:    "nosniff",
-			XFrameOptions:         "SAMEORIGIN",
-			ReferrerPolicy:        "same-origin",
-			HSTSMaxAge:            hstsMaxAge,
+			XSSProtection:      "0",
+			ContentTypeNosniff: "nosniff",
+			XFrameOptions:      "SAMEORIGIN",
+			ReferrerPolicy:     "same-origin",
+			HSTSMaxAge:         hstsMaxAge,
+			// Other hosts of the bureau's domain may not speak HTTPS yet: pin only this one.
+			HSTSExcludeSubdomains: true,
 			ContentSecurityPolicy: policy,
 		})
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -37,14 +38,39 @@ func (s *Server) cookieMode(c echo.Context) (bool, error) {
 	if !s.sameSite(c.Request()) {
 		return false, errCrossSite
 	}
+	if s.secureCookies(c) && c.Scheme() != "https" && !loopbackHost(c.Request().Host) {
+		// The browser would drop the Secure cookie and the user be signed out at the next reload: say so now.
+		return false, errHTTPSRequired
+	}
 	return true, nil
+}
+
+var errHTTPSRequired = apperr.New(apperr.Invalid, "https_required",
+	"请通过 HTTPS（https://）访问本系统；若已使用 HTTPS，请管理员检查反向代理是否设置了 X-Forwarded-Proto 并在 YQYB_TRUSTED_PROXIES 中")
+
+// loopbackHost: browsers keep Secure cookies from http://localhost and 127.0.0.1 too.
+func loopbackHost(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = hostport
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }
 
 // sameSite accepts a request whose Origin is this server itself or a configured SPA origin, and one
 // without an Origin only when the browser does not call it cross-site.
 func (s *Server) sameSite(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" {
+	// Browsers set Sec-Fetch-Site themselves and no page can forge it: same-origin is this very page, even
+	// behind a proxy that rewrites Host (the development server's does).
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "cross-site":
 		return false
+	case "same-origin":
+		return true
 	}
 	origin := r.Header.Get(echo.HeaderOrigin)
 	if origin == "" {
@@ -88,11 +114,24 @@ func (s *Server) secureCookies(c echo.Context) bool {
 	return s.deps.Config.Env != config.Development || c.Scheme() == "https"
 }
 
-// refreshCookie is the refresh token the browser sent, if any.
-func refreshCookie(c echo.Context) string {
-	ck, err := c.Cookie(refreshCookieName)
-	if err != nil {
-		return ""
+var errCookieClash = apperr.New(apperr.Invalid, "refresh_cookie_ambiguous",
+	"浏览器带有多个登录凭证 Cookie（可能来自同一域名下的其他网站），请清除本站 Cookie 后重新登录")
+
+// refreshCookie is the refresh token the browser sent, if any. Two cookies of that name mean another site
+// of the same domain planted one (a cookie's Domain and Path are not sent back, so which is ours cannot be
+// told): refused, and neither is touched.
+func refreshCookie(c echo.Context) (string, error) {
+	var found []string
+	for _, ck := range c.Request().Cookies() {
+		if ck.Name == refreshCookieName {
+			found = append(found, ck.Value)
+		}
 	}
-	return ck.Value
+	switch len(found) {
+	case 0:
+		return "", nil
+	case 1:
+		return found[0], nil
+	}
+	return "", errCookieClash
 }

@@ -77,7 +77,8 @@ func Start(ctx context.Context, tx *gorm.DB, now time.Time, l Lifetimes, userID 
 }
 
 // Rotate exchanges a refresh token for a new one in the same session. Using a token twice revokes the
-// session (ErrReused) and must be treated as an attack.
+// session (ErrReused) and must be treated as an attack, unless it comes back within ReuseGrace with its
+// successor unused (see lostAnswer): then it is exchanged again.
 func Rotate(ctx context.Context, db *gorm.DB, now time.Time, l Lifetimes, token string) (Session, string, error) {
 	now = now.UTC()
 	var s Session
@@ -103,10 +104,12 @@ func Rotate(ctx context.Context, db *gorm.DB, now time.Time, l Lifetimes, token 
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			reused = true
-			return nil
-		}
-		if !now.Before(rt.ExpiresAt) {
+			graced, err := lostAnswer(ctx, tx, now, rt.ID, s.ID)
+			if err != nil || !graced {
+				reused = err == nil
+				return err
+			}
+		} else if !now.Before(rt.ExpiresAt) {
 			return ErrInvalid
 		}
 		if err := tx.Model(&s).Update("last_used_at", now).Error; err != nil {
@@ -127,6 +130,31 @@ func Rotate(ctx context.Context, db *gorm.DB, now time.Time, l Lifetimes, token 
 		return s, "", ErrReused
 	}
 	return s, newToken, nil
+}
+
+// ReuseGrace is how long a spent refresh token may come back without being taken for theft, as long as
+// nothing has used what it was exchanged for: the answer that carried the new token was lost (a reload or a
+// closed tab mid-refresh, a dropped connection on a weak signal), or two tabs of one browser sent the same
+// cookie. A thief who replays a stolen token after its owner refreshed again, or after the grace, still
+// ends the session.
+const ReuseGrace = 30 * time.Second
+
+// lostAnswer reports whether a spent token is within ReuseGrace of its use with no later token of its
+// session used since.
+func lostAnswer(ctx context.Context, tx *gorm.DB, now time.Time, tokenID int64, sessionID string) (bool, error) {
+	var rt refreshToken
+	if err := tx.WithContext(ctx).Where("id = ?", tokenID).Take(&rt).Error; err != nil {
+		return false, err
+	}
+	if rt.UsedAt == nil || now.Sub(*rt.UsedAt) >= ReuseGrace || !now.Before(rt.ExpiresAt.Add(ReuseGrace)) {
+		return false, nil
+	}
+	var later int64
+	if err := tx.WithContext(ctx).Model(&refreshToken{}).
+		Where("session_id = ? AND id > ? AND used_at IS NOT NULL", sessionID, tokenID).Count(&later).Error; err != nil {
+		return false, err
+	}
+	return later == 0, nil
 }
 
 // SessionOf returns the session a refresh token belongs to, valid or not.

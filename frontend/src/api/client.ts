@@ -73,8 +73,9 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
 
   async function doRefresh(): Promise<boolean> {
     if (!tokens.hasSession()) return false
-    // An earlier version kept the refresh token in localStorage: this refresh moves it into the cookie.
-    const legacy = tokens.takeLegacyRefreshToken()
+    // An earlier version kept the refresh token in localStorage: this refresh moves it into the cookie (it
+    // is forgotten once the server has answered it, kept if the answer never came).
+    const legacy = tokens.legacyRefreshToken()
     let res: Response
     try {
       res = await doFetch(`${baseUrl}${API_PREFIX}/auth/refresh`, {
@@ -87,12 +88,17 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
       // Offline is not a lost session: the cookie stays, so the next try can still refresh.
       throw networkError(e)
     }
+    if (legacy && (res.ok || res.status === 401)) tokens.forgetLegacyRefreshToken()
     if (!res.ok) {
       const err = await errorFromResponse(res)
-      if (err.status >= 500) throw err
+      // Only the server saying the session is over ends it; a refused or failed request (a proxy's 403,
+      // a 429, an older instance during a rolling deploy) leaves it for the next try.
+      if (err.status !== 401) throw err
       sessionLost(err)
       return false
     }
+    // A logout in another tab while this refresh was on its way: the session stays ended.
+    if (!tokens.hasSession()) return false
     let body: unknown
     try {
       body = await res.json()

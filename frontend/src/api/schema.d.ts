@@ -468,7 +468,7 @@ export interface paths {
                         "application/json": components["schemas"]["Tokens"];
                     };
                 };
-                /** @description validation_failed */
+                /** @description validation_failed | https_required（生产环境的浏览器须经 HTTPS 访问） */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -587,7 +587,7 @@ export interface paths {
         /**
          * 刷新令牌
          * @description 用刷新令牌换取新的访问令牌和新的刷新令牌（旧刷新令牌随即失效）。已用过的刷新令牌再次使用视为被盗用，整个登录会话立即吊销（refresh_reused）。
-         *     浏览器发送 X-Refresh-Cookie: 1 时刷新令牌取自 Cookie（请求体可为空对象），新的刷新令牌同样只写入 Cookie；刷新失败（401）时 Cookie 被清除。该请求头同时是 CSRF 防护：其他网站的页面发起的请求返回 403 csrf_rejected。对接系统在请求体中提交 refresh_token。
+         *     浏览器发送 X-Refresh-Cookie: 1 时刷新令牌取自 Cookie（请求体可为空对象），新的刷新令牌同样只写入 Cookie；刷新失败（401）时 Cookie 被清除。刚用过的刷新令牌在 30 秒内再次出现、且换得的新令牌尚未使用时（刷新的响应在途中丢失，如刷新中重新加载页面），视为同一浏览器重试而再次换发，不视为盗用。该请求头同时是 CSRF 防护：其他网站的页面发起的请求返回 403 csrf_rejected。对接系统在请求体中提交 refresh_token。
          */
         post: {
             parameters: {
@@ -615,7 +615,7 @@ export interface paths {
                         "application/json": components["schemas"]["Tokens"];
                     };
                 };
-                /** @description validation_failed（未提交刷新令牌） */
+                /** @description validation_failed（未提交刷新令牌） | refresh_cookie_ambiguous（带有多个同名 Cookie） | https_required */
                 400: {
                     headers: {
                         [name: string]: unknown;

@@ -68,7 +68,11 @@ export interface TokenStore {
   update(patch: Partial<Tokens>): void
   /** Ends the session in this browser (every tab follows). */
   clear(): void
-  /** The refresh token an earlier version stored, handed out once so it can be moved into the cookie. */
+  /** The refresh token an earlier version stored, to be moved into the cookie by the next refresh. */
+  legacyRefreshToken(): string | null
+  /** Forgets it once the server has answered (moved, or refused). */
+  forgetLegacyRefreshToken(): void
+  /** legacyRefreshToken, then forget it (logout). */
   takeLegacyRefreshToken(): string | null
   subscribe(fn: Listener): () => void
   /** True when the access token is missing or about to expire. */
@@ -187,14 +191,21 @@ export function createTokenStore(storage: KeyValueStorage | null, now = () => Da
       }
       notify()
     },
-    takeLegacyRefreshToken() {
+    legacyRefreshToken() {
       const v = legacy()
+      return v && typeof v.refresh_token === 'string' && v.refresh_token ? v.refresh_token : null
+    },
+    forgetLegacyRefreshToken() {
       try {
         storage?.removeItem(LEGACY_KEY)
       } catch {
-        // Read once either way.
+        // Nothing to forget.
       }
-      return v && typeof v.refresh_token === 'string' && v.refresh_token ? v.refresh_token : null
+    },
+    takeLegacyRefreshToken() {
+      const v = store.legacyRefreshToken()
+      store.forgetLegacyRefreshToken()
+      return v
     },
     subscribe(fn) {
       listeners.add(fn)
