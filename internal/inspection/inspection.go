@@ -484,12 +484,13 @@ func (s *Service) Save(ctx context.Context, userID, ent, postID, id int64, answe
 		if err := s.apply(tx, d, userID, answers); err != nil {
 			return err
 		}
-		by, at, err := s.store(tx, d)
-		if err != nil {
+		best := d.chooseDefault()
+		if err := s.store(tx, d, best); err != nil {
 			return err
 		}
-		return tx.Model(&Record{}).Where("id = ?", id).Updates(map[string]any{"version": gorm.Expr("version + 1"), "updated_at": s.clk.Now().UTC(),
-			"ok_by": by, "ok_at": at}).Error
+		fields := okColumns(best)
+		fields["version"], fields["updated_at"] = gorm.Expr("version + 1"), s.clk.Now().UTC()
+		return tx.Model(&Record{}).Where("id = ?", id).Updates(fields).Error
 	})
 	if err != nil {
 		return Detail{}, err
@@ -597,10 +598,9 @@ type okKey struct {
 	at int64 // microseconds
 }
 
-// store writes the draft's answers compactly: it picks the default that spares the most rows — the most
-// frequent plain 合格 (one answerer, one instant) or unanswered — and makes the rows exactly the answers that
-// differ from it, writing only the rows that change. It returns the default for the inspection's row.
-func (s *Service) store(tx *gorm.DB, d *draft) (*int64, *time.Time, error) {
+// chooseDefault picks the default that spares the most rows: the most frequent plain 合格 (one answerer, one
+// instant), or unanswered (nil). A 隐患 is never a plain 合格, so linking hazards afterwards does not change it.
+func (d *draft) chooseDefault() *okKey {
 	counts := map[okKey]int{}
 	unanswered := 0
 	for _, a := range d.state {
@@ -642,13 +642,21 @@ func (s *Service) store(tx *gorm.DB, d *draft) (*int64, *time.Time, error) {
 			top = c
 		}
 	}
-	best := top.key
-	var by *int64
-	var at *time.Time
-	if best != nil {
-		b, t := best.by, time.UnixMicro(best.at).UTC()
-		by, at = &b, &t
+	return top.key
+}
+
+// okColumns are the inspection's columns for a default.
+func okColumns(best *okKey) map[string]any {
+	if best == nil {
+		return map[string]any{"ok_by": nil, "ok_at": nil}
 	}
+	return map[string]any{"ok_by": best.by, "ok_at": time.UnixMicro(best.at).UTC()}
+}
+
+// store writes the draft's answers compactly against the default chosen for it (chooseDefault, recorded in
+// the inspection's row by the caller): the rows are exactly the answers that differ from it, and only the
+// rows that change are written.
+func (s *Service) store(tx *gorm.DB, d *draft, best *okKey) error {
 	isDefault := func(a AnswerRecord) bool {
 		if best == nil {
 			return blank(a)
@@ -668,16 +676,14 @@ func (s *Service) store(tx *gorm.DB, d *draft) (*int64, *time.Time, error) {
 	}
 	if len(drop) > 0 {
 		if err := tx.Where("inspection_id = ? AND item_id IN ?", d.rec.ID, drop).Delete(&AnswerRecord{}).Error; err != nil {
-			return nil, nil, err
+			return err
 		}
 	}
-	if len(upsert) > 0 {
-		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "inspection_id"}, {Name: "item_id"}}, UpdateAll: true}).
-			CreateInBatches(&upsert, 500).Error; err != nil {
-			return nil, nil, err
-		}
+	if len(upsert) == 0 {
+		return nil
 	}
-	return by, at, nil
+	return tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "inspection_id"}, {Name: "item_id"}}, UpdateAll: true}).
+		CreateInBatches(&upsert, 500).Error
 }
 
 // sameAnswer tells whether a stored row already says what an answer says.
@@ -724,18 +730,15 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 		if missing > 0 {
 			return ErrIncomplete.WithDetails(map[string]any{"unanswered": missing})
 		}
-		if err := s.registerFound(ctx, tx, a, ent, d, found); err != nil {
-			return err
-		}
-		by, at, err := s.store(tx, d)
-		if err != nil {
-			return err
-		}
 		now := s.clk.Now().UTC()
+		best := d.chooseDefault()
 		// Claim the submission: of two concurrent submitters the second matches no draft Record and stops. The
-		// claim also counts the answers' change in the version and records the number of hazards.
-		res := tx.Model(&Record{}).Where("id = ? AND status = ?", id, Draft).Updates(map[string]any{"status": Submitted, "submitted_by": a.ID,
-			"submitted_at": now, "updated_at": now, "version": gorm.Expr("version + 1"), "hazard_count": len(found), "ok_by": by, "ok_at": at})
+		// claim also counts the answers' change in the version, records the number of hazards and the default
+		// answer.
+		fields := okColumns(best)
+		fields["status"], fields["submitted_by"], fields["submitted_at"], fields["updated_at"] = Submitted, a.ID, now, now
+		fields["version"], fields["hazard_count"] = gorm.Expr("version + 1"), len(found)
+		res := tx.Model(&Record{}).Where("id = ? AND status = ?", id, Draft).Updates(fields)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -743,6 +746,14 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 			// Unreachable while open holds the row lock; should it ever happen, nothing of this request
 			// may stay.
 			return errClaimLost
+		}
+		// The hazards take their gapless codes (the counter's row stays locked until commit) after everything
+		// else that can be refused; the answers are stored with their hazards' ids.
+		if err := s.registerFound(ctx, tx, a, ent, d, found); err != nil {
+			return err
+		}
+		if err := s.store(tx, d, best); err != nil {
+			return err
 		}
 		return feed.Append(tx, now, ent, "", "inspection", id, "inspection.submitted", map[string]any{"checklist_id": r.ChecklistID,
 			"checklist_name": r.ChecklistName, "post_id": r.PostID, "period_key": r.PeriodKey, "submitted_by": a.Name, "hazard_count": len(found)})
