@@ -158,7 +158,7 @@ func TestInspectionEndpoints(t *testing.T) {
 			tooMany[i] = answer(item, "ok")
 		}
 		state := func() string {
-			return rowsOf(t, env, `SELECT CONCAT(id, status, version) FROM inspections UNION ALL
+			return rowsOf(t, env, `SELECT CONCAT(id, status, version, ok_by, ok_at) FROM inspections UNION ALL
 				SELECT CONCAT(inspection_id, item_id, result, photo_ids) FROM inspection_answers UNION ALL
 				SELECT CONCAT('f', id, attached_at) FROM files ORDER BY 1`)
 		}
@@ -210,7 +210,7 @@ func TestInspectionEndpoints(t *testing.T) {
 	t.Run("404", func(t *testing.T) {
 		theirs := func(id int64) []string { return []string{"焊接日检", "焊工", demo.FactoryName, idText(id)} }
 		state := func() string {
-			return rowsOf(t, env, `SELECT CONCAT(id, status, version) FROM inspections UNION ALL
+			return rowsOf(t, env, `SELECT CONCAT(id, status, version, ok_by, ok_at) FROM inspections UNION ALL
 				SELECT CONCAT(inspection_id, item_id, result) FROM inspection_answers UNION ALL
 				SELECT CONCAT('f', id, attached_at) FROM files ORDER BY 1`)
 		}

@@ -524,10 +524,13 @@ func TestSaveRacingSubmitLosesNothing(t *testing.T) {
 	env := f.env
 	d := f.start(t, f.forklift, f.daily)
 	path := fmt.Sprintf("/api/v1/inspections/%d", d.ID)
-	if r := env.as(f.forklift, http.MethodPut, path+"/answers", map[string]any{"answers": allOK(d)}); r.Code != 200 {
+	// x is answered 不涉及 first, so that it has a row of its own to hold (a plain 合格 has none).
+	x := d.Answers[1].ItemID
+	first := allOK(d)
+	first[1] = map[string]any{"item_id": x, "result": "na", "na_reason": "本周未使用"}
+	if r := env.as(f.forklift, http.MethodPut, path+"/answers", map[string]any{"answers": first}); r.Code != 200 {
 		t.Fatalf("save = %d %s", r.Code, r.Body)
 	}
-	x := d.Answers[1].ItemID
 	hold := env.db.Begin()
 	if hold.Error != nil {
 		t.Fatal(hold.Error)

@@ -70,47 +70,49 @@ type Record struct {
 	HazardCount   int
 	Version       int
 	UpdatedAt     time.Time
+	// ChecklistVersionID is the version of the checklist inspected: its items as they were.
+	ChecklistVersionID int64
+	// OkBy and OkAt are the default answer: every item of the version without a row of inspection_answers
+	// is 合格, answered by OkBy at OkAt; when OkAt is nil, such an item is unanswered.
+	OkBy *int64
+	OkAt *time.Time
 }
 
 func (Record) TableName() string { return "inspections" }
 
-// AnswerRecord is a row of inspection_answers.
+// AnswerRecord is one item's answer. A row of inspection_answers holds only an answer that differs from its
+// inspection's default (Record.OkBy, Record.OkAt): a 隐患, a 不涉及, a 合格 with photos or by someone else or at
+// another time, or, in a draft whose default is 合格, an item still unanswered (Result nil). A plain 合格 —
+// what nearly every item of a submitted inspection says — costs no row.
 type AnswerRecord struct {
 	InspectionID int64
 	ItemID       int64
-	SortOrder    int
-	CategoryName string
-	Subject      string
-	Content      string
-	Criterion    string
-	Basis        string
-	ItemVersion  int
-	ItemIsMajor  bool
-	ItemGrade    string
+	EnterpriseID int64
+	AnsweredBy   *int64
+	AnsweredAt   *time.Time
+	HazardID     *int64
+	FixedOnSpot  bool
 	Result       *string
 	Description  string
 	GradeCode    string
 	Location     string
-	FixedOnSpot  bool
 	NaReason     string
 	PhotoIDs     string
-	AnsweredBy   *int64
-	AnsweredAt   *time.Time
-	HazardID     *int64
 }
 
 func (AnswerRecord) TableName() string { return "inspection_answers" }
 
 // Service runs inspections.
 type Service struct {
-	db      *gorm.DB
-	clk     clock.Clock
-	hazards *hazard.Service
+	db       *gorm.DB
+	clk      clock.Clock
+	hazards  *hazard.Service
+	versions *standard.Versions
 }
 
 // NewService returns the inspection service.
 func NewService(db *gorm.DB, clk clock.Clock, hazards *hazard.Service) *Service {
-	return &Service{db: db, clk: clk, hazards: hazards}
+	return &Service{db: db, clk: clk, hazards: hazards, versions: standard.NewVersions()}
 }
 
 // PeriodView describes a reporting period.
@@ -281,11 +283,13 @@ func (s *Service) Get(ctx context.Context, ent, id, onlyPost int64) (Detail, err
 		PostName      string
 		StarterName   string
 		SubmitterName string
+		OkName        string
 	}
 	res := db.Table("inspections i").Select(`i.*, COALESCE(p.name, '') AS post_name, COALESCE(su.display_name, '') AS starter_name,
-			COALESCE(sb.display_name, '') AS submitter_name`).
+			COALESCE(sb.display_name, '') AS submitter_name, COALESCE(ok.display_name, '') AS ok_name`).
 		Joins("LEFT JOIN posts p ON p.id = i.post_id").Joins("LEFT JOIN users su ON su.id = i.started_by").
-		Joins("LEFT JOIN users sb ON sb.id = i.submitted_by").Where("i.id = ? AND i.enterprise_id = ?", id, ent).Limit(1).Scan(&r)
+		Joins("LEFT JOIN users sb ON sb.id = i.submitted_by").Joins("LEFT JOIN users ok ON ok.id = i.ok_by").
+		Where("i.id = ? AND i.enterprise_id = ?", id, ent).Limit(1).Scan(&r)
 	if res.Error != nil {
 		return Detail{}, res.Error
 	}
@@ -296,19 +300,36 @@ func (s *Service) Get(ctx context.Context, ent, id, onlyPost int64) (Detail, err
 	d := Detail{ID: r.ID, ChecklistID: r.ChecklistID, ChecklistName: r.ChecklistName, PostID: r.PostID, PostName: r.PostName,
 		Frequency: r.Frequency, Period: s.periodView(p), Open: p.Contains(s.clk.Now()), Status: r.Status, StartedBy: r.StarterName,
 		StartedAt: r.StartedAt, SubmittedBy: r.SubmitterName, SubmittedAt: r.SubmittedAt, HazardCount: r.HazardCount, Answers: []Answer{}}
-	var answers []struct {
+	items, err := s.versions.Items(db, r.ChecklistVersionID)
+	if err != nil {
+		return d, err
+	}
+	var rows []struct {
 		AnswerRecord
 		AnswererName string
 	}
 	if err := db.Table("inspection_answers a").Select("a.*, COALESCE(u.display_name, '') AS answerer_name").
-		Joins("LEFT JOIN users u ON u.id = a.answered_by").Where("a.inspection_id = ?", id).Order("a.sort_order").Scan(&answers).Error; err != nil {
+		Joins("LEFT JOIN users u ON u.id = a.answered_by").Where("a.inspection_id = ?", id).Scan(&rows).Error; err != nil {
 		return d, err
 	}
-	for _, a := range answers {
-		d.Answers = append(d.Answers, Answer{ItemID: a.ItemID, CategoryName: a.CategoryName, Subject: a.Subject, Content: a.Content,
-			Criterion: a.Criterion, Basis: a.Basis, ItemVersion: a.ItemVersion, IsMajor: a.ItemIsMajor, DefaultGrade: a.ItemGrade, Result: a.Result,
+	stored := make(map[int64]AnswerRecord, len(rows))
+	names := make(map[int64]string, len(rows))
+	for _, a := range rows {
+		stored[a.ItemID], names[a.ItemID] = a.AnswerRecord, a.AnswererName
+	}
+	for _, it := range items {
+		a, ok := stored[it.ItemID]
+		name := names[it.ItemID]
+		if !ok {
+			a, name = r.defaultAnswer(it.ItemID), ""
+			if a.Result != nil {
+				name = r.OkName
+			}
+		}
+		d.Answers = append(d.Answers, Answer{ItemID: it.ItemID, CategoryName: it.CategoryName, Subject: it.Subject, Content: it.Content,
+			Criterion: it.Criterion, Basis: it.Basis, ItemVersion: it.ItemVersion, IsMajor: it.IsMajor, DefaultGrade: it.GradeCode, Result: a.Result,
 			Description: a.Description, GradeCode: a.GradeCode, Location: a.Location, FixedOnSpot: a.FixedOnSpot, NaReason: a.NaReason,
-			PhotoIDs: files.Split(a.PhotoIDs), AnsweredBy: a.AnswererName, AnsweredAt: a.AnsweredAt, HazardID: a.HazardID})
+			PhotoIDs: files.Split(a.PhotoIDs), AnsweredBy: name, AnsweredAt: a.AnsweredAt, HazardID: a.HazardID})
 		if a.Result != nil {
 			d.Answered++
 		}
@@ -316,9 +337,19 @@ func (s *Service) Get(ctx context.Context, ent, id, onlyPost int64) (Detail, err
 	return d, nil
 }
 
+// defaultAnswer is the answer of an item of the inspection's version that has no row.
+func (r Record) defaultAnswer(item int64) AnswerRecord {
+	a := AnswerRecord{InspectionID: r.ID, ItemID: item, EnterpriseID: r.EnterpriseID}
+	if r.OkAt != nil {
+		ok := OK
+		a.Result, a.AnsweredBy, a.AnsweredAt = &ok, r.OkBy, r.OkAt
+	}
+	return a
+}
+
 // Start opens the current period's inspection of a checklist of the post, or returns the one already
-// started by anyone of the post (one per checklist per period). The items are copied into the inspection
-// as they are now.
+// started by anyone of the post (one per checklist per period). The inspection refers to the version of the
+// checklist with its items as they are now (made if they changed since the last one).
 func (s *Service) Start(ctx context.Context, userID, ent, postID, checklistID int64) (Detail, error) {
 	var c standard.Checklist
 	db := s.db.WithContext(ctx)
@@ -341,40 +372,34 @@ func (s *Service) Start(ctx context.Context, userID, ent, postID, checklistID in
 		if !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
 		}
-		var items []struct {
-			standard.Item
-			CategoryName string
-			Sort         int
-		}
-		if err := tx.Table("checklist_items ci").Select("i.*, c.name AS category_name, ci.sort_order AS sort").
-			Joins("JOIN standard_items i ON i.id = ci.item_id").Joins("JOIN standard_categories c ON c.id = i.category_id").
-			Where("ci.checklist_id = ? AND i.deleted_at IS NULL", c.ID).Order("ci.sort_order, i.id").Scan(&items).Error; err != nil {
+		items, err := standard.CurrentItems(tx, ent, c.ID)
+		if err != nil {
 			return err
 		}
 		if len(items) == 0 {
 			return ErrEmptyChecklist
 		}
+		v, err := standard.EnsureVersion(tx, ent, c.ID, items, now)
+		if err != nil {
+			return err
+		}
 		// Two users starting at once: the unique index lets one insert win; the other finds it.
 		ins := Record{EnterpriseID: ent, ChecklistID: c.ID, PostID: postID, ChecklistName: c.Name, Frequency: c.Frequency, PeriodKey: p.Key,
 			PeriodStart: p.Start.UTC(), PeriodEnd: p.End.UTC(), Status: Draft, StartedBy: userID, StartedAt: now.UTC(), Version: 1, UpdatedAt: now.UTC()}
+		// Every item is unanswered: no answer rows, no default.
 		res := tx.Raw(`INSERT INTO inspections (enterprise_id, checklist_id, post_id, checklist_name, frequency, period_key, period_start,
-				period_end, status, started_by, started_at, version, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				period_end, status, started_by, started_at, version, updated_at, checklist_version_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (checklist_id, period_key) DO NOTHING RETURNING id`,
 			ins.EnterpriseID, ins.ChecklistID, ins.PostID, ins.ChecklistName, ins.Frequency, ins.PeriodKey, ins.PeriodStart, ins.PeriodEnd,
-			ins.Status, ins.StartedBy, ins.StartedAt, ins.Version, ins.UpdatedAt).Scan(&id)
+			ins.Status, ins.StartedBy, ins.StartedAt, ins.Version, ins.UpdatedAt, v.ID).Scan(&id)
 		if res.Error != nil {
 			return res.Error
 		}
 		if id == 0 {
 			return tx.Model(&Record{}).Where("checklist_id = ? AND period_key = ?", c.ID, p.Key).Pluck("id", &id).Error
 		}
-		answers := make([]AnswerRecord, len(items))
-		for i, it := range items {
-			answers[i] = AnswerRecord{InspectionID: id, ItemID: it.ID, SortOrder: i, CategoryName: it.CategoryName, Subject: it.Subject,
-				Content: it.Content, Criterion: it.Criterion, Basis: it.Basis, ItemVersion: it.Version, ItemIsMajor: it.IsMajor, ItemGrade: it.GradeCode}
-		}
-		return tx.CreateInBatches(&answers, 200).Error
+		return nil
 	})
 	if err != nil {
 		return Detail{}, err
@@ -448,10 +473,24 @@ func (s *Service) checkAnswer(a AnswerInput, levels standard.Levels) error {
 // Save stores answers of a draft while its period is open; items not mentioned keep their answers.
 func (s *Service) Save(ctx context.Context, userID, ent, postID, id int64, answers []AnswerInput) (Detail, error) {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if _, err := s.open(tx, ent, postID, id); err != nil {
+		r, err := s.open(tx, ent, postID, id)
+		if err != nil {
 			return err
 		}
-		return s.write(tx, userID, ent, id, answers)
+		d, err := s.loadDraft(tx, r)
+		if err != nil {
+			return err
+		}
+		if err := s.apply(tx, d, userID, answers); err != nil {
+			return err
+		}
+		best := d.chooseDefault()
+		if err := s.store(tx, d, best); err != nil {
+			return err
+		}
+		fields := okColumns(best)
+		fields["version"], fields["updated_at"] = gorm.Expr("version + 1"), s.clk.Now().UTC()
+		return tx.Model(&Record{}).Where("id = ?", id).Updates(fields).Error
 	})
 	if err != nil {
 		return Detail{}, err
@@ -459,100 +498,204 @@ func (s *Service) Save(ctx context.Context, userID, ent, postID, id int64, answe
 	return s.Get(ctx, ent, id, 0)
 }
 
-// write stores answers and counts the change in the inspection's version.
-func (s *Service) write(tx *gorm.DB, userID, ent, id int64, answers []AnswerInput) error {
-	if err := s.writeAnswers(tx, userID, ent, id, answers); err != nil {
-		return err
-	}
-	return s.bump(tx, id)
+// draft is an inspection being answered: every item of its version with its answer, and the rows stored.
+type draft struct {
+	rec    Record
+	items  []standard.VersionItem
+	at     map[int64]int // item id → position in items and state
+	stored map[int64]AnswerRecord
+	state  []AnswerRecord
 }
 
-func (s *Service) bump(tx *gorm.DB, id int64) error {
-	return tx.Model(&Record{}).Where("id = ?", id).Updates(map[string]any{"version": gorm.Expr("version + 1"), "updated_at": s.clk.Now().UTC()}).Error
+func (s *Service) loadDraft(tx *gorm.DB, r Record) (*draft, error) {
+	items, err := s.versions.Items(tx, r.ChecklistVersionID)
+	if err != nil {
+		return nil, err
+	}
+	var rows []AnswerRecord
+	if err := tx.Where("inspection_id = ?", r.ID).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	d := &draft{rec: r, items: items, at: make(map[int64]int, len(items)), stored: make(map[int64]AnswerRecord, len(rows)),
+		state: make([]AnswerRecord, len(items))}
+	for _, a := range rows {
+		d.stored[a.ItemID] = a
+	}
+	for i, it := range items {
+		d.at[it.ItemID] = i
+		if a, ok := d.stored[it.ItemID]; ok {
+			d.state[i] = a
+		} else {
+			d.state[i] = r.defaultAnswer(it.ItemID)
+		}
+	}
+	return d, nil
 }
 
-// writeAnswers stores answers; the caller moves the inspection's version.
-func (s *Service) writeAnswers(tx *gorm.DB, userID, ent, id int64, answers []AnswerInput) error {
-	now := s.clk.Now().UTC()
-	// Most answers are a plain 合格: those are written with one statement, so a 30-item submission costs
-	// a few round trips instead of thirty. The rest (hazards, 不涉及, photos) are written one by one.
-	// An item answered more than once keeps its answers in order, one by one (the last one wins).
-	times := map[int64]int{}
+// apply checks answers and puts them into the draft, in order (an item answered twice keeps the last).
+func (s *Service) apply(tx *gorm.DB, d *draft, userID int64, answers []AnswerInput) error {
+	// Microseconds: what both databases keep, so that answers given together stay equal once stored.
+	now := s.clk.Now().UTC().Truncate(time.Microsecond)
 	for _, a := range answers {
-		times[a.ItemID]++
-	}
-	var plain []int64
-	var rest []AnswerInput
-	for _, a := range answers {
-		if a.Result == OK && len(a.PhotoIDs) == 0 && times[a.ItemID] == 1 {
-			plain = append(plain, a.ItemID)
-			continue
-		}
-		rest = append(rest, a)
-	}
-	if len(plain) > 0 {
-		res := tx.Model(&AnswerRecord{}).Where("inspection_id = ? AND item_id IN ?", id, plain).Updates(map[string]any{"result": OK,
-			"description": "", "grade_code": "", "location": "", "fixed_on_spot": false, "na_reason": "", "photo_ids": "",
-			"answered_by": userID, "answered_at": now})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != int64(len(plain)) {
-			// Name the first item that is not part of this inspection.
-			var have []int64
-			if err := tx.Model(&AnswerRecord{}).Where("inspection_id = ? AND item_id IN ?", id, plain).Pluck("item_id", &have).Error; err != nil {
-				return err
-			}
-			in := map[int64]bool{}
-			for _, h := range have {
-				in[h] = true
-			}
-			for _, it := range plain {
-				if !in[it] {
-					return ErrBadAnswer.WithMessage("该排查项目不在本次排查中").WithDetails(map[string]any{"item_id": it})
-				}
-			}
+		if _, ok := d.at[a.ItemID]; !ok {
+			return ErrBadAnswer.WithMessage("该排查项目不在本次排查中").WithDetails(map[string]any{"item_id": a.ItemID})
 		}
 	}
 	var levels standard.Levels
-	if slices.ContainsFunc(rest, func(a AnswerInput) bool { return a.Result == Hazard }) {
+	if slices.ContainsFunc(answers, func(a AnswerInput) bool { return a.Result == Hazard }) {
 		var err error
-		if levels, err = standard.LegalLevels(tx, ent, now); err != nil {
+		if levels, err = standard.LegalLevels(tx, d.rec.EnterpriseID, now); err != nil {
 			return err
 		}
 	}
-	photos := make([][]int64, 0, len(rest))
-	for _, a := range rest {
+	photos := make([][]int64, 0, len(answers))
+	for _, a := range answers {
 		if err := s.checkAnswer(a, levels); err != nil {
 			return err
 		}
-		photos = append(photos, a.PhotoIDs)
+		if len(a.PhotoIDs) > 0 {
+			photos = append(photos, a.PhotoIDs)
+		}
 	}
-	if err := files.CheckAll(tx, ent, photos...); err != nil {
+	if err := files.CheckAll(tx, d.rec.EnterpriseID, photos...); err != nil {
 		return err
 	}
-	for _, a := range rest {
-		fields := map[string]any{"result": a.Result, "description": "", "grade_code": "", "location": "", "fixed_on_spot": false,
-			"na_reason": "", "photo_ids": files.Join(a.PhotoIDs), "answered_by": userID, "answered_at": now}
+	for _, a := range answers {
+		i := d.at[a.ItemID]
+		result, by, at := a.Result, userID, now
+		next := AnswerRecord{InspectionID: d.rec.ID, ItemID: a.ItemID, EnterpriseID: d.rec.EnterpriseID, Result: &result, PhotoIDs: files.Join(a.PhotoIDs),
+			AnsweredBy: &by, AnsweredAt: &at, HazardID: d.state[i].HazardID}
 		switch a.Result {
 		case Hazard:
 			desc := strings.TrimSpace(a.Description)
 			if a.FixedOnSpot && strings.TrimSpace(a.SpotNote) != "" {
 				desc += "\n当场整改：" + strings.TrimSpace(a.SpotNote)
 			}
-			fields["description"], fields["grade_code"], fields["location"], fields["fixed_on_spot"] = desc, a.GradeCode, strings.TrimSpace(a.Location), a.FixedOnSpot
+			next.Description, next.GradeCode, next.Location, next.FixedOnSpot = desc, a.GradeCode, strings.TrimSpace(a.Location), a.FixedOnSpot
 		case NA:
-			fields["na_reason"] = strings.TrimSpace(a.NaReason)
+			next.NaReason = strings.TrimSpace(a.NaReason)
 		}
-		res := tx.Model(&AnswerRecord{}).Where("inspection_id = ? AND item_id = ?", id, a.ItemID).Updates(fields)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ErrBadAnswer.WithMessage("该排查项目不在本次排查中").WithDetails(map[string]any{"item_id": a.ItemID})
-		}
+		d.state[i] = next
 	}
 	return nil
+}
+
+// plain tells a 合格 that carries nothing but who answered and when.
+func plain(a AnswerRecord) bool {
+	return a.Result != nil && *a.Result == OK && a.Description == "" && a.GradeCode == "" && a.Location == "" && !a.FixedOnSpot &&
+		a.NaReason == "" && a.PhotoIDs == "" && a.HazardID == nil && a.AnsweredBy != nil && a.AnsweredAt != nil
+}
+
+// blank tells an unanswered item.
+func blank(a AnswerRecord) bool {
+	return a.Result == nil && a.Description == "" && a.GradeCode == "" && a.Location == "" && !a.FixedOnSpot && a.NaReason == "" &&
+		a.PhotoIDs == "" && a.HazardID == nil && a.AnsweredBy == nil && a.AnsweredAt == nil
+}
+
+// okKey is who gave a plain 合格 and when.
+type okKey struct {
+	by int64
+	at int64 // microseconds
+}
+
+// chooseDefault picks the default that spares the most rows: the most frequent plain 合格 (one answerer, one
+// instant), or unanswered (nil). A 隐患 is never a plain 合格, so linking hazards afterwards does not change it.
+func (d *draft) chooseDefault() *okKey {
+	counts := map[okKey]int{}
+	unanswered := 0
+	for _, a := range d.state {
+		switch {
+		case plain(a):
+			counts[okKey{*a.AnsweredBy, a.AnsweredAt.UnixMicro()}]++
+		case blank(a):
+			unanswered++
+		}
+	}
+	var cur *okKey
+	if d.rec.OkAt != nil && d.rec.OkBy != nil {
+		cur = &okKey{*d.rec.OkBy, d.rec.OkAt.UnixMicro()}
+	}
+	// The most answers win; a tie keeps the current default (fewest rows rewritten), then takes the latest 合格.
+	isCur := func(k *okKey) bool { return k == nil && cur == nil || k != nil && cur != nil && *k == *cur }
+	type candidate struct {
+		key *okKey // nil: unanswered
+		n   int
+	}
+	better := func(x, y candidate) bool {
+		switch {
+		case x.n != y.n:
+			return x.n > y.n
+		case isCur(x.key) != isCur(y.key):
+			return isCur(x.key)
+		case (x.key == nil) != (y.key == nil):
+			return x.key != nil
+		case x.key == nil:
+			return false
+		case x.key.at != y.key.at:
+			return x.key.at > y.key.at
+		}
+		return x.key.by > y.key.by
+	}
+	top := candidate{nil, unanswered}
+	for k, n := range counts {
+		if c := (candidate{&k, n}); better(c, top) {
+			top = c
+		}
+	}
+	return top.key
+}
+
+// okColumns are the inspection's columns for a default.
+func okColumns(best *okKey) map[string]any {
+	if best == nil {
+		return map[string]any{"ok_by": nil, "ok_at": nil}
+	}
+	return map[string]any{"ok_by": best.by, "ok_at": time.UnixMicro(best.at).UTC()}
+}
+
+// store writes the draft's answers compactly against the default chosen for it (chooseDefault, recorded in
+// the inspection's row by the caller): the rows are exactly the answers that differ from it, and only the
+// rows that change are written.
+func (s *Service) store(tx *gorm.DB, d *draft, best *okKey) error {
+	isDefault := func(a AnswerRecord) bool {
+		if best == nil {
+			return blank(a)
+		}
+		return plain(a) && *a.AnsweredBy == best.by && a.AnsweredAt.UnixMicro() == best.at
+	}
+	var upsert []AnswerRecord
+	var drop []int64
+	for _, a := range d.state {
+		old, had := d.stored[a.ItemID]
+		switch {
+		case isDefault(a) && had:
+			drop = append(drop, a.ItemID)
+		case !isDefault(a) && (!had || !sameAnswer(old, a)):
+			upsert = append(upsert, a)
+		}
+	}
+	if len(drop) > 0 {
+		if err := tx.Where("inspection_id = ? AND item_id IN ?", d.rec.ID, drop).Delete(&AnswerRecord{}).Error; err != nil {
+			return err
+		}
+	}
+	if len(upsert) == 0 {
+		return nil
+	}
+	return tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "inspection_id"}, {Name: "item_id"}}, UpdateAll: true}).
+		CreateInBatches(&upsert, 500).Error
+}
+
+// sameAnswer tells whether a stored row already says what an answer says.
+func sameAnswer(a, b AnswerRecord) bool {
+	eqID := func(x, y *int64) bool { return x == nil && y == nil || x != nil && y != nil && *x == *y }
+	eqAt := func(x, y *time.Time) bool {
+		return x == nil && y == nil || x != nil && y != nil && x.UnixMicro() == y.UnixMicro()
+	}
+	eqRes := func(x, y *string) bool { return x == nil && y == nil || x != nil && y != nil && *x == *y }
+	return eqRes(a.Result, b.Result) && a.Description == b.Description && a.GradeCode == b.GradeCode && a.Location == b.Location &&
+		a.FixedOnSpot == b.FixedOnSpot && a.NaReason == b.NaReason && a.PhotoIDs == b.PhotoIDs && eqID(a.AnsweredBy, b.AnsweredBy) &&
+		eqAt(a.AnsweredAt, b.AnsweredAt) && eqID(a.HazardID, b.HazardID)
 }
 
 // Submit saves the given answers, checks every item is answered and submits the inspection, registering a
@@ -567,31 +710,35 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 		if err != nil {
 			return err
 		}
-		if err := s.writeAnswers(tx, a.ID, ent, id, answers); err != nil {
+		d, err := s.loadDraft(tx, r)
+		if err != nil {
 			return err
 		}
-		// One read finds what still matters: items left unanswered (there must be none) and items answered 隐患.
-		var left []AnswerRecord
-		if err := tx.Where("inspection_id = ? AND (result IS NULL OR result = ?)", id, Hazard).Order("sort_order").Find(&left).Error; err != nil {
+		if err := s.apply(tx, d, a.ID, answers); err != nil {
 			return err
 		}
 		var missing int64
-		var found []AnswerRecord
-		for _, f := range left {
-			if f.Result == nil {
+		var found []int // positions answered 隐患, in the checklist's order
+		for i, x := range d.state {
+			switch {
+			case x.Result == nil:
 				missing++
-			} else {
-				found = append(found, f)
+			case *x.Result == Hazard:
+				found = append(found, i)
 			}
 		}
 		if missing > 0 {
 			return ErrIncomplete.WithDetails(map[string]any{"unanswered": missing})
 		}
 		now := s.clk.Now().UTC()
+		best := d.chooseDefault()
 		// Claim the submission: of two concurrent submitters the second matches no draft Record and stops. The
-		// claim also counts the answers' change in the version and records the number of hazards.
-		res := tx.Model(&Record{}).Where("id = ? AND status = ?", id, Draft).Updates(map[string]any{"status": Submitted, "submitted_by": a.ID,
-			"submitted_at": now, "updated_at": now, "version": gorm.Expr("version + 1"), "hazard_count": len(found)})
+		// claim also counts the answers' change in the version, records the number of hazards and the default
+		// answer.
+		fields := okColumns(best)
+		fields["status"], fields["submitted_by"], fields["submitted_at"], fields["updated_at"] = Submitted, a.ID, now, now
+		fields["version"], fields["hazard_count"] = gorm.Expr("version + 1"), len(found)
+		res := tx.Model(&Record{}).Where("id = ? AND status = ?", id, Draft).Updates(fields)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -600,7 +747,12 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 			// may stay.
 			return errClaimLost
 		}
-		if err := s.registerFound(ctx, tx, a, ent, r, found); err != nil {
+		// The hazards take their gapless codes (the counter's row stays locked until commit) after everything
+		// else that can be refused; the answers are stored with their hazards' ids.
+		if err := s.registerFound(ctx, tx, a, ent, d, found); err != nil {
+			return err
+		}
+		if err := s.store(tx, d, best); err != nil {
 			return err
 		}
 		return feed.Append(tx, now, ent, "", "inspection", id, "inspection.submitted", map[string]any{"checklist_id": r.ChecklistID,
@@ -615,16 +767,19 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 	return s.Get(ctx, ent, id, 0)
 }
 
-// registerFound registers the hazards of a submission together and links each answer to its hazard.
-func (s *Service) registerFound(ctx context.Context, tx *gorm.DB, a hazard.Actor, ent int64, r Record, found []AnswerRecord) error {
+// registerFound registers the hazards of a submission together and links each answer to its hazard (the
+// answers are stored afterwards, with the link).
+func (s *Service) registerFound(ctx context.Context, tx *gorm.DB, a hazard.Actor, ent int64, d *draft, found []int) error {
 	if len(found) == 0 {
 		return nil
 	}
+	r := d.rec
 	ns := make([]hazard.New, len(found))
-	for i, f := range found {
+	for i, at := range found {
+		f, it := d.state[at], d.items[at]
 		item, insp, list, post := f.ItemID, r.ID, r.ChecklistID, r.PostID
 		ns[i] = hazard.New{Source: "inspection", InspectionID: &insp, ItemID: &item, ChecklistID: &list, PostID: &post, PeriodKey: r.PeriodKey,
-			Subject: f.Subject, Description: f.Description, Location: f.Location, GradeCode: f.GradeCode, ItemIsMajor: f.ItemIsMajor,
+			Subject: it.Subject, Description: f.Description, Location: f.Location, GradeCode: f.GradeCode, ItemIsMajor: it.IsMajor,
 			PhotoIDs: files.Split(f.PhotoIDs)}
 		if f.FixedOnSpot {
 			ns[i].FixedOnSpot, ns[i].SpotNote, ns[i].SpotPhotoIDs = true, "岗位人员当场整改", files.Split(f.PhotoIDs)
@@ -634,19 +789,11 @@ func (s *Service) registerFound(ctx context.Context, tx *gorm.DB, a hazard.Actor
 	if err != nil {
 		return err
 	}
-	// One statement links every answer: hazard_id = CASE item_id WHEN … THEN … END. The CAST types the
-	// parameters: PostgreSQL would otherwise take an untyped THEN parameter for text. (At most 2,000 items a
-	// checklist: three parameters each stay far below either database's limit.)
-	var when strings.Builder
-	args := make([]any, 0, 2*len(hs))
-	items := make([]int64, len(hs))
-	for i, h := range hs {
-		when.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
-		args = append(args, *h.ItemID, h.ID)
-		items[i] = *h.ItemID
+	for _, h := range hs {
+		id := h.ID
+		d.state[d.at[*h.ItemID]].HazardID = &id
 	}
-	return tx.Model(&AnswerRecord{}).Where("inspection_id = ? AND item_id IN ?", r.ID, items).
-		Update("hazard_id", gorm.Expr("CASE item_id"+when.String()+" END", args...)).Error
+	return nil
 }
 
 // ChecklistHistory tells the standard service a checklist with inspections cannot be deleted.

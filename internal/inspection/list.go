@@ -48,13 +48,17 @@ var Spec = listq.Spec{
 
 // List pages the enterprise's inspections.
 func (s *Service) List(ctx context.Context, ent int64, f Filter, q listq.Query) (listq.Page[Summary], error) {
+	// Answer rows hold only what differs from the inspection's default (see AnswerRecord): with a 合格
+	// default the answered items are all but the rows left unanswered, without one they are the rows answered.
 	tx := s.db.WithContext(ctx).Table("inspections i").
 		Select(`i.id, i.checklist_id, i.checklist_name, i.post_id, p.name AS post_name, d.name AS department_name, i.frequency, i.period_key,
 			i.period_end, i.status, COALESCE(us.display_name, '') AS started_by, COALESCE(ub.display_name, '') AS submitted_by, i.submitted_at,
 			i.hazard_count,
-			(SELECT COUNT(*) FROM inspection_answers a WHERE a.inspection_id = i.id AND a.result IS NOT NULL) AS answered,
-			(SELECT COUNT(*) FROM inspection_answers a WHERE a.inspection_id = i.id) AS items`).
-		Joins("JOIN posts p ON p.id = i.post_id").Joins("JOIN departments d ON d.id = p.department_id").
+			CASE WHEN i.ok_at IS NULL
+				THEN (SELECT COUNT(*) FROM inspection_answers a WHERE a.inspection_id = i.id AND a.result IS NOT NULL)
+				ELSE v.item_count - (SELECT COUNT(*) FROM inspection_answers a WHERE a.inspection_id = i.id AND a.result IS NULL) END AS answered,
+			v.item_count AS items`).
+		Joins("JOIN checklist_versions v ON v.id = i.checklist_version_id").Joins("JOIN posts p ON p.id = i.post_id").Joins("JOIN departments d ON d.id = p.department_id").
 		Joins("LEFT JOIN users us ON us.id = i.started_by").Joins("LEFT JOIN users ub ON ub.id = i.submitted_by").
 		Where("i.enterprise_id = ?", ent)
 	if f.PostID != 0 {

@@ -274,9 +274,30 @@ func (g *gen) generate(ctx context.Context) error {
 		ORDER BY c.id, m`); err != nil {
 		return err
 	}
-	if err := g.exec(ctx, "清单规划", `CREATE UNLOGGED TABLE gen_cl AS
-		SELECT c.id, c.enterprise_id, c.post_id, c.name, c.frequency, c.created_at, g.diligence, COALESCE(u.id, g.admin_id) AS who
+	// Each checklist's items never change here: one version each, with the digest the service computes
+	// (standard.VersionDigest), so that an inspection started on the generated data finds it.
+	if err := g.exec(ctx, "清单版本", `INSERT INTO checklist_versions (enterprise_id, checklist_id, digest, item_count, created_at)
+		SELECT c.enterprise_id, c.id, encode(sha256(convert_to(COALESCE(string_agg(i.id || ':' || i.version || ':' || CASE WHEN i.is_major THEN '1' ELSE '0' END
+				|| ':' || octet_length(i.grade_code) || ':' || i.grade_code || ':' || octet_length(k.name) || ':' || k.name
+				|| ':' || octet_length(i.subject) || ':' || i.subject || ':' || octet_length(i.content) || ':' || i.content
+				|| ':' || octet_length(i.criterion) || ':' || i.criterion || ':' || octet_length(i.basis) || ':' || i.basis || chr(10),
+				'' ORDER BY ci.sort_order, i.id), ''), 'UTF8')), 'hex'), COUNT(i.id), c.created_at
 		FROM checklists c JOIN gen_ents g ON g.id = c.enterprise_id
+		LEFT JOIN checklist_items ci ON ci.checklist_id = c.id LEFT JOIN standard_items i ON i.id = ci.item_id AND i.deleted_at IS NULL
+		LEFT JOIN standard_categories k ON k.id = i.category_id
+		GROUP BY c.id ORDER BY c.id`,
+		`INSERT INTO checklist_version_items (version_id, sort_order, enterprise_id, item_id, item_version, is_major, grade_code, category_name,
+			subject, content, criterion, basis)
+		SELECT v.id, ROW_NUMBER() OVER (PARTITION BY v.id ORDER BY ci.sort_order, i.id) - 1, v.enterprise_id, i.id, i.version, i.is_major,
+			i.grade_code, k.name, i.subject, i.content, i.criterion, i.basis
+		FROM checklist_versions v JOIN gen_ents g ON g.id = v.enterprise_id JOIN checklist_items ci ON ci.checklist_id = v.checklist_id
+		JOIN standard_items i ON i.id = ci.item_id AND i.deleted_at IS NULL JOIN standard_categories k ON k.id = i.category_id`); err != nil {
+		return err
+	}
+	if err := g.exec(ctx, "清单规划", `CREATE UNLOGGED TABLE gen_cl AS
+		SELECT c.id, c.enterprise_id, c.post_id, c.name, c.frequency, c.created_at, g.diligence, COALESCE(u.id, g.admin_id) AS who, v.id AS version_id
+		FROM checklists c JOIN gen_ents g ON g.id = c.enterprise_id
+		JOIN checklist_versions v ON v.checklist_id = c.id
 		LEFT JOIN users u ON u.post_id = c.post_id AND u.kind = 'post_user'
 		ORDER BY c.id`,
 		`ALTER TABLE gen_cl ADD PRIMARY KEY (id)`, `ANALYZE gen_cl`); err != nil {
@@ -305,11 +326,12 @@ func (g *gen) generate(ctx context.Context) error {
 	}
 	k := "c.id * 512 + p.idx"
 	insp := fmt.Sprintf(`INSERT INTO inspections (enterprise_id, checklist_id, post_id, checklist_name, frequency, period_key, period_start, period_end,
-			status, started_by, started_at, submitted_by, submitted_at, hazard_count, version, updated_at)
+			status, started_by, started_at, submitted_by, submitted_at, hazard_count, version, updated_at, checklist_version_id, ok_by, ok_at)
 		SELECT c.enterprise_id, c.id, c.post_id, c.name, c.frequency, p.key, p.ps, p.pe, x.status, c.who, x.sa,
 			CASE WHEN x.status = 'submitted' THEN c.who END, CASE WHEN x.status = 'submitted' THEN x.su END,
 			CASE WHEN x.status = 'submitted' AND %[1]s < %[2]g THEN 1 ELSE 0 END,
-			CASE WHEN x.status = 'submitted' THEN 2 ELSE 1 END, CASE WHEN x.status = 'submitted' THEN x.su ELSE x.sa END
+			CASE WHEN x.status = 'submitted' THEN 2 ELSE 1 END, CASE WHEN x.status = 'submitted' THEN x.su ELSE x.sa END, c.version_id,
+			CASE WHEN x.status = 'submitted' THEN c.who END, CASE WHEN x.status = 'submitted' THEN x.su END
 		FROM gen_cl c
 		JOIN gen_periods p ON p.frequency = c.frequency AND p.ps >= c.created_at
 		CROSS JOIN LATERAL (SELECT LEAST(p.pe, %[3]s) AS lim) l
@@ -479,6 +501,15 @@ func (g *gen) hazards(ctx context.Context, offID int64) error {
 		pick(r(k, 44), "", "一层仓库", "二层办公区", "配电室", "后厨", "停车场", "生产车间", "楼梯间"),
 		pick(r(k, 45), "立即更换并加强日常检查", "清理通道并设置警示标识", "按规范重新布线", "组织专项培训并限期整改"),
 		r(k, 46), now, r(k, 47), r(k, 48), r(k, 49), r(k, 50), r(k, 51), r(k, 52), r(k, 53), r(k, 54))); err != nil {
+		return err
+	}
+	// The answers, stored as the service stores them: a submitted inspection's items are 合格 by its submitter
+	// at its submission (inspections.ok_by, ok_at), so only the item answered 隐患 is a row.
+	if err := g.exec(ctx, "排查结果（隐患项）", fmt.Sprintf(`INSERT INTO inspection_answers (inspection_id, item_id, enterprise_id, answered_by,
+			answered_at, hazard_id, fixed_on_spot, result, description, grade_code, location)
+		SELECT h.inspection_id, h.item_id, h.enterprise_id, h.found_by, h.found_at, h.id, h.fixed_on_spot, 'hazard', h.description, h.grade_code,
+			h.location
+		FROM hazards h WHERE h.source = 'inspection' AND h.item_id IS NOT NULL AND h.enterprise_id > %d`, offID)); err != nil {
 		return err
 	}
 	if err := g.exec(ctx, "隐患编号计数器", fmt.Sprintf(`INSERT INTO hazard_counters (enterprise_id, year, last)

@@ -13,7 +13,8 @@
 // the migrations defined them (which checks every row); an interrupted run leaves their definitions in
 // gen_saved_ddl and the next run restores them first.
 //
-// Not generated: inspection answers (the statistics never read them; they would triple the size), the
+// Inspection answers are generated as the service stores them (one checklist version per checklist; a
+// submitted inspection's items 合格 by default, only its 隐患 item a row). Not generated: the
 // change feed, uploaded files (post documents point at storage keys that do not exist) and role grants of
 // the generated post users. Every generated account's password is Password.
 package generate
