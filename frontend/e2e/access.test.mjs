@@ -24,7 +24,7 @@ const visible = (el) => !!el && el.getClientRects().length > 0 && getComputedSty
 /** Clicks the first visible element matching `selector` whose text is `text` (or contains it). */
 async function clickVisible(page, selector, text, { contains = false } = {}) {
   const find = ([s, t, c, vis]) => {
-    const isVisible = new Function(`return (${vis})`)()
+    const isVisible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' // no eval: the CSP forbids it
     return Array.from(document.querySelectorAll(s)).find((el) => {
       const txt = el.textContent.trim()
       return isVisible(el) && (t == null || (c ? txt.includes(t) : txt === t))
@@ -34,7 +34,7 @@ async function clickVisible(page, selector, text, { contains = false } = {}) {
   try {
     await page.waitFor((a) => {
       const [s, t, c, vis] = a
-      const isVisible = new Function(`return (${vis})`)()
+      const isVisible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' // no eval: the CSP forbids it
       return Array.from(document.querySelectorAll(s)).some((el) => {
         const txt = el.textContent.trim()
         return isVisible(el) && (t == null || (c ? txt.includes(t) : txt === t))
@@ -89,7 +89,7 @@ async function clickStill(page, selector) {
 async function waitHidden(page, selector) {
   await page.waitFor(
     ([s, vis]) => {
-      const isVisible = new Function(`return (${vis})`)()
+      const isVisible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' // no eval: the CSP forbids it
       return !Array.from(document.querySelectorAll(s)).some(isVisible)
     },
     [selector, visible.toString()],

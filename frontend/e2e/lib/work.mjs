@@ -36,7 +36,7 @@ export async function clickVisible(page, selector, text, { contains = false, tim
   const arg = [selector, text ?? null, contains, visibleSrc]
   const pick = (a) => {
     const [s, t, c, vis] = a
-    const isVisible = new Function(`return (${vis})`)()
+    const isVisible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' // no eval: the CSP forbids it
     return Array.from(document.querySelectorAll(s)).find((el) => {
       const txt = el.textContent.trim()
       return isVisible(el) && (t == null || (c ? txt.includes(t) : txt === t))
@@ -45,7 +45,7 @@ export async function clickVisible(page, selector, text, { contains = false, tim
   try {
     await page.waitFor((a) => {
       const [s, t, c, vis] = a
-      const isVisible = new Function(`return (${vis})`)()
+      const isVisible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' // no eval: the CSP forbids it
       return Array.from(document.querySelectorAll(s)).some((el) => {
         const txt = el.textContent.trim()
         return isVisible(el) && (t == null || (c ? txt.includes(t) : txt === t))
@@ -82,7 +82,7 @@ export async function clickStill(page, selector) {
 export async function waitHidden(page, selector, timeout = 15_000) {
   await page.waitFor(
     ([s, vis]) => {
-      const isVisible = new Function(`return (${vis})`)()
+      const isVisible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' // no eval: the CSP forbids it
       return !Array.from(document.querySelectorAll(s)).some(isVisible)
     },
     [selector, visibleSrc],
