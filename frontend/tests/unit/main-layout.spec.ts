@@ -9,6 +9,8 @@ import { i18n } from '@/locales'
 
 const Page = { template: '<p class="page">page</p>' }
 const COLLAPSE_KEY = 'yqyb.menuCollapsed'
+// Each test mounts the whole frame (Element Plus menu and drawer) more than once: slow on a loaded machine.
+const SLOW = { timeout: 20_000 }
 
 function screen(narrow: boolean) {
   vi.stubGlobal(
@@ -51,7 +53,7 @@ describe('MainLayout', () => {
     document.body.innerHTML = ''
   })
 
-  it('on a phone: no icon rail, ☰ opens the drawer, navigation closes it, nothing is remembered', async () => {
+  it('on a phone: no icon rail, ☰ opens the drawer, navigation closes it, nothing is remembered', SLOW, async () => {
     screen(true)
     window.localStorage.setItem(COLLAPSE_KEY, '0') // a desk's choice must not open the phone's drawer
     const { wrapper, router } = await mountLayout()
@@ -87,7 +89,7 @@ describe('MainLayout', () => {
     expect(expanded(again.wrapper)).toBe('false')
   })
 
-  it('on a desk: the side menu folds into an icon rail and the choice is remembered', async () => {
+  it('on a desk: the side menu folds into an icon rail and the choice is remembered', SLOW, async () => {
     screen(false)
     const { wrapper } = await mountLayout()
     expect(wrapper.find('.layout__drawer').exists()).toBe(false)
