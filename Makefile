@@ -41,10 +41,12 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 frontend/dist/index.html: frontend/node_modules/.installed $(FE_SOURCES)
 	cd frontend && $(NPM) run build
 
-# The binary embeds internal/webui/dist; copy the fresh build there (keeping the committed .keep).
+# The binary embeds internal/webui/dist; copy the fresh build there (keeping the committed .keep), without
+# the build manifest (.vite/, read by the size budget test only).
 $(BIN): $(GO_SOURCES) frontend/dist/index.html
 	find internal/webui/dist -mindepth 1 -not -name .keep -delete
 	cp -R frontend/dist/. internal/webui/dist/
+	rm -rf internal/webui/dist/.vite
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $@ ./cmd/yqyb
 
 .PHONY: test

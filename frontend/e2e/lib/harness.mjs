@@ -347,14 +347,17 @@ export async function launchBrowser(name) {
     const browser = await chromium.launch({ executablePath: BROWSERS.chromium, headless: true, args: CHROMIUM_ARGS })
     return {
       name,
-      async newPage({ width = 1366, height = 800 } = {}) {
+      async newPage({ width = 1366, height = 800, phone = false } = {}) {
         // Each page gets its own context: a fresh profile with empty localStorage and cookies.
-        const [page] = await this.newTabs(1, { width, height })
+        const [page] = await this.newTabs(1, { width, height, phone })
         return page
       },
-      /** n tabs of one browser profile: they share localStorage and cookies; closing the first closes all. */
-      async newTabs(n, { width = 1366, height = 800 } = {}) {
-        const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' })
+      /**
+       * n tabs of one browser profile: they share localStorage and cookies; closing the first closes all.
+       * `phone`: a touch screen and a mobile viewport (meta viewport honoured), as on a phone.
+       */
+      async newTabs(n, { width = 1366, height = 800, phone = false } = {}) {
+        const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', ...(phone ? { hasTouch: true, isMobile: true } : {}) })
         await context.addInitScript(WATCH_CSP)
         const pages = []
         for (let i = 0; i < n; i++) {
@@ -376,16 +379,16 @@ export async function launchBrowser(name) {
     })
     return {
       name,
-      async newPage({ width = 1366, height = 800 } = {}) {
-        const [page] = await this.newTabs(1, { width, height })
+      async newPage({ width = 1366, height = 800, phone = false } = {}) {
+        const [page] = await this.newTabs(1, { width, height, phone })
         return page
       },
-      async newTabs(n, { width = 1366, height = 800 } = {}) {
+      async newTabs(n, { width = 1366, height = 800, phone = false } = {}) {
         const context = await browser.createBrowserContext()
         const pages = []
         for (let i = 0; i < n; i++) {
           const raw = await context.newPage()
-          await raw.setViewport({ width, height })
+          await raw.setViewport({ width, height, ...(phone ? { hasTouch: true, isMobile: true } : {}) })
           await raw.evaluateOnNewDocument(WATCH_CSP)
           pages.push(new Page(name, raw, i === 0 ? () => context.close() : () => raw.close()))
         }
@@ -461,6 +464,12 @@ export class Page {
   async click(selector) {
     await this.waitForSelector(selector)
     await this.raw.click(selector)
+  }
+
+  /** Taps the element matching `selector` with a finger (pages opened with `phone: true`). */
+  async tap(selector) {
+    await this.waitForSelector(selector)
+    await this.raw.tap(selector)
   }
 
   /** Clicks the element matching `selector` whose trimmed text is exactly `text`. */
