@@ -471,11 +471,13 @@ func TestUsageRate(t *testing.T) {
 	if u.Due != 0 || u.Rate != 0 || u.Period.Key != "2026-12-H1" {
 		t.Errorf("new month = %+v", u)
 	}
-	// A disabled checklist has no periods due.
+	// A checklist disabled after the half-month ended leaves the finished half-month as it was: it was
+	// frozen when it ended (a disabled checklist has no periods due from then on; see
+	// TestSnapshotsDoNotChangeAfterEdits and TestFinishedHalfMonthsNeverMove).
 	f.admin = env.login("personal", demo.MallName, pw).AccessToken
 	env.as(f.admin, http.MethodPost, fmt.Sprintf("/api/v1/checklists/%d/disable", f.daily), nil)
-	if u := usage("2026-11-20"); u.Due != 1 || u.OnTime != 1 {
-		t.Errorf("with the daily checklist disabled = due %d on time %d", u.Due, u.OnTime)
+	if u := usage("2026-11-20"); u.Live || u.Due != 16 || u.OnTime != 4 || len(u.Missed) != 12 {
+		t.Errorf("with the daily checklist disabled afterwards = due %d on time %d missed %d", u.Due, u.OnTime, len(u.Missed))
 	}
 }
 

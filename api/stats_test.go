@@ -10,6 +10,7 @@ import (
 
 	"yqyb/internal/feed"
 	"yqyb/internal/hazard"
+	"yqyb/internal/inspection"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/setup"
@@ -586,4 +587,132 @@ func TestDashboardsReadTheReplica(t *testing.T) {
 	if onPrimary == 0 || d.Figures.Enterprises != 0 {
 		t.Errorf("primary has %d rows; the dashboard (replica) counts %d enterprises", onPrimary, d.Figures.Enterprises)
 	}
+}
+
+// halfFigures is one half-month's usage as one surface shows it.
+type halfFigures struct {
+	Due, OnTime int
+	Rate        float64
+	Live        bool
+}
+
+// TestFinishedHalfMonthsNeverMove stands in the constructed month and edits the mall's structure during and
+// after each half-month. Every surface that shows a half-month — the enterprise's usage API, its home, the
+// district's dashboard, the regulator's drill-down into the mall, the quarterly report of both sides — shows
+// the same figure, and once the half-month has ended that figure never moves again, whether or not the
+// snapshot job has run. Only the half-month in progress is live.
+func TestFinishedHalfMonthsNeverMove(t *testing.T) {
+	f := newStatsFixture(t)
+	env := f.env
+	ent := f.hzMajor.EnterpriseID
+	var dailyPost int64
+	testdb.Must(t, env.db.Raw("SELECT post_id FROM checklists WHERE id = ?", f.daily).Scan(&dailyPost))
+	const nov = "from=2026-11-01&to=2026-11-30"
+
+	// every reads a half-month on every surface; keyed by surface.
+	every := func(key, date string) map[string]halfFigures {
+		t.Helper()
+		out := map[string]halfFigures{}
+		var u inspection.Usage
+		if r := f.get(t, demo.MallName, "/api/v1/usage?date="+date, &u); r.Code != 200 || u.Period.Key != key {
+			t.Fatalf("usage %s = %d %s", date, r.Code, r.Body)
+		}
+		out["enterprise /usage"] = halfFigures{u.Due, u.OnTime, u.Rate, u.Live}
+		if len(u.Missed) != u.Due-u.OnTime {
+			t.Errorf("%s: %d missed listed for %d due, %d on time", key, len(u.Missed), u.Due, u.OnTime)
+		}
+		pick := func(surface string, trend []stats.HalfUsage) {
+			for _, h := range trend {
+				if h.Key == key {
+					out[surface] = halfFigures{h.Due, h.OnTime, h.Rate, h.Live}
+				}
+			}
+		}
+		var home EnterpriseDashboard
+		f.get(t, demo.MallName, "/api/v1/dashboard?"+nov, &home)
+		pick("enterprise home", home.Summary.Figures.UsageTrend)
+		var d stats.Dashboard
+		f.get(t, demo.ChaoyangReg, "/api/v1/regulator/dashboard?"+nov, &d)
+		pick("district dashboard", d.Figures.UsageTrend)
+		var sum stats.EnterpriseSummary
+		f.get(t, demo.CityRegulator, fmt.Sprintf("/api/v1/regulator/enterprises/%d/summary?%s", ent, nov), &sum)
+		pick("city's drill-down", sum.Figures.UsageTrend)
+		return out
+	}
+	agree := func(when, key, date string, want halfFigures) {
+		t.Helper()
+		for surface, got := range every(key, date) {
+			if got != want {
+				t.Errorf("%s, %s on %s = %+v, want %+v", when, key, surface, got, want)
+			}
+		}
+	}
+	reports := func(when string, due, submitted int) {
+		t.Helper()
+		var own, seen stats.Report
+		f.get(t, demo.MallName, "/api/v1/reports/hazards?period=2026-Q4", &own)
+		f.get(t, demo.ChaoyangReg, fmt.Sprintf("/api/v1/regulator/enterprises/%d/report?period=2026-Q4", ent), &seen)
+		for who, r := range map[string]stats.Report{"enterprise": own, "regulator": seen} {
+			if r.Figures.InspectionsDue != due || r.Figures.InspectionsSubmitted != submitted {
+				t.Errorf("%s, the %s's Q4 report = %d due %d submitted, want %d and %d", when, who,
+					r.Figures.InspectionsDue, r.Figures.InspectionsSubmitted, due, submitted)
+			}
+		}
+	}
+	edit := func(path string) {
+		t.Helper()
+		admin := env.login("personal", demo.MallName, pw).AccessToken
+		if r := env.as(admin, http.MethodPost, path, nil); r.Code != 200 {
+			t.Fatalf("%s = %d %s", path, r.Code, r.Body)
+		}
+	}
+
+	// 25 November, no snapshot job has run yet. November H1 ended: 15 daily periods due, 1 submitted. The
+	// first surface to read it freezes it. (The district's live figures are the refresh job's.)
+	f.refresh(t)
+	h1 := halfFigures{Due: 15, OnTime: 1, Rate: 6.7}
+	agree("25 Nov", "2026-11-H1", "2026-11-10", h1)
+	// H2 is live on every surface: daily 16–24 ended (3 submitted), week 48 submitted → 4 of 10.
+	agree("25 Nov", "2026-11-H2", "2026-11-25", halfFigures{Due: 10, OnTime: 4, Rate: 40, Live: true})
+
+	// An edit during H2 (26 Nov): the weekly checklist is disabled. The live figure follows it — daily
+	// 16–25 ended, 3 submitted, the weekly no longer counts — and H1 does not move.
+	env.clk.Set(at(26, 10))
+	edit(fmt.Sprintf("/api/v1/checklists/%d/disable", f.weekly))
+	f.refresh(t)
+	agree("26 Nov", "2026-11-H2", "2026-11-20", halfFigures{Due: 10, OnTime: 3, Rate: 30, Live: true})
+	agree("26 Nov", "2026-11-H1", "2026-11-10", h1)
+
+	// 1 December 09:00: H2 has ended, and still no job has run. It is as the structure stood at its end:
+	// daily 16–30 due (15), 3 submitted.
+	env.clk.Set(time.Date(2026, 12, 1, 9, 0, 0, 0, clock.Business))
+	h2 := halfFigures{Due: 15, OnTime: 3, Rate: 20}
+	agree("1 Dec", "2026-11-H2", "2026-11-20", h2)
+	agree("1 Dec", "2026-11-H1", "2026-11-10", h1)
+	// The quarter so far: October nothing, H1 and H2 frozen, December H1 nothing ended yet.
+	reports("1 Dec", 30, 4)
+	// The district's current half-month is December's, not November's left in the refreshed figures.
+	var d stats.Dashboard
+	f.get(t, demo.ChaoyangReg, "/api/v1/regulator/dashboard", &d)
+	if d.Figures.Usage.Key != "2026-12-H1" || d.Figures.Usage.Due != 0 || !d.Figures.Usage.Live {
+		t.Errorf("district's current half-month before the refresh = %+v", d.Figures.Usage)
+	}
+
+	// Edits after both half-months ended, each of which would change a computation from today's data: the
+	// weekly checklist back on (week 48 would count again), the inspection of 3 November withdrawn from the
+	// record, and the daily checklist's post disabled (nothing of it would be due). Then the jobs run.
+	edit(fmt.Sprintf("/api/v1/checklists/%d/enable", f.weekly))
+	testdb.Must(t, env.db.Exec("UPDATE inspections SET status = 'draft' WHERE period_key = '2026-11-03'"))
+	edit(fmt.Sprintf("/api/v1/posts/%d/disable", dailyPost))
+	if _, err := env.srv.stats.SnapshotDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.refresh(t)
+	agree("after the edits", "2026-11-H1", "2026-11-10", h1)
+	agree("after the edits", "2026-11-H2", "2026-11-20", h2)
+	reports("after the edits", 30, 4)
+	// Weeks later, the same.
+	env.clk.Set(time.Date(2026, 12, 20, 9, 0, 0, 0, clock.Business))
+	agree("20 Dec", "2026-11-H1", "2026-11-10", h1)
+	agree("20 Dec", "2026-11-H2", "2026-11-20", h2)
 }

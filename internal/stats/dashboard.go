@@ -180,6 +180,10 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 		d.Path = append([]org.Region{byID[*p]}, d.Path...)
 	}
 	prefix := pathPattern(region.Path)
+	// The usage columns of enterprise_stats count only while they are of the half-month in progress: until
+	// the refresh after a half-month ends, a row still holds the finished one's figures, which are its
+	// snapshot's now.
+	cur := period.Of(period.HalfMonthly, s.clk.Now(), clock.Business)
 
 	var agg struct {
 		N, Init, Done    int
@@ -190,9 +194,10 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 	}
 	if err := db.Raw(`SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN initialized THEN 1 ELSE 0 END), 0) AS init,
 			COALESCE(SUM(CASE WHEN setup_complete THEN 1 ELSE 0 END), 0) AS done, COALESCE(AVG(completeness), 0) AS comp,
-			COALESCE(SUM(usage_due), 0) AS due, COALESCE(SUM(usage_on_time), 0) AS on_time, COALESCE(SUM(open_general), 0) AS open_g,
+			COALESCE(SUM(CASE WHEN usage_half = ? THEN usage_due ELSE 0 END), 0) AS due,
+			COALESCE(SUM(CASE WHEN usage_half = ? THEN usage_on_time ELSE 0 END), 0) AS on_time, COALESCE(SUM(open_general), 0) AS open_g,
 			COALESCE(SUM(open_major), 0) AS open_m, COALESCE(SUM(overdue), 0) AS od
-		FROM enterprise_stats WHERE region_path LIKE ?`, prefix).Scan(&agg).Error; err != nil {
+		FROM enterprise_stats WHERE region_path LIKE ?`, cur.Key, cur.Key, prefix).Scan(&agg).Error; err != nil {
 		return d, err
 	}
 	// The oldest refresh in the region, read as a plain column: SQLite returns an aggregate's time as text.
@@ -203,15 +208,16 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 	if len(oldest) > 0 {
 		agg.ComputedAt = &oldest[0]
 	}
-	now := s.clk.Now()
-	cur := period.Of(period.HalfMonthly, now, clock.Business)
 	f := &d.Figures
 	f.Enterprises, f.Initialized, f.SetupDone, f.Completeness = agg.N, agg.Init, agg.Done, math.Round(agg.Comp*10)/10
 	f.Usage = HalfUsage{Key: cur.Key, Label: cur.Label(), Due: agg.Due, OnTime: agg.OnTime, Rate: rate(agg.OnTime, agg.Due), Live: true}
 	f.OpenGeneral, f.OpenMajor, f.Overdue = agg.OpenG, agg.OpenM, agg.Od
 	d.ComputedAt = agg.ComputedAt
 
-	trend, err := s.trend(ctx, "region_path LIKE ?", prefix, r, cur, f.Usage)
+	if err := s.snapshotsTaken(ctx); err != nil {
+		return d, err
+	}
+	trend, err := s.trend(ctx, s.read, "region_path LIKE ?", prefix, r, cur, f.Usage)
 	if err != nil {
 		return d, err
 	}
@@ -231,9 +237,10 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 			N, Due, OnTime, OpenMajor, Overdue int
 			Comp                               float64
 		}
-		if err := db.Raw(`SELECT `+childCol+` AS child_id, COUNT(*) AS n, AVG(completeness) AS comp, SUM(usage_due) AS due,
-				SUM(usage_on_time) AS on_time, SUM(open_major) AS open_major, SUM(overdue) AS overdue
-			FROM enterprise_stats WHERE region_path LIKE ? GROUP BY `+childCol, prefix).Scan(&rows).Error; err != nil {
+		if err := db.Raw(`SELECT `+childCol+` AS child_id, COUNT(*) AS n, AVG(completeness) AS comp,
+				SUM(CASE WHEN usage_half = ? THEN usage_due ELSE 0 END) AS due,
+				SUM(CASE WHEN usage_half = ? THEN usage_on_time ELSE 0 END) AS on_time, SUM(open_major) AS open_major, SUM(overdue) AS overdue
+			FROM enterprise_stats WHERE region_path LIKE ? GROUP BY `+childCol, cur.Key, cur.Key, prefix).Scan(&rows).Error; err != nil {
 			return d, err
 		}
 		for _, c := range rows {
@@ -254,11 +261,12 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 	lists := []struct {
 		dst          *[]Ranked
 		where, order string
+		args         []any
 	}{
-		{&d.LowestUsage, "s.usage_due > 0", "s.usage_rate, s.usage_due DESC, s.enterprise_id"},
-		{&d.LowestComplete, "1 = 1", "s.completeness, s.enterprise_id"},
-		{&d.MostOverdue, "s.overdue > 0", "s.overdue DESC, s.enterprise_id"},
-		{&d.NeverStarted, "NOT s.initialized", "s.enterprise_id"},
+		{&d.LowestUsage, "s.usage_half = ? AND s.usage_due > 0", "s.usage_rate, s.usage_due DESC, s.enterprise_id", []any{cur.Key}},
+		{&d.LowestComplete, "1 = 1", "s.completeness, s.enterprise_id", nil},
+		{&d.MostOverdue, "s.overdue > 0", "s.overdue DESC, s.enterprise_id", nil},
+		{&d.NeverStarted, "NOT s.initialized", "s.enterprise_id", nil},
 	}
 	var parts []string
 	var args []any
@@ -268,7 +276,7 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 				r.name AS region_name, s.usage_rate, s.usage_due, s.completeness, s.overdue, s.open_major
 			FROM enterprise_stats s JOIN enterprises e ON e.id = s.enterprise_id JOIN regions r ON r.id = e.region_id
 			WHERE s.region_path LIKE ? AND %s ORDER BY %s LIMIT 10) l%d`, i, l.order, l.where, l.order, i))
-		args = append(args, prefix)
+		args = append(append(args, prefix), l.args...)
 	}
 	var ranked []struct {
 		List int
@@ -287,8 +295,9 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 	return d, err
 }
 
-// trend reads the snapshots of the half-months ending in the range and adds the current one if it is in it.
-func (s *Service) trend(ctx context.Context, where string, arg any, r Range, cur period.Period, live HalfUsage) ([]HalfUsage, error) {
+// trend reads from db the snapshots of the half-months ending in the range and adds the current one if it
+// is in it.
+func (s *Service) trend(ctx context.Context, db *gorm.DB, where string, arg any, r Range, cur period.Period, live HalfUsage) ([]HalfUsage, error) {
 	halves := period.EndingWithin(period.HalfMonthly, r.From, r.To, clock.Business)
 	var keys []string
 	for _, h := range halves {
@@ -302,7 +311,7 @@ func (s *Service) trend(ctx context.Context, where string, arg any, r Range, cur
 			HalfKey     string
 			Due, OnTime int
 		}
-		if err := s.read.WithContext(ctx).Raw(`SELECT half_key, SUM(due) AS due, SUM(on_time) AS on_time FROM usage_snapshots
+		if err := db.WithContext(ctx).Raw(`SELECT half_key, SUM(due) AS due, SUM(on_time) AS on_time FROM usage_snapshots
 			WHERE half_key IN ? AND `+where+` GROUP BY half_key`, keys, arg).Scan(&rows).Error; err != nil {
 			return nil, err
 		}
@@ -426,7 +435,15 @@ func (s *Service) Enterprise(ctx context.Context, ent int64, r Range) (Enterpris
 		return out, err
 	}
 	f.Initialized = b2i(n > 0)
-	if f.UsageTrend, err = s.trend(ctx, "enterprise_id = ?", ent, r, cur, f.Usage); err != nil {
+	// Its finished half-months from their snapshots, taken now if the job has not reached it yet (then read
+	// back from the primary).
+	trendDB := s.read
+	if froze, err := s.freezeMissing(ctx, ent, r); err != nil {
+		return out, err
+	} else if froze {
+		trendDB = s.db
+	}
+	if f.UsageTrend, err = s.trend(ctx, trendDB, "enterprise_id = ?", ent, r, cur, f.Usage); err != nil {
 		return out, err
 	}
 	f.InspectionRate = trendRate(f.UsageTrend)
@@ -471,10 +488,15 @@ func (s *Service) CurrentOf(ctx context.Context, ids []int64) (map[int64]Current
 	if err := s.read.WithContext(ctx).Where("enterprise_id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, err
 	}
+	cur := period.Of(period.HalfMonthly, s.clk.Now(), clock.Business).Key
 	for _, r := range rows {
 		at := r.ComputedAt
-		out[r.EnterpriseID] = Current{UsageRate: r.UsageRate, UsageDue: r.UsageDue, UsageOnTime: r.UsageOnTime, Completeness: r.Completeness,
-			OpenGeneral: r.OpenGeneral, OpenMajor: r.OpenMajor, Overdue: r.Overdue, ComputedAt: &at}
+		c := Current{Completeness: r.Completeness, OpenGeneral: r.OpenGeneral, OpenMajor: r.OpenMajor, Overdue: r.Overdue, ComputedAt: &at}
+		// A row refreshed in a half-month that has since ended holds no figures of the current one yet.
+		if r.UsageHalf == cur {
+			c.UsageRate, c.UsageDue, c.UsageOnTime = r.UsageRate, r.UsageDue, r.UsageOnTime
+		}
+		out[r.EnterpriseID] = c
 	}
 	return out, nil
 }
