@@ -24,14 +24,18 @@ import (
 //     count, so the live figure is the rate so far (Live is true only for that half-month);
 //   - a finished half-month is read from its snapshot, frozen when it ended (internal/stats), so later
 //     edits to the structure or the record never change it;
-//   - with nothing due the rate is 0 (the figure starts from zero, FAQ 4).
+//   - with nothing due there is no rate (null, NothingDue: 无应排查), not 0 %: such a half-month is left out
+//     of averages and rankings.
 type Usage struct {
-	Period PeriodView     `json:"period"`
-	Live   bool           `json:"live"`
-	Due    int            `json:"due"`
-	OnTime int            `json:"on_time"`
-	Rate   float64        `json:"rate" example:"87.5"`
-	Missed []MissedPeriod `json:"missed"`
+	Period PeriodView `json:"period"`
+	Live   bool       `json:"live"`
+	Due    int        `json:"due"`
+	OnTime int        `json:"on_time"`
+	// Rate is on-time ÷ due in percent, one decimal; null when nothing was due (NothingDue).
+	Rate *float64 `json:"rate" example:"87.5" extensions:"x-nullable"`
+	// NothingDue is true when no period was due (无应排查): there is no rate, not 0 %.
+	NothingDue bool           `json:"nothing_due"`
+	Missed     []MissedPeriod `json:"missed"`
 } // @name UsageRate
 
 // MissedPeriod is a due period that was not submitted.
@@ -50,12 +54,22 @@ type Tallied struct {
 	Missed []MissedPeriod
 }
 
-// RateOf is on-time ÷ due as a percentage with one decimal; 0 when nothing is due.
+// RateOf is on-time ÷ due as a percentage with one decimal; 0 when nothing is due (the stored column of a
+// snapshot; what the API shows is RatePtr).
 func RateOf(onTime, due int) float64 {
 	if due == 0 {
 		return 0
 	}
 	return math.Round(float64(onTime)/float64(due)*1000) / 10
+}
+
+// RatePtr is RateOf, or nil when nothing is due.
+func RatePtr(onTime, due int) *float64 {
+	if due == 0 {
+		return nil
+	}
+	r := RateOf(onTime, due)
+	return &r
 }
 
 // ViewOf describes a period as the API shows it, with the seconds left at now.

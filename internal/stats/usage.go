@@ -132,7 +132,7 @@ func (s *Service) Usage(ctx context.Context, ent int64, at time.Time) (inspectio
 			return u, err
 		}
 	}
-	u.Due, u.OnTime, u.Rate = t.Due, t.OnTime, inspection.RateOf(t.OnTime, t.Due)
+	u.Due, u.OnTime, u.Rate, u.NothingDue = t.Due, t.OnTime, inspection.RatePtr(t.OnTime, t.Due), t.Due == 0
 	if t.Missed != nil {
 		u.Missed = t.Missed
 	}
