@@ -143,7 +143,7 @@ func TestInspectionEndpoints(t *testing.T) {
 			{name: "the usage of the half month", token: f.admin, method: http.MethodGet, path: "/api/v1/usage?date=2026-11-28", status: 200,
 				check: func(t *testing.T, r *response) {
 					u := decodeInto[inspection.Usage](t, r)
-					if u.Period.Key != "2026-11-H2" || !u.Live || u.Due != 1 || u.OnTime != 1 || u.Rate != 100 {
+					if u.Period.Key != "2026-11-H2" || !u.Live || u.Due != 1 || u.OnTime != 1 || !pctIs(u.Rate, 100) {
 						t.Errorf("usage = %+v", u)
 					}
 				}},

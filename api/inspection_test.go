@@ -457,25 +457,27 @@ func TestUsageRate(t *testing.T) {
 	// and not submitted, so not yet due. The weekly period of week 48 is open but already submitted: due
 	// and done. Week 47 (16–22 Nov) is not due: the weekly checklist was created during it.
 	u := usage("2026-11-25")
-	if !u.Live || u.Due != 10 || u.OnTime != 4 || u.Rate != 40 || u.Period.Key != "2026-11-H2" {
+	if !u.Live || u.Due != 10 || u.OnTime != 4 || !pctIs(u.Rate, 40) || u.Period.Key != "2026-11-H2" {
 		t.Errorf("live = due %d on time %d rate %v live %v", u.Due, u.OnTime, u.Rate, u.Live)
 	}
 	// After the half-month: 15 daily periods (16–30) + week 48 (ends 29 Nov 24:00, inside) = 16 due, 4 done.
 	env.clk.Set(time.Date(2026, 12, 1, 8, 0, 0, 0, clock.Business))
 	u = usage("2026-11-20")
-	if u.Live || u.Due != 16 || u.OnTime != 4 || u.Rate != 25 || len(u.Missed) != 12 {
+	if u.Live || u.Due != 16 || u.OnTime != 4 || !pctIs(u.Rate, 25) || len(u.Missed) != 12 {
 		t.Errorf("final = due %d on time %d rate %v missed %d", u.Due, u.OnTime, u.Rate, len(u.Missed))
 	}
-	// A new month starts from zero (FAQ 4).
+	// A new month starts from zero (FAQ 4): nothing is due yet, so there is no rate (无应排查), not 0 %.
 	u = usage("2026-12-01")
-	if u.Due != 0 || u.Rate != 0 || u.Period.Key != "2026-12-H1" {
+	if u.Due != 0 || u.Rate != nil || !u.NothingDue || u.Period.Key != "2026-12-H1" {
 		t.Errorf("new month = %+v", u)
 	}
-	// A disabled checklist has no periods due.
+	// A checklist disabled after the half-month ended leaves the finished half-month as it was: it was
+	// frozen when it ended (a disabled checklist has no periods due from then on; see
+	// TestSnapshotsDoNotChangeAfterEdits and TestFinishedHalfMonthsNeverMove).
 	f.admin = env.login("personal", demo.MallName, pw).AccessToken
 	env.as(f.admin, http.MethodPost, fmt.Sprintf("/api/v1/checklists/%d/disable", f.daily), nil)
-	if u := usage("2026-11-20"); u.Due != 1 || u.OnTime != 1 {
-		t.Errorf("with the daily checklist disabled = due %d on time %d", u.Due, u.OnTime)
+	if u := usage("2026-11-20"); u.Live || u.Due != 16 || u.OnTime != 4 || len(u.Missed) != 12 {
+		t.Errorf("with the daily checklist disabled afterwards = due %d on time %d missed %d", u.Due, u.OnTime, len(u.Missed))
 	}
 }
 

@@ -254,7 +254,7 @@ func (s *Server) submitInspection(c echo.Context) error {
 // usage godoc
 //
 //	@Summary		系统使用率
-//	@Description	本企业某半月的系统使用率（FAQ 4）：每月统计两次（1—15日、16日—月末），每半月从零开始；应报周期为该半月内结束的各清单周期，使用率 = 按时提交数 ÷ 应报数。清单在某周期中途建立时，该周期仅在已提交时计入；停用的清单和停用岗位的清单不计；进行中的半月只计已结束或已提交的周期。date 为该半月内任一天，默认今天。
+//	@Description	本企业某半月的系统使用率（FAQ 4）：每月统计两次（1—15日、16日—月末），每半月从零开始；应报周期为该半月内结束的各清单周期，使用率 = 按时提交数 ÷ 应报数；没有应报周期时 rate 为 null、nothing_due 为 true（无应排查，不是 0%）。清单在某周期中途建立时，该周期仅在已提交时计入；停用的清单和停用岗位的清单不计；进行中的半月只计已结束或已提交的周期，live 为 true；已结束的半月取其结束时冻结的快照（与监管部门看到的相同），之后修改岗位、清单或排查记录都不再改变它，live 为 false。date 为该半月内任一天，默认今天。
 //	@Tags			隐患排查
 //	@Produce		json
 //	@Security		BearerAuth
@@ -272,7 +272,7 @@ func (s *Server) usage(c echo.Context) error {
 	} else if !d.IsZero() {
 		at = d
 	}
-	u, err := s.inspections.Usage(c.Request().Context(), ent, at)
+	u, err := s.stats.Usage(c.Request().Context(), ent, at)
 	if err != nil {
 		return err
 	}

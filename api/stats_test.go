@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"yqyb/internal/feed"
 	"yqyb/internal/hazard"
+	"yqyb/internal/inspection"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/setup"
@@ -152,12 +154,12 @@ func TestStatisticsOnAConstructedMonth(t *testing.T) {
 	fig := home.Summary.Figures
 	// Live usage on 25 Nov 09:00: daily 16–24 ended (9 due, 3 submitted: 16, 17, 20), week 48 open but
 	// submitted (due and done) → 4 of 10 = 40%.
-	if fig.Usage.Due != 10 || fig.Usage.OnTime != 4 || fig.Usage.Rate != 40 || !fig.Usage.Live {
+	if fig.Usage.Due != 10 || fig.Usage.OnTime != 4 || !pctIs(fig.Usage.Rate, 40) || !fig.Usage.Live {
 		t.Errorf("usage = %+v", fig.Usage)
 	}
 	// The quarter so far: October has nothing due (the checklist began on 31 Oct at noon), Nov H1 15 due 1
 	// done (snapshot), Nov H2 live 10 due 4 done → 5 of 25 = 20%.
-	if fig.InspectionRate != 20 {
+	if !pctIs(fig.InspectionRate, 20) {
 		t.Errorf("inspection rate = %v, trend %+v", fig.InspectionRate, fig.UsageTrend)
 	}
 	var h1 *stats.HalfUsage
@@ -166,7 +168,7 @@ func TestStatisticsOnAConstructedMonth(t *testing.T) {
 			h1 = &fig.UsageTrend[i]
 		}
 	}
-	if h1 == nil || h1.Due != 15 || h1.OnTime != 1 || h1.Rate != 6.7 || h1.Live {
+	if h1 == nil || h1.Due != 15 || h1.OnTime != 1 || !pctIs(h1.Rate, 6.7) || h1.Live {
 		t.Errorf("November H1 = %+v", h1)
 	}
 	// Hazards: general found 2 (B, D), closed 1 → 50%; major found 1, closed 0 → 0%; by grade B, C, D one each;
@@ -210,7 +212,7 @@ func TestStatisticsOnAConstructedMonth(t *testing.T) {
 		t.Fatalf("district dashboard = %d %s", r.Code, r.Body)
 	}
 	df := d.Figures
-	if df.Usage.Due != 10 || df.Usage.OnTime != 4 || df.InspectionRate != 20 || df.General.Found != 2 || df.Major.Found != 1 ||
+	if df.Usage.Due != 10 || df.Usage.OnTime != 4 || !pctIs(df.InspectionRate, 20) || df.General.Found != 2 || df.Major.Found != 1 ||
 		df.OpenMajor != 1 || df.Overdue != 1 || d.Region.Name != "朝阳区" {
 		t.Errorf("朝阳 = %+v", df)
 	}
@@ -251,7 +253,7 @@ func TestStatisticsOnAConstructedMonth(t *testing.T) {
 	}
 	var sum stats.EnterpriseSummary
 	if r := f.get(t, demo.CityRegulator, fmt.Sprintf("/api/v1/regulator/enterprises/%d/summary", f.hzMajor.EnterpriseID), &sum); r.Code != 200 ||
-		sum.Figures.Usage.Rate != 40 || sum.Figures.General.Found != 2 {
+		!pctIs(sum.Figures.Usage.Rate, 40) || sum.Figures.General.Found != 2 {
 		t.Errorf("city drilling into the mall = %d %+v", r.Code, sum.Figures)
 	}
 }
@@ -283,7 +285,8 @@ func TestSnapshotsDoNotChangeAfterEdits(t *testing.T) {
 	if _, err := env.srv.stats.Snapshot(context.Background(), periodOf("2026-11-H1")); err != nil {
 		t.Fatal(err)
 	}
-	if after := half(); after != before || after.Due != 15 || after.OnTime != 1 {
+	if after := half(); after.Due != before.Due || after.OnTime != before.OnTime || after.Live || after.Due != 15 || after.OnTime != 1 ||
+		!pctIs(before.Rate, 6.7) || !pctIs(after.Rate, 6.7) {
 		t.Errorf("snapshot changed: before %+v after %+v", before, after)
 	}
 	// The live figure of the current half-month does follow the edit.
@@ -585,5 +588,245 @@ func TestDashboardsReadTheReplica(t *testing.T) {
 	}
 	if onPrimary == 0 || d.Figures.Enterprises != 0 {
 		t.Errorf("primary has %d rows; the dashboard (replica) counts %d enterprises", onPrimary, d.Figures.Enterprises)
+	}
+}
+
+// halfFigures is one half-month's usage as one surface shows it; Rate as shown ("无应排查" for none).
+type halfFigures struct {
+	Due, OnTime int
+	Rate        string
+	Live        bool
+}
+
+func shownRate(p *float64, nothingDue bool) string {
+	if p == nil {
+		if nothingDue {
+			return "无应排查"
+		}
+		return "null without nothing_due"
+	}
+	return strconv.FormatFloat(*p, 'f', -1, 64)
+}
+
+// TestFinishedHalfMonthsNeverMove stands in the constructed month and edits the mall's structure during and
+// after each half-month. Every surface that shows a half-month — the enterprise's usage API, its home, the
+// district's dashboard, the regulator's drill-down into the mall, the quarterly report of both sides — shows
+// the same figure, and once the half-month has ended that figure never moves again, whether or not the
+// snapshot job has run. Only the half-month in progress is live.
+func TestFinishedHalfMonthsNeverMove(t *testing.T) {
+	f := newStatsFixture(t)
+	env := f.env
+	ent := f.hzMajor.EnterpriseID
+	var dailyPost int64
+	testdb.Must(t, env.db.Raw("SELECT post_id FROM checklists WHERE id = ?", f.daily).Scan(&dailyPost))
+	const nov = "from=2026-11-01&to=2026-11-30"
+
+	// every reads a half-month on every surface; keyed by surface.
+	every := func(key, date string) map[string]halfFigures {
+		t.Helper()
+		out := map[string]halfFigures{}
+		var u inspection.Usage
+		if r := f.get(t, demo.MallName, "/api/v1/usage?date="+date, &u); r.Code != 200 || u.Period.Key != key {
+			t.Fatalf("usage %s = %d %s", date, r.Code, r.Body)
+		}
+		out["enterprise /usage"] = halfFigures{u.Due, u.OnTime, shownRate(u.Rate, u.NothingDue), u.Live}
+		if len(u.Missed) != u.Due-u.OnTime {
+			t.Errorf("%s: %d missed listed for %d due, %d on time", key, len(u.Missed), u.Due, u.OnTime)
+		}
+		pick := func(surface string, trend []stats.HalfUsage) {
+			for _, h := range trend {
+				if h.Key == key {
+					out[surface] = halfFigures{h.Due, h.OnTime, shownRate(h.Rate, h.NothingDue), h.Live}
+				}
+			}
+		}
+		var home EnterpriseDashboard
+		f.get(t, demo.MallName, "/api/v1/dashboard?"+nov, &home)
+		pick("enterprise home", home.Summary.Figures.UsageTrend)
+		var d stats.Dashboard
+		f.get(t, demo.ChaoyangReg, "/api/v1/regulator/dashboard?"+nov, &d)
+		pick("district dashboard", d.Figures.UsageTrend)
+		var sum stats.EnterpriseSummary
+		f.get(t, demo.CityRegulator, fmt.Sprintf("/api/v1/regulator/enterprises/%d/summary?%s", ent, nov), &sum)
+		pick("city's drill-down", sum.Figures.UsageTrend)
+		return out
+	}
+	agree := func(when, key, date string, want halfFigures) {
+		t.Helper()
+		for surface, got := range every(key, date) {
+			if got != want {
+				t.Errorf("%s, %s on %s = %+v, want %+v", when, key, surface, got, want)
+			}
+		}
+	}
+	reports := func(when string, due, submitted int) {
+		t.Helper()
+		var own, seen stats.Report
+		f.get(t, demo.MallName, "/api/v1/reports/hazards?period=2026-Q4", &own)
+		f.get(t, demo.ChaoyangReg, fmt.Sprintf("/api/v1/regulator/enterprises/%d/report?period=2026-Q4", ent), &seen)
+		for who, r := range map[string]stats.Report{"enterprise": own, "regulator": seen} {
+			if r.Figures.InspectionsDue != due || r.Figures.InspectionsSubmitted != submitted {
+				t.Errorf("%s, the %s's Q4 report = %d due %d submitted, want %d and %d", when, who,
+					r.Figures.InspectionsDue, r.Figures.InspectionsSubmitted, due, submitted)
+			}
+		}
+	}
+	edit := func(path string) {
+		t.Helper()
+		admin := env.login("personal", demo.MallName, pw).AccessToken
+		if r := env.as(admin, http.MethodPost, path, nil); r.Code != 200 {
+			t.Fatalf("%s = %d %s", path, r.Code, r.Body)
+		}
+	}
+
+	// 25 November, no snapshot job has run yet. November H1 ended: 15 daily periods due, 1 submitted. The
+	// first surface to read it freezes it. (The district's live figures are the refresh job's.)
+	f.refresh(t)
+	h1 := halfFigures{Due: 15, OnTime: 1, Rate: "6.7"}
+	agree("25 Nov", "2026-11-H1", "2026-11-10", h1)
+	// H2 is live on every surface: daily 16–24 ended (3 submitted), week 48 submitted → 4 of 10.
+	agree("25 Nov", "2026-11-H2", "2026-11-25", halfFigures{Due: 10, OnTime: 4, Rate: "40", Live: true})
+
+	// An edit during H2 (26 Nov): the weekly checklist is disabled. The live figure follows it — daily
+	// 16–25 ended, 3 submitted, the weekly no longer counts — and H1 does not move.
+	env.clk.Set(at(26, 10))
+	edit(fmt.Sprintf("/api/v1/checklists/%d/disable", f.weekly))
+	f.refresh(t)
+	agree("26 Nov", "2026-11-H2", "2026-11-20", halfFigures{Due: 10, OnTime: 3, Rate: "30", Live: true})
+	agree("26 Nov", "2026-11-H1", "2026-11-10", h1)
+
+	// 1 December 09:00: H2 has ended, and still no job has run. It is as the structure stood at its end:
+	// daily 16–30 due (15), 3 submitted.
+	env.clk.Set(time.Date(2026, 12, 1, 9, 0, 0, 0, clock.Business))
+	h2 := halfFigures{Due: 15, OnTime: 3, Rate: "20"}
+	agree("1 Dec", "2026-11-H2", "2026-11-20", h2)
+	agree("1 Dec", "2026-11-H1", "2026-11-10", h1)
+	// The quarter so far: October nothing, H1 and H2 frozen, December H1 nothing ended yet.
+	reports("1 Dec", 30, 4)
+	// The district's current half-month is December's, not November's left in the refreshed figures.
+	var d stats.Dashboard
+	f.get(t, demo.ChaoyangReg, "/api/v1/regulator/dashboard", &d)
+	if d.Figures.Usage.Key != "2026-12-H1" || d.Figures.Usage.Due != 0 || !d.Figures.Usage.Live {
+		t.Errorf("district's current half-month before the refresh = %+v", d.Figures.Usage)
+	}
+
+	// Edits after both half-months ended, each of which would change a computation from today's data: the
+	// weekly checklist back on (week 48 would count again), the inspection of 3 November withdrawn from the
+	// record, and the daily checklist's post disabled (nothing of it would be due). Then the jobs run.
+	edit(fmt.Sprintf("/api/v1/checklists/%d/enable", f.weekly))
+	testdb.Must(t, env.db.Exec("UPDATE inspections SET status = 'draft' WHERE period_key = '2026-11-03'"))
+	edit(fmt.Sprintf("/api/v1/posts/%d/disable", dailyPost))
+	if _, err := env.srv.stats.SnapshotDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.refresh(t)
+	agree("after the edits", "2026-11-H1", "2026-11-10", h1)
+	agree("after the edits", "2026-11-H2", "2026-11-20", h2)
+	reports("after the edits", 30, 4)
+	// Weeks later, the same.
+	env.clk.Set(time.Date(2026, 12, 20, 9, 0, 0, 0, clock.Business))
+	agree("20 Dec", "2026-11-H1", "2026-11-10", h1)
+	agree("20 Dec", "2026-11-H2", "2026-11-20", h2)
+}
+
+// TestNothingDueHasNoRate: an enterprise or a region with nothing due has no usage rate — null with
+// nothing_due (the pages show 无应排查), not 0 % — and is left out of the region's rate and of the
+// lowest-usage ranking.
+func TestNothingDueHasNoRate(t *testing.T) {
+	f := newStatsFixture(t)
+	env := f.env
+	if _, err := env.srv.stats.SnapshotDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.refresh(t)
+	none := func(what string, rate *float64, nothingDue bool, due int) {
+		t.Helper()
+		if rate != nil || !nothingDue || due != 0 {
+			t.Errorf("%s = rate %v nothing_due %v due %d, want no rate", what, rate, nothingDue, due)
+		}
+	}
+	// The factory (海淀) has nothing due this half-month, nor in the finished one.
+	var u inspection.Usage
+	f.get(t, demo.FactoryName, "/api/v1/usage", &u)
+	none("the factory's /usage", u.Rate, u.NothingDue, u.Due)
+	f.get(t, demo.FactoryName, "/api/v1/usage?date=2026-11-10", &u)
+	none("the factory's November H1", u.Rate, u.NothingDue, u.Due)
+	var home EnterpriseDashboard
+	f.get(t, demo.FactoryName, "/api/v1/dashboard", &home)
+	fu := home.Summary.Figures
+	none("the factory's home", fu.Usage.Rate, fu.Usage.NothingDue, fu.Usage.Due)
+	none("the factory's inspections", home.Inspections.Half.Rate, home.Inspections.Half.NothingDue, home.Inspections.Half.Due)
+	if fu.InspectionRate != nil {
+		t.Errorf("the factory's inspection rate = %v, want null", *fu.InspectionRate)
+	}
+	for _, h := range fu.UsageTrend {
+		none("the factory's "+h.Key, h.Rate, h.NothingDue, h.Due)
+	}
+	// The mall: October had nothing due (its checklist began on 31 October), November H1 did.
+	f.get(t, demo.MallName, "/api/v1/dashboard", &home)
+	for _, h := range home.Summary.Figures.UsageTrend {
+		if strings.HasPrefix(h.Key, "2026-10") {
+			none("the mall's "+h.Key, h.Rate, h.NothingDue, h.Due)
+		} else if h.Rate == nil || h.NothingDue {
+			t.Errorf("the mall's %s = %+v, want a rate", h.Key, h)
+		}
+	}
+	f.get(t, demo.MallName, "/api/v1/dashboard?from=2026-10-01&to=2026-10-31", &home)
+	if home.Summary.Figures.InspectionRate != nil {
+		t.Errorf("the mall's October inspection rate = %v, want null", *home.Summary.Figures.InspectionRate)
+	}
+
+	// The city: 海淀 has nothing due (no rate); 朝阳's rate is the mall's alone — its enterprises with nothing
+	// due are not averaged in as 0 %.
+	var d stats.Dashboard
+	f.get(t, demo.CityRegulator, "/api/v1/regulator/dashboard", &d)
+	byName := map[string]stats.Child{}
+	for _, c := range d.Children {
+		byName[c.Name] = c
+	}
+	hd := byName["海淀区"]
+	none("海淀 in the city", hd.UsageRate, hd.UsageNothingDue, hd.UsageDue)
+	if cy := byName["朝阳区"]; !pctIs(cy.UsageRate, 40) || cy.UsageNothingDue {
+		t.Errorf("朝阳 in the city = %+v, want the mall's 40%%", cy)
+	}
+	if !pctIs(d.Figures.Usage.Rate, 40) || !pctIs(d.Figures.InspectionRate, 20) {
+		t.Errorf("the city = usage %v, inspection %v; want the mall's 40%% and 20%%", d.Figures.Usage.Rate, d.Figures.InspectionRate)
+	}
+	// 使用率最低 lists only enterprises with something due; the other rankings show the others' usage as none.
+	if len(d.LowestUsage) != 1 || d.LowestUsage[0].Name != demo.MallName || !pctIs(d.LowestUsage[0].UsageRate, 40) {
+		t.Errorf("lowest usage = %+v", d.LowestUsage)
+	}
+	seen := 0
+	for _, r := range append(append([]stats.Ranked{}, d.LowestComplete...), d.NeverStarted...) {
+		if r.Name == demo.MallName {
+			continue
+		}
+		seen++
+		none(r.Name+" in a ranking", r.UsageRate, r.UsageNothingDue, r.UsageDue)
+	}
+	if seen == 0 {
+		t.Error("no enterprise with nothing due in the rankings to check")
+	}
+	// 海淀's own dashboard: nothing due anywhere in it.
+	f.get(t, demo.HaidianReg, "/api/v1/regulator/dashboard", &d)
+	none("海淀's dashboard", d.Figures.Usage.Rate, d.Figures.Usage.NothingDue, d.Figures.Usage.Due)
+	if len(d.LowestUsage) != 0 {
+		t.Errorf("海淀's lowest usage = %+v, want none", d.LowestUsage)
+	}
+
+	// 1 December 00:30: a new half-month, nothing has ended or been submitted. The mall has nothing due
+	// (FAQ 4: it starts from zero) — on its own page and in its regulator's, before and after the refresh.
+	env.clk.Set(time.Date(2026, 12, 1, 0, 30, 0, 0, clock.Business))
+	f.get(t, demo.MallName, "/api/v1/usage", &u)
+	none("the mall on 1 December", u.Rate, u.NothingDue, u.Due)
+	for _, refreshed := range []bool{false, true} {
+		if refreshed {
+			f.refresh(t)
+		}
+		f.get(t, demo.ChaoyangReg, "/api/v1/regulator/dashboard", &d)
+		none(fmt.Sprintf("朝阳 on 1 December (refreshed %v)", refreshed), d.Figures.Usage.Rate, d.Figures.Usage.NothingDue, d.Figures.Usage.Due)
+		if len(d.LowestUsage) != 0 {
+			t.Errorf("朝阳's lowest usage on 1 December (refreshed %v) = %+v", refreshed, d.LowestUsage)
+		}
 	}
 }

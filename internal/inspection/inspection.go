@@ -125,10 +125,7 @@ type PeriodView struct {
 	SecondsLeft int64     `json:"seconds_left"`
 } // @name Period
 
-func (s *Service) periodView(p period.Period) PeriodView {
-	left := int64(p.End.Sub(s.clk.Now()).Seconds())
-	return PeriodView{Key: p.Key, Label: p.Label(), Start: p.Start, End: p.End, Deadline: p.Last(), SecondsLeft: max(left, 0)}
-}
+func (s *Service) periodView(p period.Period) PeriodView { return ViewOf(p, s.clk.Now()) }
 
 // Slot is one checklist in the post user's list (隐患管理 → 隐患排查).
 type Slot struct {

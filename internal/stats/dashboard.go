@@ -33,13 +33,21 @@ func DefaultRange(now time.Time) Range {
 
 // HalfUsage is one half-month of the usage trend.
 type HalfUsage struct {
-	Key    string  `json:"key" example:"2026-11-H2"`
-	Label  string  `json:"label" example:"2026年11月下半月"`
-	Due    int     `json:"due"`
-	OnTime int     `json:"on_time"`
-	Rate   float64 `json:"rate"`
-	Live   bool    `json:"live"`
+	Key    string `json:"key" example:"2026-11-H2"`
+	Label  string `json:"label" example:"2026年11月下半月"`
+	Due    int    `json:"due"`
+	OnTime int    `json:"on_time"`
+	// Rate is on-time ÷ due in percent, one decimal; null when nothing was due (NothingDue).
+	Rate *float64 `json:"rate" extensions:"x-nullable"`
+	// NothingDue is true when no period was due (无应排查): there is no rate, not 0 %.
+	NothingDue bool `json:"nothing_due"`
+	// Live is true only for the half-month in progress; a finished one is its frozen snapshot.
+	Live bool `json:"live"`
 } // @name HalfUsage
+
+func halfUsage(p period.Period, due, onTime int, live bool) HalfUsage {
+	return HalfUsage{Key: p.Key, Label: p.Label(), Due: due, OnTime: onTime, Rate: ratePtr(onTime, due), NothingDue: due == 0, Live: live}
+}
 
 // LevelFigures are the hazards of one legal level found in the range.
 type LevelFigures struct {
@@ -65,8 +73,8 @@ type Figures struct {
 	Usage      HalfUsage   `json:"usage"`
 	UsageTrend []HalfUsage `json:"usage_trend"`
 	// InspectionRate is submitted ÷ due over the half-months in the range (snapshots, plus the current one
-	// if it is in the range).
-	InspectionRate float64      `json:"inspection_rate"`
+	// if it is in the range); null when nothing was due in them.
+	InspectionRate *float64     `json:"inspection_rate" extensions:"x-nullable"`
 	General        LevelFigures `json:"general"`
 	Major          LevelFigures `json:"major"`
 	ByGrade        []GradeCount `json:"by_grade"`
@@ -84,21 +92,29 @@ type Child struct {
 	Completeness float64 `json:"completeness"`
 	UsageDue     int     `json:"usage_due"`
 	UsageOnTime  int     `json:"usage_on_time"`
-	UsageRate    float64 `json:"usage_rate"`
-	OpenMajor    int     `json:"open_major"`
-	Overdue      int     `json:"overdue"`
+	// UsageRate is the region's current half-month (on-time ÷ due over its enterprises); null when nothing
+	// is due in the whole region (UsageNothingDue, 无应排查).
+	UsageRate       *float64 `json:"usage_rate" extensions:"x-nullable"`
+	UsageNothingDue bool     `json:"usage_nothing_due"`
+	OpenMajor       int      `json:"open_major"`
+	Overdue         int      `json:"overdue"`
 } // @name RegionRollup
 
 // Ranked is an enterprise in a ranking.
 type Ranked struct {
-	EnterpriseID int64   `json:"enterprise_id"`
-	Name         string  `json:"name"`
-	RegionName   string  `json:"region_name"`
-	UsageRate    float64 `json:"usage_rate"`
-	UsageDue     int     `json:"usage_due"`
-	Completeness float64 `json:"completeness"`
-	Overdue      int     `json:"overdue"`
-	OpenMajor    int     `json:"open_major"`
+	EnterpriseID int64  `json:"enterprise_id"`
+	Name         string `json:"name"`
+	RegionName   string `json:"region_name"`
+	// UsageRate is the current half-month's; null when nothing is due (UsageNothingDue, 无应排查). Such an
+	// enterprise is never in the lowest-usage ranking.
+	UsageRate       *float64 `json:"usage_rate" extensions:"x-nullable"`
+	UsageNothingDue bool     `json:"usage_nothing_due"`
+	UsageDue        int      `json:"usage_due"`
+	Completeness    float64  `json:"completeness"`
+	Overdue         int      `json:"overdue"`
+	OpenMajor       int      `json:"open_major"`
+	// UsageHalf is the half-month the refreshed usage columns are of.
+	UsageHalf string `json:"-"`
 } // @name RankedEnterprise
 
 // MajorOpen is an open major hazard as the dashboard lists it.
@@ -180,6 +196,10 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 		d.Path = append([]org.Region{byID[*p]}, d.Path...)
 	}
 	prefix := pathPattern(region.Path)
+	// The usage columns of enterprise_stats count only while they are of the half-month in progress: until
+	// the refresh after a half-month ends, a row still holds the finished one's figures, which are its
+	// snapshot's now.
+	cur := period.Of(period.HalfMonthly, s.clk.Now(), clock.Business)
 
 	var agg struct {
 		N, Init, Done    int
@@ -190,9 +210,10 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 	}
 	if err := db.Raw(`SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN initialized THEN 1 ELSE 0 END), 0) AS init,
 			COALESCE(SUM(CASE WHEN setup_complete THEN 1 ELSE 0 END), 0) AS done, COALESCE(AVG(completeness), 0) AS comp,
-			COALESCE(SUM(usage_due), 0) AS due, COALESCE(SUM(usage_on_time), 0) AS on_time, COALESCE(SUM(open_general), 0) AS open_g,
+			COALESCE(SUM(CASE WHEN usage_half = ? THEN usage_due ELSE 0 END), 0) AS due,
+			COALESCE(SUM(CASE WHEN usage_half = ? THEN usage_on_time ELSE 0 END), 0) AS on_time, COALESCE(SUM(open_general), 0) AS open_g,
 			COALESCE(SUM(open_major), 0) AS open_m, COALESCE(SUM(overdue), 0) AS od
-		FROM enterprise_stats WHERE region_path LIKE ?`, prefix).Scan(&agg).Error; err != nil {
+		FROM enterprise_stats WHERE region_path LIKE ?`, cur.Key, cur.Key, prefix).Scan(&agg).Error; err != nil {
 		return d, err
 	}
 	// The oldest refresh in the region, read as a plain column: SQLite returns an aggregate's time as text.
@@ -203,15 +224,16 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 	if len(oldest) > 0 {
 		agg.ComputedAt = &oldest[0]
 	}
-	now := s.clk.Now()
-	cur := period.Of(period.HalfMonthly, now, clock.Business)
 	f := &d.Figures
 	f.Enterprises, f.Initialized, f.SetupDone, f.Completeness = agg.N, agg.Init, agg.Done, math.Round(agg.Comp*10)/10
-	f.Usage = HalfUsage{Key: cur.Key, Label: cur.Label(), Due: agg.Due, OnTime: agg.OnTime, Rate: rate(agg.OnTime, agg.Due), Live: true}
+	f.Usage = halfUsage(cur, agg.Due, agg.OnTime, true)
 	f.OpenGeneral, f.OpenMajor, f.Overdue = agg.OpenG, agg.OpenM, agg.Od
 	d.ComputedAt = agg.ComputedAt
 
-	trend, err := s.trend(ctx, "region_path LIKE ?", prefix, r, cur, f.Usage)
+	if err := s.snapshotsTaken(ctx); err != nil {
+		return d, err
+	}
+	trend, err := s.trend(ctx, s.read, "region_path LIKE ?", prefix, r, cur, f.Usage)
 	if err != nil {
 		return d, err
 	}
@@ -231,14 +253,15 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 			N, Due, OnTime, OpenMajor, Overdue int
 			Comp                               float64
 		}
-		if err := db.Raw(`SELECT `+childCol+` AS child_id, COUNT(*) AS n, AVG(completeness) AS comp, SUM(usage_due) AS due,
-				SUM(usage_on_time) AS on_time, SUM(open_major) AS open_major, SUM(overdue) AS overdue
-			FROM enterprise_stats WHERE region_path LIKE ? GROUP BY `+childCol, prefix).Scan(&rows).Error; err != nil {
+		if err := db.Raw(`SELECT `+childCol+` AS child_id, COUNT(*) AS n, AVG(completeness) AS comp,
+				SUM(CASE WHEN usage_half = ? THEN usage_due ELSE 0 END) AS due,
+				SUM(CASE WHEN usage_half = ? THEN usage_on_time ELSE 0 END) AS on_time, SUM(open_major) AS open_major, SUM(overdue) AS overdue
+			FROM enterprise_stats WHERE region_path LIKE ? GROUP BY `+childCol, cur.Key, cur.Key, prefix).Scan(&rows).Error; err != nil {
 			return d, err
 		}
 		for _, c := range rows {
 			ch := Child{Level: level, Enterprises: c.N, Completeness: math.Round(c.Comp*10) / 10, UsageDue: c.Due, UsageOnTime: c.OnTime,
-				UsageRate: rate(c.OnTime, c.Due), OpenMajor: c.OpenMajor, Overdue: c.Overdue}
+				UsageRate: ratePtr(c.OnTime, c.Due), UsageNothingDue: c.Due == 0, OpenMajor: c.OpenMajor, Overdue: c.Overdue}
 			if c.ChildID != nil {
 				ch.RegionID, ch.Name = *c.ChildID, byID[*c.ChildID].Name
 			} else {
@@ -254,21 +277,22 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 	lists := []struct {
 		dst          *[]Ranked
 		where, order string
+		args         []any
 	}{
-		{&d.LowestUsage, "s.usage_due > 0", "s.usage_rate, s.usage_due DESC, s.enterprise_id"},
-		{&d.LowestComplete, "1 = 1", "s.completeness, s.enterprise_id"},
-		{&d.MostOverdue, "s.overdue > 0", "s.overdue DESC, s.enterprise_id"},
-		{&d.NeverStarted, "NOT s.initialized", "s.enterprise_id"},
+		{&d.LowestUsage, "s.usage_half = ? AND s.usage_due > 0", "s.usage_rate, s.usage_due DESC, s.enterprise_id", []any{cur.Key}},
+		{&d.LowestComplete, "1 = 1", "s.completeness, s.enterprise_id", nil},
+		{&d.MostOverdue, "s.overdue > 0", "s.overdue DESC, s.enterprise_id", nil},
+		{&d.NeverStarted, "NOT s.initialized", "s.enterprise_id", nil},
 	}
 	var parts []string
 	var args []any
 	for i, l := range lists {
 		*l.dst = []Ranked{}
 		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %d AS list, ROW_NUMBER() OVER (ORDER BY %s) AS rn, s.enterprise_id, e.name,
-				r.name AS region_name, s.usage_rate, s.usage_due, s.completeness, s.overdue, s.open_major
+				r.name AS region_name, s.usage_rate, s.usage_due, s.usage_half, s.completeness, s.overdue, s.open_major
 			FROM enterprise_stats s JOIN enterprises e ON e.id = s.enterprise_id JOIN regions r ON r.id = e.region_id
 			WHERE s.region_path LIKE ? AND %s ORDER BY %s LIMIT 10) l%d`, i, l.order, l.where, l.order, i))
-		args = append(args, prefix)
+		args = append(append(args, prefix), l.args...)
 	}
 	var ranked []struct {
 		List int
@@ -278,6 +302,13 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 		return d, err
 	}
 	for _, x := range ranked {
+		// Usage columns refreshed in a half-month that has ended are not the current one's.
+		if x.UsageHalf != cur.Key {
+			x.UsageDue = 0
+		}
+		if x.UsageDue == 0 {
+			x.UsageRate, x.UsageNothingDue = nil, true
+		}
 		*lists[x.List].dst = append(*lists[x.List].dst, x.Ranked)
 	}
 	if d.OpenMajors, err = s.openMajors(ctx, "h.region_path LIKE ?", prefix); err != nil {
@@ -287,8 +318,9 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 	return d, err
 }
 
-// trend reads the snapshots of the half-months ending in the range and adds the current one if it is in it.
-func (s *Service) trend(ctx context.Context, where string, arg any, r Range, cur period.Period, live HalfUsage) ([]HalfUsage, error) {
+// trend reads from db the snapshots of the half-months ending in the range and adds the current one if it
+// is in it.
+func (s *Service) trend(ctx context.Context, db *gorm.DB, where string, arg any, r Range, cur period.Period, live HalfUsage) ([]HalfUsage, error) {
 	halves := period.EndingWithin(period.HalfMonthly, r.From, r.To, clock.Business)
 	var keys []string
 	for _, h := range halves {
@@ -302,7 +334,7 @@ func (s *Service) trend(ctx context.Context, where string, arg any, r Range, cur
 			HalfKey     string
 			Due, OnTime int
 		}
-		if err := s.read.WithContext(ctx).Raw(`SELECT half_key, SUM(due) AS due, SUM(on_time) AS on_time FROM usage_snapshots
+		if err := db.WithContext(ctx).Raw(`SELECT half_key, SUM(due) AS due, SUM(on_time) AS on_time FROM usage_snapshots
 			WHERE half_key IN ? AND `+where+` GROUP BY half_key`, keys, arg).Scan(&rows).Error; err != nil {
 			return nil, err
 		}
@@ -320,7 +352,7 @@ func (s *Service) trend(ctx context.Context, where string, arg any, r Range, cur
 			continue
 		}
 		v := sums[h.Key]
-		out = append(out, HalfUsage{Key: h.Key, Label: h.Label(), Due: v[0], OnTime: v[1], Rate: rate(v[1], v[0])})
+		out = append(out, halfUsage(h, v[0], v[1], false))
 	}
 	// The current half-month also counts when the range contains it but it has not ended yet.
 	if cur.Start.Before(r.To) && !cur.End.Before(r.From) && (len(out) == 0 || out[len(out)-1].Key != cur.Key) && cur.End.After(r.To) {
@@ -329,12 +361,12 @@ func (s *Service) trend(ctx context.Context, where string, arg any, r Range, cur
 	return out, nil
 }
 
-func trendRate(t []HalfUsage) float64 {
+func trendRate(t []HalfUsage) *float64 {
 	due, on := 0, 0
 	for _, h := range t {
 		due, on = due+h.Due, on+h.OnTime
 	}
-	return rate(on, due)
+	return ratePtr(on, due)
 }
 
 // hazardFigures counts the hazards found in the range by legal level and grade.
@@ -420,13 +452,21 @@ func (s *Service) Enterprise(ctx context.Context, ent int64, r Range) (Enterpris
 	f := &out.Figures
 	u := usage[ent]
 	f.Enterprises, f.Completeness, f.SetupDone = 1, sums[ent].Completeness, b2i(sums[ent].Complete)
-	f.Usage = HalfUsage{Key: cur.Key, Label: cur.Label(), Due: u.Due, OnTime: u.OnTime, Rate: u.Rate(), Live: true}
+	f.Usage = halfUsage(cur, u.Due, u.OnTime, true)
 	var n int64
 	if err := s.read.WithContext(ctx).Table("departments").Where("enterprise_id = ?", ent).Count(&n).Error; err != nil {
 		return out, err
 	}
 	f.Initialized = b2i(n > 0)
-	if f.UsageTrend, err = s.trend(ctx, "enterprise_id = ?", ent, r, cur, f.Usage); err != nil {
+	// Its finished half-months from their snapshots, taken now if the job has not reached it yet (then read
+	// back from the primary).
+	trendDB := s.read
+	if froze, err := s.freezeMissing(ctx, ent, r); err != nil {
+		return out, err
+	} else if froze {
+		trendDB = s.db
+	}
+	if f.UsageTrend, err = s.trend(ctx, trendDB, "enterprise_id = ?", ent, r, cur, f.Usage); err != nil {
 		return out, err
 	}
 	f.InspectionRate = trendRate(f.UsageTrend)
@@ -451,14 +491,16 @@ func b2i(b bool) int {
 
 // Current is an enterprise's figures as the last refresh left them.
 type Current struct {
-	UsageRate    float64    `json:"usage_rate"`
-	UsageDue     int        `json:"usage_due"`
-	UsageOnTime  int        `json:"usage_on_time"`
-	Completeness float64    `json:"completeness"`
-	OpenGeneral  int        `json:"open_general"`
-	OpenMajor    int        `json:"open_major"`
-	Overdue      int        `json:"overdue"`
-	ComputedAt   *time.Time `json:"computed_at" format:"date-time" extensions:"x-nullable"`
+	// UsageRate is the current half-month's; null when nothing is due (UsageNothingDue, 无应排查).
+	UsageRate       *float64   `json:"usage_rate" extensions:"x-nullable"`
+	UsageNothingDue bool       `json:"usage_nothing_due"`
+	UsageDue        int        `json:"usage_due"`
+	UsageOnTime     int        `json:"usage_on_time"`
+	Completeness    float64    `json:"completeness"`
+	OpenGeneral     int        `json:"open_general"`
+	OpenMajor       int        `json:"open_major"`
+	Overdue         int        `json:"overdue"`
+	ComputedAt      *time.Time `json:"computed_at" format:"date-time" extensions:"x-nullable"`
 } // @name CurrentFigures
 
 // CurrentOf reads the refreshed figures of the given enterprises (missing ones have none yet).
@@ -471,10 +513,16 @@ func (s *Service) CurrentOf(ctx context.Context, ids []int64) (map[int64]Current
 	if err := s.read.WithContext(ctx).Where("enterprise_id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, err
 	}
+	cur := period.Of(period.HalfMonthly, s.clk.Now(), clock.Business).Key
 	for _, r := range rows {
 		at := r.ComputedAt
-		out[r.EnterpriseID] = Current{UsageRate: r.UsageRate, UsageDue: r.UsageDue, UsageOnTime: r.UsageOnTime, Completeness: r.Completeness,
-			OpenGeneral: r.OpenGeneral, OpenMajor: r.OpenMajor, Overdue: r.Overdue, ComputedAt: &at}
+		c := Current{Completeness: r.Completeness, OpenGeneral: r.OpenGeneral, OpenMajor: r.OpenMajor, Overdue: r.Overdue, ComputedAt: &at}
+		// A row refreshed in a half-month that has since ended holds no figures of the current one yet.
+		if r.UsageHalf == cur {
+			c.UsageDue, c.UsageOnTime = r.UsageDue, r.UsageOnTime
+		}
+		c.UsageRate, c.UsageNothingDue = ratePtr(c.UsageOnTime, c.UsageDue), c.UsageDue == 0
+		out[r.EnterpriseID] = c
 	}
 	return out, nil
 }
@@ -497,7 +545,7 @@ func (s *Service) Inspections(ctx context.Context, ent int64) (PeriodInspections
 		return PeriodInspections{}, err
 	}
 	u := usage[ent]
-	out := PeriodInspections{Half: HalfUsage{Key: half.Key, Label: half.Label(), Due: u.Due, OnTime: u.OnTime, Rate: u.Rate(), Live: true},
+	out := PeriodInspections{Half: halfUsage(half, u.Due, u.OnTime, true),
 		Done: u.OnTime, Missed: u.Due - u.OnTime}
 	// Open: active checklists whose current reporting period has no submission yet.
 	var cases []string

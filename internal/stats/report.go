@@ -254,11 +254,12 @@ func (s *Service) generate(ctx context.Context, ent int64, p period.Period) (Rep
 		return r, err
 	}
 	f.ByGrade = append([]GradeCount{}, grades...)
-	usage, err := usageCounts(ctx, s.read, []int64{ent}, period.Period{Start: p.Start, End: p.End}, now)
+	// The half-months of the period as every other page shows them: finished ones frozen, the current live.
+	usage, err := s.usageOver(ctx, ent, p)
 	if err != nil {
 		return r, err
 	}
-	f.InspectionsDue, f.InspectionsSubmitted = usage[ent].Due, usage[ent].OnTime
+	f.InspectionsDue, f.InspectionsSubmitted = usage.Due, usage.OnTime
 	f.InspectionRate = ratePtr(f.InspectionsSubmitted, f.InspectionsDue)
 	f.Majors = []ReportMajor{}
 	if err := db.Table("hazards h").Select(`h.code, h.subject, h.found_at, h.status, h.deadline, h.closed_at, h.plan IS NOT NULL AS has_plan,

@@ -2,11 +2,13 @@ package stats
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"yqyb/internal/inspection"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/setup"
 	"yqyb/pkg/period"
@@ -127,8 +129,9 @@ func (s *Service) Refresh(ctx context.Context, regionPath string) (int, error) {
 	}
 }
 
-// Snapshot freezes the usage figures of a finished half-month for every enterprise that does not have them
-// yet; it returns how many it stored. Snapshots are never rewritten: later edits do not change history.
+// Snapshot freezes the usage figures of a finished half-month for every enterprise registered before it
+// ended that does not have them yet; it returns how many it stored. Snapshots are never rewritten: later
+// edits do not change history.
 func (s *Service) Snapshot(ctx context.Context, half period.Period) (int, error) {
 	if s.clk.Now().Before(half.End) {
 		return 0, nil
@@ -136,60 +139,84 @@ func (s *Service) Snapshot(ctx context.Context, half period.Period) (int, error)
 	stored := 0
 	var last int64
 	for {
-		var ents []struct {
-			ID         int64
-			RegionPath string
-		}
-		if err := s.db.WithContext(ctx).Table("enterprises e").Select("e.id, e.region_path").
-			Where("e.id > ? AND e.created_at < ? AND NOT EXISTS (SELECT 1 FROM usage_snapshots u WHERE u.enterprise_id = e.id AND u.half_key = ?)",
-				last, half.End.UTC(), half.Key).Order("e.id").Limit(s.Batch).Scan(&ents).Error; err != nil {
-			return stored, err
-		}
-		if len(ents) == 0 {
-			return stored, nil
-		}
-		ids := make([]int64, len(ents))
-		for i, e := range ents {
-			ids[i] = e.ID
-		}
-		last = ids[len(ids)-1]
-		usage, err := usageCounts(ctx, s.db, ids, half, half.End)
+		n, next, err := s.freeze(ctx, half, "e.id > ?", last)
+		stored += n
 		if err != nil {
 			return stored, err
 		}
-		type snap struct {
-			EnterpriseID int64
-			HalfKey      string
-			RegionPath   string
-			Due          int
-			OnTime       int
-			Rate         float64
-			TakenAt      time.Time
-		}
-		rows := make([]snap, len(ents))
-		for i, e := range ents {
-			u := usage[e.ID]
-			rows[i] = snap{e.ID, half.Key, e.RegionPath, u.Due, u.OnTime, u.Rate(), s.clk.Now().UTC()}
-		}
-		if err := s.db.WithContext(ctx).Table("usage_snapshots").Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&rows, 1000).Error; err != nil {
+		if next == 0 {
+			err := s.db.WithContext(ctx).Table("usage_snapshot_halves").Clauses(clause.OnConflict{DoNothing: true}).
+				Create(map[string]any{"half_key": half.Key, "completed_at": s.clk.Now().UTC()}).Error
 			return stored, err
 		}
-		stored += len(rows)
+		last = next
 	}
 }
 
-// SnapshotDue takes the snapshots of every finished half-month since the last one taken (at most the
+// freeze takes the snapshots of one batch of the enterprises matching where that were registered before
+// the half-month ended and have none for it yet, counted as they stood when it ended (inspection.Tally). It
+// returns how many it stored and the last enterprise id of the batch (0 when there were none).
+func (s *Service) freeze(ctx context.Context, half period.Period, where string, args ...any) (int, int64, error) {
+	var ents []struct {
+		ID         int64
+		RegionPath string
+	}
+	if err := s.db.WithContext(ctx).Table("enterprises e").Select("e.id, e.region_path").Where(where, args...).
+		Where("e.created_at < ? AND NOT EXISTS (SELECT 1 FROM usage_snapshots u WHERE u.enterprise_id = e.id AND u.half_key = ?)",
+			half.End.UTC(), half.Key).Order("e.id").Limit(s.Batch).Scan(&ents).Error; err != nil {
+		return 0, 0, err
+	}
+	if len(ents) == 0 {
+		return 0, 0, nil
+	}
+	ids := make([]int64, len(ents))
+	for i, e := range ents {
+		ids[i] = e.ID
+	}
+	usage, err := inspection.Tally(ctx, s.db, ids, half, half.End)
+	if err != nil {
+		return 0, 0, err
+	}
+	type snap struct {
+		EnterpriseID int64
+		HalfKey      string
+		RegionPath   string
+		Due          int
+		OnTime       int
+		Rate         float64
+		Missed       string
+		TakenAt      time.Time
+	}
+	rows := make([]snap, len(ents))
+	for i, e := range ents {
+		u := usage[e.ID]
+		if u.Missed == nil {
+			u.Missed = []inspection.MissedPeriod{}
+		}
+		missed, err := json.Marshal(u.Missed)
+		if err != nil {
+			return 0, 0, err
+		}
+		rows[i] = snap{e.ID, half.Key, e.RegionPath, u.Due, u.OnTime, inspection.RateOf(u.OnTime, u.Due), string(missed), s.clk.Now().UTC()}
+	}
+	if err := s.db.WithContext(ctx).Table("usage_snapshots").Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&rows, 1000).Error; err != nil {
+		return 0, 0, err
+	}
+	return len(rows), ids[len(ids)-1], nil
+}
+
+// SnapshotDue takes the snapshots of every finished half-month since the last one completed (at most the
 // last year's), so a job that was down catches up.
 func (s *Service) SnapshotDue(ctx context.Context) (int, error) {
 	now := s.clk.Now()
 	cur := period.Of(period.HalfMonthly, now, clock.Business)
 	var lastKey string
-	if err := s.db.WithContext(ctx).Table("usage_snapshots").Select("COALESCE(MAX(half_key), '')").Scan(&lastKey).Error; err != nil {
+	if err := s.db.WithContext(ctx).Table("usage_snapshot_halves").Select("COALESCE(MAX(half_key), '')").Scan(&lastKey).Error; err != nil {
 		return 0, err
 	}
 	total := 0
 	for p, n := cur.Prev(), 0; n < 24; p, n = p.Prev(), n+1 {
-		if lastKey != "" && p.Key < lastKey {
+		if lastKey != "" && p.Key <= lastKey {
 			break
 		}
 		k, err := s.Snapshot(ctx, p)

@@ -6858,7 +6858,7 @@ export interface paths {
         };
         /**
          * 系统使用率
-         * @description 本企业某半月的系统使用率（FAQ 4）：每月统计两次（1—15日、16日—月末），每半月从零开始；应报周期为该半月内结束的各清单周期，使用率 = 按时提交数 ÷ 应报数。清单在某周期中途建立时，该周期仅在已提交时计入；停用的清单和停用岗位的清单不计；进行中的半月只计已结束或已提交的周期。date 为该半月内任一天，默认今天。
+         * @description 本企业某半月的系统使用率（FAQ 4）：每月统计两次（1—15日、16日—月末），每半月从零开始；应报周期为该半月内结束的各清单周期，使用率 = 按时提交数 ÷ 应报数；没有应报周期时 rate 为 null、nothing_due 为 true（无应排查，不是 0%）。清单在某周期中途建立时，该周期仅在已提交时计入；停用的清单和停用岗位的清单不计；进行中的半月只计已结束或已提交的周期，live 为 true；已结束的半月取其结束时冻结的快照（与监管部门看到的相同），之后修改岗位、清单或排查记录都不再改变它，live 为 false。date 为该半月内任一天，默认今天。
          */
         get: {
             parameters: {
@@ -7852,8 +7852,10 @@ export interface components {
             open_major: number;
             overdue: number;
             usage_due: number;
+            usage_nothing_due: boolean;
             usage_on_time: number;
-            usage_rate: number;
+            /** @description UsageRate is the current half-month's; null when nothing is due (UsageNothingDue, 无应排查). */
+            usage_rate: number | null;
         };
         Dashboard: {
             children: components["schemas"]["RegionRollup"][];
@@ -8006,9 +8008,9 @@ export interface components {
             initialized: number;
             /**
              * @description InspectionRate is submitted ÷ due over the half-months in the range (snapshots, plus the current one
-             *     if it is in the range).
+             *     if it is in the range); null when nothing was due in them.
              */
-            inspection_rate: number;
+            inspection_rate: number | null;
             major: components["schemas"]["LevelFigures"];
             open_general: number;
             open_major: number;
@@ -8051,9 +8053,13 @@ export interface components {
             key: string;
             /** @example 2026年11月下半月 */
             label: string;
+            /** @description Live is true only for the half-month in progress; a finished one is its frozen snapshot. */
             live: boolean;
+            /** @description NothingDue is true when no period was due (无应排查): there is no rate, not 0 %. */
+            nothing_due: boolean;
             on_time: number;
-            rate: number;
+            /** @description Rate is on-time ÷ due in percent, one decimal; null when nothing was due (NothingDue). */
+            rate: number | null;
         };
         Hazard: {
             /** Format: date-time */
@@ -8575,7 +8581,12 @@ export interface components {
             overdue: number;
             region_name: string;
             usage_due: number;
-            usage_rate: number;
+            usage_nothing_due: boolean;
+            /**
+             * @description UsageRate is the current half-month's; null when nothing is due (UsageNothingDue, 无应排查). Such an
+             *     enterprise is never in the lowest-usage ranking.
+             */
+            usage_rate: number | null;
         };
         RectificationPlan: {
             emergency_measures: string;
@@ -8614,8 +8625,13 @@ export interface components {
             overdue: number;
             region_id: number;
             usage_due: number;
+            usage_nothing_due: boolean;
             usage_on_time: number;
-            usage_rate: number;
+            /**
+             * @description UsageRate is the region's current half-month (on-time ÷ due over its enterprises); null when nothing
+             *     is due in the whole region (UsageNothingDue, 无应排查).
+             */
+            usage_rate: number | null;
         };
         RegisteredEnterprise: {
             accounts: components["schemas"]["InitialAccount"][];
@@ -8943,10 +8959,15 @@ export interface components {
             due: number;
             live: boolean;
             missed: components["schemas"]["MissedPeriod"][];
+            /** @description NothingDue is true when no period was due (无应排查): there is no rate, not 0 %. */
+            nothing_due: boolean;
             on_time: number;
             period: components["schemas"]["Period"];
-            /** @example 87.5 */
-            rate: number;
+            /**
+             * @description Rate is on-time ÷ due in percent, one decimal; null when nothing was due (NothingDue).
+             * @example 87.5
+             */
+            rate: number | null;
         };
         User: {
             /** Format: date-time */

@@ -1,11 +1,12 @@
 // ECharts options of the statistics pages, built from the API's figures.
 import { describe, expect, it } from 'vitest'
 import type { HalfUsage, RegionRollup } from '@/api/types/oversight'
+import { formatUsage } from '@/views/enterprise/completeness'
 import { childrenBarOption, gradePieOption, hasData, levelBarOption, shortHalfLabel, usageTrendOption } from '@/views/oversight/charts'
 
-const half = (key: string, label: string, due: number, on: number, rate: number, live = false): HalfUsage => ({ key, label, due, on_time: on, rate, live })
-const TREND = [half('2026-10-H1', '2026年10月上半月', 0, 0, 0), half('2026-10-H2', '2026年10月下半月', 8, 6, 75), half('2026-11-H1', '2026年11月上半月', 3, 1, 33.33333, true)]
-const L = { rate: '使用率', due: '应排查', onTime: '按时提交' }
+const half = (key: string, label: string, due: number, on: number, rate: number | null, live = false): HalfUsage => ({ key, label, due, on_time: on, rate, nothing_due: rate === null, live })
+const TREND = [half('2026-10-H1', '2026年10月上半月', 0, 0, null), half('2026-10-H2', '2026年10月下半月', 8, 6, 75), half('2026-11-H1', '2026年11月上半月', 3, 1, 33.33333, true)]
+const L = { rate: '使用率', due: '应排查', onTime: '按时提交', none: '无应排查' }
 
 type Series = { name?: string; type: string; data: unknown[]; yAxisIndex?: number }
 const seriesOf = (o: ReturnType<typeof usageTrendOption>) => o.series as Series[]
@@ -29,7 +30,7 @@ describe('usage trend', () => {
     const o = usageTrendOption(TREND, L)
     const fmt = (o.tooltip as { formatter: (p: unknown) => string }).formatter
     expect(fmt([{ dataIndex: 1 }])).toBe('2026年10月下半月<br/>使用率：75%<br/>按时提交 / 应排查：6 / 8')
-    expect(fmt([{ dataIndex: 0 }])).toBe('2026年10月上半月<br/>使用率：—<br/>按时提交 / 应排查：0 / 0')
+    expect(fmt([{ dataIndex: 0 }])).toBe('2026年10月上半月<br/>使用率：无应排查<br/>按时提交 / 应排查：0 / 0')
     expect(fmt([])).toBe('')
   })
   it('is empty when nothing was due', () => {
@@ -69,32 +70,43 @@ describe('hazards by level and grade', () => {
 })
 
 describe('sub-regions', () => {
-  const child = (name: string, usage: number, comp: number, major: number): RegionRollup => ({
+  const child = (name: string, usage: number | null, comp: number, major: number): RegionRollup => ({
     region_id: name.length,
     name,
     level: 'district',
     enterprises: 1,
     usage_rate: usage,
-    usage_due: 1,
-    usage_on_time: 1,
+    usage_nothing_due: usage === null,
+    usage_due: usage === null ? 0 : 1,
+    usage_on_time: usage === null ? 0 : 1,
     completeness: comp,
     open_major: major,
     overdue: 0,
   })
   const l = { usage: '使用率', completeness: '完备率', openMajor: '未整改重大隐患' }
   it('compares rates on the left axis and open majors on the right', () => {
-    const o = childrenBarOption([child('朝阳区', 100, 54.17, 1), child('海淀区', 0, 25, 0)], l)
-    expect((o.xAxis as { data: string[] }).data).toEqual(['朝阳区', '海淀区'])
+    const o = childrenBarOption([child('朝阳区', 100, 54.17, 1), child('海淀区', 0, 25, 0), child('东城区', null, 10, 0)], l)
+    expect((o.xAxis as { data: string[] }).data).toEqual(['朝阳区', '海淀区', '东城区'])
     const s = o.series as Series[]
+    // 东城 has nothing due: no usage bar (无应排查), not a bar at 0%.
     expect(s.map((x) => [x.type, x.data, x.yAxisIndex ?? 0])).toEqual([
-      ['bar', [100, 0], 0],
-      ['bar', [54.2, 25], 0],
-      ['line', [1, 0], 1],
+      ['bar', [100, 0, null], 0],
+      ['bar', [54.2, 25, 10], 0],
+      ['line', [1, 0, 0], 1],
     ])
   })
   it('tilts the names when there are many', () => {
     const many = Array.from({ length: 12 }, (_, i) => child(`街道${i}`, 50, 50, 0))
     expect((childrenBarOption(many, l).xAxis as { axisLabel: { rotate: number } }).axisLabel.rotate).toBe(40)
     expect((childrenBarOption(many.slice(0, 3), l).xAxis as { axisLabel: { rotate: number } }).axisLabel.rotate).toBe(0)
+  })
+})
+
+describe('usage rates with nothing due', () => {
+  it('shows 无应排查 instead of 0%', () => {
+    expect(formatUsage(null, '无应排查')).toBe('无应排查')
+    expect(formatUsage(undefined, '无应排查')).toBe('无应排查')
+    expect(formatUsage(0, '无应排查')).toBe('0%')
+    expect(formatUsage(87.5, '无应排查')).toBe('87.5%')
   })
 })

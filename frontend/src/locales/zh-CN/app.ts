@@ -32,6 +32,8 @@ export default {
     noChange: '未作任何修改',
     confirmTitle: '操作确认',
     dash: '—',
+    /** A usage or inspection rate when nothing was due: there is no rate, not 0%. */
+    nothingDue: '无应排查',
     total: '共 {n} 条',
     yes: '是',
     no: '否',

@@ -123,6 +123,7 @@ export default {
       counts: '按时 {a} / 应报 {n}',
       live: '进行中',
       explain: '{label}：应报 {n} 个周期，按时提交 {a} 个，使用率 {rate}%。',
+      explainNone: '{label}：没有应报的周期（无应排查），不计使用率，也不计入平均和排名。',
       liveNote: '本半月尚未结束，只计已结束或已提交的周期。',
       missedPeriod: '错过的周期',
       missed: '错过（不可补录）',

@@ -12,6 +12,14 @@ export function formatRate(v: number | null | undefined): string {
   return `${clampRate(v)}%`
 }
 
+/**
+ * A usage or inspection rate (系统使用率, 排查率) as shown: "87.5%", or `nothingDue` (无应排查) when nothing
+ * was due — the server sends null then, which is no rate at all, not 0%.
+ */
+export function formatUsage(v: number | null | undefined, nothingDue: string): string {
+  return typeof v === 'number' && Number.isFinite(v) ? formatRate(v) : nothingDue
+}
+
 /** el-progress colours: red below 40, orange below 80, green from 80. */
 export const RATE_COLORS = [
   { color: '#f56c6c', percentage: 40 },

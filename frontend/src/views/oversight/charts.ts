@@ -36,6 +36,8 @@ export interface TrendLabels {
   rate: string
   due: string
   onTime: string
+  /** The rate of a half-month with nothing due (无应排查). */
+  none: string
 }
 
 /**
@@ -52,7 +54,7 @@ export function usageTrendOption(trend: readonly HalfUsage[], l: TrendLabels): C
         const list = Array.isArray(params) ? (params as { dataIndex: number }[]) : []
         const h = trend[list[0]?.dataIndex ?? -1]
         if (!h) return ''
-        return `${h.label}<br/>${l.rate}：${h.due ? `${round1(h.rate)}%` : '—'}<br/>${l.onTime} / ${l.due}：${h.on_time} / ${h.due}`
+        return `${h.label}<br/>${l.rate}：${h.rate === null ? l.none : `${round1(h.rate)}%`}<br/>${l.onTime} / ${l.due}：${h.on_time} / ${h.due}`
       },
     },
     legend: { data: [l.rate, l.due, l.onTime], bottom: 0 },
@@ -63,7 +65,7 @@ export function usageTrendOption(trend: readonly HalfUsage[], l: TrendLabels): C
       { type: 'value', minInterval: 1, splitLine: { show: false } },
     ],
     series: [
-      { name: l.rate, type: 'line', data: trend.map((h) => (h.due ? round1(h.rate) : null)), symbolSize: 8, label: { show: trend.length <= 12, formatter: '{c}%' }, z: 3 },
+      { name: l.rate, type: 'line', data: trend.map((h) => (h.rate === null ? null : round1(h.rate))), symbolSize: 8, label: { show: trend.length <= 12, formatter: '{c}%' }, z: 3 },
       { name: l.due, type: 'bar', yAxisIndex: 1, data: trend.map((h) => h.due), barMaxWidth: 16 },
       { name: l.onTime, type: 'bar', yAxisIndex: 1, data: trend.map((h) => h.on_time), barMaxWidth: 16 },
     ],
@@ -134,7 +136,7 @@ export function childrenBarOption(children: readonly RegionRollup[], l: Children
       { type: 'value', minInterval: 1, splitLine: { show: false } },
     ],
     series: [
-      { name: l.usage, type: 'bar', data: children.map((c) => round1(c.usage_rate)), barMaxWidth: 24 },
+      { name: l.usage, type: 'bar', data: children.map((c) => (c.usage_rate === null ? null : round1(c.usage_rate))), barMaxWidth: 24 },
       { name: l.completeness, type: 'bar', data: children.map((c) => round1(c.completeness)), barMaxWidth: 24 },
       { name: l.openMajor, type: 'line', yAxisIndex: 1, data: children.map((c) => c.open_major), symbolSize: 8 },
     ],
