@@ -22,11 +22,12 @@ import (
 //     count, so the live figure is the rate so far;
 //   - with nothing due the rate is 0 (the figure starts from zero, FAQ 4).
 type Usage struct {
-	Period PeriodView     `json:"period"`
-	Live   bool           `json:"live"`
-	Due    int            `json:"due"`
-	OnTime int            `json:"on_time"`
-	Rate   float64        `json:"rate" example:"87.5"`
+	Period PeriodView `json:"period"`
+	Live   bool       `json:"live"`
+	Due    int        `json:"due"`
+	OnTime int        `json:"on_time"`
+	// Rate 为百分比（0–100，保留一位小数）。
+	Rate   float64        `json:"rate" example:"87.5" minimum:"0" maximum:"100"`
 	Missed []MissedPeriod `json:"missed"`
 } // @name UsageRate
 

@@ -33,12 +33,13 @@ func DefaultRange(now time.Time) Range {
 
 // HalfUsage is one half-month of the usage trend.
 type HalfUsage struct {
-	Key    string  `json:"key" example:"2026-11-H2"`
-	Label  string  `json:"label" example:"2026年11月下半月"`
-	Due    int     `json:"due"`
-	OnTime int     `json:"on_time"`
-	Rate   float64 `json:"rate"`
-	Live   bool    `json:"live"`
+	Key    string `json:"key" example:"2026-11-H2"`
+	Label  string `json:"label" example:"2026年11月下半月"`
+	Due    int    `json:"due"`
+	OnTime int    `json:"on_time"`
+	// Rate 为百分比（0–100，保留一位小数）。
+	Rate float64 `json:"rate" minimum:"0" maximum:"100"`
+	Live bool    `json:"live"`
 } // @name HalfUsage
 
 // LevelFigures are the hazards of one legal level found in the range.
@@ -46,7 +47,8 @@ type LevelFigures struct {
 	Found  int `json:"found"`
 	Closed int `json:"closed"`
 	// RectificationRate is closed ÷ found (percent, one decimal; null when none were found).
-	RectificationRate *float64 `json:"rectification_rate" extensions:"x-nullable"`
+	// 整改率，百分比（0–100，保留一位小数）。
+	RectificationRate *float64 `json:"rectification_rate" extensions:"x-nullable" minimum:"0" maximum:"100"`
 } // @name LevelFigures
 
 // GradeCount is how many hazards of one enterprise grade code were found in the range.
@@ -57,16 +59,18 @@ type GradeCount struct {
 
 // Figures are the statistics of a region (or an enterprise) for a range.
 type Figures struct {
-	Enterprises  int     `json:"enterprises"`
-	Initialized  int     `json:"initialized"`
-	SetupDone    int     `json:"setup_complete"`
-	Completeness float64 `json:"completeness"`
+	Enterprises int `json:"enterprises"`
+	Initialized int `json:"initialized"`
+	SetupDone   int `json:"setup_complete"`
+	// Completeness 为信息完备率，百分比（0–100，保留一位小数）。
+	Completeness float64 `json:"completeness" minimum:"0" maximum:"100"`
 	// Usage is the current half-month so far; UsageTrend the half-months ending in the range.
 	Usage      HalfUsage   `json:"usage"`
 	UsageTrend []HalfUsage `json:"usage_trend"`
 	// InspectionRate is submitted ÷ due over the half-months in the range (snapshots, plus the current one
 	// if it is in the range).
-	InspectionRate float64      `json:"inspection_rate"`
+	// 排查率，百分比（0–100，保留一位小数）。
+	InspectionRate float64      `json:"inspection_rate" minimum:"0" maximum:"100"`
 	General        LevelFigures `json:"general"`
 	Major          LevelFigures `json:"major"`
 	ByGrade        []GradeCount `json:"by_grade"`
@@ -77,26 +81,30 @@ type Figures struct {
 
 // Child is a sub-region's roll-up.
 type Child struct {
-	RegionID     int64   `json:"region_id"`
-	Name         string  `json:"name"`
-	Level        string  `json:"level" enums:"district,street"`
-	Enterprises  int     `json:"enterprises"`
-	Completeness float64 `json:"completeness"`
+	RegionID    int64  `json:"region_id"`
+	Name        string `json:"name"`
+	Level       string `json:"level" enums:"district,street"`
+	Enterprises int    `json:"enterprises"`
+	// Completeness 为信息完备率，百分比（0–100，保留一位小数）。
+	Completeness float64 `json:"completeness" minimum:"0" maximum:"100"`
 	UsageDue     int     `json:"usage_due"`
 	UsageOnTime  int     `json:"usage_on_time"`
-	UsageRate    float64 `json:"usage_rate"`
-	OpenMajor    int     `json:"open_major"`
-	Overdue      int     `json:"overdue"`
+	// UsageRate 为系统使用率，百分比（0–100，保留一位小数）。
+	UsageRate float64 `json:"usage_rate" minimum:"0" maximum:"100"`
+	OpenMajor int     `json:"open_major"`
+	Overdue   int     `json:"overdue"`
 } // @name RegionRollup
 
 // Ranked is an enterprise in a ranking.
 type Ranked struct {
-	EnterpriseID int64   `json:"enterprise_id"`
-	Name         string  `json:"name"`
-	RegionName   string  `json:"region_name"`
-	UsageRate    float64 `json:"usage_rate"`
-	UsageDue     int     `json:"usage_due"`
-	Completeness float64 `json:"completeness"`
+	EnterpriseID int64  `json:"enterprise_id"`
+	Name         string `json:"name"`
+	RegionName   string `json:"region_name"`
+	// UsageRate 为系统使用率，百分比（0–100，保留一位小数）。
+	UsageRate float64 `json:"usage_rate" minimum:"0" maximum:"100"`
+	UsageDue  int     `json:"usage_due"`
+	// Completeness 为信息完备率，百分比（0–100，保留一位小数）。
+	Completeness float64 `json:"completeness" minimum:"0" maximum:"100"`
 	Overdue      int     `json:"overdue"`
 	OpenMajor    int     `json:"open_major"`
 } // @name RankedEnterprise
@@ -451,10 +459,12 @@ func b2i(b bool) int {
 
 // Current is an enterprise's figures as the last refresh left them.
 type Current struct {
-	UsageRate    float64    `json:"usage_rate"`
-	UsageDue     int        `json:"usage_due"`
-	UsageOnTime  int        `json:"usage_on_time"`
-	Completeness float64    `json:"completeness"`
+	// UsageRate 为系统使用率，百分比（0–100，保留一位小数）。
+	UsageRate   float64 `json:"usage_rate" minimum:"0" maximum:"100"`
+	UsageDue    int     `json:"usage_due"`
+	UsageOnTime int     `json:"usage_on_time"`
+	// Completeness 为信息完备率，百分比（0–100，保留一位小数）。
+	Completeness float64    `json:"completeness" minimum:"0" maximum:"100"`
 	OpenGeneral  int        `json:"open_general"`
 	OpenMajor    int        `json:"open_major"`
 	Overdue      int        `json:"overdue"`

@@ -13,8 +13,8 @@ export type RegisteredEnterprise = Schemas['RegisteredEnterprise']
 export type InitialAccount = Schemas['InitialAccount']
 export type EnterpriseAccountState = Schemas['EnterpriseAccountState']
 export type EnterpriseProfile = Schemas['EnterpriseProfile']
-export type EnterpriseInput = Schemas['enterprise.Input']
-export type ProfileInput = Schemas['enterprise.ProfileInput']
+export type EnterpriseInput = Schemas['Input']
+export type ProfileInput = Schemas['ProfileInput']
 export type EnterpriseScale = EnterpriseInput['scale']
 export type ImportEnterprisesResult = Schemas['ImportEnterprisesResult']
 
@@ -23,9 +23,9 @@ export type CatalogOption = Schemas['Option']
 export type MainBusiness = Schemas['MainBusiness']
 
 export type Department = Schemas['Department']
-export type DeptInput = Schemas['org.DeptInput']
+export type DeptInput = Schemas['DeptInput']
 export type OrgPost = Schemas['Post']
-export type PostInput = Schemas['org.PostInput']
+export type PostInput = Schemas['PostInput']
 export type PostDocument = Schemas['PostDocument']
 export type ResponsibilityLevel = PostInput['responsibility_level']
 export type PostFrequency = PostInput['default_frequency']
@@ -41,7 +41,7 @@ export type CompletenessPart = Schemas['CompletenessPart']
 export type SetupSummary = Schemas['SetupSummary']
 
 export type RegionRecord = Schemas['Region']
-export type RegionInput = Schemas['org.RegionInput']
+export type RegionInput = Schemas['RegionInput']
 
 export type UsageRateAnswer = JsonOk<paths['/api/v1/usage']['get']>
 export type MyInspectionsAnswer = JsonOk<paths['/api/v1/my/inspections']['get']>

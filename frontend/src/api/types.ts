@@ -38,7 +38,7 @@ export type UserGrants = Schemas['UserGrants']
 export type TemporaryPassword = Schemas['TemporaryPassword']
 export type Region = Schemas['Region']
 export type PermissionCatalog = Schemas['PermissionTree']
-export type PermissionNode = Schemas['rbac.Node']
+export type PermissionNode = Schemas['Node']
 export type EnterpriseAccount = Schemas['ResetEnterpriseRequest']['account']
 
 // The contract declares the list answers below as empty objects (swag does not expand the Go generic
