@@ -102,7 +102,7 @@ func (s *Server) refreshToken(c echo.Context) (token string, cookie bool, err er
 //	@Accept			json
 //	@Produce		json
 //	@Param			X-Refresh-Cookie	header		string			false	"填 1：刷新令牌取自 Cookie 并写回 Cookie（浏览器）"	Enums(1)
-//	@Param			body				body		RefreshRequest	true	"刷新令牌（浏览器可为空对象）"
+//	@Param			body				body		RefreshRequest	false	"刷新令牌（浏览器可为空对象）"
 //	@Success		200					{object}	auth.Tokens
 //	@Failure		400					{object}	ErrorBody	"validation_failed（未提交刷新令牌）"
 //	@Failure		401					{object}	ErrorBody	"refresh_invalid | refresh_reused | session_ended"
@@ -130,7 +130,7 @@ func (s *Server) refresh(c echo.Context) error {
 //	@Tags			认证
 //	@Accept			json
 //	@Param			X-Refresh-Cookie	header	string			false	"填 1：令牌取自 Cookie（浏览器）"	Enums(1)
-//	@Param			body				body	RefreshRequest	true	"刷新令牌（浏览器可为空对象）"
+//	@Param			body				body	RefreshRequest	false	"刷新令牌（浏览器可为空对象）"
 //	@Success		204
 //	@Failure		403	{object}	ErrorBody	"csrf_rejected"
 //	@Router			/api/v1/auth/logout [post]

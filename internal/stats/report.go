@@ -116,7 +116,7 @@ type Report struct {
 type SignInput struct {
 	SignerName  string `json:"signer_name" label:"签字人" validate:"required,max=50"`
 	SignerTitle string `json:"signer_title" label:"职务" validate:"required,max=50"`
-	Note        string `json:"note" label:"说明" validate:"max=500"`
+	Note        string `json:"note" label:"说明" validate:"max=500" binding:"optional"`
 }
 
 // ReportPeriod parses "2026-Q3" (quarter) or "2026" (year).

@@ -2797,7 +2797,9 @@ export interface components {
             /** @example validation_failed */
             code: string;
             details?: {
-                [key: string]: unknown;
+                [key: string]: (string | null) | number | boolean | {
+                    [key: string]: unknown;
+                } | unknown[];
             };
             /** @example 提交的数据有误，请检查后重试 */
             message: string;
@@ -2996,7 +2998,9 @@ export interface components {
             /** Format: date-time */
             at: string;
             data?: {
-                [key: string]: unknown;
+                [key: string]: (string | null) | number | boolean | {
+                    [key: string]: unknown;
+                } | unknown[];
             };
             from_status: string;
             id: number;
@@ -3737,7 +3741,7 @@ export interface components {
             completeness: number;
         };
         SignReportInput: {
-            note: string;
+            note?: string;
             /** @example 2026-Q3 */
             period: string;
             signer_name: string;
@@ -4797,7 +4801,7 @@ export interface operations {
             cookie?: never;
         };
         /** @description 刷新令牌（浏览器可为空对象） */
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
             };
@@ -4877,7 +4881,7 @@ export interface operations {
             cookie?: never;
         };
         /** @description 刷新令牌（浏览器可为空对象） */
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
             };
@@ -9880,6 +9884,15 @@ export interface operations {
             };
             /** @description password_change_required | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description department_not_found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -243,6 +243,24 @@ func describeOperations(root string, doc *openapi3.T) error {
 			}
 		}
 	}
+	// Every tag an operation uses is listed.
+	var tags []string
+	seenTag := map[string]bool{}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		for _, o := range doc.Paths.Value(path).Operations() {
+			for _, t := range o.Tags {
+				if !seenTag[t] {
+					seenTag[t] = true
+					tags = append(tags, t)
+				}
+			}
+		}
+	}
+	sort.Strings(tags)
+	doc.Tags = nil
+	for _, t := range tags {
+		doc.Tags = append(doc.Tags, &openapi3.Tag{Name: t})
+	}
 	if len(byKey) > 0 {
 		var missing []string
 		for k := range byKey {
@@ -321,7 +339,7 @@ func missingFrom(note string, codes []string) []string {
 var schemaPrefix = regexp.MustCompile(`^[a-z][a-z0-9]*\.`)
 
 // unprefixSchemas renames the component schemas named after their Go package (standard.ItemInput →
-// ItemInput) in the JSON form of the document, references included. A name two schemas would share is an
+// ItemInput) in the JSON form of the document, references included, and lets free-form objects hold null. A name two schemas would share is an
 // error: give one of the types a `// @name` comment.
 func unprefixSchemas(doc map[string]any) error {
 	comps, _ := doc["components"].(map[string]any)
@@ -350,6 +368,15 @@ func unprefixSchemas(doc map[string]any) error {
 	walk = func(v any) {
 		switch x := v.(type) {
 		case map[string]any:
+			// A free-form object (map[string]any) holds any value, null included, which OpenAPI 3.0's
+			// empty schema does not admit and "nullable" needs a type for.
+			if ap, ok := x["additionalProperties"].(map[string]any); ok && len(ap) == 0 {
+				x["additionalProperties"] = map[string]any{"anyOf": []any{
+					map[string]any{"type": "string", "nullable": true}, map[string]any{"type": "number"},
+					map[string]any{"type": "boolean"}, map[string]any{"type": "object", "additionalProperties": true},
+					map[string]any{"type": "array", "items": map[string]any{}},
+				}}
+			}
 			if ref, ok := x["$ref"].(string); ok {
 				if name, ok := strings.CutPrefix(ref, "#/components/schemas/"); ok {
 					if to, ok := renamed[name]; ok {
