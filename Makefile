@@ -58,9 +58,10 @@ test-go: ## Go unit and integration tests (PostgreSQL via YQYB_TEST_DATABASE_URL
 	$(GO) test -count=1 ./...
 
 .PHONY: test-contract
-test-contract: frontend/node_modules/.installed ## fail when openapi.yaml or the typed client drifted from the code
+test-contract: frontend/node_modules/.installed ## fail when openapi.yaml or the typed client drifted from the code, or the contract linter (Spectral) finds an error
 	$(GO) run ./cmd/yqyb openapi --check
 	cd frontend && $(NPM) run --silent check:api
+	cd frontend && $(NPM) run --silent lint:api
 
 .PHONY: test-frontend
 test-frontend: frontend/node_modules/.installed ## frontend type check and unit tests (Vitest)
