@@ -60,9 +60,12 @@ test-go: ## Go unit and integration tests (PostgreSQL via YQYB_TEST_DATABASE_URL
 	$(GO) test -count=1 -timeout 30m ./...
 
 .PHONY: test-contract
-test-contract: frontend/node_modules/.installed ## fail when openapi.yaml or the typed client drifted from the code
+test-contract: frontend/node_modules/.installed ## fail when openapi.yaml or the typed client drifted from the code, or the contract linter (Spectral) finds an error
 	$(GO) run ./cmd/yqyb openapi --check
 	cd frontend && $(NPM) run --silent check:api
+	cd frontend && $(NPM) run --silent lint:api
+	$(GO) generate ./internal/tools/apiclient
+	git diff --quiet -- internal/tools/apiclient || { echo "internal/tools/apiclient differed from openapi.yaml (now regenerated): commit it"; exit 1; }
 
 .PHONY: test-frontend
 test-frontend: frontend/node_modules/.installed ## frontend type check and unit tests (Vitest)
@@ -73,9 +76,10 @@ test-e2e: build ## browser tests: the real binary on a temporary SQLite database
 	cd frontend && YQYB_BIN=$(CURDIR)/$(BIN) $(NPM) run --silent test:e2e
 
 .PHONY: openapi
-openapi: frontend/node_modules/.installed ## regenerate openapi.yaml and the typed SPA client from the annotations
+openapi: frontend/node_modules/.installed ## regenerate openapi.yaml, the typed SPA client and the generated Go client from the annotations
 	$(GO) run ./cmd/yqyb openapi
 	cd frontend && $(NPM) run --silent gen:api
+	$(GO) generate ./internal/tools/apiclient
 
 # The spreadsheet targets take whole .xlsx files: minimizing each new interesting input for the default 60s
 # would eat the whole run, so they minimize for a second. The importers need PostgreSQL (they skip without).

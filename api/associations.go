@@ -13,13 +13,13 @@ import (
 func (s *Server) associationRoutes() []Route {
 	return []Route{
 		{Method: http.MethodGet, Path: "/api/v1/associations", Perm: rbac.AssocView, Handler: s.listAssociations},
-		{Method: http.MethodGet, Path: "/api/v1/associations/candidates", Perm: rbac.AssocApply, Handler: s.associationCandidates},
+		{Method: http.MethodGet, Path: "/api/v1/associations/candidates", Perm: rbac.AssocApply, Handler: s.listAssociationCandidates},
 		{Method: http.MethodPost, Path: "/api/v1/associations", Perm: rbac.AssocApply, Handler: s.applyAssociation},
 		{Method: http.MethodPost, Path: "/api/v1/associations/:id/approve", Perm: rbac.AssocDecide, Handler: s.approveAssociation},
 		{Method: http.MethodPost, Path: "/api/v1/associations/:id/reject", Perm: rbac.AssocDecide, Handler: s.rejectAssociation},
 		{Method: http.MethodPost, Path: "/api/v1/associations/:id/withdraw", Perm: rbac.AssocApply, Handler: s.withdrawAssociation},
 		{Method: http.MethodPost, Path: "/api/v1/associations/:id/dissolve", Perm: rbac.AssocDissolve, Handler: s.dissolveAssociation},
-		{Method: http.MethodGet, Path: "/api/v1/group/members", Perm: rbac.GroupView, Handler: s.groupMembers},
+		{Method: http.MethodGet, Path: "/api/v1/group/members", Perm: rbac.GroupView, Handler: s.listGroupMembers},
 	}
 }
 
@@ -44,7 +44,7 @@ func (s *Server) listAssociations(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// associationCandidates godoc
+// listAssociationCandidates godoc
 //
 //	@Summary		备选关联企业
 //	@Description	可申请关联的企业名单（FAQ 21）：不含本企业，也不含已与本企业关联或申请待审批的企业。
@@ -56,7 +56,7 @@ func (s *Server) listAssociations(c echo.Context) error {
 //	@Param			page_size	query		int		false	"每页条数"
 //	@Success		200			{object}	CandidatePage
 //	@Router			/api/v1/associations/candidates [get]
-func (s *Server) associationCandidates(c echo.Context) error {
+func (s *Server) listAssociationCandidates(c echo.Context) error {
 	ent, err := enterpriseOf(c)
 	if err != nil {
 		return err
@@ -206,7 +206,7 @@ func (s *Server) dissolveAssociation(c echo.Context) error {
 	return c.JSON(http.StatusOK, v)
 }
 
-// groupMembers godoc
+// listGroupMembers godoc
 //
 //	@Summary		关联企业（集团视图）
 //	@Description	已同意关联到本企业的成员企业及其只读概况：初始化情况、信息完备率，以及最近一次统计刷新（每 5 分钟）时的当前半月系统使用率、未关闭隐患和逾期隐患（stats 为 null 表示尚未统计）。
@@ -215,7 +215,7 @@ func (s *Server) dissolveAssociation(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Success		200	{array}	GroupMemberView
 //	@Router			/api/v1/group/members [get]
-func (s *Server) groupMembers(c echo.Context) error {
+func (s *Server) listGroupMembers(c echo.Context) error {
 	ent, err := enterpriseOf(c)
 	if err != nil {
 		return err

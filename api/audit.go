@@ -25,8 +25,8 @@ func (s *Server) auditRoutes() []Route {
 //	@Security		BearerAuth
 //	@Param			action		query		string	false	"操作类型，如 login、password_reset、role_grant"
 //	@Param			q			query		string	false	"关键字（操作人、对象）"
-//	@Param			from		query		string	false	"起始日期 YYYY-MM-DD（北京时间）"
-//	@Param			to			query		string	false	"截止日期 YYYY-MM-DD（含当日）"
+//	@Param			from		query		string	false	"起始日期 YYYY-MM-DD（北京时间）"	format(date)
+//	@Param			to			query		string	false	"截止日期 YYYY-MM-DD（含当日）"	format(date)
 //	@Param			page		query		int		false	"页码"
 //	@Param			page_size	query		int		false	"每页条数"
 //	@Param			sort		query		string	false	"排序：at、id，默认 -id"
@@ -49,8 +49,8 @@ func (s *Server) listAudit(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			action		query		string	false	"操作类型"
 //	@Param			q			query		string	false	"关键字（操作人、对象）"
-//	@Param			from		query		string	false	"起始日期 YYYY-MM-DD"
-//	@Param			to			query		string	false	"截止日期 YYYY-MM-DD（含当日）"
+//	@Param			from		query		string	false	"起始日期 YYYY-MM-DD"	format(date)
+//	@Param			to			query		string	false	"截止日期 YYYY-MM-DD（含当日）"	format(date)
 //	@Param			page		query		int		false	"页码"
 //	@Param			page_size	query		int		false	"每页条数"
 //	@Param			sort		query		string	false	"排序：at、id"

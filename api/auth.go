@@ -16,9 +16,9 @@ func (s *Server) authRoutes() []Route {
 		{Method: http.MethodPost, Path: "/api/v1/auth/login", Public: true, Handler: s.login},
 		{Method: http.MethodPost, Path: "/api/v1/auth/refresh", Public: true, Handler: s.refresh},
 		{Method: http.MethodPost, Path: "/api/v1/auth/logout", Public: true, Handler: s.logout},
-		{Method: http.MethodGet, Path: "/api/v1/me", Perm: loggedIn, BeforePasswordChange: true, Handler: s.me},
+		{Method: http.MethodGet, Path: "/api/v1/me", Perm: loggedIn, BeforePasswordChange: true, Handler: s.getMe},
 		{Method: http.MethodPost, Path: "/api/v1/me/password", Perm: loggedIn, BeforePasswordChange: true, Handler: s.changePassword},
-		{Method: http.MethodGet, Path: "/api/v1/permissions", Perm: loggedIn, Handler: s.permissions},
+		{Method: http.MethodGet, Path: "/api/v1/permissions", Perm: loggedIn, Handler: s.listPermissions},
 	}
 }
 
@@ -103,7 +103,7 @@ func (s *Server) refreshToken(c echo.Context) (token string, cookie bool, err er
 //	@Accept			json
 //	@Produce		json
 //	@Param			X-Refresh-Cookie	header		string			false	"填 1：刷新令牌取自 Cookie 并写回 Cookie（浏览器）"	Enums(1)
-//	@Param			body				body		RefreshRequest	true	"刷新令牌（浏览器可为空对象）"
+//	@Param			body				body		RefreshRequest	false	"刷新令牌（浏览器可为空对象）"
 //	@Success		200					{object}	auth.Tokens
 //	@Failure		400					{object}	ErrorBody	"validation_failed（未提交刷新令牌） | refresh_cookie_ambiguous（带有多个同名 Cookie） | https_required"
 //	@Failure		401					{object}	ErrorBody	"refresh_invalid | refresh_reused | session_ended"
@@ -131,7 +131,7 @@ func (s *Server) refresh(c echo.Context) error {
 //	@Tags			认证
 //	@Accept			json
 //	@Param			X-Refresh-Cookie	header	string			false	"填 1：令牌取自 Cookie（浏览器）"	Enums(1)
-//	@Param			body				body	RefreshRequest	true	"刷新令牌（浏览器可为空对象）"
+//	@Param			body				body	RefreshRequest	false	"刷新令牌（浏览器可为空对象）"
 //	@Success		204
 //	@Failure		403	{object}	ErrorBody	"csrf_rejected"
 //	@Router			/api/v1/auth/logout [post]
@@ -188,7 +188,7 @@ type MeResponse struct {
 	Menus          []*rbac.MenuNode `json:"menus"`
 } // @name Me
 
-// me godoc
+// getMe godoc
 //
 //	@Summary		当前用户
 //	@Description	当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete：初始化未完成时前端进入初始化页面，完成后进入首页。
@@ -198,7 +198,7 @@ type MeResponse struct {
 //	@Success		200	{object}	MeResponse
 //	@Failure		401	{object}	ErrorBody	"token_expired | token_revoked | token_invalid"
 //	@Router			/api/v1/me [get]
-func (s *Server) me(c echo.Context) error {
+func (s *Server) getMe(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := principal(c)
 	codes, err := s.authz.Codes(ctx, p.Subject())
@@ -281,7 +281,7 @@ type PermissionTree struct {
 	Held []string     `json:"held"`
 } // @name PermissionTree
 
-// permissions godoc
+// listPermissions godoc
 //
 //	@Summary		权限目录
 //	@Description	当前账号所属范围（企业、监管、平台）的权限编码树（菜单与按钮），以及当前账号拥有的编码。企业范围只列出可以授予岗位用户的编码；授权时只能勾选自己拥有的编码。
@@ -290,7 +290,7 @@ type PermissionTree struct {
 //	@Security		BearerAuth
 //	@Success		200	{object}	PermissionTree
 //	@Router			/api/v1/permissions [get]
-func (s *Server) permissions(c echo.Context) error {
+func (s *Server) listPermissions(c echo.Context) error {
 	p := principal(c)
 	held, err := s.authz.Codes(c.Request().Context(), p.Subject())
 	if err != nil {

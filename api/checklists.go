@@ -21,11 +21,11 @@ func (s *Server) checklistRoutes() []Route {
 		{Method: http.MethodDelete, Path: "/api/v1/checklists/:id", Perm: rbac.ChecklistEdit, Handler: s.deleteChecklist},
 		{Method: http.MethodPost, Path: "/api/v1/checklists/:id/disable", Perm: rbac.ChecklistEdit, Handler: s.disableChecklist},
 		{Method: http.MethodPost, Path: "/api/v1/checklists/:id/enable", Perm: rbac.ChecklistEdit, Handler: s.enableChecklist},
-		{Method: http.MethodGet, Path: "/api/v1/checklist-coverage", Perm: rbac.ChecklistView, Handler: s.checklistCoverage},
-		{Method: http.MethodGet, Path: "/api/v1/checklist-import/template", Perm: rbac.ChecklistImport, Handler: s.checklistImportTemplate},
+		{Method: http.MethodGet, Path: "/api/v1/checklist-coverage", Perm: rbac.ChecklistView, Handler: s.getChecklistCoverage},
+		{Method: http.MethodGet, Path: "/api/v1/checklist-import/template", Perm: rbac.ChecklistImport, Handler: s.downloadChecklistImportTemplate},
 		{Method: http.MethodPost, Path: "/api/v1/checklist-import", Perm: rbac.ChecklistImport, Handler: s.importChecklists},
 		{Method: http.MethodGet, Path: "/api/v1/checklist-export", Perm: rbac.ChecklistExport, Handler: s.exportChecklists},
-		{Method: http.MethodGet, Path: "/api/v1/my/checklists", Perm: rbac.InspectView, Handler: s.myChecklists},
+		{Method: http.MethodGet, Path: "/api/v1/my/checklists", Perm: rbac.InspectView, Handler: s.listMyChecklists},
 	}
 }
 
@@ -208,7 +208,7 @@ func (s *Server) setChecklistStatus(c echo.Context, status string) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// checklistCoverage godoc
+// getChecklistCoverage godoc
 //
 //	@Summary		清单覆盖情况
 //	@Description	企业标准中未被任何在用岗位清单覆盖的条目，以及没有在用清单的在用岗位。
@@ -217,7 +217,7 @@ func (s *Server) setChecklistStatus(c echo.Context, status string) error {
 //	@Security		BearerAuth
 //	@Success		200	{object}	standard.Coverage
 //	@Router			/api/v1/checklist-coverage [get]
-func (s *Server) checklistCoverage(c echo.Context) error {
+func (s *Server) getChecklistCoverage(c echo.Context) error {
 	ent, err := enterpriseOf(c)
 	if err != nil {
 		return err
@@ -229,7 +229,7 @@ func (s *Server) checklistCoverage(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// checklistImportTemplate godoc
+// downloadChecklistImportTemplate godoc
 //
 //	@Summary		清单导入模板
 //	@Description	下载标准与岗位清单的 Excel 导入模板：部门、岗位、清单名称、排查频次、类别、排查项目、排查内容、排查标准、依据、隐患等级、重大隐患判定；部门、岗位、频次、等级列带本企业的下拉选项。
@@ -238,7 +238,7 @@ func (s *Server) checklistCoverage(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Success		200	{file}	file
 //	@Router			/api/v1/checklist-import/template [get]
-func (s *Server) checklistImportTemplate(c echo.Context) error {
+func (s *Server) downloadChecklistImportTemplate(c echo.Context) error {
 	ent, err := enterpriseOf(c)
 	if err != nil {
 		return err
@@ -303,7 +303,7 @@ func (s *Server) exportChecklists(c echo.Context) error {
 	return attachment(c, enterprise.FileName("企业标准与岗位清单", s.deps.Clock.Now().In(clock.Business)), xlsxType, bytes.NewReader(b))
 }
 
-// myChecklists godoc
+// listMyChecklists godoc
 //
 //	@Summary		我的岗位清单
 //	@Description	岗位用户看到的本岗位在用清单（隐患管理 → 隐患排查）。没有清单时 checklists 为空，reason 说明原因（如岗位尚未匹配岗位清单，FAQ 9）。
@@ -312,7 +312,7 @@ func (s *Server) exportChecklists(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Success		200	{object}	standard.MyChecklists
 //	@Router			/api/v1/my/checklists [get]
-func (s *Server) myChecklists(c echo.Context) error {
+func (s *Server) listMyChecklists(c echo.Context) error {
 	ent, err := enterpriseOf(c)
 	if err != nil {
 		return err

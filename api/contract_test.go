@@ -89,6 +89,49 @@ func TestRoutesMatchContract(t *testing.T) {
 		if op.Summary == "" || len(op.Tags) == 0 {
 			t.Errorf("%s: operation needs a summary and a tag", k)
 		}
+		want, err := operationOf(r)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if op.OperationID != want.ID || op.Extensions["x-permission"] != want.Permission {
+			t.Errorf("%s: operationId %q, x-permission %v; the route table says %q, %q (run make openapi)",
+				k, op.OperationID, op.Extensions["x-permission"], want.ID, want.Permission)
+		}
+		if !r.Public && op.Extensions["x-account-kinds"] == nil {
+			t.Errorf("%s: a guarded operation needs x-account-kinds", k)
+		}
+		// Every error status has the one error shape and an example per code it can answer with.
+		for status, resp := range op.Responses.Map() {
+			if status < "400" {
+				continue
+			}
+			mt := resp.Value.Content.Get("application/json")
+			if mt == nil || mt.Schema == nil || mt.Schema.Ref != "#/components/schemas/Error" || len(mt.Examples) == 0 {
+				t.Errorf("%s: error %s needs the Error schema and an example per code", k, status)
+				continue
+			}
+			for code, ex := range mt.Examples {
+				if v, _ := ex.Value.Value.(map[string]any); v["code"] != code || v["message"] == "" {
+					t.Errorf("%s: error %s: example %s is %v", k, status, code, ex.Value.Value)
+				}
+			}
+		}
+		if !r.Public && op.Responses.Value("401") == nil {
+			t.Errorf("%s: a guarded operation answers 401", k)
+		}
+	}
+	ids := map[string]string{}
+	for k, op := range documented {
+		if prev, ok := ids[op.OperationID]; ok {
+			t.Errorf("operationId %s is used by %s and %s", op.OperationID, prev, k)
+		}
+		ids[op.OperationID] = k
+	}
+	for name := range doc.Components.Schemas {
+		if strings.Contains(name, ".") {
+			t.Errorf("schema %s carries a Go package prefix", name)
+		}
 	}
 
 	// Every route Echo knows is either in the route table or deliberately outside the contract.

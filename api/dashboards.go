@@ -14,9 +14,9 @@ import (
 
 func (s *Server) dashboardRoutes() []Route {
 	return []Route{
-		{Method: http.MethodGet, Path: "/api/v1/dashboard", Perm: rbac.StatsView, Handler: s.enterpriseDashboard},
-		{Method: http.MethodGet, Path: "/api/v1/regulator/dashboard", Perm: rbac.RegDashboard, Handler: s.regionDashboard},
-		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprises/:id/summary", Perm: rbac.RegDashboard, Handler: s.regulatorEnterpriseSummary},
+		{Method: http.MethodGet, Path: "/api/v1/dashboard", Perm: rbac.StatsView, Handler: s.getEnterpriseDashboard},
+		{Method: http.MethodGet, Path: "/api/v1/regulator/dashboard", Perm: rbac.RegDashboard, Handler: s.getRegionDashboard},
+		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprises/:id/summary", Perm: rbac.RegDashboard, Handler: s.getRegulatorEnterpriseSummary},
 	}
 }
 
@@ -55,7 +55,7 @@ type EnterpriseDashboard struct {
 	Supervised  []hazard.SupervisedHazard `json:"supervised"`
 } // @name EnterpriseDashboard
 
-// enterpriseDashboard godoc
+// getEnterpriseDashboard godoc
 //
 //	@Summary		企业首页统计
 //	@Description	本企业的当前半月系统使用率（实时计算）、信息完备率、本半月排查（已提交、错过、当前未提交）、未关闭和逾期隐患、所选期间（默认本季度）按管理级别与企业隐患等级的隐患数和整改率、使用率走势，以及正在被监管部门督办的重大隐患。统计口径见《操作手册》统计口径一章。
@@ -67,7 +67,7 @@ type EnterpriseDashboard struct {
 //	@Success		200		{object}	EnterpriseDashboard
 //	@Failure		400		{object}	ErrorBody	"range_invalid"
 //	@Router			/api/v1/dashboard [get]
-func (s *Server) enterpriseDashboard(c echo.Context) error {
+func (s *Server) getEnterpriseDashboard(c echo.Context) error {
 	ent, err := enterpriseOf(c)
 	if err != nil {
 		return err
@@ -90,7 +90,7 @@ func (s *Server) enterpriseDashboard(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// regionDashboard godoc
+// getRegionDashboard godoc
 //
 //	@Summary		监管看板
 //	@Description	某区域（默认本账号辖区；region_id 可下钻到下级区县、街道）的统计：企业数、已初始化、初始化完成、平均信息完备率、当前半月系统使用率（每 5 分钟刷新，computed_at 为刷新时间）、所选期间（默认本季度）各半月使用率走势（已结束的半月取快照，不随之后的数据修改而变）、排查率、按管理级别和企业隐患等级的隐患数与整改率、未关闭一般/重大隐患、逾期隐患；下级区域汇总；使用率最低、完备率最低、逾期最多、从未初始化的企业（各前 10）；未关闭的重大隐患及其方案、期限和督办状态；上季度报表签字情况。辖区外的区域返回 404。
@@ -104,7 +104,7 @@ func (s *Server) enterpriseDashboard(c echo.Context) error {
 //	@Failure		400			{object}	ErrorBody	"range_invalid"
 //	@Failure		404			{object}	ErrorBody	"region_not_found"
 //	@Router			/api/v1/regulator/dashboard [get]
-func (s *Server) regionDashboard(c echo.Context) error {
+func (s *Server) getRegionDashboard(c echo.Context) error {
 	p := principal(c)
 	if p.RegionPath == "" {
 		return errNoRegion
@@ -132,7 +132,7 @@ func (s *Server) regionDashboard(c echo.Context) error {
 	return c.JSON(http.StatusOK, d)
 }
 
-// regulatorEnterpriseSummary godoc
+// getRegulatorEnterpriseSummary godoc
 //
 //	@Summary		企业统计概况（下钻）
 //	@Description	辖区内某企业的统计概况，与该企业首页的口径相同（当前数字实时计算）。
@@ -145,7 +145,7 @@ func (s *Server) regionDashboard(c echo.Context) error {
 //	@Success		200		{object}	stats.EnterpriseSummary
 //	@Failure		404		{object}	ErrorBody	"enterprise_not_found"
 //	@Router			/api/v1/regulator/enterprises/{id}/summary [get]
-func (s *Server) regulatorEnterpriseSummary(c echo.Context) error {
+func (s *Server) getRegulatorEnterpriseSummary(c echo.Context) error {
 	e, err := s.enterpriseInRegion(c)
 	if err != nil {
 		return err

@@ -15,7 +15,7 @@ func (s *Server) profileRoutes() []Route {
 	return []Route{
 		{Method: http.MethodGet, Path: "/api/v1/enterprise", Perm: rbac.ProfileView, Handler: s.getProfile},
 		{Method: http.MethodPut, Path: "/api/v1/enterprise", Perm: rbac.ProfileEdit, Handler: s.updateProfile},
-		{Method: http.MethodGet, Path: "/api/v1/catalogs", Perm: loggedIn, Handler: s.catalogs},
+		{Method: http.MethodGet, Path: "/api/v1/catalogs", Perm: loggedIn, Handler: s.listCatalogs},
 	}
 }
 
@@ -78,7 +78,7 @@ type Catalogs struct {
 	Frequencies          []enterprise.Option       `json:"frequencies"`
 } // @name Catalogs
 
-// catalogs godoc
+// listCatalogs godoc
 //
 //	@Summary		代码目录
 //	@Description	表单用到的代码目录：主营业务、行业门类（GB/T 4754-2017）、企业规模、岗位安全责任大小、排查频次。
@@ -87,7 +87,7 @@ type Catalogs struct {
 //	@Security		BearerAuth
 //	@Success		200	{object}	Catalogs
 //	@Router			/api/v1/catalogs [get]
-func (s *Server) catalogs(c echo.Context) error {
+func (s *Server) listCatalogs(c echo.Context) error {
 	mbs, err := s.enterprises.MainBusinesses(c.Request().Context())
 	if err != nil {
 		return err

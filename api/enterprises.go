@@ -17,18 +17,18 @@ import (
 
 func (s *Server) enterpriseRoutes() []Route {
 	return []Route{
-		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprises", Perm: rbac.RegEnterpriseView, Handler: s.regulatorEnterprises},
+		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprises", Perm: rbac.RegEnterpriseView, Handler: s.listRegulatorEnterprises},
 		{Method: http.MethodPost, Path: "/api/v1/regulator/enterprises", Perm: rbac.RegEnterpriseCreate, Handler: s.registerEnterprise},
-		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprises/:id", Perm: rbac.RegEnterpriseView, Handler: s.regulatorEnterprise},
+		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprises/:id", Perm: rbac.RegEnterpriseView, Handler: s.getRegulatorEnterprise},
 		{Method: http.MethodPost, Path: "/api/v1/regulator/enterprises/:id/reset-password", Perm: rbac.RegEnterpriseReset, Handler: s.resetEnterprisePassword},
 		{Method: http.MethodPost, Path: "/api/v1/regulator/enterprises/:id/reissue-initial-password", Perm: rbac.RegEnterpriseReset, Handler: s.reissueInitialPassword},
-		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprise-import/template", Perm: rbac.RegEnterpriseImport, Handler: s.enterpriseImportTemplate},
+		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprise-import/template", Perm: rbac.RegEnterpriseImport, Handler: s.downloadEnterpriseImportTemplate},
 		{Method: http.MethodPost, Path: "/api/v1/regulator/enterprise-import", Perm: rbac.RegEnterpriseImport, Handler: s.importEnterprises},
-		{Method: http.MethodGet, Path: "/api/v1/regulator/initial-passwords", Perm: rbac.RegEnterpriseCreate, Handler: s.initialPasswords},
+		{Method: http.MethodGet, Path: "/api/v1/regulator/initial-passwords", Perm: rbac.RegEnterpriseCreate, Handler: s.listInitialPasswords},
 	}
 }
 
-// regulatorEnterprises godoc
+// listRegulatorEnterprises godoc
 //
 //	@Summary		辖区企业
 //	@Description	监管账号所属区域及其下级区域内的企业，含各企业的初始化状态、信息完备率和初始密码状态（initial_password：unused 仍有未修改且未过期的初始密码，expired 初始密码未修改但已过期、须重新下发，changed 两个账号都已修改），可按关键字（企业名称、信用代码）、下级区域和初始密码状态筛选；其他区域的企业不会出现。
@@ -43,7 +43,7 @@ func (s *Server) enterpriseRoutes() []Route {
 //	@Param			sort		query		string	false	"排序：name、credit_code、created_at、id"
 //	@Success		200			{object}	EnterprisePage
 //	@Router			/api/v1/regulator/enterprises [get]
-func (s *Server) regulatorEnterprises(c echo.Context) error {
+func (s *Server) listRegulatorEnterprises(c echo.Context) error {
 	path, err := regionPathOf(c)
 	if err != nil {
 		return err
@@ -162,7 +162,7 @@ func (s *Server) registerEnterprise(c echo.Context) error {
 	return c.JSON(http.StatusCreated, r)
 }
 
-// regulatorEnterprise godoc
+// getRegulatorEnterprise godoc
 //
 //	@Summary		辖区企业详情
 //	@Description	企业基础信息、初始化步骤与信息完备率、企业账号状态（是否已改初始密码、最后登录）。其他区域的企业返回 404。
@@ -173,7 +173,7 @@ func (s *Server) registerEnterprise(c echo.Context) error {
 //	@Success		200	{object}	enterprise.Detail
 //	@Failure		404	{object}	ErrorBody	"enterprise_not_found"
 //	@Router			/api/v1/regulator/enterprises/{id} [get]
-func (s *Server) regulatorEnterprise(c echo.Context) error {
+func (s *Server) getRegulatorEnterprise(c echo.Context) error {
 	path, err := regionPathOf(c)
 	if err != nil {
 		return err
@@ -189,7 +189,7 @@ func (s *Server) regulatorEnterprise(c echo.Context) error {
 	return c.JSON(http.StatusOK, d)
 }
 
-// enterpriseImportTemplate godoc
+// downloadEnterpriseImportTemplate godoc
 //
 //	@Summary		企业导入模板
 //	@Description	下载企业批量登记的 Excel 模板，所属区域、行业门类、主营业务、企业规模列带下拉选项（区域限本辖区）。
@@ -198,7 +198,7 @@ func (s *Server) regulatorEnterprise(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Success		200	{file}	file
 //	@Router			/api/v1/regulator/enterprise-import/template [get]
-func (s *Server) enterpriseImportTemplate(c echo.Context) error {
+func (s *Server) downloadEnterpriseImportTemplate(c echo.Context) error {
 	path, err := regionPathOf(c)
 	if err != nil {
 		return err
@@ -242,7 +242,7 @@ func (s *Server) importEnterprises(c echo.Context) error {
 	return c.JSON(http.StatusCreated, res)
 }
 
-// initialPasswords godoc
+// listInitialPasswords godoc
 //
 //	@Summary		导出初始密码
 //	@Description	导出本辖区内仍在使用初始密码（尚未首次修改）的企业账号及其初始密码（按公式重新计算，系统不保存明文）；ids 可限定企业（逗号分隔）。
@@ -252,7 +252,7 @@ func (s *Server) importEnterprises(c echo.Context) error {
 //	@Param			ids	query	string	false	"企业ID，逗号分隔"
 //	@Success		200	{file}	file
 //	@Router			/api/v1/regulator/initial-passwords [get]
-func (s *Server) initialPasswords(c echo.Context) error {
+func (s *Server) listInitialPasswords(c echo.Context) error {
 	path, err := regionPathOf(c)
 	if err != nil {
 		return err

@@ -13,8 +13,8 @@ import (
 
 func (s *Server) feedRoutes() []Route {
 	return []Route{
-		{Method: http.MethodGet, Path: "/api/v1/feed", Perm: rbac.FeedRead, Handler: s.enterpriseFeed},
-		{Method: http.MethodGet, Path: "/api/v1/regulator/feed", Perm: rbac.RegFeed, Handler: s.regionFeed},
+		{Method: http.MethodGet, Path: "/api/v1/feed", Perm: rbac.FeedRead, Handler: s.getEnterpriseFeed},
+		{Method: http.MethodGet, Path: "/api/v1/regulator/feed", Perm: rbac.RegFeed, Handler: s.getRegionFeed},
 	}
 }
 
@@ -31,7 +31,7 @@ func feedLimit(c echo.Context) (int, error) {
 	return n, nil
 }
 
-// enterpriseFeed godoc
+// getEnterpriseFeed godoc
 //
 //	@Summary		变更流（本企业）
 //	@Description	供对接系统增量同步：按提交顺序返回 cursor 之后的变更（排查提交 inspection.submitted；隐患登记、安排整改、提交整改、验收、退回、当场整改、督办与解除督办 hazard.*）。把返回的 cursor 原样带回即可继续，不会遗漏也不会重复；不带 cursor 从头重新同步。more 为 true 时还有可读的变更。正在提交中的事务的变更在其提交后才出现，且出现在已发出的游标之后。
@@ -43,7 +43,7 @@ func feedLimit(c echo.Context) (int, error) {
 //	@Success		200		{object}	feed.Page
 //	@Failure		400		{object}	ErrorBody	"feed_cursor_invalid"
 //	@Router			/api/v1/feed [get]
-func (s *Server) enterpriseFeed(c echo.Context) error {
+func (s *Server) getEnterpriseFeed(c echo.Context) error {
 	ent, err := enterpriseOf(c)
 	if err != nil {
 		return err
@@ -63,7 +63,7 @@ func (s *Server) readFeed(c echo.Context, scope feed.Scope) error {
 	return c.JSON(http.StatusOK, p)
 }
 
-// regionFeed godoc
+// getRegionFeed godoc
 //
 //	@Summary		变更流（辖区）
 //	@Description	同 /api/v1/feed，范围为本监管账号辖区内的全部企业。
@@ -75,7 +75,7 @@ func (s *Server) readFeed(c echo.Context, scope feed.Scope) error {
 //	@Success		200		{object}	feed.Page
 //	@Failure		400		{object}	ErrorBody	"feed_cursor_invalid"
 //	@Router			/api/v1/regulator/feed [get]
-func (s *Server) regionFeed(c echo.Context) error {
+func (s *Server) getRegionFeed(c echo.Context) error {
 	path, err := regionPathOf(c)
 	if err != nil {
 		return err

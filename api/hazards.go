@@ -23,8 +23,8 @@ func (s *Server) hazardRoutes() []Route {
 		{Method: http.MethodPost, Path: "/api/v1/hazards/:id/accept", Perm: rbac.HazardAccept, Handler: s.acceptHazard},
 		{Method: http.MethodPost, Path: "/api/v1/hazards/:id/reject", Perm: rbac.HazardAccept, Handler: s.rejectHazard},
 		{Method: http.MethodGet, Path: "/api/v1/hazard-export", Perm: rbac.HazardExport, Handler: s.exportHazards},
-		{Method: http.MethodGet, Path: "/api/v1/regulator/hazards", Perm: rbac.RegHazardView, Handler: s.regulatorHazards},
-		{Method: http.MethodGet, Path: "/api/v1/regulator/hazards/:id", Perm: rbac.RegHazardView, Handler: s.regulatorHazard},
+		{Method: http.MethodGet, Path: "/api/v1/regulator/hazards", Perm: rbac.RegHazardView, Handler: s.listRegulatorHazards},
+		{Method: http.MethodGet, Path: "/api/v1/regulator/hazards/:id", Perm: rbac.RegHazardView, Handler: s.getRegulatorHazard},
 		{Method: http.MethodPost, Path: "/api/v1/regulator/hazards/:id/supervise", Perm: rbac.RegSupervise, Handler: s.superviseHazard},
 		{Method: http.MethodPost, Path: "/api/v1/regulator/hazards/:id/lift-supervision", Perm: rbac.RegSupervise, Handler: s.liftSupervision},
 	}
@@ -88,8 +88,8 @@ func hazardFilter(c echo.Context) (hazard.Filter, error) {
 //	@Param			department_id	query		int		false	"部门"
 //	@Param			post_id			query		int		false	"岗位"
 //	@Param			period_key		query		string	false	"排查周期"
-//	@Param			from			query		string	false	"发现日期起 YYYY-MM-DD"
-//	@Param			to				query		string	false	"发现日期止 YYYY-MM-DD"
+//	@Param			from			query		string	false	"发现日期起 YYYY-MM-DD"	format(date)
+//	@Param			to				query		string	false	"发现日期止 YYYY-MM-DD"	format(date)
 //	@Param			q				query		string	false	"关键字"
 //	@Param			page			query		int		false	"页码"
 //	@Param			page_size		query		int		false	"每页条数"
@@ -295,7 +295,7 @@ func (s *Server) exportHazards(c echo.Context) error {
 	return attachment(c, enterprise.FileName("隐患台账", s.deps.Clock.Now().In(clock.Business)), xlsxType, bytes.NewReader(b))
 }
 
-// regulatorHazards godoc
+// listRegulatorHazards godoc
 //
 //	@Summary		辖区隐患
 //	@Description	辖区内企业的隐患；默认只列重大隐患（登记即报送），legal_level=general 可查一般隐患。enterprise_id 限定某企业。其他区域的企业不会出现。
@@ -312,7 +312,7 @@ func (s *Server) exportHazards(c echo.Context) error {
 //	@Param			page_size		query		int		false	"每页条数"
 //	@Success		200				{object}	HazardPage
 //	@Router			/api/v1/regulator/hazards [get]
-func (s *Server) regulatorHazards(c echo.Context) error {
+func (s *Server) listRegulatorHazards(c echo.Context) error {
 	path, err := regionPathOf(c)
 	if err != nil {
 		return err
@@ -339,7 +339,7 @@ func (s *Server) regulatorHazards(c echo.Context) error {
 	return c.JSON(http.StatusOK, page)
 }
 
-// regulatorHazard godoc
+// getRegulatorHazard godoc
 //
 //	@Summary		辖区隐患详情
 //	@Description	辖区内企业的一条隐患及其治理方案和全过程记录。
@@ -350,7 +350,7 @@ func (s *Server) regulatorHazards(c echo.Context) error {
 //	@Success		200	{object}	hazard.Detail
 //	@Failure		404	{object}	ErrorBody	"hazard_not_found"
 //	@Router			/api/v1/regulator/hazards/{id} [get]
-func (s *Server) regulatorHazard(c echo.Context) error {
+func (s *Server) getRegulatorHazard(c echo.Context) error {
 	path, err := regionPathOf(c)
 	if err != nil {
 		return err

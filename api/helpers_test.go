@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -121,30 +119,35 @@ type response struct {
 // (sent as JSON). hdr holds extra header pairs.
 func (e *testEnv) do(method, path string, body any, hdr ...string) *response {
 	e.t.Helper()
-	var r io.Reader
+	var raw []byte
 	ct := ""
 	switch b := body.(type) {
 	case nil:
 	case string:
-		r, ct = strings.NewReader(b), "application/json"
+		raw, ct = []byte(b), "application/json"
 	case []byte:
-		r, ct = bytes.NewReader(b), "application/json"
+		raw, ct = b, "application/json"
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
 			e.t.Fatal(err)
 		}
-		r, ct = bytes.NewReader(j), "application/json"
+		raw, ct = j, "application/json"
 	}
-	req := httptest.NewRequest(method, path, r)
+	req := httptest.NewRequest(method, path, bytes.NewReader(raw))
+	if body == nil {
+		req = httptest.NewRequest(method, path, nil)
+	}
 	if ct != "" {
 		req.Header.Set("Content-Type", ct)
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
+	check := req.Clone(context.Background())
 	rec := httptest.NewRecorder()
 	e.srv.Handler().ServeHTTP(rec, req)
+	conform(e.t, check, raw, rec)
 	return &response{Code: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }
 
@@ -178,11 +181,14 @@ func (e *testEnv) upload(token, path, fileName string, content []byte) *response
 	}
 	part.Write(content)
 	w.Close()
-	req := httptest.NewRequest(http.MethodPost, path, &body)
+	raw := body.Bytes()
+	req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(raw))
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+token)
+	check := req.Clone(context.Background())
 	rec := httptest.NewRecorder()
 	e.srv.Handler().ServeHTTP(rec, req)
+	conform(e.t, check, raw, rec)
 	return &response{Code: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }
 

@@ -13,13 +13,13 @@ import (
 
 func (s *Server) inspectionRoutes() []Route {
 	return []Route{
-		{Method: http.MethodGet, Path: "/api/v1/my/inspections", Perm: rbac.InspectView, Handler: s.mySlots},
+		{Method: http.MethodGet, Path: "/api/v1/my/inspections", Perm: rbac.InspectView, Handler: s.listMySlots},
 		{Method: http.MethodPost, Path: "/api/v1/my/checklists/:id/inspection", Perm: rbac.InspectView, Handler: s.startInspection},
 		{Method: http.MethodGet, Path: "/api/v1/inspections", Perm: rbac.InspectHistory, Handler: s.listInspections},
 		{Method: http.MethodGet, Path: "/api/v1/inspections/:id", Perm: rbac.InspectView, Handler: s.getInspection},
 		{Method: http.MethodPut, Path: "/api/v1/inspections/:id/answers", Perm: rbac.InspectView, Handler: s.saveAnswers},
 		{Method: http.MethodPost, Path: "/api/v1/inspections/:id/submit", Perm: rbac.InspectView, Handler: s.submitInspection},
-		{Method: http.MethodGet, Path: "/api/v1/usage", Perm: rbac.UsageView, Handler: s.usage},
+		{Method: http.MethodGet, Path: "/api/v1/usage", Perm: rbac.UsageView, Handler: s.getUsage},
 	}
 }
 
@@ -32,7 +32,7 @@ type MySlots struct {
 	Reason         string            `json:"reason"`
 } // @name MyInspections
 
-// mySlots godoc
+// listMySlots godoc
 //
 //	@Summary		我的排查任务
 //	@Description	岗位用户本岗位的每个在用清单在当前上报周期的状态：未开始（not_started）、草稿（draft）、已提交（submitted），以及周期、截止时间和剩余秒数（按服务器时间，Asia/Shanghai），上一周期是已提交还是错过（missed）。没有清单时 reason 说明原因（FAQ 9）。
@@ -41,7 +41,7 @@ type MySlots struct {
 //	@Security		BearerAuth
 //	@Success		200	{object}	MySlots
 //	@Router			/api/v1/my/inspections [get]
-func (s *Server) mySlots(c echo.Context) error {
+func (s *Server) listMySlots(c echo.Context) error {
 	ent, err := enterpriseOf(c)
 	if err != nil {
 		return err
@@ -95,8 +95,8 @@ func (s *Server) startInspection(c echo.Context) error {
 //	@Param			checklist_id	query		int		false	"清单"
 //	@Param			period_key		query		string	false	"周期，如 2026-11-28、2026-W48、2026-11-H2、2026-11、2026-Q4"
 //	@Param			status			query		string	false	"状态"	Enums(draft, submitted)
-//	@Param			from			query		string	false	"周期结束不早于 YYYY-MM-DD"
-//	@Param			to				query		string	false	"周期结束不晚于 YYYY-MM-DD"
+//	@Param			from			query		string	false	"周期结束不早于 YYYY-MM-DD"	format(date)
+//	@Param			to				query		string	false	"周期结束不晚于 YYYY-MM-DD"	format(date)
 //	@Param			page			query		int		false	"页码"
 //	@Param			page_size		query		int		false	"每页条数"
 //	@Param			sort			query		string	false	"排序：period_end、submitted_at、id"
@@ -251,17 +251,17 @@ func (s *Server) submitInspection(c echo.Context) error {
 	return c.JSON(http.StatusOK, d)
 }
 
-// usage godoc
+// getUsage godoc
 //
 //	@Summary		系统使用率
 //	@Description	本企业某半月的系统使用率（FAQ 4）：每月统计两次（1—15日、16日—月末），每半月从零开始；应报周期为该半月内结束的各清单周期，使用率 = 按时提交数 ÷ 应报数；没有应报周期时 rate 为 null、nothing_due 为 true（无应排查，不是 0%）。清单在某周期中途建立时，该周期仅在已提交时计入；停用的清单和停用岗位的清单不计；进行中的半月只计已结束或已提交的周期，live 为 true；已结束的半月取其结束时冻结的快照（与监管部门看到的相同），之后修改岗位、清单或排查记录都不再改变它，live 为 false。date 为该半月内任一天，默认今天。
 //	@Tags			隐患排查
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			date	query		string	false	"日期 YYYY-MM-DD"
+//	@Param			date	query		string	false	"日期 YYYY-MM-DD"	format(date)
 //	@Success		200		{object}	inspection.Usage
 //	@Router			/api/v1/usage [get]
-func (s *Server) usage(c echo.Context) error {
+func (s *Server) getUsage(c echo.Context) error {
 	ent, err := enterpriseOf(c)
 	if err != nil {
 		return err

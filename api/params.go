@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"time"
 
@@ -86,3 +87,16 @@ func entAndID(c echo.Context) (int64, int64, error) {
 	id, err := idParam(c, "id")
 	return ent, id, err
 }
+
+// periodPatterns are the formats of the period parameters, which the contract states as patterns (swag
+// cannot annotate a parameter's pattern): a report's period is a quarter or a year, a checklist period's key
+// is a day, an ISO week, a half-month, a month or a quarter. Keys name query parameters, or a request
+// schema's property as Schema.property.
+var periodPatterns = map[string]string{
+	"period":                 `^\d{4}(-Q[1-4])?$`,
+	"SignReportInput.period": `^\d{4}(-Q[1-4])?$`,
+	"period_key":             `^\d{4}-(\d{2}|\d{2}-\d{2}|\d{2}-H[12]|W\d{2}|Q[1-4])$`,
+}
+
+// PeriodPatterns returns the patterns of the period parameters, for the contract.
+func PeriodPatterns() map[string]string { return maps.Clone(periodPatterns) }

@@ -39,6 +39,7 @@ func (s *Server) postRoutes() []Route {
 //	@Param			page_size		query		int		false	"每页条数"
 //	@Param			sort			query		string	false	"排序：sort_order、name、department、created_at、user_count、id"
 //	@Success		200				{object}	PostPage
+//	@Failure		404				{object}	ErrorBody	"department_not_found"
 //	@Router			/api/v1/posts [get]
 func (s *Server) listPosts(c echo.Context) error {
 	ent, err := enterpriseOf(c)

@@ -11,14 +11,14 @@ import (
 
 func (s *Server) regionRoutes() []Route {
 	return []Route{
-		{Method: http.MethodGet, Path: "/api/v1/regions", Perm: loggedIn, Handler: s.regions},
+		{Method: http.MethodGet, Path: "/api/v1/regions", Perm: loggedIn, Handler: s.listRegions},
 		{Method: http.MethodPost, Path: "/api/v1/platform/regions", Perm: rbac.PlatRegionEdit, Handler: s.createStreet},
 		{Method: http.MethodPut, Path: "/api/v1/platform/regions/:id", Perm: rbac.PlatRegionEdit, Handler: s.updateStreet},
 		{Method: http.MethodDelete, Path: "/api/v1/platform/regions/:id", Perm: rbac.PlatRegionEdit, Handler: s.deleteStreet},
 	}
 }
 
-// regions godoc
+// listRegions godoc
 //
 //	@Summary		区域树
 //	@Description	全部区域（市 → 区 → 街道/属地），按路径排序，前端据 parent_id 组装成树。
@@ -27,7 +27,7 @@ func (s *Server) regionRoutes() []Route {
 //	@Security		BearerAuth
 //	@Success		200	{array}	org.Region
 //	@Router			/api/v1/regions [get]
-func (s *Server) regions(c echo.Context) error {
+func (s *Server) listRegions(c echo.Context) error {
 	rs, err := s.org.Regions(c.Request().Context())
 	if err != nil {
 		return err

@@ -15,11 +15,11 @@ import (
 
 func (s *Server) reportRoutes() []Route {
 	return []Route{
-		{Method: http.MethodGet, Path: "/api/v1/reports/hazards", Perm: rbac.StatsView, Handler: s.hazardReport},
+		{Method: http.MethodGet, Path: "/api/v1/reports/hazards", Perm: rbac.StatsView, Handler: s.getHazardReport},
 		{Method: http.MethodGet, Path: "/api/v1/reports/hazards/export", Perm: rbac.StatsView, Handler: s.exportHazardReport},
 		{Method: http.MethodPost, Path: "/api/v1/reports/hazards/signoff", Perm: rbac.ReportSign, Handler: s.signHazardReport},
-		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprises/:id/report", Perm: rbac.RegDashboard, Handler: s.regulatorReport},
-		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprises/:id/report/export", Perm: rbac.RegDashboard, Handler: s.regulatorReportExport},
+		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprises/:id/report", Perm: rbac.RegDashboard, Handler: s.getRegulatorReport},
+		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprises/:id/report/export", Perm: rbac.RegDashboard, Handler: s.exportRegulatorReport},
 	}
 }
 
@@ -30,7 +30,7 @@ func reportKey(c echo.Context, now time.Time) string {
 	return stats.LastReportPeriod(now).Key
 }
 
-// hazardReport godoc
+// getHazardReport godoc
 //
 //	@Summary		季度/年度隐患统计报表
 //	@Description	按数据生成的隐患排查治理情况统计报表：本期一般/重大隐患排查数、已整改数（期末前销号）、整改率（无隐患时为 null）、上期未整改、期末未整改与逾期、列入治理计划的重大隐患、整改资金、应排查与已排查次数、本期重大隐患清单。报送截止为期间结束后次月 15 日，由主要负责人签字确认；签字后报表内容以签字时为准，不再随数据变化。period 为季度（2026-Q3）或年度（2026），默认上一季度。
@@ -41,7 +41,7 @@ func reportKey(c echo.Context, now time.Time) string {
 //	@Success		200		{object}	stats.Report
 //	@Failure		400		{object}	ErrorBody	"report_period_invalid, report_period_future"
 //	@Router			/api/v1/reports/hazards [get]
-func (s *Server) hazardReport(c echo.Context) error {
+func (s *Server) getHazardReport(c echo.Context) error {
 	ent, err := enterpriseOf(c)
 	if err != nil {
 		return err
@@ -119,7 +119,7 @@ func (s *Server) signHazardReport(c echo.Context) error {
 	return c.JSON(http.StatusOK, r)
 }
 
-// regulatorReport godoc
+// getRegulatorReport godoc
 //
 //	@Summary		企业隐患统计报表（监管查看）
 //	@Description	辖区内某企业的季度/年度隐患统计报表及签字情况，与企业看到的相同。
@@ -131,7 +131,7 @@ func (s *Server) signHazardReport(c echo.Context) error {
 //	@Success		200		{object}	stats.Report
 //	@Failure		404		{object}	ErrorBody	"enterprise_not_found"
 //	@Router			/api/v1/regulator/enterprises/{id}/report [get]
-func (s *Server) regulatorReport(c echo.Context) error {
+func (s *Server) getRegulatorReport(c echo.Context) error {
 	e, err := s.enterpriseInRegion(c)
 	if err != nil {
 		return err
@@ -143,7 +143,7 @@ func (s *Server) regulatorReport(c echo.Context) error {
 	return c.JSON(http.StatusOK, r)
 }
 
-// regulatorReportExport godoc
+// exportRegulatorReport godoc
 //
 //	@Summary		下载企业隐患统计报表（监管）
 //	@Tags			监管
@@ -154,7 +154,7 @@ func (s *Server) regulatorReport(c echo.Context) error {
 //	@Success		200		{file}		binary
 //	@Failure		404		{object}	ErrorBody	"enterprise_not_found"
 //	@Router			/api/v1/regulator/enterprises/{id}/report/export [get]
-func (s *Server) regulatorReportExport(c echo.Context) error {
+func (s *Server) exportRegulatorReport(c echo.Context) error {
 	e, err := s.enterpriseInRegion(c)
 	if err != nil {
 		return err

@@ -18,7 +18,7 @@ func (s *Server) roleRoutes() []Route {
 		{Method: http.MethodPut, Path: "/api/v1/roles/:id/grants", Perm: rbac.RoleGrant, Handler: s.setRoleGrants},
 		{Method: http.MethodGet, Path: "/api/v1/roles/:id/users", Perm: rbac.RoleList, Handler: s.getRoleUsers},
 		{Method: http.MethodPut, Path: "/api/v1/roles/:id/users", Perm: rbac.RoleAssign, Handler: s.setRoleUsers},
-		{Method: http.MethodGet, Path: "/api/v1/user-options", Perm: rbac.RoleAssign, Handler: s.userOptions},
+		{Method: http.MethodGet, Path: "/api/v1/user-options", Perm: rbac.RoleAssign, Handler: s.listUserOptions},
 	}
 }
 
@@ -279,7 +279,7 @@ func (s *Server) setRoleUsers(c echo.Context) error {
 	return c.JSON(http.StatusOK, UserIDs{UserIDs: ids})
 }
 
-// userOptions godoc
+// listUserOptions godoc
 //
 //	@Summary		可选岗位用户
 //	@Description	本企业全部岗位用户（最多5000个），供角色分配用户时选择（只需分配用户权限，不需用户管理权限）。
@@ -288,7 +288,7 @@ func (s *Server) setRoleUsers(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Success		200	{array}	account.UserOption
 //	@Router			/api/v1/user-options [get]
-func (s *Server) userOptions(c echo.Context) error {
+func (s *Server) listUserOptions(c echo.Context) error {
 	ent, err := enterpriseOf(c)
 	if err != nil {
 		return err

@@ -179,8 +179,20 @@ func New(d Deps) (*Server, error) {
 		ready:       readiness{db: d.DB, files: d.Files},
 	}
 	s.stats.ReadFrom(d.Replica)
-	// One route table per area, next to its handlers (api/<area>.go).
-	for _, routes := range [][]Route{
+	for _, routes := range s.routeTables() {
+		s.register(routes...)
+	}
+	s.mountDocs()
+	s.mountSPA()
+	return s, nil
+}
+
+// routeTables are the route tables of every area (api/<area>.go), in registration order; the developer's
+// routes that move the clock and run the jobs (unauthenticated, a developer's own machine only) come last
+// when the configuration enables them. A table only names handlers, so it can be read from a Server whose
+// services are not built (Operations does, for the contract).
+func (s *Server) routeTables() [][]Route {
+	tables := [][]Route{
 		s.systemRoutes(), s.authRoutes(), s.manualRoutes(),
 		// An enterprise: its organisation, accounts and profile.
 		s.setupRoutes(), s.profileRoutes(), s.departmentRoutes(), s.postRoutes(), s.userRoutes(), s.roleRoutes(),
@@ -192,16 +204,11 @@ func New(d Deps) (*Server, error) {
 		s.dashboardRoutes(), s.reportRoutes(), s.feedRoutes(),
 		// Regulators and the platform.
 		s.enterpriseRoutes(), s.regionRoutes(), s.regulatorRoutes(),
-	} {
-		s.register(routes...)
 	}
-	// Unauthenticated routes that move the clock and run the jobs: a developer's own machine only.
-	if d.Config.DevFeatures {
-		s.register(s.devRoutes()...)
+	if s.deps.Config.DevFeatures {
+		tables = append(tables, s.devRoutes())
 	}
-	s.mountDocs()
-	s.mountSPA()
-	return s, nil
+	return tables
 }
 
 // parseCIDRs reads YQYB_TRUSTED_PROXIES.

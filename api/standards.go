@@ -21,7 +21,7 @@ func (s *Server) standardRoutes() []Route {
 		{Method: http.MethodPost, Path: "/api/v1/standard/items", Perm: rbac.StandardEdit, Handler: s.createStandardItem},
 		{Method: http.MethodPut, Path: "/api/v1/standard/items/:id", Perm: rbac.StandardEdit, Handler: s.updateStandardItem},
 		{Method: http.MethodDelete, Path: "/api/v1/standard/items/:id", Perm: rbac.StandardEdit, Handler: s.deleteStandardItem},
-		{Method: http.MethodGet, Path: "/api/v1/standard/template-changes", Perm: rbac.StandardView, Handler: s.templateChanges},
+		{Method: http.MethodGet, Path: "/api/v1/standard/template-changes", Perm: rbac.StandardView, Handler: s.listTemplateChanges},
 		{Method: http.MethodPost, Path: "/api/v1/standard/template-changes", Perm: rbac.StandardEdit, Handler: s.applyTemplateChanges},
 	}
 }
@@ -297,7 +297,7 @@ func (s *Server) deleteStandardItem(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// templateChanges godoc
+// listTemplateChanges godoc
 //
 //	@Summary		模板变更
 //	@Description	本企业复制模板以后，主营业务模板新增（added）、修改（updated）、删除（removed）的条目，以及企业标准中对应的副本。企业主营业务变更后（rebased=true）新模板的全部条目都列为可采纳。
@@ -307,7 +307,7 @@ func (s *Server) deleteStandardItem(c echo.Context) error {
 //	@Success		200	{object}	standard.Changes
 //	@Failure		404	{object}	ErrorBody	"standard_not_created"
 //	@Router			/api/v1/standard/template-changes [get]
-func (s *Server) templateChanges(c echo.Context) error {
+func (s *Server) listTemplateChanges(c echo.Context) error {
 	ent, err := enterpriseOf(c)
 	if err != nil {
 		return err

@@ -33,13 +33,13 @@ var errDatabaseUnavailable = apperr.New(apperr.Unavailable, "database_unavailabl
 
 func (s *Server) systemRoutes() []Route {
 	return []Route{
-		{Method: http.MethodGet, Path: "/healthz", Public: true, Handler: s.healthz},
-		{Method: http.MethodGet, Path: "/readyz", Public: true, Handler: s.readyz},
-		{Method: http.MethodGet, Path: "/api/v1/meta", Public: true, Handler: s.meta},
+		{Method: http.MethodGet, Path: "/healthz", Public: true, Handler: s.getHealthz},
+		{Method: http.MethodGet, Path: "/readyz", Public: true, Handler: s.getReadyz},
+		{Method: http.MethodGet, Path: "/api/v1/meta", Public: true, Handler: s.getMeta},
 	}
 }
 
-// healthz godoc
+// getHealthz godoc
 //
 //	@Summary		存活检查
 //	@Description	进程在运行即返回 200，不检查数据库（供存活探针使用）。
@@ -47,11 +47,11 @@ func (s *Server) systemRoutes() []Route {
 //	@Produce		json
 //	@Success		200	{object}	StatusResponse
 //	@Router			/healthz [get]
-func (s *Server) healthz(c echo.Context) error {
+func (s *Server) getHealthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, StatusResponse{Status: "ok"})
 }
 
-// readyz godoc
+// getReadyz godoc
 //
 //	@Summary		就绪检查
 //	@Description	数据库可在 2 秒内应答（使用对象存储时存储桶也可访问）时返回 200，否则 503（供就绪探针和负载均衡使用）。
@@ -60,7 +60,7 @@ func (s *Server) healthz(c echo.Context) error {
 //	@Success		200	{object}	StatusResponse
 //	@Failure		503	{object}	ErrorBody	"database_unavailable, storage_unavailable"
 //	@Router			/readyz [get]
-func (s *Server) readyz(c echo.Context) error {
+func (s *Server) getReadyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
 	if err := s.ready.check(ctx); err != nil {
@@ -91,7 +91,7 @@ func (r readiness) check(ctx context.Context) error {
 	return nil
 }
 
-// meta godoc
+// getMeta godoc
 //
 //	@Summary		系统信息
 //	@Description	系统名称、版本、运行模式、业务时区和服务器当前时间（上报周期以服务器时间为准）。
@@ -99,7 +99,7 @@ func (r readiness) check(ctx context.Context) error {
 //	@Produce		json
 //	@Success		200	{object}	MetaResponse
 //	@Router			/api/v1/meta [get]
-func (s *Server) meta(c echo.Context) error {
+func (s *Server) getMeta(c echo.Context) error {
 	return c.JSON(http.StatusOK, MetaResponse{
 		Name:       buildinfo.Name,
 		Version:    buildinfo.Version,

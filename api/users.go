@@ -22,8 +22,8 @@ func (s *Server) userRoutes() []Route {
 		{Method: http.MethodGet, Path: "/api/v1/users/:id/grants", Perm: rbac.UserGrant, Handler: s.getUserGrants},
 		{Method: http.MethodPut, Path: "/api/v1/users/:id/grants", Perm: rbac.UserGrant, Handler: s.setUserGrants},
 		{Method: http.MethodPut, Path: "/api/v1/users/:id/roles", Perm: rbac.UserGrant, Handler: s.setUserRoles},
-		{Method: http.MethodGet, Path: "/api/v1/post-options", Perm: rbac.UserList, Handler: s.postOptions},
-		{Method: http.MethodGet, Path: "/api/v1/role-options", Perm: rbac.UserGrant, Handler: s.roleOptions},
+		{Method: http.MethodGet, Path: "/api/v1/post-options", Perm: rbac.UserList, Handler: s.listPostOptions},
+		{Method: http.MethodGet, Path: "/api/v1/role-options", Perm: rbac.UserGrant, Handler: s.listRoleOptions},
 	}
 }
 
@@ -42,8 +42,8 @@ func (s *Server) userRoutes() []Route {
 //	@Param			page_size		query		int		false	"每页条数，默认20，最大100"
 //	@Param			sort			query		string	false	"排序：login_name、display_name、created_at、last_login_at、id，前加-为降序"
 //	@Success		200				{object}	UserPage
-//	@Failure		400				{object}	ErrorBody
-//	@Failure		403				{object}	ErrorBody
+//	@Failure		400				{object}	ErrorBody	"validation_failed"
+//	@Failure		403				{object}	ErrorBody	"forbidden"
 //	@Router			/api/v1/users [get]
 func (s *Server) listUsers(c echo.Context) error {
 	ent, err := enterpriseOf(c)
@@ -145,7 +145,7 @@ func (s *Server) getUser(c echo.Context) error {
 //	@Param			id		path		int						true	"用户ID"
 //	@Param			body	body		account.PostUserInput	true	"岗位用户"
 //	@Success		200		{object}	account.UserView
-//	@Failure		400		{object}	ErrorBody
+//	@Failure		400		{object}	ErrorBody	"validation_failed"
 //	@Failure		404		{object}	ErrorBody	"user_not_found | post_not_found"
 //	@Router			/api/v1/users/{id} [put]
 func (s *Server) updateUser(c echo.Context) error {
@@ -383,7 +383,7 @@ func (s *Server) setUserRoles(c echo.Context) error {
 	return s.respondGrants(c, g.EnterpriseID, id)
 }
 
-// postOptions godoc
+// listPostOptions godoc
 //
 //	@Summary		可匹配的岗位
 //	@Description	本企业全部岗位及其部门，供新建或修改岗位用户时选择。
@@ -392,7 +392,7 @@ func (s *Server) setUserRoles(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Success		200	{array}	org.PostChoice
 //	@Router			/api/v1/post-options [get]
-func (s *Server) postOptions(c echo.Context) error {
+func (s *Server) listPostOptions(c echo.Context) error {
 	ent, err := enterpriseOf(c)
 	if err != nil {
 		return err
@@ -404,7 +404,7 @@ func (s *Server) postOptions(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// roleOptions godoc
+// listRoleOptions godoc
 //
 //	@Summary		可选角色
 //	@Description	本企业全部角色的名称，供用户授权时选择角色（只需用户授权权限，不需角色管理权限）。
@@ -413,7 +413,7 @@ func (s *Server) postOptions(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Success		200	{array}	rbac.RoleOption
 //	@Router			/api/v1/role-options [get]
-func (s *Server) roleOptions(c echo.Context) error {
+func (s *Server) listRoleOptions(c echo.Context) error {
 	ent, err := enterpriseOf(c)
 	if err != nil {
 		return err

@@ -166,19 +166,41 @@ type Profile struct {
 
 // GetProfile loads an enterprise's profile.
 func (s *Service) GetProfile(ctx context.Context, ent int64) (Profile, error) {
-	var p Profile
+	ps, err := s.profiles(ctx, []int64{ent})
+	if err != nil {
+		return Profile{}, err
+	}
+	if len(ps) == 0 {
+		return Profile{}, org.ErrEnterpriseNotFound
+	}
+	return ps[0], nil
+}
+
+// profiles loads the profiles of the enterprises ids, in the order of ids; an id that names none is left out.
+func (s *Service) profiles(ctx context.Context, ids []int64) ([]Profile, error) {
+	var rows []Profile
 	err := s.db.WithContext(ctx).Table("enterprises e").
 		Select(`e.id, e.name, e.credit_code, e.legal_rep, e.legal_phone, e.region_id, r.name AS region_name, e.address, e.industry,
 			COALESCE(e.main_business_id, 0) AS main_business_id, COALESCE(m.name, '') AS main_business_name, e.scale, e.status,
 			e.created_at, e.updated_at`).
 		Joins("JOIN regions r ON r.id = e.region_id").
 		Joins("LEFT JOIN main_businesses m ON m.id = e.main_business_id").
-		Where("e.id = ?", ent).Take(&p).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return p, org.ErrEnterpriseNotFound
+		Where("e.id IN ?", ids).Scan(&rows).Error
+	if err != nil {
+		return nil, err
 	}
-	p.IndustryName, p.ScaleName = optionName(Industries, p.Industry), optionName(Scales, p.Scale)
-	return p, err
+	byID := make(map[int64]Profile, len(rows))
+	for _, p := range rows {
+		p.IndustryName, p.ScaleName = optionName(Industries, p.Industry), optionName(Scales, p.Scale)
+		byID[p.ID] = p
+	}
+	out := make([]Profile, 0, len(ids))
+	for _, id := range ids {
+		if p, ok := byID[id]; ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 func checkMainBusiness(tx *gorm.DB, id int64) error {

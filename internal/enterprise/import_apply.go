@@ -2,6 +2,7 @@ package enterprise
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync"
 
@@ -31,12 +32,20 @@ func (s *Service) applyImport(ctx context.Context, a audit.Actor, plan importPla
 		return ImportResult{}, err
 	}
 	expires := issued.Add(s.accounts.InitialPasswordTTL())
+	// The answer shows each enterprise as registered (the profile the contract promises), read back in
+	// one query.
+	profiles, err := s.profiles(ctx, ids)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if len(profiles) != len(ids) {
+		return ImportResult{}, fmt.Errorf("enterprise import: %d of %d imported enterprises read back", len(profiles), len(ids))
+	}
 	res := ImportResult{Created: len(ids), Enterprises: make([]Registered, len(ids))}
-	for i, id := range ids {
-		in := plan.rows[i].in
+	for i, p := range profiles {
 		res.Enterprises[i] = Registered{
-			Enterprise: Profile{ID: id, Name: in.Name, CreditCode: in.CreditCode, LegalRep: in.LegalRep, RegionID: in.RegionID},
-			Accounts:   initialAccounts(in.Name, in.CreditCode, passwords[i], expires),
+			Enterprise: p,
+			Accounts:   initialAccounts(p.Name, p.CreditCode, passwords[i], expires),
 		}
 	}
 	return res, nil

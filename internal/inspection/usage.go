@@ -32,7 +32,7 @@ type Usage struct {
 	Due    int        `json:"due"`
 	OnTime int        `json:"on_time"`
 	// Rate is on-time ÷ due in percent, one decimal; null when nothing was due (NothingDue).
-	Rate *float64 `json:"rate" example:"87.5" extensions:"x-nullable"`
+	Rate *float64 `json:"rate" example:"87.5" extensions:"x-nullable" minimum:"0" maximum:"100"`
 	// NothingDue is true when no period was due (无应排查): there is no rate, not 0 %.
 	NothingDue bool           `json:"nothing_due"`
 	Missed     []MissedPeriod `json:"missed"`

@@ -44,7 +44,7 @@ type Department struct {
 	SortOrder    int       `json:"sort_order"`
 	CreatedAt    time.Time `json:"created_at" format:"date-time"`
 	UpdatedAt    time.Time `json:"updated_at" format:"date-time"`
-}
+} // @name DepartmentRecord
 
 // Post (岗位) is a position inside a department; post users are matched to one.
 type Post struct {

@@ -468,3 +468,20 @@ func Implicit(kind string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Kinds lists the account kinds that can hold code: those holding it by themselves (regulators only when
+// their region reaches far enough for a city-wide code), and post users when an enterprise may grant it.
+func Kinds(code string) []string {
+	var out []string
+	for _, k := range AllKinds() {
+		if implicit[k][code] || (k == KindPostUser && Grantable(code)) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// AllKinds lists every account kind.
+func AllKinds() []string {
+	return []string{KindPlatformAdmin, KindRegulator, KindEnterpriseAdmin, KindEnterpriseUser, KindPostUser}
+}

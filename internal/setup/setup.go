@@ -49,9 +49,10 @@ func New(db *gorm.DB, src Sources) *Service { return &Service{db: db, src: src} 
 
 // Part is one part of the completeness rate.
 type Part struct {
-	Key     string  `json:"key" enums:"departments,standard,checklists,documents"`
-	Title   string  `json:"title" example:"岗位责任制"`
-	Rate    float64 `json:"rate" example:"50"`
+	Key   string `json:"key" enums:"departments,standard,checklists,documents"`
+	Title string `json:"title" example:"岗位责任制"`
+	// Rate 为百分比（0–100，保留一位小数）。
+	Rate    float64 `json:"rate" example:"50" minimum:"0" maximum:"100"`
 	Missing string  `json:"missing" example:"还有 2 个岗位未上传岗位责任制：叉车司机、库管员"`
 } // @name CompletenessPart
 
@@ -66,16 +67,18 @@ type Step struct {
 
 // Status is an enterprise's setup state.
 type Status struct {
-	Complete     bool    `json:"complete"`
-	Completeness float64 `json:"completeness" example:"62.5"`
+	Complete bool `json:"complete"`
+	// Completeness 为信息完备率，百分比（0–100，保留一位小数）。
+	Completeness float64 `json:"completeness" example:"62.5" minimum:"0" maximum:"100"`
 	Parts        []Part  `json:"parts"`
 	Steps        []Step  `json:"steps"`
 } // @name SetupStatus
 
 // Summary is the setup state as lists show it.
 type Summary struct {
-	Complete     bool    `json:"complete"`
-	Completeness float64 `json:"completeness"`
+	Complete bool `json:"complete"`
+	// Completeness 为信息完备率，百分比（0–100，保留一位小数）。
+	Completeness float64 `json:"completeness" minimum:"0" maximum:"100"`
 } // @name SetupSummary
 
 type counts struct {

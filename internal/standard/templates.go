@@ -84,7 +84,7 @@ type TemplateCategory struct {
 	Name           string     `json:"name" example:"消防安全"`
 	SortOrder      int        `json:"sort_order"`
 	RemovedAt      *time.Time `json:"-"`
-}
+} // @name TemplateCategoryRecord
 
 // TemplateItem is an item of a template.
 type TemplateItem struct {

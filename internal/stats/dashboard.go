@@ -38,7 +38,7 @@ type HalfUsage struct {
 	Due    int    `json:"due"`
 	OnTime int    `json:"on_time"`
 	// Rate is on-time ÷ due in percent, one decimal; null when nothing was due (NothingDue).
-	Rate *float64 `json:"rate" extensions:"x-nullable"`
+	Rate *float64 `json:"rate" extensions:"x-nullable" minimum:"0" maximum:"100"`
 	// NothingDue is true when no period was due (无应排查): there is no rate, not 0 %.
 	NothingDue bool `json:"nothing_due"`
 	// Live is true only for the half-month in progress; a finished one is its frozen snapshot.
@@ -54,7 +54,8 @@ type LevelFigures struct {
 	Found  int `json:"found"`
 	Closed int `json:"closed"`
 	// RectificationRate is closed ÷ found (percent, one decimal; null when none were found).
-	RectificationRate *float64 `json:"rectification_rate" extensions:"x-nullable"`
+	// 整改率，百分比（0–100，保留一位小数）。
+	RectificationRate *float64 `json:"rectification_rate" extensions:"x-nullable" minimum:"0" maximum:"100"`
 } // @name LevelFigures
 
 // GradeCount is how many hazards of one enterprise grade code were found in the range.
@@ -65,16 +66,17 @@ type GradeCount struct {
 
 // Figures are the statistics of a region (or an enterprise) for a range.
 type Figures struct {
-	Enterprises  int     `json:"enterprises"`
-	Initialized  int     `json:"initialized"`
-	SetupDone    int     `json:"setup_complete"`
-	Completeness float64 `json:"completeness"`
+	Enterprises int `json:"enterprises"`
+	Initialized int `json:"initialized"`
+	SetupDone   int `json:"setup_complete"`
+	// Completeness 为信息完备率，百分比（0–100，保留一位小数）。
+	Completeness float64 `json:"completeness" minimum:"0" maximum:"100"`
 	// Usage is the current half-month so far; UsageTrend the half-months ending in the range.
 	Usage      HalfUsage   `json:"usage"`
 	UsageTrend []HalfUsage `json:"usage_trend"`
 	// InspectionRate is submitted ÷ due over the half-months in the range (snapshots, plus the current one
 	// if it is in the range); null when nothing was due in them.
-	InspectionRate *float64     `json:"inspection_rate" extensions:"x-nullable"`
+	InspectionRate *float64     `json:"inspection_rate" extensions:"x-nullable" minimum:"0" maximum:"100"`
 	General        LevelFigures `json:"general"`
 	Major          LevelFigures `json:"major"`
 	ByGrade        []GradeCount `json:"by_grade"`
@@ -85,16 +87,17 @@ type Figures struct {
 
 // Child is a sub-region's roll-up.
 type Child struct {
-	RegionID     int64   `json:"region_id"`
-	Name         string  `json:"name"`
-	Level        string  `json:"level" enums:"district,street"`
-	Enterprises  int     `json:"enterprises"`
-	Completeness float64 `json:"completeness"`
+	RegionID    int64  `json:"region_id"`
+	Name        string `json:"name"`
+	Level       string `json:"level" enums:"district,street"`
+	Enterprises int    `json:"enterprises"`
+	// Completeness 为信息完备率，百分比（0–100，保留一位小数）。
+	Completeness float64 `json:"completeness" minimum:"0" maximum:"100"`
 	UsageDue     int     `json:"usage_due"`
 	UsageOnTime  int     `json:"usage_on_time"`
 	// UsageRate is the region's current half-month (on-time ÷ due over its enterprises); null when nothing
 	// is due in the whole region (UsageNothingDue, 无应排查).
-	UsageRate       *float64 `json:"usage_rate" extensions:"x-nullable"`
+	UsageRate       *float64 `json:"usage_rate" extensions:"x-nullable" minimum:"0" maximum:"100"`
 	UsageNothingDue bool     `json:"usage_nothing_due"`
 	OpenMajor       int      `json:"open_major"`
 	Overdue         int      `json:"overdue"`
@@ -107,7 +110,7 @@ type Ranked struct {
 	RegionName   string `json:"region_name"`
 	// UsageRate is the current half-month's; null when nothing is due (UsageNothingDue, 无应排查). Such an
 	// enterprise is never in the lowest-usage ranking.
-	UsageRate       *float64 `json:"usage_rate" extensions:"x-nullable"`
+	UsageRate       *float64 `json:"usage_rate" extensions:"x-nullable" minimum:"0" maximum:"100"`
 	UsageNothingDue bool     `json:"usage_nothing_due"`
 	UsageDue        int      `json:"usage_due"`
 	Completeness    float64  `json:"completeness"`
@@ -492,7 +495,7 @@ func b2i(b bool) int {
 // Current is an enterprise's figures as the last refresh left them.
 type Current struct {
 	// UsageRate is the current half-month's; null when nothing is due (UsageNothingDue, 无应排查).
-	UsageRate       *float64   `json:"usage_rate" extensions:"x-nullable"`
+	UsageRate       *float64   `json:"usage_rate" extensions:"x-nullable" minimum:"0" maximum:"100"`
 	UsageNothingDue bool       `json:"usage_nothing_due"`
 	UsageDue        int        `json:"usage_due"`
 	UsageOnTime     int        `json:"usage_on_time"`

@@ -41,7 +41,8 @@ type ReportLevel struct {
 	// Closed is how many of those were closed (销号) by the end of the period.
 	Closed int `json:"closed"`
 	// RectificationRate is Closed ÷ Found in percent, one decimal; null when none were found.
-	RectificationRate *float64 `json:"rectification_rate" extensions:"x-nullable"`
+	// 整改率，百分比（0–100，保留一位小数）。
+	RectificationRate *float64 `json:"rectification_rate" extensions:"x-nullable" minimum:"0" maximum:"100"`
 	// OpenAtStart were found before the period and still open at its start (上期未整改).
 	OpenAtStart int `json:"open_at_start"`
 	// OpenAtEnd are open at the end of the period (or now, for a period not yet ended).
@@ -73,10 +74,11 @@ type ReportFigures struct {
 	Funds float64 `json:"funds"`
 	// InspectionsDue and InspectionsSubmitted are the checklist reporting periods ending in the period
 	// (that have ended) and those submitted; InspectionRate their ratio (percent; null when none were due).
-	InspectionsDue       int           `json:"inspections_due"`
-	InspectionsSubmitted int           `json:"inspections_submitted"`
-	InspectionRate       *float64      `json:"inspection_rate" extensions:"x-nullable"`
-	Majors               []ReportMajor `json:"majors"`
+	InspectionsDue       int `json:"inspections_due"`
+	InspectionsSubmitted int `json:"inspections_submitted"`
+	// InspectionRate 为排查率，百分比（0–100，保留一位小数）。
+	InspectionRate *float64      `json:"inspection_rate" extensions:"x-nullable" minimum:"0" maximum:"100"`
+	Majors         []ReportMajor `json:"majors"`
 } // @name ReportFigures
 
 // Signoff is the principal's signature of a report.
@@ -114,7 +116,7 @@ type Report struct {
 type SignInput struct {
 	SignerName  string `json:"signer_name" label:"签字人" validate:"required,max=50"`
 	SignerTitle string `json:"signer_title" label:"职务" validate:"required,max=50"`
-	Note        string `json:"note" label:"说明" validate:"max=500"`
+	Note        string `json:"note" label:"说明" validate:"max=500" binding:"optional"`
 }
 
 // ReportPeriod parses "2026-Q3" (quarter) or "2026" (year).

@@ -63,12 +63,29 @@ func Generate(root string) ([]byte, error) {
 	if ref, ok := doc.Components.SecuritySchemes["BearerAuth"]; ok && ref.Value != nil {
 		ref.Value = openapi3.NewJWTSecurityScheme().WithDescription(ref.Value.Description)
 	}
-	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("the generated document is not valid OpenAPI 3: %w", err)
+	if err := describeOperations(root, doc); err != nil {
+		return nil, err
 	}
 	v3json, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
+	}
+	var generic map[string]any
+	if err := json.Unmarshal(v3json, &generic); err != nil {
+		return nil, err
+	}
+	if err := unprefixSchemas(generic); err != nil {
+		return nil, err
+	}
+	if v3json, err = json.Marshal(generic); err != nil {
+		return nil, err
+	}
+	final, err := openapi3.NewLoader().LoadFromData(v3json)
+	if err != nil {
+		return nil, err
+	}
+	if err := final.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("the generated document is not valid OpenAPI 3: %w", err)
 	}
 	y, err := yaml.JSONToYAML(v3json)
 	if err != nil {

@@ -3,8 +3,8 @@
 import type { Schemas } from './index'
 
 export type EnterpriseProfile = Schemas['EnterpriseProfile']
-export type EnterpriseInput = Schemas['enterprise.Input']
-export type ProfileInput = Schemas['enterprise.ProfileInput']
+export type EnterpriseInput = Schemas['Input']
+export type ProfileInput = Schemas['ProfileInput']
 export type EnterpriseScale = EnterpriseInput['scale']
 
 export type Catalogs = Schemas['Catalogs']
@@ -12,10 +12,10 @@ export type CatalogOption = Schemas['Option']
 export type MainBusiness = Schemas['MainBusiness']
 
 export type Department = Schemas['Department']
-export type DeptInput = Schemas['org.DeptInput']
+export type DeptInput = Schemas['DeptInput']
 /** A post (岗位) of the enterprise. */
 export type OrgPost = Schemas['Post']
-export type PostInput = Schemas['org.PostInput']
+export type PostInput = Schemas['PostInput']
 /** A post as a choice in a form or filter, with its department (GET /api/v1/post-options). */
 export type PostChoice = Schemas['PostChoice']
 export type PostDocument = Schemas['PostDocument']

@@ -5,4 +5,4 @@ import type { JsonBody, Schemas } from './index'
 
 export type RegulatorInput = JsonBody<paths['/api/v1/platform/regulators']['post']>
 export type Region = Schemas['Region']
-export type RegionInput = Schemas['org.RegionInput']
+export type RegionInput = Schemas['RegionInput']

@@ -11,7 +11,7 @@ export type CreateRoleRequest = JsonBody<paths['/api/v1/roles']['post']>
 export type UserGrants = Schemas['UserGrants']
 export type TemporaryPassword = Schemas['TemporaryPassword']
 export type PermissionCatalog = Schemas['PermissionTree']
-export type PermissionNode = Schemas['rbac.Node']
+export type PermissionNode = Schemas['Node']
 
 // The contract declares the list answers below as empty objects (swag does not expand the Go generic
 // listq.Page[T]), and AuditLog is missing from it; these mirror what the server sends (internal/audit
