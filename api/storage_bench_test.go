@@ -45,8 +45,9 @@ func benchmarkStorage(b *testing.B, exceptions int) {
 		RETURNING id`, b.N, post).Scan(&lists).Error; err != nil {
 		b.Fatal(err)
 	}
-	if err := env.db.Exec(`INSERT INTO checklist_items (checklist_id, item_id, sort_order)
-		SELECT c, i, o FROM unnest(CAST(? AS BIGINT[])) c, unnest(CAST(? AS BIGINT[])) WITH ORDINALITY AS x(i, o)`,
+	if err := env.db.Exec(`INSERT INTO checklist_items (enterprise_id, checklist_id, item_id, sort_order)
+		SELECT l.enterprise_id, c, i, o FROM unnest(CAST(? AS BIGINT[])) c JOIN checklists l ON l.id = c,
+		unnest(CAST(? AS BIGINT[])) WITH ORDINALITY AS x(i, o)`,
 		pgArray(lists), pgArray(items)).Error; err != nil {
 		b.Fatal(err)
 	}

@@ -58,13 +58,14 @@ func NewService(db *gorm.DB, clk clock.Clock, authz *Authorizer) *Service {
 
 // Role is a row of roles.
 type Role struct {
-	ID          int64
-	Domain      string
-	Name        string
-	Description string
-	IsSystem    bool
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID           int64
+	EnterpriseID int64
+	Domain       string
+	Name         string
+	Description  string
+	IsSystem     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // RoleView is a role as the API shows it.
@@ -193,7 +194,7 @@ func createRole(ctx context.Context, tx *gorm.DB, clk clock.Clock, g Grantor, in
 		return 0, err
 	}
 	now := clk.Now().UTC()
-	r := Role{Domain: g.domain(), Name: strings.TrimSpace(in.Name), Description: strings.TrimSpace(in.Description), CreatedAt: now, UpdatedAt: now}
+	r := Role{EnterpriseID: g.EnterpriseID, Domain: g.domain(), Name: strings.TrimSpace(in.Name), Description: strings.TrimSpace(in.Description), CreatedAt: now, UpdatedAt: now}
 	if err := tx.Create(&r).Error; err != nil {
 		return 0, nameTaken(err)
 	}
@@ -531,7 +532,7 @@ func AssignDefaultRole(tx *gorm.DB, enterpriseID, userID int64) error {
 	err := tx.Where("domain = ? AND is_system", domain).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		now := tx.NowFunc()
-		r = Role{Domain: domain, Name: SystemRoleName, Description: "新建岗位用户默认拥有的权限，可在角色管理中调整", IsSystem: true, CreatedAt: now, UpdatedAt: now}
+		r = Role{EnterpriseID: enterpriseID, Domain: domain, Name: SystemRoleName, Description: "新建岗位用户默认拥有的权限，可在角色管理中调整", IsSystem: true, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&r).Error; err != nil {
 			return err
 		}

@@ -161,13 +161,13 @@ func checkItems(tx *gorm.DB, ent int64, ids []int64) error {
 	return nil
 }
 
-func setChecklistItems(tx *gorm.DB, id int64, ids []int64) error {
+func setChecklistItems(tx *gorm.DB, ent, id int64, ids []int64) error {
 	if err := tx.Exec("DELETE FROM checklist_items WHERE checklist_id = ?", id).Error; err != nil {
 		return err
 	}
 	rows := make([]map[string]any, len(ids))
 	for i, item := range ids {
-		rows[i] = map[string]any{"checklist_id": id, "item_id": item, "sort_order": i}
+		rows[i] = map[string]any{"enterprise_id": ent, "checklist_id": id, "item_id": item, "sort_order": i}
 	}
 	if len(rows) == 0 {
 		return nil
@@ -202,7 +202,7 @@ func (s *Service) CreateChecklist(ctx context.Context, a audit.Actor, ent int64,
 			return checklistTaken(err)
 		}
 		id = c.ID
-		if err := setChecklistItems(tx, c.ID, in.ItemIDs); err != nil {
+		if err := setChecklistItems(tx, ent, c.ID, in.ItemIDs); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, a, ent, audit.ChecklistCreate, "checklist", c.ID, c.Name, nil,
@@ -232,7 +232,7 @@ func (s *Service) UpdateChecklist(ctx context.Context, a audit.Actor, ent, id in
 			"frequency": in.Frequency, "description": strings.TrimSpace(in.Description), "updated_at": s.now()}).Error; err != nil {
 			return checklistTaken(err)
 		}
-		if err := setChecklistItems(tx, id, in.ItemIDs); err != nil {
+		if err := setChecklistItems(tx, ent, id, in.ItemIDs); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, a, ent, audit.ChecklistUpdate, "checklist", id, in.Name,

@@ -276,9 +276,10 @@ func upsertChecklists(tx *gorm.DB, ent int64, planned []plannedList, now time.Ti
 
 // checklistItem is a row of checklist_items.
 type checklistItem struct {
-	ChecklistID int64
-	ItemID      int64
-	SortOrder   int
+	EnterpriseID int64
+	ChecklistID  int64
+	ItemID       int64
+	SortOrder    int
 }
 
 func (checklistItem) TableName() string { return "checklist_items" }
@@ -318,7 +319,7 @@ func linkItems(tx *gorm.DB, ent int64, rows []plannedRow, keys []itemDigest, idx
 			continue
 		}
 		have[l] = true
-		batch = append(batch, checklistItem{ChecklistID: l.list, ItemID: l.item, SortOrder: next[l.list]})
+		batch = append(batch, checklistItem{EnterpriseID: ent, ChecklistID: l.list, ItemID: l.item, SortOrder: next[l.list]})
 		next[l.list]++
 		if len(batch) == importBatch {
 			if err := flush(); err != nil {

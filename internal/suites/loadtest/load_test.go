@@ -296,8 +296,8 @@ func buildFixture(t *testing.T, ctx context.Context, c *client, dbURL string, nS
 		exec(`INSERT INTO checklists (enterprise_id, post_id, name, frequency, status, created_at, updated_at)
 			SELECT $1, p.id, '压测清单' || lpad(k::text, 3, '0'), 'daily', 'active', now(), now()
 			FROM posts p CROSS JOIN generate_series(1, $3) k WHERE p.department_id = $2`, ent, deptID, lists)
-		exec(`INSERT INTO checklist_items (checklist_id, item_id, sort_order)
-			SELECT c.id, it.item_id, it.ord - 1 FROM checklists c JOIN posts p ON p.id = c.post_id
+		exec(`INSERT INTO checklist_items (enterprise_id, checklist_id, item_id, sort_order)
+			SELECT c.enterprise_id, c.id, it.item_id, it.ord - 1 FROM checklists c JOIN posts p ON p.id = c.post_id
 			CROSS JOIN unnest($2::bigint[]) WITH ORDINALITY AS it(item_id, ord) WHERE p.department_id = $1`, deptID, items)
 	}
 	group("压测提交部", "压测提交", submitters, perPost)

@@ -267,8 +267,8 @@ func (g *gen) generate(ctx context.Context) error {
 		FROM posts p JOIN gen_ents g ON g.id = p.enterprise_id WHERE %s < %f ORDER BY p.id`, r("p.id", 24), checklistShare)); err != nil {
 		return err
 	}
-	if err := g.exec(ctx, "清单条目", `INSERT INTO checklist_items (checklist_id, item_id, sort_order)
-		SELECT c.id, si.id, m FROM checklists c JOIN gen_ents g ON g.id = c.enterprise_id JOIN posts p ON p.id = c.post_id
+	if err := g.exec(ctx, "清单条目", `INSERT INTO checklist_items (enterprise_id, checklist_id, item_id, sort_order)
+		SELECT c.enterprise_id, c.id, si.id, m FROM checklists c JOIN gen_ents g ON g.id = c.enterprise_id JOIN posts p ON p.id = c.post_id
 		CROSS JOIN generate_series(0, 2) m
 		JOIN standard_items si ON si.enterprise_id = c.enterprise_id AND si.sort_order = ((p.sort_order + m) % 8) + 1
 		ORDER BY c.id, m`); err != nil {
