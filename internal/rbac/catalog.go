@@ -402,6 +402,9 @@ func holdsImplicitly(s Subject, code string) bool {
 	return s.Kind != KindRegulator || s.CityWide || !byCode[code].cityWide
 }
 
+// Codes lists every code of the catalogue, sorted.
+func Codes() []string { return codesWhere(func(*Node) bool { return true }) }
+
 // PostDefaultCodes are the codes of the default post-user role a new enterprise starts with.
 func PostDefaultCodes() []string {
 	return codesWhere(func(n *Node) bool { return n.postDefault })

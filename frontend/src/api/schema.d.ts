@@ -3283,7 +3283,7 @@ export interface components {
             menus: components["schemas"]["MenuNode"][];
             must_change_password: boolean;
             password_policy: string;
-            permissions: string[];
+            permissions: components["schemas"]["PermissionCode"][];
             post: components["schemas"]["IDName"] | null;
             region: components["schemas"]["MeRegion"] | null;
             /**
@@ -3308,8 +3308,7 @@ export interface components {
         };
         MenuNode: {
             children?: components["schemas"]["MenuNode"][];
-            /** @example sys:user */
-            code: string;
+            code: components["schemas"]["PermissionCode"];
             /** @example User */
             icon?: string;
             /** @example /system/users */
@@ -3366,8 +3365,7 @@ export interface components {
         };
         Node: {
             children?: components["schemas"]["Node"][];
-            /** @example sys:user:create */
-            code: string;
+            code: components["schemas"]["PermissionCode"];
             icon?: string;
             /** @example /system/users */
             path?: string;
@@ -3417,8 +3415,13 @@ export interface components {
             missed: number;
             open: number;
         };
+        /**
+         * @description 权限码：权限目录（GET /api/v1/permissions）中的一项，如 org:dept:create。
+         * @enum {string}
+         */
+        PermissionCode: "ent" | "ent:assoc" | "ent:assoc:apply" | "ent:assoc:decide" | "ent:assoc:dissolve" | "ent:group" | "ent:profile" | "ent:profile:edit" | "hz" | "hz:accept" | "hz:assign" | "hz:export" | "hz:feed" | "hz:fix" | "hz:history" | "hz:inspect" | "hz:ledger" | "hz:register" | "hz:stats" | "hz:stats:sign" | "hz:usage" | "org:dept" | "org:dept:create" | "org:dept:delete" | "org:dept:update" | "org:post" | "org:post:create" | "org:post:delete" | "org:post:disable" | "org:post:doc" | "org:post:update" | "plat" | "plat:audit" | "plat:region" | "plat:region:edit" | "plat:regulator" | "plat:regulator:create" | "plat:regulator:disable" | "plat:regulator:reset-password" | "plat:regulator:update" | "reg" | "reg:dashboard" | "reg:enterprise" | "reg:enterprise:create" | "reg:enterprise:import" | "reg:enterprise:reset-password" | "reg:feed" | "reg:hazard" | "reg:hazard:supervise" | "setup" | "std" | "std:checklist" | "std:checklist:edit" | "std:checklist:export" | "std:checklist:import" | "std:grade" | "std:grade:edit" | "std:standard" | "std:standard:edit" | "sys" | "sys:audit" | "sys:role" | "sys:role:assign" | "sys:role:create" | "sys:role:delete" | "sys:role:grant" | "sys:role:update" | "sys:user" | "sys:user:create" | "sys:user:delete" | "sys:user:disable" | "sys:user:grant" | "sys:user:reset-password" | "sys:user:update" | "tpl" | "tpl:template" | "tpl:template:edit";
         PermissionTree: {
-            held: string[];
+            held: components["schemas"]["PermissionCode"][];
             tree: components["schemas"]["Node"][];
         };
         Post: {

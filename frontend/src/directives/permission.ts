@@ -2,8 +2,9 @@
 // the user may not use. It only tidies the screen: the server checks the same code on every call.
 import { shallowRef, watchEffect, type Directive, type ShallowRef, type WatchStopHandle } from 'vue'
 import { useAuthStore } from '@/stores/auth'
+import type { PermissionCode } from '@/api/types'
 
-export type PermissionValue = string | readonly string[]
+export type PermissionValue = PermissionCode | readonly PermissionCode[]
 
 const HIDDEN_ATTR = 'data-permission-hidden'
 

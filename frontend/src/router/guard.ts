@@ -1,10 +1,11 @@
 // Navigation decisions, kept free of Vue and of the stores so they can be tested as a table.
+import type { PermissionCode } from '@/api/types'
 import type { LocationQuery, RouteLocationRaw, RouteMeta, RouteRecordNameGeneric } from 'vue-router'
 
 export interface SessionState {
   isLoggedIn: boolean
   mustChangePassword: boolean
-  hasPermission(code: string): boolean
+  hasPermission(code: PermissionCode): boolean
 }
 
 export const ROUTE = {
@@ -20,7 +21,7 @@ export const ROUTE = {
 export interface LandingState {
   /** /me.setup_complete: false while an enterprise is still being set up, null for other accounts. */
   setupComplete: boolean | null | undefined
-  hasPermission(code: string): boolean
+  hasPermission(code: PermissionCode): boolean
 }
 
 /** The permission of the initialization page (初始化). */

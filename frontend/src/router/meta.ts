@@ -1,12 +1,13 @@
 // What a route may declare in `meta`.
 import 'vue-router'
+import type { PermissionCode } from '@/api/types'
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without signing in (login, 404, 403, error pages). */
     public?: boolean
     /** Permission code the user must hold, e.g. 'org:dept:create'; the same code the menu and the API use. */
-    permission?: string
+    permission?: PermissionCode
     /** i18n key of the page title, used for the document title and the breadcrumb. */
     title?: string
   }

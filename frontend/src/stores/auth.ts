@@ -5,7 +5,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { api, ok } from '@/api/client'
 import { tokenStore, toTokenAnswer, type TokenAnswer, type Tokens } from '@/api/tokens'
-import type { LoginMode, Me } from '@/api/types'
+import type { LoginMode, Me, PermissionCode } from '@/api/types'
 
 export const useAuthStore = defineStore('auth', () => {
   const tokens = shallowRef<Tokens | null>(tokenStore.get())
@@ -31,7 +31,7 @@ export const useAuthStore = defineStore('auth', () => {
   const user = computed(() => profile.value?.user ?? null)
 
   /** True when the user holds the code, or any of the codes when given a list. */
-  function hasPermission(code: string | readonly string[]): boolean {
+  function hasPermission(code: PermissionCode | readonly PermissionCode[]): boolean {
     const codes = typeof code === 'string' ? [code] : code
     return codes.some((c) => permissionSet.value.has(c))
   }

@@ -15,7 +15,7 @@ const me = (mustChange: boolean) => ({
   region: null,
   must_change_password: mustChange,
   password_policy: '密码长度8至64位，至少包含大写字母、小写字母、数字、符号中的三类',
-  permissions: mustChange ? [] : ['hazard:inspect'],
+  permissions: mustChange ? [] : ['hz:inspect'],
   menus: [],
 })
 
@@ -86,7 +86,7 @@ describe('auth store', () => {
     expect(tokenStore.get()).toMatchObject({ access_token: 'A2', must_change_password: false })
     expect(JSON.parse(localStorage.getItem('yqyb.session')!)).toMatchObject({ must_change_password: false })
     expect(auth.mustChangePassword).toBe(false)
-    expect(auth.hasPermission('hazard:inspect')).toBe(true)
+    expect(auth.hasPermission('hz:inspect')).toBe(true)
     expect(sent[sent.length - 1]?.headers.get('Authorization')).toBe('Bearer A2')
   })
 

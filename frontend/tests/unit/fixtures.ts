@@ -1,5 +1,6 @@
 // Shapes the server sends, shared by several specs.
 import type { PermissionNode } from '@/api/types/system'
+import type { PermissionCode } from '@/api/types'
 
 /** The enterprise scope of GET /api/v1/permissions (tree), as the server's catalogue defines it. */
 export const enterpriseCatalog: PermissionNode[] = [
@@ -38,7 +39,7 @@ export const enterpriseCatalog: PermissionNode[] = [
   },
 ]
 
-export const USER_BUTTONS = [
+export const USER_BUTTONS: PermissionCode[] = [
   'sys:user:create',
   'sys:user:update',
   'sys:user:disable',
@@ -46,7 +47,7 @@ export const USER_BUTTONS = [
   'sys:user:reset-password',
   'sys:user:grant',
 ]
-export const ROLE_BUTTONS = ['sys:role:create', 'sys:role:update', 'sys:role:delete', 'sys:role:grant', 'sys:role:assign']
+export const ROLE_BUTTONS: PermissionCode[] = ['sys:role:create', 'sys:role:update', 'sys:role:delete', 'sys:role:grant', 'sys:role:assign']
 
 /** Every enterprise code: what an enterprise admin holds. */
-export const ALL_ENTERPRISE_CODES = ['sys', 'sys:user', ...USER_BUTTONS, 'sys:role', ...ROLE_BUTTONS, 'sys:audit']
+export const ALL_ENTERPRISE_CODES: PermissionCode[] = ['sys', 'sys:user', ...USER_BUTTONS, 'sys:role', ...ROLE_BUTTONS, 'sys:audit']

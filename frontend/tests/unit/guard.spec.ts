@@ -6,6 +6,7 @@ import { routes } from '@/router/routes'
 import { installGuards } from '@/router'
 import { tokenStore } from '@/api/tokens'
 import { useAuthStore } from '@/stores/auth'
+import type { PermissionCode } from '@/api/types'
 import { json, scriptedFetch } from './helpers'
 
 const Dummy = { template: '<div />' }
@@ -15,14 +16,14 @@ function makeRouter() {
   return createRouter({
     history: createMemoryHistory(),
     routes: [
-      { path: '/org/depts', name: 'depts', component: Dummy, meta: { permission: 'org:dept:list' } },
+      { path: '/org/depts', name: 'depts', component: Dummy, meta: { permission: 'org:dept' } },
       ...routes,
     ],
   })
 }
 
-function session(p: Partial<SessionState> & { perms?: string[] }): SessionState {
-  const perms = new Set(p.perms ?? [])
+function session(p: Partial<SessionState> & { perms?: PermissionCode[] }): SessionState {
+  const perms = new Set<string>(p.perms ?? [])
   return {
     isLoggedIn: p.isLoggedIn ?? true,
     mustChangePassword: p.mustChangePassword ?? false,
@@ -52,7 +53,7 @@ describe('decide', () => {
     {
       name: 'must change password even with the permission',
       to: '/org/depts',
-      s: session({ mustChangePassword: true, perms: ['org:dept:list'] }),
+      s: session({ mustChangePassword: true, perms: ['org:dept'] }),
       want: { name: 'change-password' },
     },
     { name: 'must change password: the login page too', to: '/login', s: session({ mustChangePassword: true }), want: { name: 'change-password' } },
@@ -61,10 +62,10 @@ describe('decide', () => {
     {
       name: 'missing permission → 403',
       to: '/org/depts',
-      s: session({ perms: ['org:post:list'] }),
+      s: session({ perms: ['org:post'] }),
       want: { name: 'forbidden', query: { from: '/org/depts' } },
     },
-    { name: 'holding the permission → page', to: '/org/depts', s: session({ perms: ['org:dept:list'] }), want: true },
+    { name: 'holding the permission → page', to: '/org/depts', s: session({ perms: ['org:dept'] }), want: true },
     { name: 'home needs no permission', to: '/', s: session({}), want: true },
     { name: 'voluntary password change', to: '/change-password', s: session({}), want: true },
     { name: 'logged in, login page → home', to: '/login', s: session({}), want: '/' },
@@ -113,14 +114,14 @@ describe('installed guard', () => {
 
   it('loads /me once and applies its permissions', async () => {
     signIn()
-    const { sent } = serveMe({ user: { id: 1, login_name: 'a', display_name: 'A', kind: 'enterprise_admin' }, permissions: ['org:dept:list'], menus: [], must_change_password: false })
+    const { sent } = serveMe({ user: { id: 1, login_name: 'a', display_name: 'A', kind: 'enterprise_admin' }, permissions: ['org:dept'], menus: [], must_change_password: false })
     const router = makeRouter()
     installGuards(router)
     await router.push('/org/depts')
     expect(router.currentRoute.value.name).toBe('depts')
     await router.push('/')
     expect(sent.filter((s) => s.path === '/api/v1/me')).toHaveLength(1)
-    expect(useAuthStore().hasPermission('org:dept:list')).toBe(true)
+    expect(useAuthStore().hasPermission('org:dept')).toBe(true)
   })
 
   it('sends a user whose /me says must_change_password to change-password', async () => {

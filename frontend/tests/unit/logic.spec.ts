@@ -33,7 +33,7 @@ describe('menu trail', () => {
         { code: 'sys:role', title: '角色管理', path: '/system/roles' },
       ],
     },
-    { code: 'manual', title: '操作手册', path: 'https://example.gov.cn/manual.pdf' },
+    { code: 'sys:audit', title: '操作手册', path: 'https://example.gov.cn/manual.pdf' },
   ]
   const cases: Array<[string, string[]]> = [
     ['/', ['home']],
@@ -46,7 +46,7 @@ describe('menu trail', () => {
     it(path, () => expect(findTrail(menus, path).map((n) => n.code)).toEqual(want))
   }
   it('leaves lists entries with a path, depth first', () => {
-    expect(leaves(menus).map((n) => n.code)).toEqual(['home', 'sys:user', 'sys:role', 'manual'])
+    expect(leaves(menus).map((n) => n.code)).toEqual(['home', 'sys:user', 'sys:role', 'sys:audit'])
   })
 })
 

@@ -8,7 +8,7 @@ import UserGrantDialog from '@/views/system/UserGrantDialog.vue'
 import { i18n } from '@/locales'
 import { tokenStore } from '@/api/tokens'
 import { useAuthStore } from '@/stores/auth'
-import type { Me } from '@/api/types'
+import type { Me, PermissionCode } from '@/api/types'
 import type { User } from '@/api/types/system'
 import { json, scriptedFetch, type Handler } from './helpers'
 import { ALL_ENTERPRISE_CODES, enterpriseCatalog } from './fixtures'
@@ -19,7 +19,7 @@ const roles = [
   { id: 3, name: '安全员', description: '', is_system: false, codes: ['sys', 'sys:audit', 'sys:user'], user_count: 1, created_at: '', updated_at: '' },
 ]
 
-function profile(permissions: string[]): Me {
+function profile(permissions: PermissionCode[]): Me {
   return {
     user: { id: 5, login_name: '北京朝阳示范商场有限公司', display_name: '管理员', kind: 'enterprise_admin' },
     enterprise: { id: 1, name: '北京朝阳示范商场有限公司' },

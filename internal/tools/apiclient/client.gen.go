@@ -852,6 +852,249 @@ func (e NodeType) Valid() bool {
 	}
 }
 
+// Defines values for PermissionCode.
+const (
+	Ent                        PermissionCode = "ent"
+	EntAssoc                   PermissionCode = "ent:assoc"
+	EntAssocApply              PermissionCode = "ent:assoc:apply"
+	EntAssocDecide             PermissionCode = "ent:assoc:decide"
+	EntAssocDissolve           PermissionCode = "ent:assoc:dissolve"
+	EntGroup                   PermissionCode = "ent:group"
+	EntProfile                 PermissionCode = "ent:profile"
+	EntProfileEdit             PermissionCode = "ent:profile:edit"
+	Hz                         PermissionCode = "hz"
+	HzAccept                   PermissionCode = "hz:accept"
+	HzAssign                   PermissionCode = "hz:assign"
+	HzExport                   PermissionCode = "hz:export"
+	HzFeed                     PermissionCode = "hz:feed"
+	HzFix                      PermissionCode = "hz:fix"
+	HzHistory                  PermissionCode = "hz:history"
+	HzInspect                  PermissionCode = "hz:inspect"
+	HzLedger                   PermissionCode = "hz:ledger"
+	HzRegister                 PermissionCode = "hz:register"
+	HzStats                    PermissionCode = "hz:stats"
+	HzStatsSign                PermissionCode = "hz:stats:sign"
+	HzUsage                    PermissionCode = "hz:usage"
+	OrgDept                    PermissionCode = "org:dept"
+	OrgDeptCreate              PermissionCode = "org:dept:create"
+	OrgDeptDelete              PermissionCode = "org:dept:delete"
+	OrgDeptUpdate              PermissionCode = "org:dept:update"
+	OrgPost                    PermissionCode = "org:post"
+	OrgPostCreate              PermissionCode = "org:post:create"
+	OrgPostDelete              PermissionCode = "org:post:delete"
+	OrgPostDisable             PermissionCode = "org:post:disable"
+	OrgPostDoc                 PermissionCode = "org:post:doc"
+	OrgPostUpdate              PermissionCode = "org:post:update"
+	Plat                       PermissionCode = "plat"
+	PlatAudit                  PermissionCode = "plat:audit"
+	PlatRegion                 PermissionCode = "plat:region"
+	PlatRegionEdit             PermissionCode = "plat:region:edit"
+	PlatRegulator              PermissionCode = "plat:regulator"
+	PlatRegulatorCreate        PermissionCode = "plat:regulator:create"
+	PlatRegulatorDisable       PermissionCode = "plat:regulator:disable"
+	PlatRegulatorResetPassword PermissionCode = "plat:regulator:reset-password"
+	PlatRegulatorUpdate        PermissionCode = "plat:regulator:update"
+	Reg                        PermissionCode = "reg"
+	RegDashboard               PermissionCode = "reg:dashboard"
+	RegEnterprise              PermissionCode = "reg:enterprise"
+	RegEnterpriseCreate        PermissionCode = "reg:enterprise:create"
+	RegEnterpriseImport        PermissionCode = "reg:enterprise:import"
+	RegEnterpriseResetPassword PermissionCode = "reg:enterprise:reset-password"
+	RegFeed                    PermissionCode = "reg:feed"
+	RegHazard                  PermissionCode = "reg:hazard"
+	RegHazardSupervise         PermissionCode = "reg:hazard:supervise"
+	Setup                      PermissionCode = "setup"
+	Std                        PermissionCode = "std"
+	StdChecklist               PermissionCode = "std:checklist"
+	StdChecklistEdit           PermissionCode = "std:checklist:edit"
+	StdChecklistExport         PermissionCode = "std:checklist:export"
+	StdChecklistImport         PermissionCode = "std:checklist:import"
+	StdGrade                   PermissionCode = "std:grade"
+	StdGradeEdit               PermissionCode = "std:grade:edit"
+	StdStandard                PermissionCode = "std:standard"
+	StdStandardEdit            PermissionCode = "std:standard:edit"
+	Sys                        PermissionCode = "sys"
+	SysAudit                   PermissionCode = "sys:audit"
+	SysRole                    PermissionCode = "sys:role"
+	SysRoleAssign              PermissionCode = "sys:role:assign"
+	SysRoleCreate              PermissionCode = "sys:role:create"
+	SysRoleDelete              PermissionCode = "sys:role:delete"
+	SysRoleGrant               PermissionCode = "sys:role:grant"
+	SysRoleUpdate              PermissionCode = "sys:role:update"
+	SysUser                    PermissionCode = "sys:user"
+	SysUserCreate              PermissionCode = "sys:user:create"
+	SysUserDelete              PermissionCode = "sys:user:delete"
+	SysUserDisable             PermissionCode = "sys:user:disable"
+	SysUserGrant               PermissionCode = "sys:user:grant"
+	SysUserResetPassword       PermissionCode = "sys:user:reset-password"
+	SysUserUpdate              PermissionCode = "sys:user:update"
+	Tpl                        PermissionCode = "tpl"
+	TplTemplate                PermissionCode = "tpl:template"
+	TplTemplateEdit            PermissionCode = "tpl:template:edit"
+)
+
+// Valid indicates whether the value is a known member of the PermissionCode enum.
+func (e PermissionCode) Valid() bool {
+	switch e {
+	case Ent:
+		return true
+	case EntAssoc:
+		return true
+	case EntAssocApply:
+		return true
+	case EntAssocDecide:
+		return true
+	case EntAssocDissolve:
+		return true
+	case EntGroup:
+		return true
+	case EntProfile:
+		return true
+	case EntProfileEdit:
+		return true
+	case Hz:
+		return true
+	case HzAccept:
+		return true
+	case HzAssign:
+		return true
+	case HzExport:
+		return true
+	case HzFeed:
+		return true
+	case HzFix:
+		return true
+	case HzHistory:
+		return true
+	case HzInspect:
+		return true
+	case HzLedger:
+		return true
+	case HzRegister:
+		return true
+	case HzStats:
+		return true
+	case HzStatsSign:
+		return true
+	case HzUsage:
+		return true
+	case OrgDept:
+		return true
+	case OrgDeptCreate:
+		return true
+	case OrgDeptDelete:
+		return true
+	case OrgDeptUpdate:
+		return true
+	case OrgPost:
+		return true
+	case OrgPostCreate:
+		return true
+	case OrgPostDelete:
+		return true
+	case OrgPostDisable:
+		return true
+	case OrgPostDoc:
+		return true
+	case OrgPostUpdate:
+		return true
+	case Plat:
+		return true
+	case PlatAudit:
+		return true
+	case PlatRegion:
+		return true
+	case PlatRegionEdit:
+		return true
+	case PlatRegulator:
+		return true
+	case PlatRegulatorCreate:
+		return true
+	case PlatRegulatorDisable:
+		return true
+	case PlatRegulatorResetPassword:
+		return true
+	case PlatRegulatorUpdate:
+		return true
+	case Reg:
+		return true
+	case RegDashboard:
+		return true
+	case RegEnterprise:
+		return true
+	case RegEnterpriseCreate:
+		return true
+	case RegEnterpriseImport:
+		return true
+	case RegEnterpriseResetPassword:
+		return true
+	case RegFeed:
+		return true
+	case RegHazard:
+		return true
+	case RegHazardSupervise:
+		return true
+	case Setup:
+		return true
+	case Std:
+		return true
+	case StdChecklist:
+		return true
+	case StdChecklistEdit:
+		return true
+	case StdChecklistExport:
+		return true
+	case StdChecklistImport:
+		return true
+	case StdGrade:
+		return true
+	case StdGradeEdit:
+		return true
+	case StdStandard:
+		return true
+	case StdStandardEdit:
+		return true
+	case Sys:
+		return true
+	case SysAudit:
+		return true
+	case SysRole:
+		return true
+	case SysRoleAssign:
+		return true
+	case SysRoleCreate:
+		return true
+	case SysRoleDelete:
+		return true
+	case SysRoleGrant:
+		return true
+	case SysRoleUpdate:
+		return true
+	case SysUser:
+		return true
+	case SysUserCreate:
+		return true
+	case SysUserDelete:
+		return true
+	case SysUserDisable:
+		return true
+	case SysUserGrant:
+		return true
+	case SysUserResetPassword:
+		return true
+	case SysUserUpdate:
+		return true
+	case Tpl:
+		return true
+	case TplTemplate:
+		return true
+	case TplTemplateEdit:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PostDefaultFrequency.
 const (
 	PostDefaultFrequencyDaily       PostDefaultFrequency = "daily"
@@ -2626,13 +2869,13 @@ type ManualChapterInfo struct {
 
 // Me defines model for Me.
 type Me struct {
-	Enterprise         *IDName    `json:"enterprise"`
-	Menus              []MenuNode `json:"menus"`
-	MustChangePassword bool       `json:"must_change_password"`
-	PasswordPolicy     string     `json:"password_policy"`
-	Permissions        []string   `json:"permissions"`
-	Post               *IDName    `json:"post"`
-	Region             *MeRegion  `json:"region"`
+	Enterprise         *IDName          `json:"enterprise"`
+	Menus              []MenuNode       `json:"menus"`
+	MustChangePassword bool             `json:"must_change_password"`
+	PasswordPolicy     string           `json:"password_policy"`
+	Permissions        []PermissionCode `json:"permissions"`
+	Post               *IDName          `json:"post"`
+	Region             *MeRegion        `json:"region"`
 
 	// SetupComplete SetupComplete tells an enterprise admin's SPA whether to land on the initialization page (false) or
 	// the home page (true); null for accounts that do not set up an enterprise.
@@ -2665,8 +2908,8 @@ type MeUserKind string
 type MenuNode struct {
 	Children *[]MenuNode `json:"children,omitempty"`
 
-	// Code Example: sys:user
-	Code string `json:"code"`
+	// Code 权限码：权限目录（GET /api/v1/permissions）中的一项，如 org:dept:create。
+	Code PermissionCode `json:"code"`
 
 	// Icon Example: User
 	Icon *string `json:"icon,omitempty"`
@@ -2745,9 +2988,9 @@ type NewRegulatorInput struct {
 type Node struct {
 	Children *[]Node `json:"children,omitempty"`
 
-	// Code Example: sys:user:create
-	Code string  `json:"code"`
-	Icon *string `json:"icon,omitempty"`
+	// Code 权限码：权限目录（GET /api/v1/permissions）中的一项，如 org:dept:create。
+	Code PermissionCode `json:"code"`
+	Icon *string        `json:"icon,omitempty"`
 
 	// Path Example: /system/users
 	Path *string `json:"path,omitempty"`
@@ -2805,10 +3048,13 @@ type PeriodInspections struct {
 	Open   int       `json:"open"`
 }
 
+// PermissionCode 权限码：权限目录（GET /api/v1/permissions）中的一项，如 org:dept:create。
+type PermissionCode string
+
 // PermissionTree defines model for PermissionTree.
 type PermissionTree struct {
-	Held []string `json:"held"`
-	Tree []Node   `json:"tree"`
+	Held []PermissionCode `json:"held"`
+	Tree []Node           `json:"tree"`
 }
 
 // Post defines model for Post.

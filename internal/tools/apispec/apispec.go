@@ -77,6 +77,9 @@ func Generate(root string) ([]byte, error) {
 	if err := unprefixSchemas(generic); err != nil {
 		return nil, err
 	}
+	if err := typePermissionCodes(generic); err != nil {
+		return nil, err
+	}
 	if v3json, err = json.Marshal(generic); err != nil {
 		return nil, err
 	}

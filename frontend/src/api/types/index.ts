@@ -26,6 +26,13 @@ export type LoginMode = LoginRequest['mode']
 export type TokenResponse = JsonOk<paths['/api/v1/auth/login']['post']>
 export type ChangePasswordRequest = JsonBody<paths['/api/v1/me/password']['post']>
 export type Me = JsonOk<paths['/api/v1/me']['get']>
+/** A code of the permission catalogue, generated from the contract: a typo in v-permission, a route's
+ *  meta.permission or hasPermission fails the type check. */
+export type PermissionCode = Schemas['PermissionCode']
 export type CurrentUser = NonNullable<Me['user']>
 export type UserKind = NonNullable<CurrentUser['kind']>
-export type MenuNode = NonNullable<Me['menus']>[number]
+/** A menu entry: the server's tree (/me menus), plus 首页 ('home'), which the SPA adds for everyone. */
+export type MenuNode = Omit<NonNullable<Me['menus']>[number], 'code' | 'children'> & {
+  code: PermissionCode | 'home'
+  children?: MenuNode[]
+}

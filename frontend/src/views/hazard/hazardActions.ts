@@ -2,13 +2,14 @@
 // the user's permission codes. The server enforces the same; the page only offers what can succeed, and
 // says why acceptance is not possible when the user fixed the hazard himself (acceptor_is_fixer).
 import type { HazardStatus } from '@/api/types/hazard'
+import type { PermissionCode } from '@/api/types'
 
 export type HazardAction = 'assign' | 'reassign' | 'fix' | 'accept' | 'reject'
 
 export interface OfferedAction {
   action: HazardAction
   /** The permission code the action needs. */
-  code: string
+  code: PermissionCode
   /** Set when the action is shown but cannot be used, with the reason. */
   blocked?: 'acceptor_is_fixer'
 }
@@ -19,12 +20,12 @@ export interface HazardActionContext {
   fixedById: number | null | undefined
   /** The signed-in user. */
   userId: number | null | undefined
-  can: (code: string) => boolean
+  can: (code: PermissionCode) => boolean
   /** A regulator's view: never any action. */
   readonly?: boolean
 }
 
-export const ACTION_CODES: Record<HazardAction, string> = {
+export const ACTION_CODES: Record<HazardAction, PermissionCode> = {
   assign: 'hz:assign',
   reassign: 'hz:assign',
   fix: 'hz:fix',
