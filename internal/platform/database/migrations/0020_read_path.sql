@@ -1,3 +1,5 @@
+-- The read path (issue 16): the session cache's notifications and the hazards' per-day counts.
+--
 -- The session cache (auth.Cache): each instance keeps the rows authentication reads for a session and drops
 -- them when told. On PostgreSQL these triggers tell every instance, through pg_notify on the channel
 -- yqyb_auth, in the transaction that makes the change: a notification is delivered when, and only if, that
@@ -72,6 +74,32 @@ CREATE TRIGGER rbac_domains_notify AFTER INSERT OR UPDATE OR DELETE ON rbac_doma
 -- A region's path (rare: the region tree is reference data).
 CREATE TRIGGER regions_notify AFTER UPDATE OF path OR DELETE ON regions FOR EACH ROW
 	EXECUTE FUNCTION yqyb_auth_notify_row();
-{{else}}
-SELECT 1;
 {{end}}
+
+-- The hazards found per enterprise and business day (Beijing), by legal level and grade, and how many of
+-- them are closed now: the regional dashboard sums these rows for a range instead of counting the range's
+-- hazards (stats.hazardFigures), so its cost follows enterprises × days with a hazard, not hazards. The
+-- statistics refresh keeps them: it counts again the enterprises whose hazards changed since its last run
+-- (stats.Refresh). region_path is the hazard's own, as the old count used.
+CREATE TABLE hazard_day_counts (
+	enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+	day TEXT NOT NULL,
+	region_path TEXT NOT NULL,
+	legal_level TEXT NOT NULL,
+	grade_code TEXT NOT NULL,
+	found INTEGER NOT NULL,
+	closed INTEGER NOT NULL,
+	PRIMARY KEY (enterprise_id, day, region_path, legal_level, grade_code)
+);
+{{if pg}}CREATE INDEX hazard_day_counts_region_idx ON hazard_day_counts (region_path text_pattern_ops, day) INCLUDE (legal_level, grade_code, found, closed);
+CREATE INDEX hazard_day_counts_day_idx ON hazard_day_counts (day) INCLUDE (region_path, legal_level, grade_code, found, closed);
+{{else}}CREATE INDEX hazard_day_counts_region_idx ON hazard_day_counts (region_path, day);
+{{end}}
+-- The refresh finds the hazards changed since its last run by this index.
+{{if pg}}CREATE INDEX hazards_updated_idx ON hazards (updated_at) INCLUDE (enterprise_id);
+{{else}}CREATE INDEX hazards_updated_idx ON hazards (updated_at, enterprise_id);
+{{end}}
+INSERT INTO hazard_day_counts (enterprise_id, day, region_path, legal_level, grade_code, found, closed)
+SELECT enterprise_id, {{if pg}}to_char(found_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'){{else}}date(found_at, '+8 hours'){{end}}, region_path,
+	legal_level, grade_code, COUNT(*), SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END)
+FROM hazards GROUP BY 1, 2, 3, 4, 5;
