@@ -149,6 +149,9 @@ func New(d Deps) (*Server, error) {
 	if d.Config.DevFeatures && d.Config.Env != config.Development {
 		return nil, fmt.Errorf("开发用接口只能在开发模式下提供（YQYB_ENV=%s）", d.Config.Env)
 	}
+	if d.Config.BenchFloor && d.Config.Env != config.Development {
+		return nil, fmt.Errorf("YQYB_BENCH_FLOOR 只能在开发模式下使用（YQYB_ENV=%s）", d.Config.Env)
+	}
 	accounts := account.NewService(d.DB, d.Clock, d.Hasher)
 	accounts.SetInitialPasswordTTL(d.Config.InitialPasswordTTL)
 	authCfg := auth.DefaultConfig(signingKeys(d.Config)...)
@@ -222,6 +225,9 @@ func New(d Deps) (*Server, error) {
 	s.stats.ReadFrom(d.Replica)
 	for _, routes := range s.routeTables() {
 		s.register(routes...)
+	}
+	if d.Config.BenchFloor {
+		s.mountBenchFloor()
 	}
 	s.mountDocs()
 	s.mountSPA()
