@@ -247,3 +247,33 @@ func TestSessionCacheLostListener(t *testing.T) {
 		t.Errorf("%d sessions cached after the listener came back, want 3", c.Len())
 	}
 }
+
+// TestSessionCacheOnSQLiteSeesWritesThatReturnRows: a write that returns rows (Raw(…).Scan) invalidates
+// like any other, and plain reads do not.
+func TestSessionCacheOnSQLiteSeesWritesThatReturnRows(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewFixed(time.Date(2026, 12, 7, 10, 0, 0, 0, clock.Business))
+	db := testdb.SQLite(t, clk)
+	if _, err := demo.Seed(ctx, db, clk, account.Hasher{Cost: bcrypt.MinCost}, false); err != nil {
+		t.Fatal(err)
+	}
+	svc, _, c, _ := cachedService(t, db, clk, 0)
+	tok, err := svc.Login(ctx, auth.LoginInput{Mode: auth.ModePersonal, Username: demo.MallKeeper, Password: demo.DemoPassword}, auth.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.Authenticate(ctx, tok.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	testdb.Must(t, db.Raw("SELECT count(*) FROM users u JOIN auth_sessions s ON s.user_id = u.id").Scan(&n))
+	if c.Len() != 1 {
+		t.Fatalf("a read emptied the cache (%d sessions)", c.Len())
+	}
+	var v []int64
+	testdb.Must(t, db.Raw("UPDATE users SET token_version = token_version + 1 WHERE id = ? RETURNING token_version", p.UserID).Scan(&v))
+	if _, err := svc.Authenticate(ctx, tok.AccessToken); !errors.Is(err, auth.ErrTokenRevoked) {
+		t.Fatalf("after the version moved by UPDATE … RETURNING: %v", err)
+	}
+}

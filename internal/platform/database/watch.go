@@ -3,6 +3,7 @@ package database
 import (
 	"context"
 	"database/sql"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,8 +53,19 @@ func WatchCommits(db *gorm.DB, tables []string, fn func()) bool {
 	if err := cb.Raw().After("gorm:raw").Register(name, after); err != nil {
 		return false
 	}
+	// A statement that returns rows (Raw(…).Scan) writes only when it says so (UPDATE … RETURNING).
+	rowAfter := func(tx *gorm.DB) {
+		if writes.MatchString(tx.Statement.SQL.String()) {
+			after(tx)
+		}
+	}
+	if err := cb.Row().After("gorm:row").Register(name, rowAfter); err != nil {
+		return false
+	}
 	return true
 }
+
+var writes = regexp.MustCompile(`(?i)\b(insert|update|delete|replace)\b`)
 
 type watcher struct {
 	tables []string
