@@ -40,14 +40,20 @@ func (l *Listener) Run(ctx context.Context) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	for ctx.Err() == nil {
-		err := l.session(ctx, check, log)
+	for wasLive := true; ctx.Err() == nil; {
+		live, err := l.session(ctx, check, log)
 		l.setLive(false)
 		if ctx.Err() != nil {
 			return
 		}
-		log.Warn("session cache bypassed: the notification connection was lost; every request reads its session from the database until it is back",
-			"err", err, "retry", retry)
+		// Said once per outage (and at a start that cannot listen); the attempts in between at debug level.
+		if live || wasLive {
+			log.Warn("session cache bypassed: the notification connection was lost or could not be made; every request reads its session from the database until it is back",
+				"err", err, "retry", retry)
+		} else {
+			log.Debug("session cache: listening again failed", "err", err)
+		}
+		wasLive = false
 		select {
 		case <-ctx.Done():
 			return
@@ -63,13 +69,14 @@ func (l *Listener) setLive(live bool) {
 	}
 }
 
-// session connects, LISTENs, makes the cache live and applies notifications until the connection fails.
-func (l *Listener) session(ctx context.Context, check time.Duration, log *slog.Logger) error {
+// session connects, LISTENs, makes the cache live and applies notifications until the connection fails;
+// it reports whether the cache was live.
+func (l *Listener) session(ctx context.Context, check time.Duration, log *slog.Logger) (bool, error) {
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	conn, err := pgx.Connect(cctx, l.URL)
 	cancel()
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer func() {
 		closeCtx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -77,7 +84,7 @@ func (l *Listener) session(ctx context.Context, check time.Duration, log *slog.L
 		cancel()
 	}()
 	if _, err := conn.Exec(ctx, "LISTEN "+NotifyChannel); err != nil {
-		return err
+		return false, err
 	}
 	// From here every committed change is delivered on this connection; SetLive empties what was cached
 	// before, when changes were not.
@@ -91,17 +98,17 @@ func (l *Listener) session(ctx context.Context, check time.Duration, log *slog.L
 		case err == nil:
 			l.Cache.Invalidate(n.Payload)
 		case ctx.Err() != nil:
-			return ctx.Err()
+			return true, ctx.Err()
 		case errors.Is(err, context.DeadlineExceeded):
 			// Quiet: make sure the connection is still there.
 			pctx, cancel := context.WithTimeout(ctx, check)
 			err = conn.Ping(pctx)
 			cancel()
 			if err != nil {
-				return err
+				return true, err
 			}
 		default:
-			return err
+			return true, err
 		}
 	}
 }
