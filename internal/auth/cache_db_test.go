@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
@@ -275,5 +276,55 @@ func TestSessionCacheOnSQLiteSeesWritesThatReturnRows(t *testing.T) {
 	testdb.Must(t, db.Raw("UPDATE users SET token_version = token_version + 1 WHERE id = ? RETURNING token_version", p.UserID).Scan(&v))
 	if _, err := svc.Authenticate(ctx, tok.AccessToken); !errors.Is(err, auth.ErrTokenRevoked) {
 		t.Fatalf("after the version moved by UPDATE … RETURNING: %v", err)
+	}
+}
+
+// TestPruneNotifies: pruning ended sessions tells the listening instances which sessions went, in the
+// pruning transaction (PostgreSQL).
+func TestPruneNotifies(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewFixed(time.Date(2026, 12, 7, 10, 0, 0, 0, clock.Business))
+	db := testdb.Postgres(t, clk)
+	if _, err := demo.Seed(ctx, db, clk, account.Hasher{Cost: bcrypt.MinCost}, false); err != nil {
+		t.Fatal(err)
+	}
+	svc, _, _, _ := cachedService(t, db, clk, time.Second)
+	tok, err := svc.Login(ctx, auth.LoginInput{Mode: auth.ModePersonal, Username: demo.MallKeeper, Password: demo.DemoPassword}, auth.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.Authenticate(ctx, tok.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, testdb.URLFor(testdb.Name(t, db)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "LISTEN "+auth.NotifyChannel); err != nil {
+		t.Fatal(err)
+	}
+	if err := session.Revoke(ctx, db, clk.Now(), p.SessionID, session.ReasonLogout); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(48 * time.Hour)
+	if n, err := session.Prune(ctx, db, clk.Now(), 24*time.Hour); err != nil || n == 0 {
+		t.Fatalf("prune = %d, %v", n, err)
+	}
+	// The session's id twice: from the revocation's transaction, then from the prune's.
+	want := "s:" + p.SessionID
+	seen := 0
+	for seen < 2 {
+		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		n, err := conn.WaitForNotification(wctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("after %d notifications: %v", seen, err)
+		}
+		if n.Payload != want {
+			t.Fatalf("notification %q, want %q", n.Payload, want)
+		}
+		seen++
 	}
 }
