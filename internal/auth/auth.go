@@ -1,8 +1,10 @@
 // Package auth signs users in and recognises them afterwards: the two login modes (个人用户登录 and
 // 企业用户登录), failed-login lockout and per-IP rate limits shared by all instances, short-lived access
 // tokens (HS256, algorithm pinned, signed by a keyring whose keys are named by kid so they can rotate) and
-// rotating refresh tokens, and authentication of every request, which checks the token against the database
-// so that a password change, reset, disable or grant change stops older tokens at once on every instance.
+// rotating refresh tokens, and authentication of every request, which checks the token's session and user
+// so that a logout, password change, reset, disable or grant change stops older tokens at once on every
+// instance: against the database, or against the instance's session cache, which every such change empties
+// through PostgreSQL's LISTEN/NOTIFY (cache.go, listen.go).
 package auth
 
 import (
