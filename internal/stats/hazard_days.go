@@ -30,7 +30,10 @@ func dayKey(t time.Time) string { return t.In(clock.Business).Format(time.DateOn
 // changed (registered, moved on, closed, regraded: updated_at) since shortly before the batch's oldest
 // refresh, and those never refreshed. The changes are found through hazards_updated_idx, so the cost is
 // that of the recent changes, not of all hazards.
-func staleHazardDays(ctx context.Context, db *gorm.DB, ids []int64) ([]int64, error) {
+//
+// now bounds the watermark: a development clock moved back (YQYB_CLOCK_OFFSET, the dev clock route) leaves
+// refreshes stamped in its future, and the changes made since must still count.
+func staleHazardDays(ctx context.Context, db *gorm.DB, ids []int64, now time.Time) ([]int64, error) {
 	var oldest []time.Time
 	if err := db.WithContext(ctx).Table("enterprise_stats").Where("enterprise_id IN ?", ids).Order("computed_at").Limit(1).
 		Pluck("computed_at", &oldest).Error; err != nil {
@@ -38,7 +41,11 @@ func staleHazardDays(ctx context.Context, db *gorm.DB, ids []int64) ([]int64, er
 	}
 	since := time.Time{}
 	if len(oldest) > 0 {
-		since = oldest[0].Add(-hazardRecount)
+		since = oldest[0]
+		if now.Before(since) {
+			since = now
+		}
+		since = since.Add(-hazardRecount)
 	}
 	var out []int64
 	err := db.WithContext(ctx).Raw(`SELECT DISTINCT enterprise_id FROM hazards WHERE updated_at >= ? AND enterprise_id IN ?

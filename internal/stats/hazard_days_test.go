@@ -178,6 +178,14 @@ func TestHazardDayCountsEqualTheOldCount(t *testing.T) {
 				t.Fatal(err)
 			}
 			check("after a refresh with no change")
+
+			// A development clock moved back a day: what changes now still reaches the counts.
+			clk.Advance(-24 * time.Hour)
+			move(ids[3], map[string]any{"status": "closed", "closed_at": clk.Now().UTC()})
+			if _, err := svc.Refresh(ctx, ""); err != nil {
+				t.Fatal(err)
+			}
+			check("after a change with the clock moved back")
 		})
 	}
 }

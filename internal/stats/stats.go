@@ -99,7 +99,7 @@ func (s *Service) Refresh(ctx context.Context, regionPath string) (int, error) {
 		if err != nil {
 			return done, err
 		}
-		stale, err := staleHazardDays(ctx, s.db, ids)
+		stale, err := staleHazardDays(ctx, s.db, ids, now)
 		if err != nil {
 			return done, err
 		}
