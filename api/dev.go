@@ -8,6 +8,7 @@ import (
 
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/clock"
+	"yqyb/internal/rbac"
 )
 
 // devRoutes exist only outside production.
@@ -105,4 +106,17 @@ func (s *Server) setDevClock(c echo.Context) error {
 	}
 	s.deps.Log.Warn("development clock moved", "now", s.deps.DevClock.Now().In(clock.Business).Format(time.DateTime))
 	return s.getDevClock(c)
+}
+
+// benchFloorPath is the bench floor's route (Config.BenchFloor).
+const benchFloorPath = "/api/v1/dev/floor"
+
+// mountBenchFloor adds the floor `make bench` measures every endpoint against: the same authentication
+// (token, session) and permission check (the post user's own page's code) as every guarded route, then 204
+// and nothing else. It is outside the route table and the contract: only a development server started for
+// the load scenario (YQYB_BENCH_FLOOR) has it.
+func (s *Server) mountBenchFloor() {
+	r := Route{Method: http.MethodGet, Path: benchFloorPath, Perm: rbac.InspectView}
+	s.echo.Add(r.Method, r.Path, func(c echo.Context) error { return c.NoContent(http.StatusNoContent) },
+		s.authenticate(r), s.authorize(r.Perm))
 }

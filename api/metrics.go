@@ -9,6 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"gorm.io/gorm"
+
+	"yqyb/internal/auth"
 )
 
 // metrics are the Prometheus series of one instance: requests by route template (never by raw path, so
@@ -39,6 +41,34 @@ func newMetrics(db *gorm.DB) *metrics {
 		m.reg.MustRegister(collectors.NewDBStatsCollector(sqlDB, "yqyb"))
 	}
 	return m
+}
+
+// watchSessionCache exports the session cache's state: whether it is in use (1) or bypassed because its
+// notification connection is down (0), and how requests were served.
+func (m *metrics) watchSessionCache(c *auth.Cache) {
+	if c == nil {
+		return
+	}
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "yqyb_session_cache_live",
+			Help: "1 while the session cache is in use; 0 while it is bypassed (notification connection down, every request reads the database)."},
+			func() float64 {
+				if c.Live() {
+					return 1
+				}
+				return 0
+			}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "yqyb_session_cache_entries", Help: "Sessions in the session cache."},
+			func() float64 { return float64(c.Len()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "yqyb_session_cache_hits_total", Help: "Authenticated requests served from the session cache."},
+			func() float64 { return float64(c.Stats().Hits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "yqyb_session_cache_misses_total", Help: "Authenticated requests that read their session from the database while the cache was live."},
+			func() float64 { return float64(c.Stats().Misses) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "yqyb_session_cache_bypassed_total", Help: "Authenticated requests that read their session from the database because the cache was bypassed."},
+			func() float64 { return float64(c.Stats().Bypassed) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "yqyb_session_cache_invalidations_total", Help: "Revocation notifications applied to the session cache."},
+			func() float64 { return float64(c.Stats().Invalidations) }),
+	)
 }
 
 // observe records one finished request.

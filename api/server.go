@@ -26,6 +26,7 @@ import (
 	"yqyb/internal/org"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/config"
+	"yqyb/internal/platform/database"
 	"yqyb/internal/platform/storage"
 	"yqyb/internal/rbac"
 	"yqyb/internal/session"
@@ -98,6 +99,45 @@ type Server struct {
 // domainCacheSize bounds how many enterprises' policies one instance keeps in memory.
 const domainCacheSize = 20_000
 
+// Session cache defaults, when the configuration leaves them unset (tests).
+const (
+	defaultSessionCacheSize = 100_000
+	defaultSessionCacheTTL  = 5 * time.Minute
+)
+
+// sessionCache builds the cache of authenticated sessions, or nil when the configuration turns it off. On
+// SQLite it is live at once, told of every commit to the tables it reads (database.WatchCommits); on
+// PostgreSQL it stays bypassed until SessionListener's connection LISTENs.
+func sessionCache(d Deps) *auth.Cache {
+	size, ttl := d.Config.SessionCacheSize, d.Config.SessionCacheTTL
+	if size < 0 {
+		return nil
+	}
+	if size == 0 {
+		size = defaultSessionCacheSize
+	}
+	if ttl <= 0 {
+		ttl = defaultSessionCacheTTL
+	}
+	c := auth.NewCache(size, ttl, nil)
+	if database.Dialect(d.DB) == database.SQLite &&
+		database.WatchCommits(d.DB, auth.CachedTables, func() { c.Invalidate("*") }) {
+		c.SetLive(true)
+	}
+	return c
+}
+
+// SessionListener returns what keeps the session cache live on PostgreSQL: a connection of its own to url
+// LISTENing for revocations. Nil when there is nothing to listen for (SQLite, or no cache); the caller runs
+// it until shutdown.
+func (s *Server) SessionListener(url string) *auth.Listener {
+	c := s.auth.Cache()
+	if c == nil || database.Dialect(s.deps.DB) != database.Postgres {
+		return nil
+	}
+	return &auth.Listener{URL: url, Cache: c, Log: s.deps.Log.With("component", "session-cache")}
+}
+
 // requestTimeout bounds the work of one request.
 const requestTimeout = 60 * time.Second
 
@@ -108,6 +148,9 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.Config.DevFeatures && d.Config.Env != config.Development {
 		return nil, fmt.Errorf("开发用接口只能在开发模式下提供（YQYB_ENV=%s）", d.Config.Env)
+	}
+	if d.Config.BenchFloor && d.Config.Env != config.Development {
+		return nil, fmt.Errorf("YQYB_BENCH_FLOOR 只能在开发模式下使用（YQYB_ENV=%s）", d.Config.Env)
 	}
 	accounts := account.NewService(d.DB, d.Clock, d.Hasher)
 	accounts.SetInitialPasswordTTL(d.Config.InitialPasswordTTL)
@@ -125,6 +168,7 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	authSvc.UseCache(sessionCache(d))
 	authz := rbac.NewAuthorizer(d.DB, domainCacheSize)
 
 	e := echo.New()
@@ -179,8 +223,12 @@ func New(d Deps) (*Server, error) {
 		ready:       readiness{db: d.DB, files: d.Files},
 	}
 	s.stats.ReadFrom(d.Replica)
+	m.watchSessionCache(authSvc.Cache())
 	for _, routes := range s.routeTables() {
 		s.register(routes...)
+	}
+	if d.Config.BenchFloor {
+		s.mountBenchFloor()
 	}
 	s.mountDocs()
 	s.mountSPA()

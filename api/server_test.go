@@ -389,6 +389,8 @@ func TestMetrics(t *testing.T) {
 		`yqyb_http_requests_total{method="GET",route="/*",status="404"} 1`,
 		`yqyb_job_runs_total{job="stats.refresh",result="ok"} 1`,
 		`go_goroutines`, `go_sql_max_open_connections{db_name="yqyb"}`,
+		// PostgreSQL without a listener: the session cache is bypassed, and says so.
+		"yqyb_session_cache_live 0", "yqyb_session_cache_bypassed_total",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s", want)

@@ -255,6 +255,9 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 	}
+	if l := srv.SessionListener(e.cfg.NotifyURL); l != nil {
+		go l.Run(ctx)
+	}
 	// Scheduled jobs run in every instance; the runner's lease makes each run once across them all.
 	host, _ := os.Hostname()
 	runner := jobs.New(e.db, deps.Clock, e.log, fmt.Sprintf("%s:%d", host, os.Getpid()), srv.Jobs()...)

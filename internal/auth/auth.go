@@ -1,8 +1,10 @@
 // Package auth signs users in and recognises them afterwards: the two login modes (个人用户登录 and
 // 企业用户登录), failed-login lockout and per-IP rate limits shared by all instances, short-lived access
 // tokens (HS256, algorithm pinned, signed by a keyring whose keys are named by kid so they can rotate) and
-// rotating refresh tokens, and authentication of every request, which checks the token against the database
-// so that a password change, reset, disable or grant change stops older tokens at once on every instance.
+// rotating refresh tokens, and authentication of every request, which checks the token's session and user
+// so that a logout, password change, reset, disable or grant change stops older tokens at once on every
+// instance: against the database, or against the instance's session cache, which every such change empties
+// through PostgreSQL's LISTEN/NOTIFY (cache.go, listen.go).
 package auth
 
 import (
@@ -88,6 +90,8 @@ type Service struct {
 	dummyHash string
 	// gates queue this instance's concurrent attempts at one account (see throttle.go).
 	gates gates
+	// cache keeps the rows of recently authenticated sessions (nil: none).
+	cache *Cache
 }
 
 // NewService returns the authentication service.
@@ -470,18 +474,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	if err != nil || c.SessionID == "" {
 		return Principal{}, ErrTokenInvalid
 	}
-	var row principalRow
-	err = s.db.WithContext(ctx).Raw(`SELECT u.id, u.kind, u.login_name, u.display_name, u.status, u.token_version,
-			u.must_change_password, COALESCE(u.enterprise_id, 0) AS enterprise_id, COALESCE(u.region_id, 0) AS region_id,
-			COALESCE(u.post_id, 0) AS post_id, COALESCE(r.path, '') AS region_path, s.revoked_at, s.expires_at,
-			COALESCE(d.version, 0) AS policy_version
-		FROM users u
-		JOIN auth_sessions s ON s.id = ? AND s.user_id = u.id
-		LEFT JOIN regions r ON r.id = u.region_id
-		LEFT JOIN rbac_domains d ON d.domain = 'e:' || CAST(u.enterprise_id AS TEXT)
-		WHERE u.id = ? AND u.deleted_at IS NULL`, c.SessionID, uid).Scan(&row).Error
-	if err != nil {
-		return Principal{}, err
+	row, cached := s.cache.get(c.SessionID)
+	if !cached || row.ID != uid {
+		if row, err = s.loadPrincipal(ctx, c.SessionID, uid); err != nil {
+			return Principal{}, err
+		}
 	}
 	if row.ID == 0 || row.Status != account.StatusActive || row.TokenVersion != c.Version || row.RevokedAt != nil || !s.clk.Now().Before(row.ExpiresAt) {
 		return Principal{}, ErrTokenRevoked
@@ -490,3 +487,34 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 		EnterpriseID: row.EnterpriseID, RegionID: row.RegionID, RegionPath: row.RegionPath, PostID: row.PostID,
 		SessionID: c.SessionID, PolicyVersion: row.PolicyVersion, MustChangePassword: row.MustChangePassword}, nil
 }
+
+// loadPrincipal reads a session's user, session, region path and policy version in one query, and keeps
+// the row in the cache unless anything was invalidated while it was read.
+func (s *Service) loadPrincipal(ctx context.Context, sessionID string, uid int64) (principalRow, error) {
+	gen := s.cache.begin()
+	var row principalRow
+	err := s.db.WithContext(ctx).Raw(`SELECT u.id, u.kind, u.login_name, u.display_name, u.status, u.token_version,
+			u.must_change_password, COALESCE(u.enterprise_id, 0) AS enterprise_id, COALESCE(u.region_id, 0) AS region_id,
+			COALESCE(u.post_id, 0) AS post_id, COALESCE(r.path, '') AS region_path, s.revoked_at, s.expires_at,
+			COALESCE(d.version, 0) AS policy_version
+		FROM users u
+		JOIN auth_sessions s ON s.id = ? AND s.user_id = u.id
+		LEFT JOIN regions r ON r.id = u.region_id
+		LEFT JOIN rbac_domains d ON d.domain = 'e:' || CAST(u.enterprise_id AS TEXT)
+		WHERE u.id = ? AND u.deleted_at IS NULL`, sessionID, uid).Scan(&row).Error
+	if err != nil {
+		return row, err
+	}
+	// Only a row that names a session of this user is kept; a missing one is read again each time.
+	if row.ID != 0 {
+		s.cache.put(sessionID, row, gen)
+	}
+	return row, nil
+}
+
+// UseCache makes Authenticate keep the rows it reads in c (nil: read the database every time). The cache
+// is used only while it is live (see Cache).
+func (s *Service) UseCache(c *Cache) { s.cache = c }
+
+// Cache returns the session cache, nil without one.
+func (s *Service) Cache() *Cache { return s.cache }

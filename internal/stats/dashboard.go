@@ -241,7 +241,7 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 		return d, err
 	}
 	f.UsageTrend, f.InspectionRate = trend, trendRate(trend)
-	if err := s.hazardFigures(ctx, "region_path LIKE ?", prefix, r, f); err != nil {
+	if err := s.regionHazardFigures(ctx, prefix, r, f); err != nil {
 		return d, err
 	}
 
@@ -372,20 +372,41 @@ func trendRate(t []HalfUsage) *float64 {
 	return ratePtr(on, due)
 }
 
-// hazardFigures counts the hazards found in the range by legal level and grade.
+// hazardFigures counts the hazards found in the range by legal level and grade, from the hazards
+// themselves: an enterprise's own live figures.
 func (s *Service) hazardFigures(ctx context.Context, where string, arg any, r Range, f *Figures) error {
-	var rows []struct {
-		LegalLevel string
-		GradeCode  string
-		Found      int
-		Closed     int
-	}
+	var rows []hazardCount
 	if err := s.read.WithContext(ctx).Raw(`SELECT legal_level, grade_code, COUNT(*) AS found,
 			SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END) AS closed
 		FROM hazards WHERE `+where+` AND found_at >= ? AND found_at < ? GROUP BY legal_level, grade_code`,
 		arg, r.From.UTC(), r.To.UTC()).Scan(&rows).Error; err != nil {
 		return err
 	}
+	addHazardFigures(f, rows)
+	return nil
+}
+
+type hazardCount struct {
+	LegalLevel string
+	GradeCode  string
+	Found      int
+	Closed     int
+}
+
+// regionHazardFigures are hazardFigures for a region, summed from the per-day counts the refresh keeps
+// (hazard_day_counts): a range is whole business days.
+func (s *Service) regionHazardFigures(ctx context.Context, prefix any, r Range, f *Figures) error {
+	var rows []hazardCount
+	if err := s.read.WithContext(ctx).Raw(`SELECT legal_level, grade_code, SUM(found) AS found, SUM(closed) AS closed
+		FROM hazard_day_counts WHERE region_path LIKE ? AND day >= ? AND day < ? GROUP BY legal_level, grade_code`,
+		prefix, dayKey(r.From), dayKey(r.To)).Scan(&rows).Error; err != nil {
+		return err
+	}
+	addHazardFigures(f, rows)
+	return nil
+}
+
+func addHazardFigures(f *Figures, rows []hazardCount) {
 	grades := map[string]int{}
 	for _, x := range rows {
 		lf := &f.General
@@ -403,7 +424,6 @@ func (s *Service) hazardFigures(ctx context.Context, where string, arg any, r Ra
 		f.ByGrade = append(f.ByGrade, GradeCount{Grade: g, Count: n})
 	}
 	sort.Slice(f.ByGrade, func(i, j int) bool { return f.ByGrade[i].Grade < f.ByGrade[j].Grade })
-	return nil
 }
 
 func (s *Service) openMajors(ctx context.Context, where string, arg any) ([]MajorOpen, error) {

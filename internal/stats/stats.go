@@ -99,6 +99,13 @@ func (s *Service) Refresh(ctx context.Context, regionPath string) (int, error) {
 		if err != nil {
 			return done, err
 		}
+		stale, err := staleHazardDays(ctx, s.db, ids, now)
+		if err != nil {
+			return done, err
+		}
+		if err := countHazardDays(ctx, s.db, stale); err != nil {
+			return done, err
+		}
 		var depts []int64
 		if err := s.db.WithContext(ctx).Table("departments").Where("enterprise_id IN ?", ids).Distinct().Pluck("enterprise_id", &depts).Error; err != nil {
 			return done, err

@@ -49,6 +49,9 @@ type Config struct {
 	// MigrationLockTimeout bounds a migration's wait for a lock on PostgreSQL; zero waits without limit.
 	MigrationLockTimeout time.Duration
 
+	// BenchFloor adds, in development only, GET /api/v1/dev/floor: authentication, the session check and one
+	// permission check, then 204 and nothing else, the floor `make bench` measures the endpoints against.
+	BenchFloor bool
 	// DevFeatures turns on what only a developer's own machine may offer: the unauthenticated development
 	// routes (moving the clock, running the jobs now). LoadServe sets it for development mode on a loopback
 	// listen address; it is never set in production.
@@ -87,6 +90,13 @@ type Config struct {
 	FakeNow     time.Time
 	ClockOffset time.Duration
 
+	// NotifyURL is the direct PostgreSQL connection the session cache LISTENs on (default DatabaseURL).
+	NotifyURL string
+	// SessionCacheSize bounds the sessions one instance caches: 0 the default, negative none.
+	SessionCacheSize int
+	// SessionCacheTTL is the longest a cached session is used without reading it again.
+	SessionCacheTTL time.Duration
+
 	// SecretGenerated is true when the secret was created on this start (first run); serve logs it.
 	SecretGenerated bool
 }
@@ -102,6 +112,10 @@ var Vars = []Var{
 	{"YQYB_ADDR", "127.0.0.1:8080", "监听地址 HOST:PORT；`serve --addr` 优先"},
 	{"DATABASE_URL", "(空：使用数据目录下的 SQLite 文件)", "postgres://user:pass@host:5432/db?sslmode=disable 切换到 PostgreSQL；也可写 sqlite:/path/to/file.db"},
 	{"YQYB_DATABASE_REPLICA_URL", "(空：统计也读主库)", "只读副本（PostgreSQL 流复制备库）的地址；监管看板、企业统计和报表从这里读，写入和变更流始终走主库"},
+	{"YQYB_NOTIFY_DATABASE_URL", "(空：同 DATABASE_URL)", "会话缓存接收撤销通知（LISTEN/NOTIFY）所用的 PostgreSQL 直连地址；DATABASE_URL 经过事务模式的连接池（如 PgBouncer pool_mode=transaction）时必须设置为直连主库的地址，因为事务模式下无法 LISTEN"},
+	{"YQYB_BENCH_FLOOR", "false", "仅开发模式（make bench 使用）：提供 GET /api/v1/dev/floor，只做令牌校验、会话检查和一次权限检查（排查权限 hz:inspect）后返回 204，作为压测各接口的对照下限；生产模式设置即拒绝启动"},
+	{"YQYB_SESSION_CACHE_SIZE", "100000", "每个实例缓存的登录会话数上限（最近最少使用者先出），每个约 0.5 KB；0 表示不缓存，每个请求都查数据库。PostgreSQL 上只在通知连接正常时使用缓存，连接中断时清空并绕过缓存直到重新 LISTEN 成功"},
+	{"YQYB_SESSION_CACHE_TTL", "5m", "缓存的会话最长使用多久后重新查库（撤销、改密、停用、权限变更通过通知立即生效，不等这个时间）"},
 	{"YQYB_DATA_DIR", "./data", "数据目录：内置 SQLite 文件、自动生成的密钥、默认文件存储都在这里"},
 	{"YQYB_JWT_KEYS", "(空：使用 YQYB_JWT_SECRET)", "访问令牌签名密钥列表 kid1:密钥1,kid2:密钥2：第一个用于签发，全部用于校验（按令牌头部的 kid 查找），用于不停机轮换密钥；kid 为 1–32 个字母、数字或 ._-，不得重复；生产模式下每个密钥至少 32 字节；不能与 YQYB_JWT_SECRET 同时设置"},
 	{"YQYB_JWT_SECRET", "(空：开发模式下自动生成并保存在数据目录 secret 文件)", "单个访问令牌签名密钥（kid 为 default），至少 32 字节；生产模式下与 YQYB_JWT_KEYS 二者必设其一（推荐 YQYB_JWT_KEYS）"},
@@ -187,6 +201,7 @@ func load(lookup Lookup, serve bool, addr string) (Config, error) {
 		Addr:        addr,
 		DatabaseURL: get("DATABASE_URL", ""),
 		ReplicaURL:  get("YQYB_DATABASE_REPLICA_URL", ""),
+		NotifyURL:   get("YQYB_NOTIFY_DATABASE_URL", ""),
 		DataDir:     get("YQYB_DATA_DIR", "data"),
 		LogLevel:    strings.ToLower(get("YQYB_LOG_LEVEL", "info")),
 		BodyLimit:   get("YQYB_BODY_LIMIT", "20M"),
@@ -231,6 +246,29 @@ func load(lookup Lookup, serve bool, addr string) (Config, error) {
 	}
 	if c.ReplicaURL != "" && (!isPostgres(c.ReplicaURL) || !isPostgres(c.DatabaseURL)) {
 		return c, fmt.Errorf("YQYB_DATABASE_REPLICA_URL 只能与 PostgreSQL 主库（DATABASE_URL=postgres://...）一起使用，且本身须为 postgres:// 地址")
+	}
+	if c.NotifyURL == "" {
+		c.NotifyURL = c.DatabaseURL
+	} else if !isPostgres(c.NotifyURL) || !isPostgres(c.DatabaseURL) {
+		return c, fmt.Errorf("YQYB_NOTIFY_DATABASE_URL 只能与 PostgreSQL 主库（DATABASE_URL=postgres://...）一起使用，且本身须为 postgres:// 地址")
+	}
+	if c.BenchFloor, err = parseBool("YQYB_BENCH_FLOOR", get("YQYB_BENCH_FLOOR", "false")); err != nil {
+		return c, err
+	}
+	if c.BenchFloor && prod {
+		return c, fmt.Errorf("生产模式拒绝启动：YQYB_BENCH_FLOOR 只用于压测（make bench）")
+	}
+	if c.SessionCacheSize, err = parseInt("YQYB_SESSION_CACHE_SIZE", get("YQYB_SESSION_CACHE_SIZE", "100000")); err != nil {
+		return c, err
+	}
+	if c.SessionCacheSize <= 0 {
+		c.SessionCacheSize = -1
+	}
+	if c.SessionCacheTTL, err = parseDuration("YQYB_SESSION_CACHE_TTL", get("YQYB_SESSION_CACHE_TTL", "5m")); err != nil {
+		return c, err
+	}
+	if c.SessionCacheTTL <= 0 {
+		return c, fmt.Errorf("YQYB_SESSION_CACHE_TTL 须大于 0（不要缓存请设 YQYB_SESSION_CACHE_SIZE=0）")
 	}
 	if c.ServeSPA, err = parseBool("YQYB_SERVE_SPA", get("YQYB_SERVE_SPA", "true")); err != nil {
 		return c, err

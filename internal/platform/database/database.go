@@ -61,6 +61,8 @@ func Open(ctx context.Context, o Options, clk clock.Clock, log *slog.Logger) (*g
 		// One writer at a time is SQLite's model; a small pool with immediate transactions and a busy timeout
 		// queues writers instead of failing them.
 		sqlDB.SetMaxOpenConns(min(max(o.MaxOpen, 1), 4))
+		// Caches this process keeps over the database learn of committed writes through it (WatchCommits).
+		watchSQLite(db, sqlDB)
 	} else {
 		sqlDB.SetMaxOpenConns(o.MaxOpen)
 		sqlDB.SetMaxIdleConns(o.MaxIdle)

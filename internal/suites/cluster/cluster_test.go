@@ -4,6 +4,7 @@ package cluster
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -71,6 +72,11 @@ func TestInstancesShareOneDatabase(t *testing.T) {
 	}
 	i1, i2, i3 := ins[0], ins[1], ins[2]
 	others := []*instance{i2, i3}
+	// Every instance serves sessions from its cache, told of revocations by LISTEN/NOTIFY: the revocations
+	// below reach instances that hold the session in memory.
+	for _, in := range ins {
+		waitLog(t, in, "session cache live", 10*time.Second)
+	}
 
 	var ipMu sync.Mutex
 	ipN := 0
@@ -111,8 +117,8 @@ func TestInstancesShareOneDatabase(t *testing.T) {
 			t.Fatalf("logout on %s = %s", i1.name, r)
 		}
 		for _, in := range others {
-			if r := in.do(t, http.MethodGet, "/api/v1/me", tok.AccessToken, "", nil); r.Code != 401 {
-				t.Errorf("access token on %s after logout on %s = %s", in.name, i1.name, r)
+			if r := within(t, in, tok.AccessToken, "/api/v1/me", 401); r.Code != 401 {
+				t.Errorf("access token on %s a second after logout on %s = %s", in.name, i1.name, r)
 			}
 			if r, _ := in.refresh(t, tok.RefreshToken); r.Code != 401 {
 				t.Errorf("refresh on %s after logout on %s = %s", in.name, i1.name, r)
@@ -129,8 +135,8 @@ func TestInstancesShareOneDatabase(t *testing.T) {
 			t.Fatalf("reset on %s = %s", i1.name, r)
 		}
 		for _, in := range others {
-			if r := in.do(t, http.MethodGet, "/api/v1/me", tok.AccessToken, "", nil); r.Code != 401 || r.err().Code != "token_revoked" {
-				t.Errorf("access token on %s after reset on %s = %s", in.name, i1.name, r)
+			if r := within(t, in, tok.AccessToken, "/api/v1/me", 401); r.Code != 401 || r.err().Code != "token_revoked" {
+				t.Errorf("access token on %s a second after reset on %s = %s", in.name, i1.name, r)
 			}
 		}
 		if r, _ := i3.refresh(t, tok.RefreshToken); r.Code != 401 {
@@ -138,6 +144,41 @@ func TestInstancesShareOneDatabase(t *testing.T) {
 		}
 		if r := i3.do(t, http.MethodPost, "/api/v1/auth/login", "", newIP(), map[string]string{"mode": "personal", "username": demo.MallElectrician, "password": pw}); r.Code != 401 {
 			t.Errorf("old password on %s after reset = %s", i3.name, r)
+		}
+	})
+
+	t.Run("password change on one instance revokes the other sessions on the others", func(t *testing.T) {
+		here := i1.login(t, newIP(), demo.FactoryWelder, pw)
+		there := i2.login(t, newIP(), demo.FactoryWelder, pw)
+		for _, in := range ins { // every instance now holds both sessions in its cache
+			for _, tok := range []string{here.AccessToken, there.AccessToken} {
+				if r := in.do(t, http.MethodGet, "/api/v1/me", tok, "", nil); r.Code != 200 {
+					t.Fatalf("before the change on %s = %s", in.name, r)
+				}
+			}
+		}
+		const newPw = "Changed@2026x"
+		r := i1.do(t, http.MethodPost, "/api/v1/me/password", here.AccessToken, "", map[string]string{"old_password": pw, "new_password": newPw})
+		if r.Code != 200 {
+			t.Fatalf("password change on %s = %s", i1.name, r)
+		}
+		var reissued struct {
+			AccessToken string `json:"access_token"`
+		}
+		if err := json.Unmarshal(r.Body, &reissued); err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range ins {
+			// The other session ends; the caller's own old token stops (its version moved); its new one works.
+			if r := within(t, in, there.AccessToken, "/api/v1/me", 401); r.Code != 401 || r.err().Code != "token_revoked" {
+				t.Errorf("the other session on %s a second after the change = %s", in.name, r)
+			}
+			if r := within(t, in, here.AccessToken, "/api/v1/me", 401); r.Code != 401 || r.err().Code != "token_revoked" {
+				t.Errorf("the old token of the changing session on %s a second later = %s", in.name, r)
+			}
+			if r := in.do(t, http.MethodGet, "/api/v1/me", reissued.AccessToken, "", nil); r.Code != 200 {
+				t.Errorf("the reissued token on %s = %s", in.name, r)
+			}
 		}
 	})
 
@@ -234,8 +275,8 @@ func TestInstancesShareOneDatabase(t *testing.T) {
 			t.Fatalf("grant on %s = %s", i1.name, r)
 		}
 		for _, in := range others {
-			if r := in.do(t, http.MethodGet, "/api/v1/audit-logs", tok.AccessToken, "", nil); r.Code != 401 || r.err().Code != "token_revoked" {
-				t.Errorf("old token on %s after the grant on %s = %s", in.name, i1.name, r)
+			if r := within(t, in, tok.AccessToken, "/api/v1/audit-logs", 401); r.Code != 401 || r.err().Code != "token_revoked" {
+				t.Errorf("old token on %s a second after the grant on %s = %s", in.name, i1.name, r)
 			}
 		}
 		r, fresh := i2.refresh(t, tok.RefreshToken)
@@ -250,6 +291,11 @@ func TestInstancesShareOneDatabase(t *testing.T) {
 		// Taking it away again.
 		if r := i1.do(t, http.MethodPut, userPath(demo.MallKeeper, "/grants"), admin.AccessToken, "", map[string]any{"codes": []string{}}); r.Code != 200 {
 			t.Fatalf("ungrant = %s", r)
+		}
+		for _, in := range others {
+			if r := within(t, in, fresh.AccessToken, "/api/v1/audit-logs", 401); r.Code != 401 || r.err().Code != "token_revoked" {
+				t.Errorf("token on %s a second after the grant was withdrawn on %s = %s", in.name, i1.name, r)
+			}
 		}
 		r, fresh = i3.refresh(t, fresh.RefreshToken)
 		if r.Code != 200 {
@@ -273,8 +319,8 @@ func TestInstancesShareOneDatabase(t *testing.T) {
 			t.Fatalf("role grants on %s = %s", i1.name, r)
 		}
 		for _, in := range others {
-			if r := in.do(t, http.MethodGet, "/api/v1/audit-logs", tok.AccessToken, "", nil); r.Code != 401 {
-				t.Errorf("old token of a role member on %s = %s", in.name, r)
+			if r := within(t, in, tok.AccessToken, "/api/v1/audit-logs", 401); r.Code != 401 {
+				t.Errorf("old token of a role member on %s a second later = %s", in.name, r)
 			}
 		}
 		r, fresh := i2.refresh(t, tok.RefreshToken)
@@ -324,6 +370,36 @@ func TestInstancesShareOneDatabase(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// revocationDelay is how long a revocation may take to reach another instance: the notification of the
+// revoking transaction's commit, delivered to each instance's listening connection.
+const revocationDelay = time.Second
+
+// within asks an instance for path with token until it answers want, for at most revocationDelay, and
+// returns the last answer.
+func within(t *testing.T, in *instance, token, path string, want int) resp {
+	t.Helper()
+	deadline := time.Now().Add(revocationDelay)
+	for {
+		r := in.do(t, http.MethodGet, path, token, "", nil)
+		if r.Code == want || time.Now().After(deadline) {
+			return r
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// waitLog waits until an instance has logged a line containing s.
+func waitLog(t *testing.T, in *instance, s string, wait time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for len(in.log.Grep(s)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not log %q within %v", in.name, s, wait)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 type jobRun struct {

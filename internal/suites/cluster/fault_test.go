@@ -118,6 +118,10 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 		name string
 		sig  syscall.Signal
 	}{{"fast shutdown", syscall.SIGINT}, {"crash", syscall.SIGQUIT}} {
+		lives := len(in.log.Grep("session cache live"))
+		if lives == 0 {
+			t.Errorf("the session cache was not live before the %s", outage.name)
+		}
 		before := acked(snapshot(), time.Time{})
 		downAt := time.Now()
 		pg.stop(outage.sig)
@@ -153,6 +157,17 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 		time.Sleep(time.Second)
 		if r, err := call(context.Background(), in.url, http.MethodGet, "/readyz", "", "", nil); err != nil || r.Code != 200 {
 			t.Errorf("/readyz after recovery = %v %v", r, err)
+		}
+		// The session cache was emptied and bypassed when its notification connection went down with the
+		// database, and is live again on a new one.
+		if len(in.log.Grep("session cache bypassed")) == 0 {
+			t.Errorf("%s: the session cache was not bypassed when its connection was lost", outage.name)
+		}
+		for deadline := time.Now().Add(10 * time.Second); len(in.log.Grep("session cache live")) <= lives; time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Errorf("%s: the session cache did not listen again within 10 s of recovery", outage.name)
+				break
+			}
 		}
 		t.Logf("%s after %d acknowledged writes: database down %v; first write acknowledged %v after it accepted connections; %d acknowledged since",
 			outage.name, before, upAt.Sub(downAt).Round(time.Millisecond), recovered.Sub(upAt).Round(time.Millisecond), acked(snapshot(), upAt))

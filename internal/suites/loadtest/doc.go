@@ -1,7 +1,10 @@
 // Package loadtest holds the load scenario of `make bench` (issue 8, "Performance"): the real binary
 // (bin/yqyb) serving on loopback against a fresh PostgreSQL database with a generated data set, attacked
-// with vegeta at 64 concurrent connections per endpoint — post-user login, a post user's checklist list, an
-// inspection submission of 30 items, the hazard ledger page and the regulator dashboard — and, in the same
+// with vegeta at 64 concurrent connections per endpoint — post-user login; the floor, GET /api/v1/dev/floor
+// (the same binary's bare authenticated route: token, session check, permission check, 204; served only
+// with YQYB_BENCH_FLOOR in development), whose rate every other endpoint's is printed as a share of; a post
+// user's checklist list; an inspection submission of 30 items; the hazard ledger page and the regulator
+// dashboard — and, in the same
 // run and on the same machine, PostgreSQL's raw select-only rate measured by pgbench as the ceiling.
 //
 // The scenario is a benchmark, not a timed test: it prints its table and fails only when the scenario
