@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { apiCall, apiLogin, binarySkip, browserMatrix, DEMO, DEMO_PASSWORD, launchBrowser, startServer } from './lib/harness.mjs'
-import { FORKLIFT } from './lib/work.mjs'
+import { ADMIN, FORKLIFT, must, token } from './lib/work.mjs'
 
 const noBinary = binarySkip()
 const matrix = browserMatrix()
@@ -62,6 +62,12 @@ function widest() {
 
 const slug = (path) => path.replace(/^\//, '').replace(/[^\w-]+/g, '-') || 'home'
 
+/** The whole page (for the record) and its first screen (to look at). */
+async function shot(page, name) {
+  const full = await page.screenshot(name)
+  await page.raw.screenshot({ path: full.replace(/\.png$/, '-screen.png'), fullPage: false })
+}
+
 async function assertFits(page, role, what) {
   const fit = await page.evaluate(widest)
   assert.ok(fit.scroll <= fit.inner, `${role}: ${what} is ${fit.scroll - fit.inner}px wider than the screen: ${fit.offenders.join('; ')}`)
@@ -69,8 +75,8 @@ async function assertFits(page, role, what) {
 
 async function open(page, server, path) {
   await page.goto(`${server.url}${path}`)
-  // The signed-in frame, or the manual's own frame.
-  await page.waitForSelector('[data-test="menu-toggle"], [data-test="help"]')
+  // The signed-in frame, the manual's own frame, or the password form.
+  await page.waitForSelector('[data-test="menu-toggle"], [data-test="help"], [data-test="password-submit"]')
   await quiet(page)
 }
 
@@ -117,7 +123,7 @@ async function checkFilterSheet(page, role, path) {
   })
   assert.ok(sheet.width >= sheet.screen - 1 && sheet.items > 0, `${role}: the filter sheet of ${path}: ${JSON.stringify(sheet)}`)
   await assertFits(page, role, `${path} with its filter sheet`)
-  await page.screenshot(`phone-pages-${role}-${slug(path)}-filters`)
+  await shot(page, `phone-pages-${role}-${slug(path)}-filters`)
   await page.tap('[data-test="filters-sheet"] [data-test="search"]')
   await page.waitFor(() => {
     const d = document.querySelector('[data-test="filters-sheet"]')
@@ -126,20 +132,82 @@ async function checkFilterSheet(page, role, path) {
   await quiet(page)
 }
 
-/** Taps the title link of the first card (if it is a link) and returns the page it led to, or null. */
-async function followFirstCard(page) {
-  const sel = '.phone-cards .el-table__body tr.el-table__row td[data-card-title] :is(a, .el-link)'
-  const has = await page.evaluate((s) => !!document.querySelector(s), sel)
-  if (!has) return null
-  const before = await page.path()
-  await page.tap(sel)
-  try {
-    await page.waitFor((p) => location.pathname !== p, before, 5_000)
-  } catch {
-    return null // the link opened something on the same page
+/**
+ * What a page leads to: the first card's title link and its open/view/edit buttons, and the list's create
+ * buttons. Each is a selector of one element; they lead to another page or open a dialog.
+ */
+function leadsTo() {
+  const out = []
+  const row = document.querySelector('.phone-cards .el-table__body tr.el-table__row')
+  const mark = (el, i) => {
+    el.setAttribute('data-e2e-lead', String(i))
+    out.push({ sel: `[data-e2e-lead="${i}"]`, what: el.getAttribute('data-test') || el.textContent.trim() })
   }
-  await quiet(page)
-  return page.path()
+  let i = 0
+  if (row) {
+    const title = row.querySelector('td[data-card-title] :is(a, .el-link)')
+    if (title) mark(title, i++)
+    for (const b of Array.from(row.querySelectorAll('button[data-test]'))) {
+      if (/-(open|view|edit|detail|detail-open)$/.test(b.getAttribute('data-test')) && b.getClientRects().length) mark(b, i++)
+    }
+  }
+  for (const b of Array.from(document.querySelectorAll('.list-page__actions button[data-test], .layout__main button[data-test$="-create"]'))) {
+    if (/-(create|register)$/.test(b.getAttribute('data-test')) && b.getClientRects().length && !b.disabled) mark(b, i++)
+  }
+  return out
+}
+
+const dialogShown = () =>
+  Array.from(document.querySelectorAll('.el-dialog, .el-drawer.rtl, .el-drawer.btt')).find((d) => d.getClientRects().length > 0 && !d.closest('.layout__drawer'))
+
+/**
+ * Follows what the list page at `path` leads to: a new page is checked to fit the screen; a dialog or drawer
+ * is checked to be a full-screen sheet that fits. Returns the pages reached.
+ */
+async function followLeads(page, server, role, path, seen) {
+  const reached = []
+  const leads = await page.evaluate(leadsTo)
+  for (const [n, lead] of leads.entries()) {
+    if (seen.has(`lead:${lead.what}`)) continue
+    seen.add(`lead:${lead.what}`)
+    if (n > 0) {
+      await open(page, server, path)
+      await page.evaluate(leadsTo)
+    }
+    const before = await page.path()
+    await page.tap(lead.sel)
+    try {
+      await page.waitFor(
+        ([p]) => location.pathname !== p || Array.from(document.querySelectorAll('.el-dialog, .el-drawer.rtl, .el-drawer.btt')).some((d) => d.getClientRects().length > 0 && !d.closest('.layout__drawer')),
+        [before],
+        5_000,
+      )
+    } catch {
+      continue // it did something else (a download, a confirmation)
+    }
+    await new Promise((r) => setTimeout(r, 500)) // a dialog zooms in
+    await quiet(page)
+    const at = await page.path()
+    if (at !== before) {
+      const shape = at.replace(/\/\d+(?=\/|$)/g, '/:id')
+      if (seen.has(shape)) continue
+      seen.add(shape)
+      reached.push(at)
+      await assertFits(page, role, `${at} (opened by ${lead.what} on ${path})`)
+      await shot(page, `phone-pages-${role}-${slug(shape)}`)
+    } else {
+      const box = await page.evaluate(() => {
+        const d = Array.from(document.querySelectorAll('.el-dialog, .el-drawer.rtl, .el-drawer.btt')).find((e) => e.getClientRects().length > 0 && !e.closest('.layout__drawer'))
+        const r = d.getBoundingClientRect()
+        return { left: r.left, width: r.width, w: window.innerWidth, scroll: d.scrollWidth, client: d.clientWidth }
+      })
+      assert.ok(box.left <= 0.5 && box.width >= box.w - 1, `${role}: ${lead.what} on ${path} opens a dialog that is not a full-width sheet: ${JSON.stringify(box)}`)
+      assert.ok(box.scroll <= box.client + 1, `${role}: ${lead.what} on ${path} opens a dialog wider than the screen: ${JSON.stringify(box)}`)
+      await assertFits(page, role, `${lead.what} on ${path}`)
+      await shot(page, `phone-pages-${role}-${slug(path)}-${slug(lead.what)}`)
+    }
+  }
+  return reached
 }
 
 async function checkRole(page, server, role, username, cards) {
@@ -164,19 +232,13 @@ async function checkRole(page, server, role, username, cards) {
     const at = await page.path()
     visited.push(at)
     await assertFits(page, role, path)
-    await page.screenshot(`phone-pages-${role}-${slug(path)}`)
+    await shot(page, `phone-pages-${role}-${slug(path)}`)
 
     if (cards[path]) await assertCard(page, role, path, cards[path])
     if (await page.evaluate(() => !!document.querySelector('[data-test="filters-open"]'))) await checkFilterSheet(page, role, path)
 
-    // The first card's detail page, when its title is a link.
-    const detail = await followFirstCard(page)
-    if (detail && !seen.has(shape(detail))) {
-      seen.add(shape(detail))
-      visited.push(detail)
-      await assertFits(page, role, `${detail} (opened from ${path})`)
-      await page.screenshot(`phone-pages-${role}-${slug(shape(detail))}`)
-    }
+    // The pages and dialogs the list leads to.
+    visited.push(...(await followLeads(page, server, role, path, seen)))
   }
   return visited
 }
@@ -186,6 +248,26 @@ describe('phone: every page of a post user and an enterprise admin', () => {
   before(async () => {
     if (noBinary || matrix.every((b) => b.skip)) return
     server = await startServer('phone-pages-server')
+
+    // Something in the lists: the mall's standard, a daily checklist of the forklift driver's post, and his
+    // submitted inspection that found a general hazard.
+    const admin = await token(server, ADMIN)
+    await must(server, 'POST', '/api/v1/standard', { from_template: true }, admin)
+    const std = await must(server, 'GET', '/api/v1/standard', undefined, admin)
+    const posts = await must(server, 'GET', '/api/v1/post-options', undefined, admin)
+    const grades = await must(server, 'GET', '/api/v1/hazard-grades', undefined, admin)
+    const post = posts.find((p) => p.name === '叉车司机')
+    const general = grades.find((g) => g.legal_level === 'general')
+    assert.ok(post && general, JSON.stringify({ posts, grades }))
+    const items = std.categories.flatMap((c) => c.items).slice(0, 3)
+    const list = await must(server, 'POST', '/api/v1/checklists', { name: '叉车每日排查清单', frequency: 'daily', post_id: post.id, item_ids: items.map((i) => i.id) }, admin)
+    const fork = await token(server, FORKLIFT)
+    const insp = await must(server, 'POST', `/api/v1/my/checklists/${list.id}/inspection`, undefined, fork)
+    const answers = insp.answers.map((a, i) =>
+      i === 0 ? { item_id: a.item_id, result: 'hazard', description: '叉车充电区灭火器压力不足', grade_code: general.code, location: '一层仓库充电区' } : { item_id: a.item_id, result: 'ok' },
+    )
+    const submitted = await must(server, 'POST', `/api/v1/inspections/${insp.id}/submit`, { answers }, fork)
+    assert.equal(submitted.status, 'submitted')
   })
   after(async () => {
     await server?.stop()
@@ -209,7 +291,7 @@ describe('phone: every page of a post user and an enterprise admin', () => {
       it('post user: every page fits the screen, lists are cards', { skip }, async () => {
         const page = await browser.newPage(PHONE)
         try {
-          const visited = await checkRole(page, server, 'post', FORKLIFT, { '/inspections/history': INSPECTION_KEYS })
+          const visited = await checkRole(page, server, 'post', FORKLIFT, { '/hazards': HAZARD_KEYS, '/inspections/history': INSPECTION_KEYS })
           assert.ok(visited.length >= 4, `the post user reached only ${visited.join(', ')}`)
         } finally {
           await page.close()
@@ -237,7 +319,7 @@ describe('phone: every page of a post user and an enterprise admin', () => {
           })
           assert.ok(dlg.left <= 0.5 && dlg.top <= 0.5 && dlg.width >= dlg.w - 1 && dlg.height >= dlg.h - 1, `the dialog is not a full-screen sheet: ${JSON.stringify(dlg)}`)
           await assertFits(page, 'admin', 'the 登记隐患 dialog')
-          await page.screenshot('phone-pages-admin-hazard-register-dialog')
+          await shot(page, 'phone-pages-admin-hazard-register-dialog')
         } finally {
           await page.close()
         }
