@@ -6,16 +6,19 @@ import App from './App.vue'
 import { i18n } from './locales'
 import { createAppRouter } from './router'
 import { vPermission } from './directives/permission'
+import { vPhoneCards } from './directives/phoneCards'
 import { isApiError } from './api/errors'
 import { showError } from './utils/notify'
 import 'element-plus/theme-chalk/base.css'
 import './styles/main.css'
+import './styles/phone.css'
 
 const app = createApp(App)
 app.use(createPinia())
 app.use(i18n)
 app.use(createAppRouter())
 app.directive('permission', vPermission)
+app.directive('phone-cards', vPhoneCards)
 
 // Last resort for errors no page handled: API errors show their Chinese message, the rest is logged.
 app.config.errorHandler = (err) => {

@@ -16,6 +16,8 @@ export default {
     none: '无',
     search: '查询',
     reset: '重置',
+    /** The phone's one button that opens the list's filters in a sheet. */
+    filters: '筛选',
     create: '新建',
     edit: '修改',
     delete: '删除',
