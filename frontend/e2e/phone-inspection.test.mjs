@@ -33,6 +33,13 @@ async function quiet(page) {
   }
 }
 
+/** Taps an element after scrolling it to the middle of the screen (clear of the sticky header and action bar). */
+async function tap(page, selector) {
+  await page.waitForSelector(selector)
+  await page.evaluate((s) => document.querySelector(s).scrollIntoView({ block: 'center' }), selector)
+  await page.tap(selector)
+}
+
 /** Nothing on the page is wider than the screen. */
 async function fits(page, what) {
   await quiet(page)
@@ -93,19 +100,20 @@ describe('the post user’s app on a phone', () => {
           await page.screenshot('phone-app-today')
 
           // One tap starts the inspection, item by item on a phone.
-          await page.tap(`[data-test="today-go-${LIST}"]`)
+          await tap(page, `[data-test="today-go-${LIST}"]`)
           await page.waitFor(() => /^\/inspections\/\d+$/.test(location.pathname))
           const inspectionId = Number((await page.path()).split('/').pop())
-          await page.waitForSelector('[data-test="step"]')
+          await page.waitForSelector('[data-test="step-position"]')
           assert.match(await textOf(page, '[data-test="step-position"]'), /第 1 \/ 3 项/)
           await fits(page, 'the form')
 
           // Item 1: 隐患, grade A级 (the picker says 重大隐患), a photo from the camera input.
           const [h, ok1, ok2] = state.items
           const card = `[data-test="answer-${h.id}"]`
-          await page.tap(`${card} [data-test="result-hazard"]`)
+          await tap(page, `${card} [data-test="result-hazard"]`)
+          await page.waitForSelector(`${card} [data-test="grade-option-A"]`)
           assert.match(await textOf(page, `${card} [data-test="grade-option-A"]`), /A级\s*重大隐患/)
-          await page.tap(`${card} [data-test="grade-option-A"]`)
+          await tap(page, `${card} [data-test="grade-option-A"]`)
           const input = `[data-test="photo-input-answer-${h.id}"]`
           assert.equal(await page.evaluate((s) => document.querySelector(s).getAttribute('capture'), input), 'environment')
           assert.equal(await page.evaluate((s) => document.querySelector(s).getAttribute('accept'), input), 'image/*')
@@ -117,7 +125,7 @@ describe('the post user’s app on a phone', () => {
           await page.screenshot('phone-app-hazard')
 
           // 保存草稿 keeps the incomplete hazard.
-          await page.tap('[data-test="inspection-save"]')
+          await tap(page, '[data-test="inspection-save"]')
           await page.waitForText('尚未填写完整')
           let insp = await must(server, 'GET', `/api/v1/inspections/${inspectionId}`, undefined, forkToken)
           let a = insp.answers.find((x) => x.item_id === h.id)
@@ -133,17 +141,17 @@ describe('the post user’s app on a phone', () => {
           assert.equal(await page.evaluate((c) => document.querySelectorAll(`${c} [data-test="photo-done"]`).length, card), 1)
 
           // Complete it; 合格 on the next items moves on by itself.
-          await page.type(`${card} [data-test="hazard-description"] textarea`, HAZARD_TEXT)
-          await page.tap('[data-test="step-next"]')
-          await page.tap(`[data-test="answer-${ok1.id}"] [data-test="result-ok"]`)
+          await page.type(`${card} [data-test="hazard-description"]`, HAZARD_TEXT)
+          await tap(page, '[data-test="step-next"]')
+          await tap(page, `[data-test="answer-${ok1.id}"] [data-test="result-ok"]`)
           await page.waitForSelector(`[data-test="answer-${ok2.id}"]`)
-          await page.tap(`[data-test="answer-${ok2.id}"] [data-test="result-ok"]`)
+          await tap(page, `[data-test="answer-${ok2.id}"] [data-test="result-ok"]`)
           assert.match(await textOf(page, '[data-test="inspection-progress"]'), /已填写 3 \/ 3 项，发现隐患 1 项/)
           await fits(page, 'the completed form')
           await page.screenshot('phone-app-form')
 
           // 提交 → the result screen with the hazard's code.
-          await page.tap('[data-test="inspection-submit"]')
+          await tap(page, '[data-test="inspection-submit"]')
           await confirmBox(page)
           await page.waitForSelector('[data-test="inspection-result"]')
           assert.equal(await page.path(), `/inspections/${inspectionId}/result`)
@@ -158,7 +166,7 @@ describe('the post user’s app on a phone', () => {
           await page.screenshot('phone-app-result')
 
           // The hazard opens from the result screen.
-          await page.tap('[data-test="result-hazard"]')
+          await tap(page, '[data-test="result-hazard"]')
           await page.waitFor((id) => location.pathname === `/hazards/${id}`, a.hazard_id)
           await page.waitForText(a.hazard_code)
           await fits(page, 'the hazard')
@@ -168,6 +176,9 @@ describe('the post user’s app on a phone', () => {
           await page.goto(`${server.url}/today`)
           await page.waitForSelector(`[data-test="today-done-${LIST}"]`)
           await fits(page, '今日排查 after submitting')
+        } catch (e) {
+          await page.screenshot('phone-app-failure').catch(() => undefined)
+          throw e
         } finally {
           await page.close()
         }
