@@ -58,9 +58,8 @@ export default defineConfig({
             // virtual modules shared by our code and the libraries. A group captures its modules' imports too,
             // so without a group of their own they went with ECharts and put it in the entry chunk.
             { name: 'helpers', test: /^\0@oxc-project\+runtime@/, priority: 40 },
-            // The install panel's QR code and the new-version notification load only when shown (issue 15).
+            // The install panel's QR code loads only when it is shown (issue 15); left in vendor it weighed on the login page.
             { name: 'qrcode', test: /node_modules[\\/](qrcode|dijkstrajs)[\\/]/, priority: 35 },
-            { name: 'pwa-update', test: /node_modules[\\/]element-plus[\\/]es[\\/]components[\\/]notification[\\/]/, priority: 35 },
             { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 30 },
             { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@popperjs|@ctrl|async-validator|dayjs|lodash-es|lodash-unified|memoize-one|normalize-wheel-es)[\\/]/, priority: 20 },
             // Only the statistics pages load ECharts.
