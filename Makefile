@@ -19,7 +19,7 @@ export YQYB_REQUIRE_BROWSERS := 1
 endif
 
 GO_SOURCES := $(shell find api cmd internal pkg -name '*.go' -not -path '*/node_modules/*') go.mod go.sum $(wildcard internal/platform/database/migrations/*.sql)
-FE_SOURCES := $(shell find frontend/src frontend/index.html frontend/public frontend/vite.config.* frontend/tsconfig*.json frontend/package.json -type f 2>/dev/null)
+FE_SOURCES := $(shell find frontend/src frontend/index.html frontend/public frontend/sw frontend/scripts/pwa.mjs frontend/vite.config.* frontend/tsconfig*.json frontend/package.json -type f 2>/dev/null)
 
 .PHONY: help
 help: ## list the targets

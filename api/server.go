@@ -197,7 +197,7 @@ func New(d Deps) (*Server, error) {
 		e.Use(cors(d.Config.CORSOrigins))
 	}
 	e.Use(middleware.BodyLimit(d.Config.BodyLimit))
-	e.Use(gzipUnlessSmall())
+	e.Use(gzipUnlessSmall(spa))
 	e.Use(deadline(requestTimeout))
 
 	// The services, each built once with the rules that must never be skipped: a post, checklist or grade

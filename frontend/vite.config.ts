@@ -4,6 +4,7 @@ import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
+import { pwaBuild } from './scripts/pwa.mjs'
 
 // Where `npm run dev` forwards API calls; the Go server's default listen address.
 const backend = process.env.YQYB_DEV_BACKEND || 'http://127.0.0.1:8080'
@@ -22,6 +23,8 @@ export default defineConfig({
       dts: 'src/components.d.ts',
       dirs: [],
     }),
+    // The installable app: precompressed assets (.br, .gz) and the service worker dist/sw.js.
+    pwaBuild(),
   ],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
@@ -55,6 +58,8 @@ export default defineConfig({
             // virtual modules shared by our code and the libraries. A group captures its modules' imports too,
             // so without a group of their own they went with ECharts and put it in the entry chunk.
             { name: 'helpers', test: /^\0@oxc-project\+runtime@/, priority: 40 },
+            // The install panel's QR code loads only when it is shown (issue 15); left in vendor it weighed on the login page.
+            { name: 'qrcode', test: /node_modules[\\/](qrcode|dijkstrajs)[\\/]/, priority: 35 },
             { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 30 },
             { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@popperjs|@ctrl|async-validator|dayjs|lodash-es|lodash-unified|memoize-one|normalize-wheel-es)[\\/]/, priority: 20 },
             // Only the statistics pages load ECharts.

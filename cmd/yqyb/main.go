@@ -201,7 +201,11 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	deps := api.Deps{Config: e.cfg, DB: e.db, Clock: e.clk, Log: e.log, Files: files, SPA: webui.FS()}
+	spa, err := webui.Select(e.cfg.WebUIDir)
+	if err != nil {
+		return err
+	}
+	deps := api.Deps{Config: e.cfg, DB: e.db, Clock: e.clk, Log: e.log, Files: files, SPA: spa}
 	if e.cfg.ReplicaURL != "" {
 		ro := database.Options{URL: e.cfg.ReplicaURL, MaxOpen: e.cfg.DBMaxOpen, MaxIdle: e.cfg.DBMaxIdle, MaxLifetime: e.cfg.DBMaxLife}
 		replica, err := database.Open(ctx, ro, e.clk, e.log)
@@ -264,7 +268,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	runner.Observe = srv.ObserveJob
 	jobsStopped := runner.Start(ctx)
 	e.log.Info("serving", "url", "http://"+ln.Addr().String(), "env", e.cfg.Env, "dev_routes", e.cfg.DevFeatures, "version", buildinfo.Version,
-		"database", database.Describe(database.Options{URL: e.cfg.DatabaseURL, DataDir: e.cfg.DataDir}), "spa", webui.FS() != nil)
+		"database", database.Describe(database.Options{URL: e.cfg.DatabaseURL, DataDir: e.cfg.DataDir}), "spa", spa != nil, "webui_dir", e.cfg.WebUIDir)
 	if err := srv.Serve(ctx, ln); err != nil || ctx.Err() == nil {
 		return err
 	}

@@ -159,3 +159,14 @@ func TestServeExplicitDevelopmentOnNetwork(t *testing.T) {
 		t.Errorf("no warning about the development routes:\n%s", s.log.Tail(20))
 	}
 }
+
+// TestServeRefusesWebUIDirWithoutBuild: YQYB_WEBUI_DIR pointing at a directory without index.html is a
+// mistake serve names, not a site of 404s.
+func TestServeRefusesWebUIDirWithoutBuild(t *testing.T) {
+	serveEnv(t, map[string]string{"YQYB_DATA_DIR": t.TempDir(), "YQYB_ENV": "development", "YQYB_WEBUI_DIR": t.TempDir()})
+	var stderr strings.Builder
+	code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0"}, io.Discard, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "YQYB_WEBUI_DIR") || !strings.Contains(stderr.String(), "index.html") {
+		t.Fatalf("exit %d, stderr %q; want 1 naming YQYB_WEBUI_DIR and index.html", code, stderr.String())
+	}
+}

@@ -30,3 +30,15 @@ app.mount('#app')
 // index.html's old-browser check stands down: from here on errors are the app's to handle.
 ;(window as unknown as { __yqybStarted?: boolean }).__yqybStarted = true
 window.onerror = null
+
+// The installable app's service worker (production builds only: the dev server's modules are not a build).
+// Registered once the page has loaded, so that it does not compete with the first paint on a weak signal.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  const start = () => {
+    import('./pwa/register')
+      .then((m) => m.registerServiceWorker())
+      .catch((e) => console.error('service worker', e))
+  }
+  if (document.readyState === 'complete') start()
+  else window.addEventListener('load', start, { once: true })
+}

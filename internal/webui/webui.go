@@ -4,7 +4,9 @@ package webui
 
 import (
 	"embed"
+	"fmt"
 	"io/fs"
+	"os"
 )
 
 // dist holds the build output; the committed .keep file lets the package compile before the SPA is built.
@@ -22,4 +24,18 @@ func FS() fs.FS {
 		return nil
 	}
 	return sub
+}
+
+// Select is the SPA the server serves: the build in dir (YQYB_WEBUI_DIR) when it is set, read from disk on
+// every request so that a new build placed there is what the next request gets; else the embedded one
+// (nil when the binary has none). A dir without index.html is an error, not a silently empty site.
+func Select(dir string) (fs.FS, error) {
+	if dir == "" {
+		return FS(), nil
+	}
+	sub := os.DirFS(dir)
+	if st, err := fs.Stat(sub, "index.html"); err != nil || st.IsDir() {
+		return nil, fmt.Errorf("YQYB_WEBUI_DIR=%q 不是前端构建目录：其中没有 index.html（先运行 npm run build，指向 frontend/dist）", dir)
+	}
+	return sub, nil
 }

@@ -120,11 +120,11 @@ function tail(file, lines = 40) {
 /**
  * Starts a fresh backend: `migrate up`, `seed`, then `serve` on a free port, all with
  * YQYB_DATA_DIR=<temp dir> and YQYB_ENV=development. Resolves once /readyz answers 200.
- * `label` names the server log saved under e2e/artifacts.
+ * `label` names the server log saved under e2e/artifacts; `extraEnv` adds settings (e.g. YQYB_WEBUI_DIR).
  */
-export async function startServer(label = 'server') {
+export async function startServer(label = 'server', extraEnv = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'yqyb-e2e-'))
-  const env = { ...process.env, YQYB_DATA_DIR: dataDir, YQYB_ENV: 'development', YQYB_SERVE_SPA: 'true', YQYB_SHUTDOWN_TIMEOUT: '5s' }
+  const env = { ...process.env, YQYB_DATA_DIR: dataDir, YQYB_ENV: 'development', YQYB_SERVE_SPA: 'true', YQYB_SHUTDOWN_TIMEOUT: '5s', ...extraEnv }
   // The temporary SQLite database and generated secret must be used, whatever the caller's shell has.
   delete env.DATABASE_URL
   delete env.YQYB_JWT_SECRET

@@ -39,6 +39,7 @@ type Config struct {
 	BodyLimit    string        // maximum request body, e.g. 20M
 	AutoMigrate  bool          // apply pending migrations when serve starts
 	ServeSPA     bool          // serve the embedded SPA on the same port
+	WebUIDir     string        // serve the SPA from this directory instead of the embedded copy; empty: embedded
 	MetricsAddr  string        // address of the Prometheus metrics listener; empty means none
 	PprofAddr    string        // loopback address of the pprof listener; empty means none
 	DBMaxOpen    int           // connection pool size
@@ -134,6 +135,7 @@ var Vars = []Var{
 	{"YQYB_AUTO_MIGRATE", "开发模式 true，生产模式 false", "serve 启动时是否自动执行数据库迁移"},
 	{"YQYB_MIGRATION_LOCK_TIMEOUT", "5s", "PostgreSQL 上迁移等待表锁的最长时间（lock_timeout）：超时则该迁移回滚并报错，而不是排在长事务后面阻塞这张表的全部读写；稍后重新执行即可。0 表示一直等待。并发建索引（CONCURRENTLY）不受此限制"},
 	{"YQYB_SERVE_SPA", "true", "是否在同一端口提供内置前端页面"},
+	{"YQYB_WEBUI_DIR", "(空：使用内置前端)", "从该目录（npm run build 的输出 frontend/dist）提供前端页面，代替程序内置的一份；供开发和浏览器测试试验新版前端（如新版本提示），目录中须有 index.html。生产部署不需要设置"},
 	{"YQYB_METRICS", "(已废弃)", "已废弃：指标不再在业务端口的 /metrics 提供，改由 YQYB_METRICS_ADDR 的独立端口提供。设为 true 而未设置 YQYB_METRICS_ADDR 时 serve 拒绝启动；设为 false 等同于不设置 YQYB_METRICS_ADDR"},
 	{"YQYB_METRICS_ADDR", "(空：不提供指标)", "Prometheus 指标的独立监听地址 HOST:PORT，路径 /metrics，如 127.0.0.1:9090；Kubernetes 中用 0.0.0.0:9090 供集群内 Prometheus 按 Pod 地址采集（Service 与 Ingress 不转发该端口）。不能与业务端口相同；业务端口上没有 /metrics"},
 	{"YQYB_PPROF_ADDR", "(空：不开启)", "性能剖析（Go pprof）监听地址，只能是回环 IP（不接受主机名），如 127.0.0.1:6060 或 [::1]:6060；与业务端口分开，供运维排查性能问题时临时开启"},
@@ -273,6 +275,7 @@ func load(lookup Lookup, serve bool, addr string) (Config, error) {
 	if c.ServeSPA, err = parseBool("YQYB_SERVE_SPA", get("YQYB_SERVE_SPA", "true")); err != nil {
 		return c, err
 	}
+	c.WebUIDir = strings.TrimSpace(get("YQYB_WEBUI_DIR", ""))
 	if c.DBMaxOpen, err = parseInt("YQYB_DB_MAX_OPEN_CONNS", get("YQYB_DB_MAX_OPEN_CONNS", "20")); err != nil {
 		return c, err
 	}

@@ -11,9 +11,10 @@ import standard from './standard'
 import inspection from './inspection'
 import hazard from './hazard'
 import oversight from './oversight'
+import pwa from './pwa'
 
 /** The messages of each area. No two areas may share a top-level key: the later one would hide the other. */
-export const areas = { app, system, platform, registry, enterprise, templates, standard, inspection, hazard, oversight }
+export const areas = { app, system, platform, registry, enterprise, templates, standard, inspection, hazard, oversight, pwa }
 
 const zhCN = {
   ...app,
@@ -26,6 +27,7 @@ const zhCN = {
   ...inspection,
   ...hazard,
   ...oversight,
+  ...pwa,
 }
 
 export type MessageSchema = typeof zhCN
