@@ -350,8 +350,8 @@ describe('identity and access', () => {
             await fresh.type('input[name="new_password"]', next)
             await fresh.type('input[name="confirm_password"]', next)
             await fresh.click('[data-test="password-submit"]')
-            await fresh.waitForSelector('[data-test="welcome"]')
-            assert.equal(await fresh.path(), '/')
+            await fresh.waitForSelector('[data-test="today-clock"]')
+            assert.equal(await fresh.path(), '/today')
             await fresh.waitFor(() => !!document.querySelector('.side-menu [data-menu-code="sys:user"]'))
           } finally {
             await fresh.close()

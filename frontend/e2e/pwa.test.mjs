@@ -71,7 +71,7 @@ for (const { name, skip } of matrix) {
       assert.equal(m.name, '安全生产事故隐患排查')
       assert.equal(m.short_name, '隐患排查')
       assert.equal(m.display, 'standalone')
-      assert.equal(m.start_url, '/inspections')
+      assert.equal(m.start_url, '/today')
       assert.match(m.theme_color, /^#[0-9a-f]{6}$/i)
       const sizes = new Set()
       for (const icon of m.icons) {
@@ -95,7 +95,7 @@ for (const { name, skip } of matrix) {
           const cdp = await page.raw.context().newCDPSession(page.raw)
           const app = await cdp.send('Page.getAppManifest')
           assert.deepEqual(app.errors, [], `manifest errors: ${JSON.stringify(app.errors)}`)
-          assert.equal(app.parsed?.startUrl ?? new URL(JSON.parse(app.data).start_url, server.url).href, `${server.url}/inspections`)
+          assert.equal(app.parsed?.startUrl ?? new URL(JSON.parse(app.data).start_url, server.url).href, `${server.url}/today`)
         }
       } finally {
         await page.close()
@@ -139,7 +139,7 @@ for (const { name, skip } of matrix) {
         }
         // A reload is answered by the worker (the cached shell), and the sign-in's API calls by the server.
         await page.login(server, DEMO.electrician.mode, DEMO.electrician.username, DEMO_PASSWORD)
-        await page.goto(`${server.url}/inspections`)
+        await page.goto(`${server.url}/today`)
         await page.waitForText('隐患排查')
         assert.equal(await page.evaluate(() => !!navigator.serviceWorker.controller), true, 'the reloaded page is not controlled')
         // The same API call twice: two answers from the server (its clock moves on), never a stored one.
@@ -156,7 +156,7 @@ for (const { name, skip } of matrix) {
           assert.ok(fromWorker.length > 0, 'no API request seen')
           assert.deepEqual(fromWorker.filter(([, sw]) => sw), [], 'API requests answered by the service worker')
         }
-        await page.screenshot('pwa-phone-inspections')
+        await page.screenshot('pwa-phone-today')
       } finally {
         await page.close()
       }
@@ -217,7 +217,7 @@ for (const { name, skip } of matrix) {
           for (let i = 0; i < data.length; i += 4) if (data[i] < 128) dark++
           return { url: c.dataset.url, width: c.width, dark }
         })
-        assert.equal(qr.url, `${server.url}/inspections`)
+        assert.equal(qr.url, `${server.url}/today`)
         assert.ok(qr.width >= 100 && qr.dark > 1000, `QR code not drawn: ${JSON.stringify(qr)}`)
         assert.ok((await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)) <= 0, 'install panel wider than the screen')
         await page.screenshot('pwa-phone-login-install')
@@ -233,7 +233,7 @@ for (const { name, skip } of matrix) {
         await page.waitForText('安装到手机')
         await page.waitForSelector('.help__content [data-test="install-qr"]')
         const url = await page.evaluate(() => document.querySelector('.help__content [data-test="install-qr"]').dataset.url)
-        assert.equal(url, `${server.url}/inspections`)
+        assert.equal(url, `${server.url}/today`)
         await page.screenshot('pwa-phone-manual')
       } finally {
         await page.close()

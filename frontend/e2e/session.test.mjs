@@ -155,9 +155,9 @@ describe('signed-in shell', () => {
           await page.type('input[name="new_password"]', next)
           await page.type('input[name="confirm_password"]', next)
           await page.click('[data-test="password-submit"]')
-          await page.waitForSelector('[data-test="welcome"]')
-          assert.equal(await page.path(), '/')
-          await page.waitForText('岗位用户')
+          // A post user lands on 今日排查 once the password is changed, as after any login.
+          await page.waitForSelector('[data-test="today-clock"]')
+          assert.equal(await page.path(), '/today')
 
           // The new password works; the temporary one no longer does.
           const again = await apiCall(server, 'POST', '/api/v1/auth/login', { mode: 'personal', username: DEMO.electrician.username, password: next })

@@ -81,6 +81,7 @@ export function decide(to: Target, s: SessionState): true | RouteLocationRaw {
   for (const record of to.matched) {
     const code = record.meta.permission
     if (code && !s.hasPermission(code)) {
+      if (record.meta.elseHome) return '/'
       return { name: ROUTE.forbidden, query: { from: to.fullPath } }
     }
   }

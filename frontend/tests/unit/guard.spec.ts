@@ -67,6 +67,8 @@ describe('decide', () => {
     },
     { name: 'holding the permission → page', to: '/org/depts', s: session({ perms: ['org:dept'] }), want: true },
     { name: 'home needs no permission', to: '/', s: session({}), want: true },
+    { name: '今日排查 (the app start page) without 隐患排查 → home, not 403', to: '/today', s: session({ perms: ['org:dept'] }), want: '/' },
+    { name: '今日排查 with 隐患排查 → page', to: '/today', s: session({ perms: ['hz:inspect'] }), want: true },
     { name: 'voluntary password change', to: '/change-password', s: session({}), want: true },
     { name: 'logged in, login page → home', to: '/login', s: session({}), want: '/' },
     { name: 'logged in, login page → its redirect', to: '/login?redirect=%2Forg%2Fdepts', s: session({}), want: '/org/depts' },

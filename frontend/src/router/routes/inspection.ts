@@ -7,7 +7,7 @@ export const inspectionRoutes: RouteRecordRaw[] = [
     path: 'today',
     name: 'today',
     component: () => import('@/views/inspection/TodayView.vue'),
-    meta: { title: 'routes.today', permission: 'hz:inspect' },
+    meta: { title: 'routes.today', permission: 'hz:inspect', elseHome: true },
   },
   {
     path: 'inspections',
