@@ -115,6 +115,8 @@ export default {
       deadlineRequired: '请选择督办期限',
       noteRequired: '请填写督办意见',
       tooLong: '不能超过 {n} 个字符',
+      warningsTitle: '已督办，请注意：',
+      warningsOk: '知道了',
     },
     supervisions: {
       title: '监管督办',
@@ -217,6 +219,7 @@ export default {
       signedBy: '操作账号',
       signNote: '说明',
       notSigned: '尚未签字',
+      notRequired: '本企业在该期间结束后才登记，无需报送该期报表',
       notEnded: '本期尚未结束，结束后由主要负责人签字确认',
       late: '逾期签字',
       onTime: '按时签字',
