@@ -147,6 +147,14 @@ func TestStatisticsOnAConstructedMonth(t *testing.T) {
 
 	var completeness setup.Status
 	f.get(t, demo.MallName, "/api/v1/setup", &completeness)
+	// The mall has submitted inspections: it is in use, and its admin lands on 首页 whatever setup lacks;
+	// the factory has not.
+	for name, want := range map[string]bool{demo.MallName: true, demo.FactoryName: false} {
+		var me MeResponse
+		if r := f.get(t, name, "/api/v1/me", &me); r.Code != 200 || me.InUse == nil || *me.InUse != want || me.SetupComplete == nil {
+			t.Errorf("%s's /me = in_use %v, setup_complete %v; want in use %v", name, me.InUse, me.SetupComplete, want)
+		}
+	}
 
 	var home EnterpriseDashboard
 	if r := f.get(t, demo.MallName, "/api/v1/dashboard", &home); r.Code != 200 {

@@ -933,7 +933,7 @@ export interface paths {
         };
         /**
          * 当前用户
-         * @description 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete：初始化未完成时前端进入初始化页面，完成后进入首页。
+         * @description 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete 与 in_use：初始化未完成且尚未提交过排查（in_use 为 false）时前端进入初始化页面，否则进入首页（初始化未完成时首页提示尚缺的内容）。
          */
         get: operations["getMe"];
         put?: never;
@@ -3285,6 +3285,11 @@ export interface components {
         };
         Me: {
             enterprise: components["schemas"]["IDName"] | null;
+            /**
+             * @description InUse is true once the enterprise has submitted an inspection: its admin then lands on 首页 (with a
+             *     note of what setup still lacks) rather than on 初始化; null for accounts that do not set up an enterprise.
+             */
+            in_use: boolean | null;
             menus: components["schemas"]["MenuNode"][];
             must_change_password: boolean;
             password_policy: string;

@@ -16,10 +16,12 @@ export const ROUTE = {
   error: 'error',
 } as const
 
-/** What the post-login landing depends on: /me's setup_complete and the user's permissions. */
+/** What the post-login landing depends on: /me's setup_complete and in_use, and the user's permissions. */
 export interface LandingState {
   /** /me.setup_complete: false while an enterprise is still being set up, null for other accounts. */
   setupComplete: boolean | null | undefined
+  /** /me.in_use: true once the enterprise has submitted an inspection. */
+  inUse?: boolean | null
   hasPermission(code: string): boolean
 }
 
@@ -27,11 +29,12 @@ export interface LandingState {
 export const SETUP_PERMISSION = 'setup'
 
 /**
- * Where a login lands when no page was asked for (login guide §2): an enterprise admin whose setup is not
- * complete sees the initialization page (初始化), everyone else 首页.
+ * Where a login lands when no page was asked for (login guide §2): the admin of a new enterprise whose
+ * setup is not complete sees the initialization page (初始化); an enterprise in use (it has submitted
+ * inspections) lands on 首页, which names what setup still lacks; everyone else 首页.
  */
 export function landingPath(s: LandingState): string {
-  return s.setupComplete === false && s.hasPermission(SETUP_PERMISSION) ? '/setup' : '/'
+  return s.setupComplete === false && !s.inUse && s.hasPermission(SETUP_PERMISSION) ? '/setup' : '/'
 }
 
 /** A post-login target from ?redirect=: only a path inside this SPA, never the login page itself. */

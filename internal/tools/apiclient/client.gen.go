@@ -2690,7 +2690,11 @@ type ManualChapterInfo struct {
 
 // Me defines model for Me.
 type Me struct {
-	Enterprise         *IDName    `json:"enterprise"`
+	Enterprise *IDName `json:"enterprise"`
+
+	// InUse InUse is true once the enterprise has submitted an inspection: its admin then lands on 首页 (with a
+	// note of what setup still lacks) rather than on 初始化; null for accounts that do not set up an enterprise.
+	InUse              *bool      `json:"in_use"`
 	Menus              []MenuNode `json:"menus"`
 	MustChangePassword bool       `json:"must_change_password"`
 	PasswordPolicy     string     `json:"password_policy"`
@@ -5318,7 +5322,7 @@ type ClientInterface interface {
 
 	// GetMe 当前用户
 	//
-	// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete：初始化未完成时前端进入初始化页面，完成后进入首页。.
+	// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete 与 in_use：初始化未完成且尚未提交过排查（in_use 为 false）时前端进入初始化页面，否则进入首页（初始化未完成时首页提示尚缺的内容）。.
 	//
 	// Corresponds with GET /api/v1/me (the `GetMe` operationId).
 	GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -7657,7 +7661,7 @@ func (c *Client) GetManualChapter(ctx context.Context, slug string, reqEditors .
 
 // GetMe 当前用户
 //
-// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete：初始化未完成时前端进入初始化页面，完成后进入首页。.
+// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete 与 in_use：初始化未完成且尚未提交过排查（in_use 为 false）时前端进入初始化页面，否则进入首页（初始化未完成时首页提示尚缺的内容）。.
 //
 // Corresponds with GET /api/v1/me (the `GetMe` operationId).
 func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -17593,7 +17597,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMeWithResponse 当前用户
 	//
-	// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete：初始化未完成时前端进入初始化页面，完成后进入首页。.
+	// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete 与 in_use：初始化未完成且尚未提交过排查（in_use 为 false）时前端进入初始化页面，否则进入首页（初始化未完成时首页提示尚缺的内容）。.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -32184,7 +32188,7 @@ func (c *ClientWithResponses) GetManualChapterWithResponse(ctx context.Context, 
 
 // GetMeWithResponse 当前用户
 //
-// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete：初始化未完成时前端进入初始化页面，完成后进入首页。.
+// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete 与 in_use：初始化未完成且尚未提交过排查（in_use 为 false）时前端进入初始化页面，否则进入首页（初始化未完成时首页提示尚缺的内容）。.
 //
 // Returns a wrapper object for the known response body format(s).
 //
