@@ -39,6 +39,7 @@ export default {
     sortHelp: '数字越小越靠前。',
     posts: '岗位数',
     users: '岗位用户数',
+    nodeCount: '{posts} 岗位 · {users} 人',
     postsTotal: '含下级部门共 {posts} 个岗位、{users} 名岗位用户',
     viewPosts: '查看岗位',
     viewUsers: '查看岗位用户',
