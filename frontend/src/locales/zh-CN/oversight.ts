@@ -36,6 +36,8 @@ export default {
       overdue: '逾期隐患',
     },
     charts: {
+      emptyTrend: '所选期间没有应排查的上报周期，没有使用率可画',
+      emptyHazards: '所选期间未发现隐患',
       trend: '系统使用率走势（每半月）',
       levels: '隐患排查与整改（按管理级别）',
       grades: '隐患等级分布',
