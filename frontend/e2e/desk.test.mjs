@@ -16,7 +16,8 @@ const DESK = { width: 1366, height: 768 }
 
 // Known offenders: what users must never read.
 const OFFENDERS = [
-  { name: 'build hash', re: /(^|[^0-9a-z])[0-9a-f]{7,12}(-dirty)?($|[^0-9a-z])/ },
+  // A commit: 7–12 hex digits with both letters and digits, standing alone (not inside a credit code).
+  { name: 'build hash', re: /(^|[^0-9A-Za-z])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{7,12}(-dirty)?($|[^0-9A-Za-z])/ },
   { name: '开发环境 badge', re: /开发环境/ },
   { name: 'period key', re: /\b\d{4}-(W\d{2}|\d{2}-H[12])\b/ },
   { name: 'bare FAQ number', re: /FAQ\s*\d/ },
