@@ -116,6 +116,9 @@ describe('desk: words and charts at 1366×768', () => {
           assert.ok(r - l > 120, `the doughnut is ${r - l} px wide`)
           // The legend is drawn inside the canvas: ECharts keeps a scrolling legend within the chart's width.
           await page.screenshot('desk-enterprise-home')
+          // The charts, scrolled into view (the layout scrolls inside its main area).
+          await page.evaluate(() => document.querySelector('[data-test="chart-grades"]').scrollIntoView({ block: 'center' }))
+          await page.screenshot('desk-enterprise-charts')
           const bad = { '/': await offenders(page) }
 
           for (const [path, selector, shot] of [
