@@ -182,7 +182,10 @@ type MeResponse struct {
 	MustChangePassword bool      `json:"must_change_password"`
 	// SetupComplete tells an enterprise admin's SPA whether to land on the initialization page (false) or
 	// the home page (true); null for accounts that do not set up an enterprise.
-	SetupComplete  *bool            `json:"setup_complete" extensions:"x-nullable"`
+	SetupComplete *bool `json:"setup_complete" extensions:"x-nullable"`
+	// InUse is true once the enterprise has submitted an inspection: its admin then lands on 首页 (with a
+	// note of what setup still lacks) rather than on 初始化; null for accounts that do not set up an enterprise.
+	InUse          *bool            `json:"in_use" extensions:"x-nullable"`
 	PasswordPolicy string           `json:"password_policy"`
 	Permissions    []string         `json:"permissions"`
 	Menus          []*rbac.MenuNode `json:"menus"`
@@ -191,7 +194,7 @@ type MeResponse struct {
 // getMe godoc
 //
 //	@Summary		当前用户
-//	@Description	当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete：初始化未完成时前端进入初始化页面，完成后进入首页。
+//	@Description	当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete 与 in_use：初始化未完成且尚未提交过排查（in_use 为 false）时前端进入初始化页面，否则进入首页（初始化未完成时首页提示尚缺的内容）。
 //	@Tags			认证
 //	@Produce		json
 //	@Security		BearerAuth
@@ -229,6 +232,11 @@ func (s *Server) getMe(c echo.Context) error {
 			}
 			done := sums[e.ID].Complete
 			out.SetupComplete = &done
+			inUse, err := s.inspections.InUse(ctx, e.ID)
+			if err != nil {
+				return err
+			}
+			out.InUse = &inUse
 		}
 	}
 	if r := aff.Region; r != nil {

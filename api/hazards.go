@@ -369,14 +369,14 @@ func (s *Server) getRegulatorHazard(c echo.Context) error {
 // superviseHazard godoc
 //
 //	@Summary		督办重大隐患
-//	@Description	监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。
+//	@Description	监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。督办期限早于企业的整改期限时仍予督办，但在 warnings 中提示（supervision_before_rectification）。
 //	@Tags			监管
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			id		path		int						true	"隐患ID"
 //	@Param			body	body		hazard.SuperviseInput	true	"督办"
-//	@Success		200		{object}	hazard.Detail
+//	@Success		200		{object}	hazard.Supervised
 //	@Failure		400		{object}	ErrorBody	"validation_failed, deadline_in_past"
 //	@Failure		404		{object}	ErrorBody	"hazard_not_found"
 //	@Failure		409		{object}	ErrorBody	"supervision_major_only, already_supervised"

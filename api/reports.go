@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -23,17 +22,14 @@ func (s *Server) reportRoutes() []Route {
 	}
 }
 
-func reportKey(c echo.Context, now time.Time) string {
-	if k := c.QueryParam("period"); k != "" {
-		return k
-	}
-	return stats.LastReportPeriod(now).Key
-}
+// reportKey is the period asked for; empty asks for the one the report opens on: the latest quarter the
+// enterprise owes a report for, or the quarter in progress for one registered since.
+func reportKey(c echo.Context) string { return c.QueryParam("period") }
 
 // getHazardReport godoc
 //
 //	@Summary		季度/年度隐患统计报表
-//	@Description	按数据生成的隐患排查治理情况统计报表：本期一般/重大隐患排查数、已整改数（期末前销号）、整改率（无隐患时为 null）、上期未整改、期末未整改与逾期、列入治理计划的重大隐患、整改资金、应排查与已排查次数、本期重大隐患清单。报送截止为期间结束后次月 15 日，由主要负责人签字确认；签字后报表内容以签字时为准，不再随数据变化。period 为季度（2026-Q3）或年度（2026），默认上一季度。
+//	@Description	按数据生成的隐患排查治理情况统计报表：本期一般/重大隐患排查数、已整改数（期末前销号）、整改率（无隐患时为 null）、上期未整改、期末未整改与逾期、列入治理计划的重大隐患、整改资金、应排查与已排查次数、本期重大隐患清单。报送截止为期间结束后次月 15 日，由主要负责人签字确认；签字后报表内容以签字时为准，不再随数据变化。period 为季度（2026-Q3）或年度（2026），默认为最近一个应报送的期间：上一季度；企业在上一季度结束后才登记的，为本季度。企业在期间结束后才登记的，该期不要求报送（required 为 false），不计逾期。
 //	@Tags			统计报表
 //	@Produce		json
 //	@Security		BearerAuth
@@ -46,7 +42,7 @@ func (s *Server) getHazardReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.stats.Report(c.Request().Context(), ent, reportKey(c, s.deps.Clock.Now()))
+	r, err := s.stats.Report(c.Request().Context(), ent, reportKey(c))
 	if err != nil {
 		return err
 	}
@@ -73,7 +69,7 @@ func (s *Server) exportHazardReport(c echo.Context) error {
 }
 
 func (s *Server) sendReport(c echo.Context, ent int64) error {
-	r, err := s.stats.Report(c.Request().Context(), ent, reportKey(c, s.deps.Clock.Now()))
+	r, err := s.stats.Report(c.Request().Context(), ent, reportKey(c))
 	if err != nil {
 		return err
 	}
@@ -127,7 +123,7 @@ func (s *Server) signHazardReport(c echo.Context) error {
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			id		path		int		true	"企业ID"
-//	@Param			period	query		string	false	"期间，如 2026-Q3 或 2026，默认上一季度"
+//	@Param			period	query		string	false	"期间，如 2026-Q3 或 2026，默认为最近一个应报送的期间"
 //	@Success		200		{object}	stats.Report
 //	@Failure		404		{object}	ErrorBody	"enterprise_not_found"
 //	@Router			/api/v1/regulator/enterprises/{id}/report [get]
@@ -136,7 +132,7 @@ func (s *Server) getRegulatorReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.stats.Report(c.Request().Context(), e.ID, reportKey(c, s.deps.Clock.Now()))
+	r, err := s.stats.Report(c.Request().Context(), e.ID, reportKey(c))
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -146,6 +147,14 @@ func TestStatisticsOnAConstructedMonth(t *testing.T) {
 
 	var completeness setup.Status
 	f.get(t, demo.MallName, "/api/v1/setup", &completeness)
+	// The mall has submitted inspections: it is in use, and its admin lands on 首页 whatever setup lacks;
+	// the factory has not.
+	for name, want := range map[string]bool{demo.MallName: true, demo.FactoryName: false} {
+		var me MeResponse
+		if r := f.get(t, name, "/api/v1/me", &me); r.Code != 200 || me.InUse == nil || *me.InUse != want || me.SetupComplete == nil {
+			t.Errorf("%s's /me = in_use %v, setup_complete %v; want in use %v", name, me.InUse, me.SetupComplete, want)
+		}
+	}
 
 	var home EnterpriseDashboard
 	if r := f.get(t, demo.MallName, "/api/v1/dashboard", &home); r.Code != 200 {
@@ -380,6 +389,15 @@ func TestSupervision(t *testing.T) {
 		if r.Code != tt.status || (tt.code != "" && r.errBody(t).Code != tt.code) {
 			t.Errorf("%s = %d %s", tt.name, r.Code, r.Body)
 		}
+		// 10 December is before the enterprise's own rectification deadline (31 December): supervised, with a warning.
+		if tt.name == "supervise" {
+			var got hazard.Supervised
+			r.decode(t, &got)
+			if len(got.Warnings) != 1 || got.Warnings[0].Code != "supervision_before_rectification" ||
+				!strings.Contains(got.Warnings[0].Message, "2026-12-31") || len(got.Supervisions) != 1 {
+				t.Errorf("supervising before the rectification deadline = warnings %+v, supervisions %+v", got.Warnings, got.Supervisions)
+			}
+		}
 	}
 	// The enterprise sees it on the hazard (timeline included) and on its home page.
 	var d hazard.Detail
@@ -411,6 +429,13 @@ func TestSupervision(t *testing.T) {
 	r.decode(t, &d)
 	if r.Code != 200 || d.Supervisions[0].Status != "lifted" || d.Supervisions[0].LiftNote != "已完成治理" {
 		t.Errorf("lift = %d %s", r.Code, r.Body)
+	}
+	// Supervised again on the rectification deadline itself: nothing to warn of, an empty list.
+	r = env.as(reg, http.MethodPost, path(f.hzMajor, "supervise"), map[string]string{"deadline": "2026-12-31", "note": "年底前完成治理"})
+	var again hazard.Supervised
+	r.decode(t, &again)
+	if r.Code != 200 || again.Warnings == nil || len(again.Warnings) != 0 || !strings.Contains(string(r.Body), `"warnings":[]`) {
+		t.Errorf("supervising on the rectification deadline = %d %s", r.Code, r.Body)
 	}
 }
 
@@ -671,6 +696,40 @@ func TestFinishedHalfMonthsNeverMove(t *testing.T) {
 			}
 		}
 	}
+	// Everything the enterprise and its regulators both see is the same: the whole summary of its home
+	// page and of the regulator's drill-down (November, and the current quarter), the whole Q4 report
+	// (but when it was generated) and the district's ranking of its usage.
+	both := func(when string) {
+		t.Helper()
+		for _, q := range []string{nov, ""} {
+			var home EnterpriseDashboard
+			var sum stats.EnterpriseSummary
+			f.get(t, demo.MallName, "/api/v1/dashboard?"+q, &home)
+			f.get(t, demo.ChaoyangReg, fmt.Sprintf("/api/v1/regulator/enterprises/%d/summary?%s", ent, q), &sum)
+			if a, b := jsonOf(t, home.Summary), jsonOf(t, sum); a != b {
+				t.Errorf("%s, range %q: the enterprise's home says\n%s\nthe regulator's summary\n%s", when, q, a, b)
+			}
+		}
+		var own, seen stats.Report
+		f.get(t, demo.MallName, "/api/v1/reports/hazards?period=2026-Q4", &own)
+		f.get(t, demo.ChaoyangReg, fmt.Sprintf("/api/v1/regulator/enterprises/%d/report?period=2026-Q4", ent), &seen)
+		own.GeneratedAt, seen.GeneratedAt = time.Time{}, time.Time{}
+		if a, b := jsonOf(t, own), jsonOf(t, seen); a != b {
+			t.Errorf("%s: the enterprise's Q4 report\n%s\nthe regulator's\n%s", when, a, b)
+		}
+		// The district's ranking is the refresh job's, which runs every few minutes.
+		f.refresh(t)
+		var home EnterpriseDashboard
+		var d stats.Dashboard
+		f.get(t, demo.MallName, "/api/v1/dashboard", &home)
+		f.get(t, demo.ChaoyangReg, "/api/v1/regulator/dashboard", &d)
+		for _, r := range d.LowestUsage {
+			if r.EnterpriseID == ent && (shownRate(r.UsageRate, r.UsageNothingDue) != shownRate(home.Summary.Figures.Usage.Rate, home.Summary.Figures.Usage.NothingDue) ||
+				r.UsageDue != home.Summary.Figures.Usage.Due) {
+				t.Errorf("%s: the district ranks the mall's usage at %v of %d due, its home says %+v", when, r.UsageRate, r.UsageDue, home.Summary.Figures.Usage)
+			}
+		}
+	}
 	edit := func(path string) {
 		t.Helper()
 		admin := env.login("personal", demo.MallName, pw).AccessToken
@@ -686,6 +745,7 @@ func TestFinishedHalfMonthsNeverMove(t *testing.T) {
 	agree("25 Nov", "2026-11-H1", "2026-11-10", h1)
 	// H2 is live on every surface: daily 16–24 ended (3 submitted), week 48 submitted → 4 of 10.
 	agree("25 Nov", "2026-11-H2", "2026-11-25", halfFigures{Due: 10, OnTime: 4, Rate: "40", Live: true})
+	both("25 Nov")
 
 	// An edit during H2 (26 Nov): the weekly checklist is disabled. The live figure follows it — daily
 	// 16–25 ended, 3 submitted, the weekly no longer counts — and H1 does not move.
@@ -694,6 +754,7 @@ func TestFinishedHalfMonthsNeverMove(t *testing.T) {
 	f.refresh(t)
 	agree("26 Nov", "2026-11-H2", "2026-11-20", halfFigures{Due: 10, OnTime: 3, Rate: "30", Live: true})
 	agree("26 Nov", "2026-11-H1", "2026-11-10", h1)
+	both("26 Nov")
 
 	// 1 December 09:00: H2 has ended, and still no job has run. It is as the structure stood at its end:
 	// daily 16–30 due (15), 3 submitted.
@@ -709,6 +770,7 @@ func TestFinishedHalfMonthsNeverMove(t *testing.T) {
 	if d.Figures.Usage.Key != "2026-12-H1" || d.Figures.Usage.Due != 0 || !d.Figures.Usage.Live {
 		t.Errorf("district's current half-month before the refresh = %+v", d.Figures.Usage)
 	}
+	both("1 Dec")
 
 	// Edits after both half-months ended, each of which would change a computation from today's data: the
 	// weekly checklist back on (week 48 would count again), the inspection of 3 November withdrawn from the
@@ -723,10 +785,21 @@ func TestFinishedHalfMonthsNeverMove(t *testing.T) {
 	agree("after the edits", "2026-11-H1", "2026-11-10", h1)
 	agree("after the edits", "2026-11-H2", "2026-11-20", h2)
 	reports("after the edits", 30, 4)
+	both("after the edits")
 	// Weeks later, the same.
 	env.clk.Set(time.Date(2026, 12, 20, 9, 0, 0, 0, clock.Business))
 	agree("20 Dec", "2026-11-H1", "2026-11-10", h1)
 	agree("20 Dec", "2026-11-H2", "2026-11-20", h2)
+	both("20 Dec")
+}
+
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // TestNothingDueHasNoRate: an enterprise or a region with nothing due has no usage rate — null with
@@ -828,5 +901,68 @@ func TestNothingDueHasNoRate(t *testing.T) {
 		if len(d.LowestUsage) != 0 {
 			t.Errorf("朝阳's lowest usage on 1 December (refreshed %v) = %+v", refreshed, d.LowestUsage)
 		}
+	}
+}
+
+// TestReportsOwedOnlyAfterRegistration: an enterprise owes the quarterly report only of periods that ended
+// after it was registered. The mall is registered on 10 October: its report opens on the quarter in
+// progress, Q3 is not required of it (never overdue, even signed late), and the dashboard's "n/m 家已签字"
+// leaves it out of both n and m. The factory, registered in September, owes Q3 and opens on it.
+func TestReportsOwedOnlyAfterRegistration(t *testing.T) {
+	f := newStatsFixture(t)
+	env := f.env
+	mall := f.hzMajor.EnterpriseID
+	testdb.Must(t, env.db.Exec("UPDATE enterprises SET created_at = ? WHERE id = ?", time.Date(2026, 10, 10, 9, 0, 0, 0, clock.Business).UTC(), mall))
+	f.refresh(t)
+
+	var rep stats.Report
+	if r := f.get(t, demo.MallName, "/api/v1/reports/hazards", &rep); r.Code != 200 || rep.Period != "2026-Q4" || !rep.Required || rep.Ended {
+		t.Errorf("the mall's report opens on %s (required %v, ended %v), want 2026-Q4 in progress: %d %s", rep.Period, rep.Required, rep.Ended, r.Code, r.Body)
+	}
+	var seen stats.Report
+	if r := f.get(t, demo.ChaoyangReg, fmt.Sprintf("/api/v1/regulator/enterprises/%d/report", mall), &seen); r.Code != 200 || seen.Period != "2026-Q4" {
+		t.Errorf("the regulator's view of the mall's report opens on %s, want 2026-Q4", seen.Period)
+	}
+	if r := f.get(t, demo.MallName, "/api/v1/reports/hazards?period=2026-Q3", &rep); r.Code != 200 || rep.Required || !rep.Ended {
+		t.Errorf("the mall's Q3 = required %v ended %v, want not required", rep.Required, rep.Ended)
+	}
+	if r := f.get(t, demo.MallName, "/api/v1/reports/hazards?period=2026", &rep); r.Code != 200 || !rep.Required {
+		t.Errorf("the mall's year 2026 = required %v, want required", rep.Required)
+	}
+	var fac stats.Report
+	if r := f.get(t, demo.FactoryName, "/api/v1/reports/hazards", &fac); r.Code != 200 || fac.Period != "2026-Q3" || !fac.Required || !fac.Ended {
+		t.Errorf("the factory's report opens on %s (required %v), want 2026-Q3", fac.Period, fac.Required)
+	}
+
+	// 25 November, after Q3's due date (15 October): both sign Q3. The factory is late; the mall is not.
+	sign := map[string]string{"period": "2026-Q3", "signer_name": "张伟", "signer_title": "总经理"}
+	for name, late := range map[string]bool{demo.MallName: false, demo.FactoryName: true} {
+		tok := env.login("personal", name, pw).AccessToken
+		r := env.as(tok, http.MethodPost, "/api/v1/reports/hazards/signoff", sign)
+		var got stats.Report
+		r.decode(t, &got)
+		if r.Code != 200 || got.Signoff == nil || got.Signoff.Late != late {
+			t.Errorf("%s signing Q3 = %d, signoff %+v, want late %v", name, r.Code, got.Signoff, late)
+		}
+		var again stats.Report
+		env.as(tok, http.MethodGet, "/api/v1/reports/hazards?period=2026-Q3", nil).decode(t, &again)
+		if again.Signoff == nil || again.Signoff.Late != late {
+			t.Errorf("%s's signed Q3 read back = %+v, want late %v", name, again.Signoff, late)
+		}
+	}
+
+	// The city counts every enterprise registered before 1 October: all but the mall. Of those only the
+	// factory signed, late.
+	var d stats.Dashboard
+	if r := f.get(t, demo.CityRegulator, "/api/v1/regulator/dashboard", &d); r.Code != 200 {
+		t.Fatalf("city = %d %s", r.Code, r.Body)
+	}
+	if rs := d.Reports; rs.Period != "2026-Q3" || rs.Enterprises != d.Figures.Enterprises-1 || rs.Signed != 1 || rs.Late != 1 {
+		t.Errorf("city reports = %+v, want 2026-Q3 owed by %d, 1 signed late", rs, d.Figures.Enterprises-1)
+	}
+	// 朝阳: the mall's signature does not count as one of its enterprises' signatures.
+	if r := f.get(t, demo.ChaoyangReg, "/api/v1/regulator/dashboard", &d); r.Code != 200 || d.Reports.Signed != 0 || d.Reports.Late != 0 ||
+		d.Reports.Enterprises != d.Figures.Enterprises-1 {
+		t.Errorf("朝阳 reports = %+v of %d enterprises, want none signed, the mall not counted", d.Reports, d.Figures.Enterprises)
 	}
 }

@@ -238,6 +238,9 @@ func TestSetupAndCompleteness(t *testing.T) {
 	if me.SetupComplete == nil || *me.SetupComplete {
 		t.Fatalf("a new enterprise's admin must land on the initialization page: %v", me.SetupComplete)
 	}
+	if me.InUse == nil || *me.InUse {
+		t.Fatalf("a new enterprise is not in use yet: in_use %v", me.InUse)
+	}
 	st := status()
 	if st.Completeness != 0 || steps(st) != "" || st.Parts[0].Missing != "尚未建立部门" {
 		t.Fatalf("new = %+v", st)

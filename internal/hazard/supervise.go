@@ -3,6 +3,7 @@ package hazard
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -67,14 +68,15 @@ func (supervisionRow) TableName() string { return "supervisions" }
 
 // Supervise marks a major hazard of the regulator's jurisdiction as supervised. The hazard's timeline and
 // the change feed record it.
-func (s *Service) Supervise(ctx context.Context, a Actor, regionID int64, regionPath string, id int64, in SuperviseInput) (Detail, error) {
+func (s *Service) Supervise(ctx context.Context, a Actor, regionID int64, regionPath string, id int64, in SuperviseInput) (Supervised, error) {
 	deadline, err := time.ParseInLocation(time.DateOnly, in.Deadline, clock.Business)
 	if err != nil {
-		return Detail{}, apperr.Validation(apperr.FieldError{Field: "deadline", Message: "督办期限应为日期"})
+		return Supervised{}, apperr.Validation(apperr.FieldError{Field: "deadline", Message: "督办期限应为日期"})
 	}
 	if deadline.Before(clock.BusinessDate(s.clk.Now())) {
-		return Detail{}, ErrSuperviseDeadline
+		return Supervised{}, ErrSuperviseDeadline
 	}
+	warnings := []Warning{}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		h, err := loadInRegion(tx, regionPath, id)
 		if err != nil {
@@ -89,6 +91,9 @@ func (s *Service) Supervise(ctx context.Context, a Actor, regionID int64, region
 		}
 		if n > 0 {
 			return ErrSupervised
+		}
+		if w, ok := deadlineWarning(deadline, h.Deadline); ok {
+			warnings = append(warnings, w)
 		}
 		row := supervisionRow{HazardID: id, EnterpriseID: h.EnterpriseID, RegionID: regionID, SupervisorID: a.ID, Deadline: deadline.UTC(),
 			Note: strings.TrimSpace(in.Note), Status: "active", CreatedAt: s.now()}
@@ -106,9 +111,38 @@ func (s *Service) Supervise(ctx context.Context, a Actor, regionID int64, region
 		return s.record(tx, a, h, ActSupervise, h.Status, h.Status, row.Note, nil, map[string]any{"deadline": in.Deadline, "supervision_id": row.ID})
 	})
 	if err != nil {
-		return Detail{}, err
+		return Supervised{}, err
 	}
-	return s.GetInRegion(ctx, regionPath, id)
+	d, err := s.GetInRegion(ctx, regionPath, id)
+	return Supervised{Detail: d, Warnings: warnings}, err
+}
+
+// Supervised is a hazard just supervised, with what the regulator should know about the supervision.
+type Supervised struct {
+	Detail
+	// Warnings are accepted but questionable choices of the supervision, e.g. a deadline earlier than
+	// the enterprise's own rectification deadline. Empty when there is nothing to point out.
+	Warnings []Warning `json:"warnings"`
+} // @name SupervisedHazardDetail
+
+// Warning is a remark on an accepted request: a stable code and a Chinese message.
+type Warning struct {
+	Code    string `json:"code" example:"supervision_before_rectification"`
+	Message string `json:"message"`
+} // @name Warning
+
+// deadlineWarning: a supervision deadline earlier than the hazard's rectification deadline asks the
+// enterprise to finish sooner than its own plan; allowed (the regulator may mean it), but said.
+func deadlineWarning(supervision time.Time, rectification *time.Time) (Warning, bool) {
+	if rectification == nil {
+		return Warning{}, false
+	}
+	r := clock.BusinessDate(*rectification)
+	if !supervision.Before(r) {
+		return Warning{}, false
+	}
+	return Warning{Code: "supervision_before_rectification", Message: fmt.Sprintf("督办期限（%s）早于企业的整改期限（%s），请确认企业能在督办期限内完成整改，必要时要求企业调整整改期限",
+		supervision.Format(time.DateOnly), r.Format(time.DateOnly))}, true
 }
 
 // Lift ends the active supervision of a hazard in the jurisdiction.

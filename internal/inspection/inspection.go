@@ -881,3 +881,11 @@ func PostHistory(tx *gorm.DB, postID int64) (bool, error) {
 	err := tx.Raw("SELECT (SELECT COUNT(*) FROM inspections WHERE post_id = ?) + (SELECT COUNT(*) FROM hazards WHERE post_id = ?)", postID, postID).Scan(&n).Error
 	return n > 0, err
 }
+
+// InUse tells whether the enterprise has submitted an inspection: it is in use, whatever its setup still
+// lacks, and its admin lands on 首页 rather than on 初始化.
+func (s *Service) InUse(ctx context.Context, ent int64) (bool, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Table("inspections").Where("enterprise_id = ? AND status = ?", ent, Submitted).Limit(1).Pluck("id", &ids).Error
+	return len(ids) > 0, err
+}

@@ -317,7 +317,7 @@ func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Rang
 	if d.OpenMajors, err = s.openMajors(ctx, "h.region_path LIKE ?", prefix); err != nil {
 		return d, err
 	}
-	d.Reports, err = s.reportStatus(ctx, region.Path+"%", f.Enterprises)
+	d.Reports, err = s.reportStatus(ctx, prefix)
 	return d, err
 }
 

@@ -106,7 +106,10 @@ type Report struct {
 	// DueDate is the 15th of the month after the period (Asia/Shanghai).
 	DueDate string `json:"due_date" example:"2026-10-15"`
 	// Ended is true once the period is over; only then can it be signed.
-	Ended       bool          `json:"ended"`
+	Ended bool `json:"ended"`
+	// Required is true when the enterprise was registered before the period ended and so owes this report;
+	// an enterprise registered later may sign it, but is never overdue with it.
+	Required    bool          `json:"required"`
 	GeneratedAt time.Time     `json:"generated_at" format:"date-time"`
 	Figures     ReportFigures `json:"figures"`
 	Signoff     *Signoff      `json:"signoff" extensions:"x-nullable"`
@@ -148,6 +151,18 @@ func LastReportPeriod(now time.Time) period.Period {
 	return period.Of(period.Quarterly, now, clock.Business).Prev()
 }
 
+// OpeningPeriod is the period an enterprise's report opens on: the latest quarter it owes a report for
+// (the previous quarter, if it was registered before that ended), otherwise the quarter in progress.
+func OpeningPeriod(now, registered time.Time) period.Period {
+	if p := LastReportPeriod(now); registered.Before(p.End) {
+		return p
+	}
+	return period.Of(period.Quarterly, now, clock.Business)
+}
+
+// owes tells whether an enterprise registered at the given time owes the report of p.
+func owes(registered time.Time, p period.Period) bool { return registered.Before(p.End) }
+
 type signoffRow struct {
 	ID           int64
 	EnterpriseID int64
@@ -162,8 +177,16 @@ type signoffRow struct {
 
 func (signoffRow) TableName() string { return "report_signoffs" }
 
-// Report builds (or, once signed, reads back) an enterprise's report.
+// Report builds (or, once signed, reads back) an enterprise's report. An empty key is the period the
+// report opens on (OpeningPeriod).
 func (s *Service) Report(ctx context.Context, ent int64, key string) (Report, error) {
+	if key == "" {
+		e, err := org.EnterpriseByID(ctx, s.read, ent)
+		if err != nil {
+			return Report{}, err
+		}
+		key = OpeningPeriod(s.clk.Now(), e.CreatedAt).Key
+	}
 	return s.report(ctx, s.read, ent, key)
 }
 
@@ -191,8 +214,16 @@ func (s *Service) report(ctx context.Context, db *gorm.DB, ent int64, key string
 	if err == nil && so.Figures != nil {
 		var r Report
 		if json.Unmarshal([]byte(*so.Figures), &r) == nil {
+			// Reports signed before "required" was recorded with them owe what their enterprise's registration says.
+			if !r.Required {
+				e, err := org.EnterpriseByID(ctx, s.read, ent)
+				if err != nil {
+					return Report{}, err
+				}
+				r.Required = owes(e.CreatedAt, p)
+			}
 			r.Signoff = &Signoff{SignerName: so.SignerName, SignerTitle: so.SignerTitle, Note: so.Note, SignedByName: so.SignedByName,
-				SignedAt: so.SignedAt, Late: so.SignedAt.After(DueDate(p).AddDate(0, 0, 1))}
+				SignedAt: so.SignedAt, Late: r.Required && so.SignedAt.After(DueDate(p).AddDate(0, 0, 1))}
 			return r, nil
 		}
 	}
@@ -206,7 +237,7 @@ func (s *Service) generate(ctx context.Context, ent int64, p period.Period) (Rep
 		return Report{}, err
 	}
 	r := Report{EnterpriseID: ent, EnterpriseName: e.Name, CreditCode: e.CreditCode, Period: p.Key, Kind: "yearly",
-		Label: p.Label(), From: p.Start, To: p.End, DueDate: DueDate(p).Format(time.DateOnly), Ended: !now.Before(p.End), GeneratedAt: now.UTC()}
+		Label: p.Label(), From: p.Start, To: p.End, DueDate: DueDate(p).Format(time.DateOnly), Ended: !now.Before(p.End), Required: owes(e.CreatedAt, p), GeneratedAt: now.UTC()}
 	if p.Frequency == period.Quarterly {
 		r.Kind = "quarterly"
 	}
@@ -318,25 +349,33 @@ func (s *Service) Sign(ctx context.Context, a audit.Actor, ent int64, key string
 	return s.report(ctx, s.db, ent, key)
 }
 
-// ReportStatus is how many enterprises of a region signed the report of a period.
+// ReportStatus is how many enterprises of a region signed the report of a period. Only enterprises
+// registered before the period ended owe it: they alone are counted, signed or not.
 type ReportStatus struct {
-	Period      string `json:"period" example:"2026-Q3"`
-	Label       string `json:"label"`
-	DueDate     string `json:"due_date"`
-	Enterprises int    `json:"enterprises"`
-	Signed      int    `json:"signed"`
-	Late        int    `json:"late"`
+	Period  string `json:"period" example:"2026-Q3"`
+	Label   string `json:"label"`
+	DueDate string `json:"due_date"`
+	// Enterprises is how many enterprises of the region owe the report (registered before the period ended).
+	Enterprises int `json:"enterprises"`
+	// Signed and Late are how many of those signed it, and signed it after the due date.
+	Signed int `json:"signed"`
+	Late   int `json:"late"`
 } // @name ReportStatus
 
-func (s *Service) reportStatus(ctx context.Context, prefix string, enterprises int) (ReportStatus, error) {
+// reportStatus counts the enterprises the region's dashboard counts (those with statistics) that owe the
+// last quarter's report, and their sign-offs.
+func (s *Service) reportStatus(ctx context.Context, prefix any) (ReportStatus, error) {
 	p := LastReportPeriod(s.clk.Now())
 	due := DueDate(p)
-	st := ReportStatus{Period: p.Key, Label: p.Label(), DueDate: due.Format(time.DateOnly), Enterprises: enterprises}
-	var c struct{ Signed, Late int }
-	err := s.read.WithContext(ctx).Raw(`SELECT COUNT(*) AS signed, COALESCE(SUM(CASE WHEN s.signed_at >= ? THEN 1 ELSE 0 END), 0) AS late
-		FROM report_signoffs s JOIN enterprises e ON e.id = s.enterprise_id WHERE s.period_key = ? AND e.region_path LIKE ?`,
-		due.AddDate(0, 0, 1).UTC(), p.Key, prefix).Scan(&c).Error
-	st.Signed, st.Late = c.Signed, c.Late
+	st := ReportStatus{Period: p.Key, Label: p.Label(), DueDate: due.Format(time.DateOnly)}
+	var c struct{ Owing, Signed, Late int }
+	err := s.read.WithContext(ctx).Raw(`SELECT COUNT(*) AS owing, COALESCE(SUM(CASE WHEN s.id IS NOT NULL THEN 1 ELSE 0 END), 0) AS signed,
+			COALESCE(SUM(CASE WHEN s.signed_at >= ? THEN 1 ELSE 0 END), 0) AS late
+		FROM enterprise_stats st JOIN enterprises e ON e.id = st.enterprise_id
+		LEFT JOIN report_signoffs s ON s.enterprise_id = e.id AND s.period_key = ?
+		WHERE st.region_path LIKE ? AND e.created_at < ?`,
+		due.AddDate(0, 0, 1).UTC(), p.Key, prefix, p.End.UTC()).Scan(&c).Error
+	st.Enterprises, st.Signed, st.Late = c.Owing, c.Signed, c.Late
 	return st, err
 }
 

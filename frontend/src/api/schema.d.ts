@@ -933,7 +933,7 @@ export interface paths {
         };
         /**
          * 当前用户
-         * @description 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete：初始化未完成时前端进入初始化页面，完成后进入首页。
+         * @description 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete 与 in_use：初始化未完成且尚未提交过排查（in_use 为 false）时前端进入初始化页面，否则进入首页（初始化未完成时首页提示尚缺的内容）。
          */
         get: operations["getMe"];
         put?: never;
@@ -1671,7 +1671,7 @@ export interface paths {
         put?: never;
         /**
          * 督办重大隐患
-         * @description 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。
+         * @description 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。督办期限早于企业的整改期限时仍予督办，但在 warnings 中提示（supervision_before_rectification）。
          */
         post: operations["superviseHazard"];
         delete?: never;
@@ -1709,7 +1709,7 @@ export interface paths {
         };
         /**
          * 季度/年度隐患统计报表
-         * @description 按数据生成的隐患排查治理情况统计报表：本期一般/重大隐患排查数、已整改数（期末前销号）、整改率（无隐患时为 null）、上期未整改、期末未整改与逾期、列入治理计划的重大隐患、整改资金、应排查与已排查次数、本期重大隐患清单。报送截止为期间结束后次月 15 日，由主要负责人签字确认；签字后报表内容以签字时为准，不再随数据变化。period 为季度（2026-Q3）或年度（2026），默认上一季度。
+         * @description 按数据生成的隐患排查治理情况统计报表：本期一般/重大隐患排查数、已整改数（期末前销号）、整改率（无隐患时为 null）、上期未整改、期末未整改与逾期、列入治理计划的重大隐患、整改资金、应排查与已排查次数、本期重大隐患清单。报送截止为期间结束后次月 15 日，由主要负责人签字确认；签字后报表内容以签字时为准，不再随数据变化。period 为季度（2026-Q3）或年度（2026），默认为最近一个应报送的期间：上一季度；企业在上一季度结束后才登记的，为本季度。企业在期间结束后才登记的，该期不要求报送（required 为 false），不计逾期。
          */
         get: operations["getHazardReport"];
         put?: never;
@@ -3052,6 +3052,11 @@ export interface components {
             /** @example 2026-Q3 */
             period: string;
             region_name: string;
+            /**
+             * @description Required is true when the enterprise was registered before the period ended and so owes this report;
+             *     an enterprise registered later may sign it, but is never overdue with it.
+             */
+            required: boolean;
             signoff: components["schemas"]["ReportSignoff"] | null;
             /** Format: date-time */
             to: string;
@@ -3285,6 +3290,11 @@ export interface components {
         };
         Me: {
             enterprise: components["schemas"]["IDName"] | null;
+            /**
+             * @description InUse is true once the enterprise has submitted an inspection: its admin then lands on 首页 (with a
+             *     note of what setup still lacks) rather than on 初始化; null for accounts that do not set up an enterprise.
+             */
+            in_use: boolean | null;
             menus: components["schemas"]["MenuNode"][];
             must_change_password: boolean;
             password_policy: string;
@@ -3685,11 +3695,13 @@ export interface components {
         };
         ReportStatus: {
             due_date: string;
+            /** @description Enterprises is how many enterprises of the region owe the report (registered before the period ended). */
             enterprises: number;
             label: string;
             late: number;
             /** @example 2026-Q3 */
             period: string;
+            /** @description Signed and Late are how many of those signed it, and signed it after the due date. */
             signed: number;
         };
         ResetEnterpriseRequest: {
@@ -3832,6 +3844,62 @@ export interface components {
             subject: string;
             /** @example 朝阳区安监局 */
             supervisor_name: string;
+        };
+        SupervisedHazardDetail: {
+            /** Format: date-time */
+            closed_at: string | null;
+            /** @example YH-2026-000123 */
+            code: string;
+            /** @example 2026-12-15 */
+            deadline: string | null;
+            department_name: string;
+            description: string;
+            enterprise_id: number;
+            enterprise_name: string;
+            events: components["schemas"]["HazardEvent"][];
+            fixed_by_id: number | null;
+            fixed_on_spot: boolean;
+            /** Format: date-time */
+            found_at: string;
+            found_by_name: string;
+            funds: number | null;
+            /** @example B */
+            grade_code: string;
+            /** @example B级 */
+            grade_name: string;
+            id: number;
+            inspection_id: number | null;
+            item_is_major: boolean;
+            /** @enum {string} */
+            legal_level: "general" | "major";
+            /** @example 一般隐患 */
+            legal_level_name: string;
+            location: string;
+            measures: string;
+            overdue: boolean;
+            period_key: string;
+            photo_ids: number[];
+            plan: components["schemas"]["RectificationPlan"] | null;
+            post_id: number | null;
+            post_name: string;
+            /** Format: date-time */
+            reported_at: string | null;
+            responsible_person: string;
+            /** @enum {string} */
+            source: "inspection" | "report";
+            /** @enum {string} */
+            status: "registered" | "rectifying" | "pending_acceptance" | "closed";
+            /** @example 整改中 */
+            status_name: string;
+            /** @example 配电箱门锁缺失 */
+            subject: string;
+            /** @description Supervisions are the regulators' 督办 of this hazard, newest first; at most one is active. */
+            supervisions: components["schemas"]["Supervision"][];
+            /**
+             * @description Warnings are accepted but questionable choices of the supervision, e.g. a deadline earlier than
+             *     the enterprise's own rectification deadline. Empty when there is nothing to point out.
+             */
+            warnings: components["schemas"]["Warning"][];
         };
         Supervision: {
             /** Format: date-time */
@@ -4004,6 +4072,11 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+        };
+        Warning: {
+            /** @example supervision_before_rectification */
+            code: string;
+            message: string;
         };
     };
     responses: never;
@@ -11294,7 +11367,7 @@ export interface operations {
     getRegulatorReport: {
         parameters: {
             query?: {
-                /** @description 期间，如 2026-Q3 或 2026，默认上一季度 */
+                /** @description 期间，如 2026-Q3 或 2026，默认为最近一个应报送的期间 */
                 period?: string;
             };
             header?: never;
@@ -11976,7 +12049,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HazardDetail"];
+                    "application/json": components["schemas"]["SupervisedHazardDetail"];
                 };
             };
             /** @description validation_failed, deadline_in_past | bad_request */

@@ -17,10 +17,12 @@ export const ROUTE = {
   error: 'error',
 } as const
 
-/** What the post-login landing depends on: /me's setup_complete and the user's permissions. */
+/** What the post-login landing depends on: /me's setup_complete and in_use, and the user's permissions. */
 export interface LandingState {
   /** /me.setup_complete: false while an enterprise is still being set up, null for other accounts. */
   setupComplete: boolean | null | undefined
+  /** /me.in_use: true once the enterprise has submitted an inspection. */
+  inUse?: boolean | null
   hasPermission(code: PermissionCode): boolean
   /** The account's kind (/me.kind): a post user lands on 今日排查. */
   kind?: string | null
@@ -35,11 +37,13 @@ export const INSPECT_PERMISSION = 'hz:inspect'
 export const TODAY_PATH = '/today'
 
 /**
- * Where a login lands when no page was asked for (login guide §2): an enterprise admin whose setup is not
- * complete sees the initialization page (初始化), a post user 今日排查, everyone else 首页.
+ * Where a login lands when no page was asked for (login guide §2): the admin of a new enterprise whose
+ * setup is not complete sees the initialization page (初始化); an enterprise in use (it has submitted
+ * inspections) lands on 首页, which names what setup still lacks; a post user lands on 今日排查; everyone
+ * else on 首页.
  */
 export function landingPath(s: LandingState): string {
-  if (s.setupComplete === false && s.hasPermission(SETUP_PERMISSION)) return '/setup'
+  if (s.setupComplete === false && !s.inUse && s.hasPermission(SETUP_PERMISSION)) return '/setup'
   if (s.kind === 'post_user' && s.hasPermission(INSPECT_PERMISSION)) return TODAY_PATH
   return '/'
 }

@@ -22,3 +22,8 @@ export function showSuccess(message: string) {
 export function showWarning(message: string) {
   ElMessage({ type: 'warning', message, grouping: true, showClose: true })
 }
+
+/** Closes every message still on screen: a page left behind takes its failures with it. */
+export function clearMessages() {
+  ElMessage.closeAll()
+}

@@ -15,11 +15,13 @@ const Dummy = { template: '<div />' }
 const has = (codes: string[]) => (c: string) => codes.includes(c)
 
 describe('landingPath', () => {
-  const cases: Array<{ name: string; setup: boolean | null | undefined; codes: string[]; want: string; kind?: string }> = [
+  const cases: Array<{ name: string; setup: boolean | null | undefined; inUse?: boolean | null; codes: string[]; want: string; kind?: string }> = [
     { name: 'post user → 今日排查', setup: null, codes: ['hz:inspect', 'hz:ledger'], kind: 'post_user', want: '/today' },
     { name: 'post user without 隐患排查 → 首页', setup: null, codes: ['hz:ledger'], kind: 'post_user', want: '/' },
     { name: 'enterprise user with 隐患排查 → 首页', setup: null, codes: ['hz:inspect'], kind: 'enterprise_user', want: '/' },
     { name: 'admin, setup incomplete → 初始化', setup: false, codes: ['setup', 'org:dept'], want: '/setup' },
+    { name: 'admin of a new enterprise (not in use), setup incomplete → 初始化', setup: false, inUse: false, codes: ['setup'], want: '/setup' },
+    { name: 'admin of an enterprise in use, setup incomplete → 首页 (with its banner)', setup: false, inUse: true, codes: ['setup'], want: '/' },
     { name: 'admin, setup complete → 首页', setup: true, codes: ['setup'], want: '/' },
     { name: 'regulator (no setup state) → 首页', setup: null, codes: ['reg:enterprise'], want: '/' },
     { name: 'unknown state → 首页', setup: undefined, codes: ['setup'], want: '/' },
@@ -27,7 +29,7 @@ describe('landingPath', () => {
   ]
   for (const c of cases) {
     it(c.name, () => {
-      expect(landingPath({ setupComplete: c.setup, hasPermission: has(c.codes), kind: c.kind })).toBe(c.want)
+      expect(landingPath({ setupComplete: c.setup, inUse: c.inUse, hasPermission: has(c.codes), kind: c.kind })).toBe(c.want)
     })
   }
 })

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
+import { ElMessage } from 'element-plus'
 import LoginView from '@/views/LoginView.vue'
 import { i18n } from '@/locales'
 import { tokenStore } from '@/api/tokens'
@@ -82,6 +83,24 @@ describe('LoginView', () => {
     await fillAndSubmit(wrapper, '某岗位', 'wrong')
     expect(wrapper.get('[data-test="login-error"]').text()).toContain('用户名或密码错误')
     expect(tokenStore.get()).toBeNull()
+  })
+
+  it('says a failure once: the alert, no toast besides it; a toast on screen is gone after a login', async () => {
+    let fail = true
+    const { wrapper, router } = await mountLogin(() =>
+      fail ? json(401, { code: 'invalid_credentials', message: '用户名或密码错误', details: {} }) : json(200, okAnswer),
+    )
+    await fillAndSubmit(wrapper, '某岗位', 'wrong')
+    expect(wrapper.findAll('[data-test="login-error"]')).toHaveLength(1)
+    expect(document.querySelectorAll('.el-message').length).toBe(0)
+    ElMessage({ type: 'error', message: '上一页的提示', duration: 0 })
+    await flushPromises()
+    expect(document.querySelectorAll('.el-message').length).toBe(1)
+    fail = false
+    await fillAndSubmit(wrapper, '某岗位', 'right')
+    expect(router.currentRoute.value.name).toBe('home')
+    await new Promise((r) => setTimeout(r, 400))
+    expect(document.querySelectorAll('.el-message').length).toBe(0)
   })
 
   it('shows a lockout message as the server wrote it', async () => {

@@ -7,7 +7,6 @@ import {
   dashboardQuery,
   inclusiveEnd,
   isDay,
-  lastEndedQuarter,
   parseDashboardQuery,
   parsePeriod,
   previousQuarter,
@@ -73,11 +72,6 @@ describe('report periods', () => {
     expect(parsePeriod('2026-Q5')).toBeNull()
     expect(parsePeriod('Q3')).toBeNull()
     expect(parsePeriod(undefined)).toBeNull()
-  })
-  it('opens on the last ended quarter', () => {
-    expect(lastEndedQuarter(NOV, TZ)).toBe('2026-Q3')
-    expect(lastEndedQuarter(JAN, TZ)).toBe('2026-Q4')
-    expect(lastEndedQuarter(EDGE, TZ)).toBe('2026-Q3')
   })
   it('offers begun quarters, newest first, and the years', () => {
     const p = reportPeriods(NOV, TZ, 1)

@@ -30,6 +30,7 @@ function profile(permissions: PermissionCode[]): Me {
     menus: [],
     must_change_password: false,
     setup_complete: true,
+    in_use: true,
   }
 }
 

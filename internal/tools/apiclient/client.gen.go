@@ -1380,6 +1380,66 @@ func (e SupervisedHazardStatus) Valid() bool {
 	}
 }
 
+// Defines values for SupervisedHazardDetailLegalLevel.
+const (
+	SupervisedHazardDetailLegalLevelGeneral SupervisedHazardDetailLegalLevel = "general"
+	SupervisedHazardDetailLegalLevelMajor   SupervisedHazardDetailLegalLevel = "major"
+)
+
+// Valid indicates whether the value is a known member of the SupervisedHazardDetailLegalLevel enum.
+func (e SupervisedHazardDetailLegalLevel) Valid() bool {
+	switch e {
+	case SupervisedHazardDetailLegalLevelGeneral:
+		return true
+	case SupervisedHazardDetailLegalLevelMajor:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SupervisedHazardDetailSource.
+const (
+	SupervisedHazardDetailSourceInspection SupervisedHazardDetailSource = "inspection"
+	SupervisedHazardDetailSourceReport     SupervisedHazardDetailSource = "report"
+)
+
+// Valid indicates whether the value is a known member of the SupervisedHazardDetailSource enum.
+func (e SupervisedHazardDetailSource) Valid() bool {
+	switch e {
+	case SupervisedHazardDetailSourceInspection:
+		return true
+	case SupervisedHazardDetailSourceReport:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SupervisedHazardDetailStatus.
+const (
+	SupervisedHazardDetailStatusClosed            SupervisedHazardDetailStatus = "closed"
+	SupervisedHazardDetailStatusPendingAcceptance SupervisedHazardDetailStatus = "pending_acceptance"
+	SupervisedHazardDetailStatusRectifying        SupervisedHazardDetailStatus = "rectifying"
+	SupervisedHazardDetailStatusRegistered        SupervisedHazardDetailStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the SupervisedHazardDetailStatus enum.
+func (e SupervisedHazardDetailStatus) Valid() bool {
+	switch e {
+	case SupervisedHazardDetailStatusClosed:
+		return true
+	case SupervisedHazardDetailStatusPendingAcceptance:
+		return true
+	case SupervisedHazardDetailStatusRectifying:
+		return true
+	case SupervisedHazardDetailStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SupervisionStatus.
 const (
 	SupervisionStatusActive SupervisionStatus = "active"
@@ -2583,10 +2643,14 @@ type HazardReport struct {
 	Label string `json:"label"`
 
 	// Period Example: 2026-Q3
-	Period     string         `json:"period"`
-	RegionName string         `json:"region_name"`
-	Signoff    *ReportSignoff `json:"signoff"`
-	To         time.Time      `json:"to"`
+	Period     string `json:"period"`
+	RegionName string `json:"region_name"`
+
+	// Required Required is true when the enterprise was registered before the period ended and so owes this report;
+	// an enterprise registered later may sign it, but is never overdue with it.
+	Required bool           `json:"required"`
+	Signoff  *ReportSignoff `json:"signoff"`
+	To       time.Time      `json:"to"`
 }
 
 // HazardReportKind defines model for HazardReport.Kind.
@@ -2874,7 +2938,11 @@ type ManualChapterInfo struct {
 
 // Me defines model for Me.
 type Me struct {
-	Enterprise         *IDName          `json:"enterprise"`
+	Enterprise *IDName `json:"enterprise"`
+
+	// InUse InUse is true once the enterprise has submitted an inspection: its admin then lands on 首页 (with a
+	// note of what setup still lacks) rather than on 初始化; null for accounts that do not set up an enterprise.
+	InUse              *bool            `json:"in_use"`
 	Menus              []MenuNode       `json:"menus"`
 	MustChangePassword bool             `json:"must_change_password"`
 	PasswordPolicy     string           `json:"password_policy"`
@@ -3389,14 +3457,18 @@ type ReportSignoff struct {
 
 // ReportStatus defines model for ReportStatus.
 type ReportStatus struct {
-	DueDate     string `json:"due_date"`
+	DueDate string `json:"due_date"`
+
+	// Enterprises Enterprises is how many enterprises of the region owe the report (registered before the period ended).
 	Enterprises int    `json:"enterprises"`
 	Label       string `json:"label"`
 	Late        int    `json:"late"`
 
 	// Period Example: 2026-Q3
 	Period string `json:"period"`
-	Signed int    `json:"signed"`
+
+	// Signed Signed and Late are how many of those signed it, and signed it after the due date.
+	Signed int `json:"signed"`
 }
 
 // ResetEnterpriseRequest defines model for ResetEnterpriseRequest.
@@ -3585,6 +3657,74 @@ type SupervisedHazard struct {
 
 // SupervisedHazardStatus defines model for SupervisedHazard.Status.
 type SupervisedHazardStatus string
+
+// SupervisedHazardDetail defines model for SupervisedHazardDetail.
+type SupervisedHazardDetail struct {
+	ClosedAt *time.Time `json:"closed_at"`
+
+	// Code Example: YH-2026-000123
+	Code string `json:"code"`
+
+	// Deadline Example: 2026-12-15
+	Deadline       *string       `json:"deadline"`
+	DepartmentName string        `json:"department_name"`
+	Description    string        `json:"description"`
+	EnterpriseId   int           `json:"enterprise_id"`
+	EnterpriseName string        `json:"enterprise_name"`
+	Events         []HazardEvent `json:"events"`
+	FixedById      *int          `json:"fixed_by_id"`
+	FixedOnSpot    bool          `json:"fixed_on_spot"`
+	FoundAt        time.Time     `json:"found_at"`
+	FoundByName    string        `json:"found_by_name"`
+	Funds          *float32      `json:"funds"`
+
+	// GradeCode Example: B
+	GradeCode string `json:"grade_code"`
+
+	// GradeName Example: B级
+	GradeName    string                           `json:"grade_name"`
+	Id           int                              `json:"id"`
+	InspectionId *int                             `json:"inspection_id"`
+	ItemIsMajor  bool                             `json:"item_is_major"`
+	LegalLevel   SupervisedHazardDetailLegalLevel `json:"legal_level"`
+
+	// LegalLevelName Example: 一般隐患
+	LegalLevelName    string                       `json:"legal_level_name"`
+	Location          string                       `json:"location"`
+	Measures          string                       `json:"measures"`
+	Overdue           bool                         `json:"overdue"`
+	PeriodKey         string                       `json:"period_key"`
+	PhotoIds          []int                        `json:"photo_ids"`
+	Plan              *RectificationPlan           `json:"plan"`
+	PostId            *int                         `json:"post_id"`
+	PostName          string                       `json:"post_name"`
+	ReportedAt        *time.Time                   `json:"reported_at"`
+	ResponsiblePerson string                       `json:"responsible_person"`
+	Source            SupervisedHazardDetailSource `json:"source"`
+	Status            SupervisedHazardDetailStatus `json:"status"`
+
+	// StatusName Example: 整改中
+	StatusName string `json:"status_name"`
+
+	// Subject Example: 配电箱门锁缺失
+	Subject string `json:"subject"`
+
+	// Supervisions Supervisions are the regulators' 督办 of this hazard, newest first; at most one is active.
+	Supervisions []Supervision `json:"supervisions"`
+
+	// Warnings Warnings are accepted but questionable choices of the supervision, e.g. a deadline earlier than
+	// the enterprise's own rectification deadline. Empty when there is nothing to point out.
+	Warnings []Warning `json:"warnings"`
+}
+
+// SupervisedHazardDetailLegalLevel defines model for SupervisedHazardDetail.LegalLevel.
+type SupervisedHazardDetailLegalLevel string
+
+// SupervisedHazardDetailSource defines model for SupervisedHazardDetail.Source.
+type SupervisedHazardDetailSource string
+
+// SupervisedHazardDetailStatus defines model for SupervisedHazardDetail.Status.
+type SupervisedHazardDetailStatus string
 
 // Supervision defines model for Supervision.
 type Supervision struct {
@@ -3813,6 +3953,13 @@ type UserPage struct {
 	Page     int    `json:"page"`
 	PageSize int    `json:"page_size"`
 	Total    int    `json:"total"`
+}
+
+// Warning defines model for Warning.
+type Warning struct {
+	// Code Example: supervision_before_rectification
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 // ListAssociationCandidatesParams defines parameters for ListAssociationCandidates.
@@ -4168,7 +4315,7 @@ type ListRegulatorEnterprisesParamsInitialPassword string
 
 // GetRegulatorReportParams defines parameters for GetRegulatorReport.
 type GetRegulatorReportParams struct {
-	// Period 期间，如 2026-Q3 或 2026，默认上一季度
+	// Period 期间，如 2026-Q3 或 2026，默认为最近一个应报送的期间
 	Period *string `form:"period,omitempty" json:"period,omitempty"`
 }
 
@@ -5426,7 +5573,7 @@ type ClientInterface interface {
 
 	// GetMe 当前用户
 	//
-	// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete：初始化未完成时前端进入初始化页面，完成后进入首页。.
+	// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete 与 in_use：初始化未完成且尚未提交过排查（in_use 为 false）时前端进入初始化页面，否则进入首页（初始化未完成时首页提示尚缺的内容）。.
 	//
 	// Corresponds with GET /api/v1/me (the `GetMe` operationId).
 	GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5825,7 +5972,7 @@ type ClientInterface interface {
 
 	// SuperviseHazardWithBody 督办重大隐患
 	//
-	// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。.
+	// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。督办期限早于企业的整改期限时仍予督办，但在 warnings 中提示（supervision_before_rectification）。.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5834,7 +5981,7 @@ type ClientInterface interface {
 
 	// SuperviseHazard 督办重大隐患
 	//
-	// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。.
+	// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。督办期限早于企业的整改期限时仍予督办，但在 warnings 中提示（supervision_before_rectification）。.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -5850,7 +5997,7 @@ type ClientInterface interface {
 
 	// GetHazardReport 季度/年度隐患统计报表
 	//
-	// 按数据生成的隐患排查治理情况统计报表：本期一般/重大隐患排查数、已整改数（期末前销号）、整改率（无隐患时为 null）、上期未整改、期末未整改与逾期、列入治理计划的重大隐患、整改资金、应排查与已排查次数、本期重大隐患清单。报送截止为期间结束后次月 15 日，由主要负责人签字确认；签字后报表内容以签字时为准，不再随数据变化。period 为季度（2026-Q3）或年度（2026），默认上一季度。.
+	// 按数据生成的隐患排查治理情况统计报表：本期一般/重大隐患排查数、已整改数（期末前销号）、整改率（无隐患时为 null）、上期未整改、期末未整改与逾期、列入治理计划的重大隐患、整改资金、应排查与已排查次数、本期重大隐患清单。报送截止为期间结束后次月 15 日，由主要负责人签字确认；签字后报表内容以签字时为准，不再随数据变化。period 为季度（2026-Q3）或年度（2026），默认为最近一个应报送的期间：上一季度；企业在上一季度结束后才登记的，为本季度。企业在期间结束后才登记的，该期不要求报送（required 为 false），不计逾期。.
 	//
 	// Corresponds with GET /api/v1/reports/hazards (the `GetHazardReport` operationId).
 	GetHazardReport(ctx context.Context, params *GetHazardReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -7765,7 +7912,7 @@ func (c *Client) GetManualChapter(ctx context.Context, slug string, reqEditors .
 
 // GetMe 当前用户
 //
-// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete：初始化未完成时前端进入初始化页面，完成后进入首页。.
+// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete 与 in_use：初始化未完成且尚未提交过排查（in_use 为 false）时前端进入初始化页面，否则进入首页（初始化未完成时首页提示尚缺的内容）。.
 //
 // Corresponds with GET /api/v1/me (the `GetMe` operationId).
 func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8714,7 +8861,7 @@ func (c *Client) LiftSupervision(ctx context.Context, id int, body LiftSupervisi
 
 // SuperviseHazardWithBody 督办重大隐患
 //
-// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。.
+// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。督办期限早于企业的整改期限时仍予督办，但在 warnings 中提示（supervision_before_rectification）。.
 //
 // Takes any type of body and a specified content type.
 //
@@ -8733,7 +8880,7 @@ func (c *Client) SuperviseHazardWithBody(ctx context.Context, id int, contentTyp
 
 // SuperviseHazard 督办重大隐患
 //
-// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。.
+// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。督办期限早于企业的整改期限时仍予督办，但在 warnings 中提示（supervision_before_rectification）。.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8769,7 +8916,7 @@ func (c *Client) ListInitialPasswords(ctx context.Context, params *ListInitialPa
 
 // GetHazardReport 季度/年度隐患统计报表
 //
-// 按数据生成的隐患排查治理情况统计报表：本期一般/重大隐患排查数、已整改数（期末前销号）、整改率（无隐患时为 null）、上期未整改、期末未整改与逾期、列入治理计划的重大隐患、整改资金、应排查与已排查次数、本期重大隐患清单。报送截止为期间结束后次月 15 日，由主要负责人签字确认；签字后报表内容以签字时为准，不再随数据变化。period 为季度（2026-Q3）或年度（2026），默认上一季度。.
+// 按数据生成的隐患排查治理情况统计报表：本期一般/重大隐患排查数、已整改数（期末前销号）、整改率（无隐患时为 null）、上期未整改、期末未整改与逾期、列入治理计划的重大隐患、整改资金、应排查与已排查次数、本期重大隐患清单。报送截止为期间结束后次月 15 日，由主要负责人签字确认；签字后报表内容以签字时为准，不再随数据变化。period 为季度（2026-Q3）或年度（2026），默认为最近一个应报送的期间：上一季度；企业在上一季度结束后才登记的，为本季度。企业在期间结束后才登记的，该期不要求报送（required 为 false），不计逾期。.
 //
 // Corresponds with GET /api/v1/reports/hazards (the `GetHazardReport` operationId).
 func (c *Client) GetHazardReport(ctx context.Context, params *GetHazardReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -17701,7 +17848,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetMeWithResponse 当前用户
 	//
-	// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete：初始化未完成时前端进入初始化页面，完成后进入首页。.
+	// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete 与 in_use：初始化未完成且尚未提交过排查（in_use 为 false）时前端进入初始化页面，否则进入首页（初始化未完成时首页提示尚缺的内容）。.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18166,7 +18313,7 @@ type ClientWithResponsesInterface interface {
 
 	// SuperviseHazardWithBodyWithResponse 督办重大隐患
 	//
-	// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。.
+	// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。督办期限早于企业的整改期限时仍予督办，但在 warnings 中提示（supervision_before_rectification）。.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18175,7 +18322,7 @@ type ClientWithResponsesInterface interface {
 
 	// SuperviseHazardWithResponse 督办重大隐患
 	//
-	// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。.
+	// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。督办期限早于企业的整改期限时仍予督办，但在 warnings 中提示（supervision_before_rectification）。.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18193,7 +18340,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetHazardReportWithResponse 季度/年度隐患统计报表
 	//
-	// 按数据生成的隐患排查治理情况统计报表：本期一般/重大隐患排查数、已整改数（期末前销号）、整改率（无隐患时为 null）、上期未整改、期末未整改与逾期、列入治理计划的重大隐患、整改资金、应排查与已排查次数、本期重大隐患清单。报送截止为期间结束后次月 15 日，由主要负责人签字确认；签字后报表内容以签字时为准，不再随数据变化。period 为季度（2026-Q3）或年度（2026），默认上一季度。.
+	// 按数据生成的隐患排查治理情况统计报表：本期一般/重大隐患排查数、已整改数（期末前销号）、整改率（无隐患时为 null）、上期未整改、期末未整改与逾期、列入治理计划的重大隐患、整改资金、应排查与已排查次数、本期重大隐患清单。报送截止为期间结束后次月 15 日，由主要负责人签字确认；签字后报表内容以签字时为准，不再随数据变化。period 为季度（2026-Q3）或年度（2026），默认为最近一个应报送的期间：上一季度；企业在上一季度结束后才登记的，为本季度。企业在期间结束后才登记的，该期不要求报送（required 为 false），不计逾期。.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -27016,7 +27163,7 @@ type SuperviseHazardResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *HazardDetail
+	JSON200 *SupervisedHazardDetail
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -27038,7 +27185,7 @@ type SuperviseHazardResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SuperviseHazardResponse) GetJSON200() *HazardDetail {
+func (r SuperviseHazardResponse) GetJSON200() *SupervisedHazardDetail {
 	return r.JSON200
 }
 
@@ -32292,7 +32439,7 @@ func (c *ClientWithResponses) GetManualChapterWithResponse(ctx context.Context, 
 
 // GetMeWithResponse 当前用户
 //
-// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete：初始化未完成时前端进入初始化页面，完成后进入首页。.
+// 当前登录账号、所属企业（或监管区域、岗位）、是否须先修改密码、拥有的权限编码，以及前端应显示的菜单树。须修改密码时也可调用。企业管理账号另有 setup_complete 与 in_use：初始化未完成且尚未提交过排查（in_use 为 false）时前端进入初始化页面，否则进入首页（初始化未完成时首页提示尚缺的内容）。.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33087,7 +33234,7 @@ func (c *ClientWithResponses) LiftSupervisionWithResponse(ctx context.Context, i
 
 // SuperviseHazardWithBodyWithResponse 督办重大隐患
 //
-// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。.
+// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。督办期限早于企业的整改期限时仍予督办，但在 warnings 中提示（supervision_before_rectification）。.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33102,7 +33249,7 @@ func (c *ClientWithResponses) SuperviseHazardWithBodyWithResponse(ctx context.Co
 
 // SuperviseHazardWithResponse 督办重大隐患
 //
-// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。.
+// 监管部门对辖区内未销号的重大隐患挂牌督办：督办期限和督办意见。企业在隐患详情和首页看到督办；隐患时间线和变更流记录此事。每条隐患同时只有一个有效督办。督办期限早于企业的整改期限时仍予督办，但在 warnings 中提示（supervision_before_rectification）。.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33132,7 +33279,7 @@ func (c *ClientWithResponses) ListInitialPasswordsWithResponse(ctx context.Conte
 
 // GetHazardReportWithResponse 季度/年度隐患统计报表
 //
-// 按数据生成的隐患排查治理情况统计报表：本期一般/重大隐患排查数、已整改数（期末前销号）、整改率（无隐患时为 null）、上期未整改、期末未整改与逾期、列入治理计划的重大隐患、整改资金、应排查与已排查次数、本期重大隐患清单。报送截止为期间结束后次月 15 日，由主要负责人签字确认；签字后报表内容以签字时为准，不再随数据变化。period 为季度（2026-Q3）或年度（2026），默认上一季度。.
+// 按数据生成的隐患排查治理情况统计报表：本期一般/重大隐患排查数、已整改数（期末前销号）、整改率（无隐患时为 null）、上期未整改、期末未整改与逾期、列入治理计划的重大隐患、整改资金、应排查与已排查次数、本期重大隐患清单。报送截止为期间结束后次月 15 日，由主要负责人签字确认；签字后报表内容以签字时为准，不再随数据变化。period 为季度（2026-Q3）或年度（2026），默认为最近一个应报送的期间：上一季度；企业在上一季度结束后才登记的，为本季度。企业在期间结束后才登记的，该期不要求报送（required 为 false），不计逾期。.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -40882,7 +41029,7 @@ func ParseSuperviseHazardResponse(rsp *http.Response) (*SuperviseHazardResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest HazardDetail
+		var dest SupervisedHazardDetail
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

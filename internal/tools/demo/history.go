@@ -131,42 +131,68 @@ func (h *history) run(posts map[string]int64, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	var general, major []int64
+	// Items by subject: each checklist holds what its post actually looks at, and each finding is recorded
+	// on the item it is about, so a hazard's name (its item), description and post agree.
+	item := map[string]int64{}
 	for _, c := range v.Categories {
 		for _, it := range c.Items {
-			if it.IsMajor {
-				major = append(major, it.ID)
-			} else {
-				general = append(general, it.ID)
-			}
+			item[it.Subject] = it.ID
 		}
 	}
-	if len(general) < 12 || len(major) == 0 {
-		return errors.New("模板条目不足")
+	pick := func(subjects ...string) ([]int64, error) {
+		ids := make([]int64, 0, len(subjects))
+		for _, sub := range subjects {
+			id, ok := item[sub]
+			if !ok {
+				return nil, fmt.Errorf("模板缺少条目「%s」", sub)
+			}
+			ids = append(ids, id)
+		}
+		return ids, nil
+	}
+	const major = "储存物品火灾危险性与库房类别"
+	forkItems, err := pick("叉车安全装置与日常点检", "叉车驾驶作业", "人车分流与库内交通", "装卸作业区照明与地面", "蓄电池充电区", "货架防撞与防坠落", major)
+	if err != nil {
+		return err
+	}
+	keeperItems, err := pick("堆垛间距与主通道", "库房电气设备", "库区烟火管控", "仓储货架结构", "托盘与货物码放", "地面堆垛稳定性")
+	if err != nil {
+		return err
+	}
+	safetyItems, err := pick("堆垛间距与主通道", "库房电气设备", "库区烟火管控", "蓄电池充电区", "高架库自动喷水灭火系统", "库房内办公室与宿舍",
+		"仓储货架结构", "货架防撞与防坠落", "人车分流与库内交通", "装卸作业区照明与地面")
+	if err != nil {
+		return err
 	}
 	daily, err := h.std.CreateChecklist(h.ctx, h.admin.Actor, h.ent, standard.ChecklistInput{PostID: posts["仓储部/叉车司机"], Name: "叉车每日点检",
-		Frequency: "daily", ItemIDs: append(append([]int64{}, general[:6]...), major[0])})
+		Frequency: "daily", ItemIDs: forkItems})
 	if err != nil {
 		return err
 	}
 	weekly, err := h.std.CreateChecklist(h.ctx, h.admin.Actor, h.ent, standard.ChecklistInput{PostID: posts["仓储部/库管员"], Name: "库房每周检查",
-		Frequency: "weekly", ItemIDs: general[6:12]})
+		Frequency: "weekly", ItemIDs: keeperItems})
 	if err != nil {
 		return err
 	}
 	if _, err := h.std.CreateChecklist(h.ctx, h.admin.Actor, h.ent, standard.ChecklistInput{PostID: posts["安全部/安全员"], Name: "安全员半月巡查",
-		Frequency: "half_monthly", ItemIDs: general[:10]}); err != nil {
+		Frequency: "half_monthly", ItemIDs: safetyItems}); err != nil {
 		return err
 	}
+	// The forklift driver's findings, each on the item of his daily checklist it concerns.
 	findings := []struct {
-		day   int
-		grade string
-		text  string
-		major bool
+		day     int
+		grade   string
+		subject string
+		text    string
+		where   string
 	}{
-		{3, "C", "叉车货叉有裂纹", false}, {8, "D", "叉车作业区地面油污未清理", false}, {15, "B", "叉车倒车报警器失灵", false},
-		{22, "C", "货架超载，横梁变形", false}, {27, "A", "叉车在储存区充电，未设专用充电间", true}, {33, "D", "灭火器压力不足", false},
-		{38, "C", "叉车司机未系安全带作业", false},
+		{3, "C", "叉车安全装置与日常点检", "3号叉车货叉根部有裂纹，仍在使用", "二号库"},
+		{8, "D", "装卸作业区照明与地面", "装卸区地面油污未清理，叉车行驶打滑", "二号库装卸区"},
+		{15, "B", "叉车安全装置与日常点检", "1号叉车倒车报警器失灵", "二号库"},
+		{22, "C", "货架防撞与防坠落", "通道侧货架立柱被叉车撞击变形，防撞护角缺失", "二号库B排货架"},
+		{27, "A", major, "丙类二号库内存放桶装稀释剂等甲类易燃液体，超出库房火灾危险性类别", "二号库"},
+		{33, "D", "蓄电池充电区", "充电区灭火器压力不足", "叉车充电区"},
+		{38, "C", "叉车驾驶作业", "叉车司机未系安全带作业", "二号库"},
 	}
 	found := map[int]int{}
 	for i, f := range findings {
@@ -181,11 +207,8 @@ func (h *history) run(posts map[string]int64, now time.Time) error {
 			var extra map[int64]inspection.AnswerInput
 			if ok {
 				f := findings[i]
-				item := daily.Items[h.rnd.IntN(len(daily.Items)-1)].ID
-				if f.major {
-					item = major[0]
-				}
-				extra = map[int64]inspection.AnswerInput{item: {ItemID: item, Result: "hazard", Description: f.text, GradeCode: f.grade, Location: "二号库"}}
+				id := item[f.subject]
+				extra = map[int64]inspection.AnswerInput{id: {ItemID: id, Result: "hazard", Description: f.text, GradeCode: f.grade, Location: f.where}}
 			}
 			if err := h.inspect(h.fork, posts["仓储部/叉车司机"], daily.ID, extra); err != nil {
 				return err
@@ -219,10 +242,19 @@ func (h *history) run(posts map[string]int64, now time.Time) error {
 		if err := h.db.WithContext(h.ctx).Where("id = ?", *reg.RegionID).Take(&region).Error; err != nil {
 			return err
 		}
+		// The supervision deadline is the enterprise's own rectification deadline (set when the major was
+		// assigned, 25 days from today): no earlier, which would contradict the plan the district accepted.
+		var deadline time.Time
+		if err := h.db.WithContext(h.ctx).Table("hazards").Where("id = ?", mj).Select("deadline").Scan(&deadline).Error; err != nil {
+			return err
+		}
+		if deadline.IsZero() {
+			return errors.New("重大隐患尚未确定整改期限")
+		}
 		h.clk.Set(now.Add(-24 * time.Hour))
 		a := hazard.Actor{ID: reg.ID, Name: reg.DisplayName, Actor: audit.Actor{ID: reg.ID, Name: reg.LoginName, RegionID: region.ID}}
 		if _, err := h.hz.Supervise(h.ctx, a, region.ID, region.Path, mj, hazard.SuperviseInput{
-			Deadline: today.AddDate(0, 0, 20).Format(time.DateOnly), Note: "充电区整改须在期限内完成，并书面报告整改结果"}); err != nil {
+			Deadline: deadline.In(clock.Business).Format(time.DateOnly), Note: "二号库超类别储存须在整改期限内清理完毕，并书面报告整改结果"}); err != nil {
 			return err
 		}
 	}
@@ -272,8 +304,10 @@ func (h *history) rectify(ids []int64, today time.Time) error {
 			if x.LegalLevel == "major" {
 				in.Deadline = today.AddDate(0, 0, 25).Format(time.DateOnly)
 				in.Funds = ptrF(30000)
-				in.Plan = &hazard.Plan{Goal: "设立专用充电间，消除储存区充电隐患", Method: "停止储存区充电，改造东侧空房为专用充电间", FundsMaterials: "3万元，防爆电气与通风设备",
-					ResponsibleUnit: "安全部", ResponsiblePerson: "吴刚", TimeLimit: "25日内完成", SafetyMeasures: "充电区设置警戒线和灭火器", EmergencyMeasures: "执行火灾应急预案"}
+				in.Measures = "清出二号库内的甲类易燃液体，转存至有资质的危险品仓库，并核查其余库房储存物品类别"
+				in.Plan = &hazard.Plan{Goal: "二号库只存放丙类及以下物品，消除超类别储存的重大火灾隐患", Method: "停止向二号库入库易燃液体，现存稀释剂委托有资质的危险品仓库转存，逐库核对储存物品火灾危险性类别",
+					FundsMaterials: "3万元，危险品转运与仓储费用", ResponsibleUnit: "仓储部", ResponsiblePerson: "吴刚", TimeLimit: "25日内完成",
+					SafetyMeasures: "转存完成前二号库禁止动火，易燃液体存放区设置警戒线并加配灭火器", EmergencyMeasures: "执行火灾应急预案"}
 			}
 			if _, err := h.hz.Assign(h.ctx, h.admin, h.ent, id, in); err != nil {
 				return err

@@ -36,6 +36,8 @@ export default {
       overdue: '逾期隐患',
     },
     charts: {
+      emptyTrend: '所选期间没有应排查的上报周期，没有使用率可画',
+      emptyHazards: '所选期间未发现隐患',
       trend: '系统使用率走势（每半月）',
       levels: '隐患排查与整改（按管理级别）',
       grades: '隐患等级分布',
@@ -115,6 +117,8 @@ export default {
       deadlineRequired: '请选择督办期限',
       noteRequired: '请填写督办意见',
       tooLong: '不能超过 {n} 个字符',
+      warningsTitle: '已督办，请注意：',
+      warningsOk: '知道了',
     },
     supervisions: {
       title: '监管督办',
@@ -217,6 +221,7 @@ export default {
       signedBy: '操作账号',
       signNote: '说明',
       notSigned: '尚未签字',
+      notRequired: '本企业在该期间结束后才登记，无需报送该期报表',
       notEnded: '本期尚未结束，结束后由主要负责人签字确认',
       late: '逾期签字',
       onTime: '按时签字',

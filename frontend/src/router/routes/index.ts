@@ -22,6 +22,13 @@ export const layoutChildren: RouteRecordRaw[] = [
     component: () => import('@/views/HomeView.vue'),
     meta: { title: 'routes.home' },
   },
+  {
+    // 关于: version, build and environment, for admins (linked from their user menu; not on home pages).
+    path: 'about',
+    name: 'about',
+    component: () => import('@/views/AboutView.vue'),
+    meta: { title: 'routes.about' },
+  },
   ...systemRoutes,
   ...platformRoutes,
   ...registryRoutes,

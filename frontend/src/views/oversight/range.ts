@@ -133,13 +133,6 @@ export function parsePeriod(raw: unknown): ReportPeriod | null {
   return { key: v, kind: 'yearly', year }
 }
 
-/** The quarter the report page opens on, as the server's default: the last quarter that ended. */
-export function lastEndedQuarter(now: Date, timeZone: string): string {
-  const { y, m } = businessDay(now, timeZone)
-  const q = quarterOf(m)
-  return q === 1 ? `${y - 1}-Q4` : `${y}-Q${q - 1}`
-}
-
 /**
  * The periods offered by the report page, newest first: every quarter that has begun, this year and the
  * previous `years` years, then the years themselves (this one first).
