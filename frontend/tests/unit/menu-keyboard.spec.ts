@@ -1,0 +1,73 @@
+// The side menu by keyboard: Element Plus's vertical el-menu leaves its entries out of the tab order and its
+// group titles without a role; fixMenuEntries brings them in, onMenuKeydown opens and moves.
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { fixMenuEntries, onMenuKeydown } from '@/composables/useMenuKeyboard'
+
+// The markup el-menu renders in vertical mode: a group (closed) and two entries.
+function menu() {
+  document.body.innerHTML = `
+    <ul role="menubar" class="el-menu">
+      <li role="menuitem" tabindex="-1" class="el-menu-item" id="home">首页</li>
+      <li role="menuitem" aria-haspopup="true" aria-expanded="false" class="el-sub-menu" id="group">
+        <div class="el-sub-menu__title" id="title">隐患管理</div>
+        <ul role="menu" class="el-menu el-menu--inline" style="display: none">
+          <li role="menuitem" tabindex="-1" class="el-menu-item" id="ledger">隐患台账</li>
+        </ul>
+      </li>
+    </ul>`
+  const root = document.querySelector('.el-menu') as HTMLElement
+  // happy-dom lays nothing out: the closed group's entry is the one without boxes.
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>('.el-menu-item, .el-sub-menu__title'))) {
+    el.getClientRects = () => (el.closest('[style*="display: none"]') ? [] : [{}]) as unknown as DOMRectList
+  }
+  return root
+}
+const byId = (id: string) => document.getElementById(id) as HTMLElement
+const key = (el: HTMLElement, k: string) => {
+  const e = new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true })
+  Object.defineProperty(e, 'target', { value: el })
+  return e
+}
+
+describe('side menu keyboard', () => {
+  afterEach(() => {
+    document.body.innerHTML = ''
+  })
+
+  it('puts entries and group titles in the tab order, the title as the group’s menuitem', () => {
+    const root = menu()
+    fixMenuEntries(root)
+    expect(byId('home').getAttribute('tabindex')).toBe('0')
+    expect(byId('ledger').getAttribute('tabindex')).toBe('0')
+    expect(byId('title').getAttribute('tabindex')).toBe('0')
+    expect(byId('title').getAttribute('role')).toBe('menuitem')
+    expect(byId('title').getAttribute('aria-expanded')).toBe('false')
+    expect(byId('group').getAttribute('role')).toBe('none')
+    expect(byId('group').hasAttribute('aria-expanded')).toBe(false)
+    byId('group').classList.add('is-opened')
+    fixMenuEntries(root)
+    expect(byId('title').getAttribute('aria-expanded')).toBe('true')
+  })
+
+  it('opens with Enter and Space, moves with the arrows among the shown entries', () => {
+    const root = menu()
+    fixMenuEntries(root)
+    const clicked = vi.fn()
+    byId('title').addEventListener('click', clicked)
+    const enter = key(byId('title'), 'Enter')
+    onMenuKeydown(root, enter)
+    expect(clicked).toHaveBeenCalledTimes(1)
+    expect(enter.defaultPrevented).toBe(true)
+    onMenuKeydown(root, key(byId('title'), ' '))
+    expect(clicked).toHaveBeenCalledTimes(2)
+
+    byId('home').focus()
+    onMenuKeydown(root, key(byId('home'), 'ArrowDown'))
+    expect(document.activeElement).toBe(byId('title'))
+    // The closed group's entry is skipped: ↓ wraps to the first.
+    onMenuKeydown(root, key(byId('title'), 'ArrowDown'))
+    expect(document.activeElement).toBe(byId('home'))
+    onMenuKeydown(root, key(byId('home'), 'End'))
+    expect(document.activeElement).toBe(byId('title'))
+  })
+})
