@@ -37,7 +37,16 @@ function describeFocus(page) {
  * Whether the focused element shows its focus: its own outline or box-shadow, or (text fields and selects,
  * which draw it on their wrapper) a ring in the theme's primary colour on an ancestor close by.
  */
-function focusShown(page) {
+async function focusShown(page) {
+  // Rings fade in (Element Plus's wrappers have a 0.2 s transition): give them a moment.
+  for (let i = 0; i < 15; i++) {
+    if (await focusShownNow(page)) return true
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return false
+}
+
+function focusShownNow(page) {
   return page.evaluate(() => {
     const a = document.activeElement
     if (!a || a === document.body) return false
@@ -134,12 +143,17 @@ async function keyboardMenu(page, group, code) {
   await press(page, 'Enter')
 }
 
-/** Enter on 添加照片 (the focus on it) opens the file chooser; it gets one small PNG; waits for the thumbnail. */
+/** Space on 添加照片 (the focus on it) opens the file chooser; it gets one small PNG; waits for the thumbnail. */
 async function keyboardPhoto(page, box, file) {
   const before = await page.evaluate((b) => document.querySelectorAll(`${b} .photo-upload__item`).length, box)
-  const chooser = page.raw.waitForEvent('filechooser')
-  await press(page, 'Enter')
-  await (await chooser).setFiles({ name: file, mimeType: 'image/png', buffer: tinyPng() })
+  const focus = await describeFocus(page)
+  const [chooser] = await Promise.all([
+    page.raw.waitForEvent('filechooser', { timeout: 10_000 }).catch((e) => {
+      throw new Error(`Space on ${focus} opened no file chooser`, { cause: e })
+    }),
+    press(page, 'Space'),
+  ])
+  await chooser.setFiles({ name: file, mimeType: 'image/png', buffer: tinyPng() })
   await page.waitFor(
     ([b, n]) => document.querySelectorAll(`${b} .photo-upload__item`).length === n + 1 && !document.querySelector(`${b} .photo-upload__tile--busy`),
     [box, before],
@@ -186,6 +200,7 @@ describe('the main flows by keyboard alone', () => {
 
       it('signs in, fills in and submits an inspection with the keyboard', { skip }, async () => {
         const page = await browser.newPage()
+        page.raw.on('console', (m) => m.type() === 'error' || m.type() === 'warning' ? console.log('console:', m.text()) : null)
         try {
           await keyboardLogin(page, server, FORKLIFT)
           await keyboardMenu(page, '隐患管理', 'hz:inspect')
@@ -265,7 +280,7 @@ describe('the main flows by keyboard alone', () => {
           await tabTo(admin, `${dialog} textarea[name="measures"]`)
           await typeText(admin, '重新施划通道标线，设置人车分流隔离栏')
           const deadline = beijingDate(Date.parse(at(day, '12:00:00')) + 7 * DAY)
-          await tabTo(admin, `${dialog} [data-test="assign-deadline"]`)
+          await tabTo(admin, `${dialog} .el-date-editor input`)
           await typeText(admin, deadline)
           await press(admin, 'Enter')
           await admin.screenshot('keyboard-assign')

@@ -8,6 +8,7 @@ import { createAppRouter } from './router'
 import { vPermission } from './directives/permission'
 import { isApiError } from './api/errors'
 import { showError } from './utils/notify'
+import { installKeyboardLinks } from './utils/keyboardLinks'
 import 'element-plus/theme-chalk/base.css'
 import './styles/main.css'
 
@@ -24,6 +25,7 @@ app.config.errorHandler = (err) => {
 }
 
 app.mount('#app')
+installKeyboardLinks()
 // index.html's old-browser check stands down: from here on errors are the app's to handle.
 ;(window as unknown as { __yqybStarted?: boolean }).__yqybStarted = true
 window.onerror = null

@@ -618,7 +618,13 @@ async function scanA11y(page) {
         id: v.id,
         impact: v.impact,
         help: v.help,
-        targets: v.nodes.map((n) => n.target.join(' ') + (n.any[0]?.data?.contrastRatio ? ` (${n.any[0].data.contrastRatio}:1, ${n.any[0].data.fgColor} on ${n.any[0].data.bgColor})` : '')),
+        // The selector, the contrast found (colour-contrast), and the start of the element's markup.
+        targets: v.nodes.map(
+          (n) =>
+            n.target.join(' ') +
+            (n.any[0]?.data?.contrastRatio ? ` (${n.any[0].data.contrastRatio}:1, ${n.any[0].data.fgColor} on ${n.any[0].data.bgColor})` : '') +
+            `  ${n.html.replace(/\s+/g, ' ').slice(0, 100)}`,
+        ),
       }))
     },
     [A11Y_TAGS, A11Y_EXCLUDE],

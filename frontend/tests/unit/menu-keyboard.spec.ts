@@ -1,5 +1,6 @@
 // The side menu by keyboard: Element Plus's vertical el-menu leaves its entries out of the tab order and its
-// group titles without a role; fixMenuEntries brings them in, onMenuKeydown opens and moves.
+// group titles without a role; fixMenuEntries brings them in, onMenuKeydown opens and moves. Href-less
+// el-links (a hazard's code in 隐患台账) likewise.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { fixMenuEntries, onMenuKeydown } from '@/composables/useMenuKeyboard'
 
@@ -69,5 +70,31 @@ describe('side menu keyboard', () => {
     expect(document.activeElement).toBe(byId('home'))
     onMenuKeydown(root, key(byId('home'), 'End'))
     expect(document.activeElement).toBe(byId('title'))
+  })
+})
+
+describe('href-less el-link by keyboard', () => {
+  afterEach(() => {
+    document.body.innerHTML = ''
+  })
+
+  it('becomes a button in the tab order that Enter and Space click; links with an href stay links', async () => {
+    const { fixLinks, onLinkKeydown } = await import('@/utils/keyboardLinks')
+    document.body.innerHTML = `
+      <a class="el-link" id="open">YH-2026-000001</a>
+      <a class="el-link is-disabled" id="off">停用</a>
+      <a class="el-link" href="/help" id="real">操作手册</a>`
+    fixLinks(document)
+    expect(byId('open').getAttribute('tabindex')).toBe('0')
+    expect(byId('open').getAttribute('role')).toBe('button')
+    expect(byId('off').getAttribute('tabindex')).toBe('-1')
+    expect(byId('real').hasAttribute('tabindex')).toBe(false)
+    expect(byId('real').hasAttribute('role')).toBe(false)
+    const clicked = vi.fn()
+    byId('open').addEventListener('click', clicked)
+    onLinkKeydown(key(byId('open'), 'Enter'))
+    onLinkKeydown(key(byId('open'), ' '))
+    onLinkKeydown(key(byId('open'), 'a'))
+    expect(clicked).toHaveBeenCalledTimes(2)
   })
 })
