@@ -200,7 +200,6 @@ describe('the main flows by keyboard alone', () => {
 
       it('signs in, fills in and submits an inspection with the keyboard', { skip }, async () => {
         const page = await browser.newPage()
-        page.raw.on('console', (m) => m.type() === 'error' || m.type() === 'warning' ? console.log('console:', m.text()) : null)
         try {
           await keyboardLogin(page, server, FORKLIFT)
           await keyboardMenu(page, '隐患管理', 'hz:inspect')
