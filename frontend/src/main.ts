@@ -9,6 +9,7 @@ import { vPermission } from './directives/permission'
 import { isApiError } from './api/errors'
 import { showError } from './utils/notify'
 import { installKeyboardLinks } from './utils/keyboardLinks'
+import { installTreeCheckboxes } from './utils/treeCheckboxes'
 import 'element-plus/theme-chalk/base.css'
 import './styles/main.css'
 
@@ -26,6 +27,7 @@ app.config.errorHandler = (err) => {
 
 app.mount('#app')
 installKeyboardLinks()
+installTreeCheckboxes()
 // index.html's old-browser check stands down: from here on errors are the app's to handle.
 ;(window as unknown as { __yqybStarted?: boolean }).__yqybStarted = true
 window.onerror = null

@@ -98,3 +98,19 @@ describe('href-less el-link by keyboard', () => {
     expect(clicked).toHaveBeenCalledTimes(2)
   })
 })
+
+describe('el-tree checkboxes', () => {
+  it('are named by their node’s text and lose the aria-checked their label may not carry', async () => {
+    const { fixTreeCheckboxes } = await import('@/utils/treeCheckboxes')
+    document.body.innerHTML = `
+      <div role="treeitem" aria-checked="mixed"><div class="el-tree-node__content">
+        <label class="el-checkbox" aria-checked="mixed"><span class="el-checkbox__input"><input class="el-checkbox__original" type="checkbox" tabindex="-1"></span></label>
+        <span class="el-tree-node__label">隐患台账</span>
+      </div></div>`
+    fixTreeCheckboxes(document)
+    expect(document.querySelector('input')?.getAttribute('aria-label')).toBe('隐患台账')
+    expect(document.querySelector('label')?.hasAttribute('aria-checked')).toBe(false)
+    expect(document.querySelector('[role="treeitem"]')?.getAttribute('aria-checked')).toBe('mixed')
+    document.body.innerHTML = ''
+  })
+})
