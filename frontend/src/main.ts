@@ -10,6 +10,7 @@ import { isApiError } from './api/errors'
 import { showError } from './utils/notify'
 import { installKeyboardLinks } from './utils/keyboardLinks'
 import { installTreeCheckboxes } from './utils/treeCheckboxes'
+import { installUploadLists } from './utils/uploadList'
 import 'element-plus/theme-chalk/base.css'
 import './styles/main.css'
 
@@ -28,6 +29,7 @@ app.config.errorHandler = (err) => {
 app.mount('#app')
 installKeyboardLinks()
 installTreeCheckboxes()
+installUploadLists()
 // index.html's old-browser check stands down: from here on errors are the app's to handle.
 ;(window as unknown as { __yqybStarted?: boolean }).__yqybStarted = true
 window.onerror = null

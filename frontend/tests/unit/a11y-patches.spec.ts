@@ -1,6 +1,7 @@
-// The side menu by keyboard: Element Plus's vertical el-menu leaves its entries out of the tab order and its
-// group titles without a role; fixMenuEntries brings them in, onMenuKeydown opens and moves. Href-less
-// el-links (a hazard's code in 隐患台账) likewise.
+// Accessibility patches over Element Plus markup. The side menu by keyboard: the vertical el-menu leaves its
+// entries out of the tab order and its group titles without a role; fixMenuEntries brings them in,
+// onMenuKeydown opens and moves. Href-less el-links (a hazard's code in 隐患台账) likewise; el-tree checkboxes
+// get names, el-upload lists lose the list role their button items break.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { fixMenuEntries, onMenuKeydown } from '@/composables/useMenuKeyboard'
 
@@ -111,6 +112,16 @@ describe('el-tree checkboxes', () => {
     expect(document.querySelector('input')?.getAttribute('aria-label')).toBe('隐患台账')
     expect(document.querySelector('label')?.hasAttribute('aria-checked')).toBe(false)
     expect(document.querySelector('[role="treeitem"]')?.getAttribute('aria-checked')).toBe('mixed')
+    document.body.innerHTML = ''
+  })
+})
+
+describe('el-upload file lists', () => {
+  it('are presentational, their items being buttons', async () => {
+    const { fixUploadLists } = await import('@/utils/uploadList')
+    document.body.innerHTML = '<ul class="el-upload-list"><li role="button" tabindex="0">导入.xlsx</li></ul>'
+    fixUploadLists(document)
+    expect(document.querySelector('ul')?.getAttribute('role')).toBe('presentation')
     document.body.innerHTML = ''
   })
 })
