@@ -421,9 +421,9 @@ export class Page {
   }
 
   /**
-   * Scans what the page shows now with axe-core (WCAG 2 A/AA) and records the violations; close() fails the
-   * test on any. Runs by itself on each new route and at each screenshot; call it for a state in between
-   * (an open dialog) that has no screenshot.
+   * Scans what the page shows now with axe-core (WCAG 2 A/AA); a violation not seen before on this page
+   * throws (fails the test) with a summary, unless YQYB_A11Y=report. Runs by itself on each new route, at
+   * each screenshot and in close(); call it for a state in between (an open dialog) that has no screenshot.
    */
   async a11yScan(label = '') {
     if (!this._a11y) this._a11y = { found: new Map(), lastPath: null }
@@ -432,13 +432,27 @@ export class Page {
     this._a11y.lastPath = path
     const violations = await scanA11y(this)
     logA11y(this.browser, path, label, violations)
+    const fresh = []
     for (const v of violations) {
       for (const target of v.targets) {
-        const key = `${v.id} ${path} ${target}`
-        if (!this._a11y.found.has(key)) this._a11y.found.set(key, { ...v, path, target })
+        const key = `${v.id} ${path} ${target.split('  ')[0]}`
+        if (this._a11y.found.has(key)) continue
+        const f = { ...v, path, target }
+        this._a11y.found.set(key, f)
+        fresh.push(f)
       }
     }
+    // The test that showed the page fails here, at the page (pages shared by several tests are closed in
+    // after-hooks, too late to fail anything); close() reports what the last scan found.
+    if (fresh.length && label !== 'close') this._a11yFail(fresh)
     return violations
+  }
+
+  _a11yFail(found) {
+    const msg = `accessibility (axe-core, WCAG 2 A/AA) violations in ${this.browser}:\n${summarizeA11y(found)}`
+    for (const f of found) f.reported = true
+    if (process.env.YQYB_A11Y === 'report') console.warn(msg)
+    else throw new Error(msg)
   }
 
   // After a wait succeeds: a route the page has not been scanned on yet is scanned now.
@@ -565,12 +579,8 @@ export class Page {
     const violations = await this.cspViolations()
     await this._close()
     if (violations.length) throw new Error(`Content-Security-Policy violations:\n${violations.join('\n')}`)
-    const a11y = this.a11ySummary()
-    if (a11y) {
-      const msg = `accessibility (axe-core, WCAG 2 A/AA) violations in ${this.browser}:\n${a11y}`
-      if (process.env.YQYB_A11Y === 'report') console.warn(msg)
-      else throw new Error(msg)
-    }
+    const unreported = [...(this._a11y?.found.values() ?? [])].filter((f) => !f.reported)
+    if (unreported.length) this._a11yFail(unreported)
   }
 }
 
