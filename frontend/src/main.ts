@@ -9,6 +9,9 @@ import { vPermission } from './directives/permission'
 import { vPhoneCards } from './directives/phoneCards'
 import { isApiError } from './api/errors'
 import { showError } from './utils/notify'
+import { installKeyboardLinks } from './utils/keyboardLinks'
+import { installTreeCheckboxes } from './utils/treeCheckboxes'
+import { installUploadLists } from './utils/uploadList'
 import 'element-plus/theme-chalk/base.css'
 import './styles/main.css'
 import './styles/phone.css'
@@ -27,6 +30,9 @@ app.config.errorHandler = (err) => {
 }
 
 app.mount('#app')
+installKeyboardLinks()
+installTreeCheckboxes()
+installUploadLists()
 // index.html's old-browser check stands down: from here on errors are the app's to handle.
 ;(window as unknown as { __yqybStarted?: boolean }).__yqybStarted = true
 window.onerror = null

@@ -13,8 +13,15 @@
 //   YQYB_E2E_SPA_DIR        serve the SPA from this directory (e.g. dist) through a small proxy in
 //                           front of the binary, instead of the copy embedded in the binary: tests a
 //                           fresh `npm run build` without rebuilding the Go binary
+//   YQYB_A11Y=report        accessibility violations are printed and logged but do not fail the tests
+//                           (to survey a branch); anything else, or unset, fails a page on a violation
+//
+// Accessibility: every page is scanned with axe-core (WCAG 2.0/2.1 A and AA, the rules behind GB/T 37668-2019)
+// each time the SPA shows a new route and at every screenshot; Page.close() fails the test on a violation.
+// Each scan is appended to e2e/artifacts/a11y.jsonl (browser, path, violations per rule).
 import { execFile, spawn } from 'node:child_process'
-import { accessSync, constants, copyFileSync, createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { accessSync, appendFileSync, constants, copyFileSync, createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { createServer as createHttpServer, request as httpRequest } from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -413,6 +420,53 @@ export class Page {
     await this.raw.goto(url, { waitUntil: 'load', timeout: 30_000 })
   }
 
+  /**
+   * Scans what the page shows now with axe-core (WCAG 2 A/AA); a violation not seen before on this page
+   * throws (fails the test) with a summary, unless YQYB_A11Y=report. Runs by itself on each new route, at
+   * each screenshot and in close(); call it for a state in between (an open dialog) that has no screenshot.
+   */
+  async a11yScan(label = '') {
+    if (!this._a11y) this._a11y = { found: new Map(), lastPath: null }
+    const path = await this.evaluate(() => location.pathname + location.search).catch(() => null)
+    if (path === null) return []
+    this._a11y.lastPath = path
+    const violations = await scanA11y(this)
+    logA11y(this.browser, path, label, violations)
+    const fresh = []
+    for (const v of violations) {
+      for (const target of v.targets) {
+        const key = `${v.id} ${path} ${target.split('  ')[0]}`
+        if (this._a11y.found.has(key)) continue
+        const f = { ...v, path, target }
+        this._a11y.found.set(key, f)
+        fresh.push(f)
+      }
+    }
+    // The test that showed the page fails here, at the page (pages shared by several tests are closed in
+    // after-hooks, too late to fail anything); close() reports what the last scan found.
+    if (fresh.length && label !== 'close') this._a11yFail(fresh)
+    return violations
+  }
+
+  _a11yFail(found) {
+    const msg = `accessibility (axe-core, WCAG 2 A/AA) violations in ${this.browser}:\n${summarizeA11y(found)}`
+    for (const f of found) f.reported = true
+    if (process.env.YQYB_A11Y === 'report') console.warn(msg)
+    else throw new Error(msg)
+  }
+
+  // After a wait succeeds: a route the page has not been scanned on yet is scanned now.
+  async _scanIfNewRoute() {
+    const path = await this.evaluate(() => location.pathname + location.search).catch(() => null)
+    if (path === null || path === this._a11y?.lastPath) return
+    await this.a11yScan('route')
+  }
+
+  /** A readable summary of the violations recorded so far ('' when none). */
+  a11ySummary() {
+    return summarizeA11y([...(this._a11y?.found.values() ?? [])])
+  }
+
   title() {
     return this.raw.title()
   }
@@ -428,6 +482,7 @@ export class Page {
   async waitFor(fn, arg, timeout = 15_000) {
     if (this.isPlaywright) await this.raw.waitForFunction(fn, arg, { timeout, polling: 100 })
     else await this.raw.waitForFunction(fn, { timeout, polling: 100 }, arg)
+    await this._scanIfNewRoute()
   }
 
   /** Waits until the page shows `text` (in a visible element's text). */
@@ -442,6 +497,7 @@ export class Page {
 
   async waitForSelector(selector, timeout = 15_000) {
     await this.raw.waitForSelector(selector, { timeout, ...(this.isPlaywright ? { state: 'visible' } : { visible: true }) })
+    await this._scanIfNewRoute()
   }
 
   /** innerText of the first element matching `selector`, or null. */
@@ -506,6 +562,7 @@ export class Page {
   async screenshot(name) {
     mkdirSync(ARTIFACTS, { recursive: true })
     const path = join(ARTIFACTS, `${this.browser}-${name}.png`)
+    await this.a11yScan(`screenshot ${name}`)
     await this.raw.screenshot({ path, fullPage: true })
     return path
   }
@@ -517,9 +574,13 @@ export class Page {
 
   /** Closes the page; fails the test if the page broke the server's Content-Security-Policy. */
   async close() {
+    // The last state the test left the page in is scanned too.
+    await this.a11yScan('close').catch(() => [])
     const violations = await this.cspViolations()
     await this._close()
     if (violations.length) throw new Error(`Content-Security-Policy violations:\n${violations.join('\n')}`)
+    const unreported = [...(this._a11y?.found.values() ?? [])].filter((f) => !f.reported)
+    if (unreported.length) this._a11yFail(unreported)
   }
 }
 
@@ -531,3 +592,79 @@ const WATCH_CSP = `
     window.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + (e.sourceFile || '') + ':' + e.lineNumber)
   })
 `
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility: axe-core in the page
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+export const A11Y_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
+
+// Parts of pages the scan leaves out: third-party markup the product does not write. Each entry says why.
+// (Empty: every page the tests visit is the product's own.)
+export const A11Y_EXCLUDE = []
+
+// Waits (up to 3 s) until no finite animation or transition runs (a dialog zooming in, a message fading), so
+// that contrast is measured on what the user ends up seeing; then runs axe. Returns the violations as
+// { id, impact, help, targets[] }.
+async function scanA11y(page) {
+  await page.raw
+    .waitForFunction(
+      () =>
+        document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity),
+      ...(page.isPlaywright ? [undefined, { timeout: 3000, polling: 100 }] : [{ timeout: 3000, polling: 100 }]),
+    )
+    .catch(() => {})
+  // Evaluated as source text through the driver (DevTools protocol / WebDriver BiDi), not a <script> tag,
+  // which the server's Content-Security-Policy would block.
+  const loaded = await page.evaluate(() => typeof window.axe === 'object').catch(() => false)
+  if (!loaded) await page.raw.evaluate(`${AXE_SOURCE}\n;true`)
+  return page.evaluate(
+    async ([tags, exclude]) => {
+      const res = await window.axe.run(
+        { include: [document], exclude: exclude.map((e) => [e.selector]) },
+        { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'], iframes: false },
+      )
+      return res.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        // The selector, the contrast found (colour-contrast), and the start of the element's markup.
+        targets: v.nodes.map(
+          (n) =>
+            n.target.join(' ') +
+            (n.any[0]?.data?.contrastRatio ? ` (${n.any[0].data.contrastRatio}:1, ${n.any[0].data.fgColor} on ${n.any[0].data.bgColor})` : '') +
+            `  ${n.html.replace(/\s+/g, ' ').slice(0, 100)}`,
+        ),
+      }))
+    },
+    [A11Y_TAGS, A11Y_EXCLUDE],
+  )
+}
+
+function logA11y(browser, path, label, violations) {
+  try {
+    mkdirSync(ARTIFACTS, { recursive: true })
+    const rules = Object.fromEntries(violations.map((v) => [v.id, v.targets.length]))
+    const count = violations.reduce((n, v) => n + v.targets.length, 0)
+    appendFileSync(join(ARTIFACTS, 'a11y.jsonl'), JSON.stringify({ browser, path, label, count, rules, violations }) + '\n')
+  } catch {
+    // The log is a convenience.
+  }
+}
+
+// One block per rule: id, impact, count and help, then each element's selector with the path it was seen on.
+function summarizeA11y(found) {
+  if (!found.length) return ''
+  const byRule = new Map()
+  for (const f of found) {
+    if (!byRule.has(f.id)) byRule.set(f.id, [])
+    byRule.get(f.id).push(f)
+  }
+  const lines = []
+  for (const [id, list] of byRule) {
+    lines.push(`  ${id} (${list[0].impact}) × ${list.length}: ${list[0].help}`)
+    for (const f of list.slice(0, 15)) lines.push(`    ${f.path}  ${f.target}`)
+    if (list.length > 15) lines.push(`    … and ${list.length - 15} more`)
+  }
+  return lines.join('\n')
+}

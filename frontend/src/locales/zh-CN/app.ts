@@ -8,6 +8,8 @@ export default {
   },
   common: {
     back: '返回',
+    // The accessible name of the pager's page-size select (it shows only "20条/页").
+    pageSize: '每页条数',
     backHome: '返回首页',
     goBack: '返回上一页',
     retry: '重试',

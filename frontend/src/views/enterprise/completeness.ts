@@ -20,17 +20,20 @@ export function formatUsage(v: number | null | undefined, nothingDue: string): s
   return typeof v === 'number' && Number.isFinite(v) ? formatRate(v) : nothingDue
 }
 
-/** el-progress colours: red below 40, orange below 80, green from 80. */
+/**
+ * el-progress colours: red below 40, orange below 80, green from 80. The theme's status colours
+ * (styles/main.css), dark enough for text (rates are also written in them) at 4.5:1 or more.
+ */
 export const RATE_COLORS = [
-  { color: '#f56c6c', percentage: 40 },
-  { color: '#e6a23c', percentage: 80 },
-  { color: '#67c23a', percentage: 100 },
+  { color: '#c0343a', percentage: 40 },
+  { color: '#975600', percentage: 80 },
+  { color: '#2b7512', percentage: 100 },
 ]
 
 /** The colour for one rate (same steps as RATE_COLORS). */
 export function rateColor(v: number | null | undefined): string {
   const r = clampRate(v)
-  if (r < 40) return '#f56c6c'
-  if (r < 80) return '#e6a23c'
-  return '#67c23a'
+  if (r < 40) return RATE_COLORS[0].color
+  if (r < 80) return RATE_COLORS[1].color
+  return RATE_COLORS[2].color
 }
