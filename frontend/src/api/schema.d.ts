@@ -6651,7 +6651,10 @@ export interface operations {
     uploadImage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6676,6 +6679,15 @@ export interface operations {
                     "application/json": components["schemas"]["File"];
                 };
             };
+            /** @description idempotency_key_invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description unauthorized | token_invalid | token_expired | token_revoked */
             401: {
                 headers: {
@@ -6687,6 +6699,15 @@ export interface operations {
             };
             /** @description password_change_required */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_in_progress | idempotency_key_reused */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7366,7 +7387,10 @@ export interface operations {
     reportHazard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7386,7 +7410,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetail"];
                 };
             };
-            /** @description hazard_grade_unknown | spot_fix_evidence_required | photo_invalid | bad_request | validation_failed */
+            /** @description hazard_grade_unknown | spot_fix_evidence_required | photo_invalid | idempotency_key_invalid | bad_request | validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7406,6 +7430,15 @@ export interface operations {
             };
             /** @description password_change_required | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_in_progress | idempotency_key_reused */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7522,7 +7555,10 @@ export interface operations {
     acceptHazard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description 隐患ID */
                 id: number;
@@ -7545,7 +7581,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetail"];
                 };
             };
-            /** @description bad_request | validation_failed */
+            /** @description idempotency_key_invalid | bad_request | validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7581,7 +7617,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description hazard_transition_not_allowed */
+            /** @description hazard_transition_not_allowed | idempotency_in_progress | idempotency_key_reused */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7631,7 +7667,10 @@ export interface operations {
     assignHazard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description 隐患ID */
                 id: number;
@@ -7654,7 +7693,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetail"];
                 };
             };
-            /** @description major_plan_required | deadline_in_past | responsible_invalid | bad_request | validation_failed */
+            /** @description major_plan_required | deadline_in_past | responsible_invalid | idempotency_key_invalid | bad_request | validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7690,7 +7729,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description hazard_transition_not_allowed */
+            /** @description hazard_transition_not_allowed | idempotency_in_progress | idempotency_key_reused */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7740,7 +7779,10 @@ export interface operations {
     fixHazard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description 隐患ID */
                 id: number;
@@ -7763,7 +7805,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetail"];
                 };
             };
-            /** @description bad_request | validation_failed */
+            /** @description idempotency_key_invalid | bad_request | validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7799,7 +7841,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description hazard_transition_not_allowed */
+            /** @description hazard_transition_not_allowed | idempotency_in_progress | idempotency_key_reused */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7849,7 +7891,10 @@ export interface operations {
     rejectHazard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description 隐患ID */
                 id: number;
@@ -7872,7 +7917,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetail"];
                 };
             };
-            /** @description bad_request | validation_failed */
+            /** @description idempotency_key_invalid | bad_request | validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7908,7 +7953,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description hazard_transition_not_allowed */
+            /** @description hazard_transition_not_allowed | idempotency_in_progress | idempotency_key_reused */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8110,7 +8155,10 @@ export interface operations {
     saveAnswers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description 排查ID */
                 id: number;
@@ -8133,7 +8181,7 @@ export interface operations {
                     "application/json": components["schemas"]["Inspection"];
                 };
             };
-            /** @description answer_invalid | hazard_grade_unknown | photo_invalid | bad_request | validation_failed */
+            /** @description answer_invalid | hazard_grade_unknown | photo_invalid | idempotency_key_invalid | bad_request | validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8169,7 +8217,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description inspection_submitted */
+            /** @description inspection_submitted | idempotency_in_progress | idempotency_key_reused */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8228,7 +8276,10 @@ export interface operations {
     submitInspection: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description 排查ID */
                 id: number;
@@ -8251,7 +8302,7 @@ export interface operations {
                     "application/json": components["schemas"]["Inspection"];
                 };
             };
-            /** @description inspection_incomplete | answer_invalid | bad_request | validation_failed */
+            /** @description inspection_incomplete | answer_invalid | idempotency_key_invalid | bad_request | validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8280,6 +8331,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_in_progress | idempotency_key_reused */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8683,7 +8743,10 @@ export interface operations {
     startInspection: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description 清单ID */
                 id: number;
@@ -8699,6 +8762,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Inspection"];
+                };
+            };
+            /** @description idempotency_key_invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description unauthorized | token_invalid | token_expired | token_revoked */
@@ -8728,7 +8800,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description checklist_empty */
+            /** @description checklist_empty | idempotency_in_progress | idempotency_key_reused */
             409: {
                 headers: {
                     [name: string]: unknown;
