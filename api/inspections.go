@@ -184,7 +184,7 @@ type AnswersRequest struct {
 // saveAnswers godoc
 //
 //	@Summary		保存排查草稿
-//	@Description	保存部分或全部项目的结果：合格（ok）；隐患（hazard，须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改）；不涉及（na，须说明原因）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。
+//	@Description	保存部分或全部项目的结果：合格（ok）；隐患（hazard，提交前须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改——当场整改须有照片）；不涉及（na，提交前须说明原因）。草稿保存已填写的一切，尚不完整的项目（如已标为隐患但还没有等级、描述或照片）也保存，完整性在提交时检查；只拒绝错误的内容（本企业没有的等级、不属于本企业的照片、不在本次排查中的项目）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。
 //	@Tags			隐患排查
 //	@Accept			json
 //	@Produce		json
@@ -221,7 +221,7 @@ func (s *Server) saveAnswers(c echo.Context) error {
 // submitInspection godoc
 //
 //	@Summary		提交排查
-//	@Description	保存随附的结果并提交；所有项目都须有结果。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。
+//	@Description	保存随附的结果并提交；所有项目都须有结果且填写完整，否则返回 400 inspection_incomplete，message 列出缺什么，details.items 逐项给出 item_id、序号 index、subject 和 missing（result 未作答、description 隐患描述、grade 隐患等级、photo 当场整改的照片、na_reason 不涉及原因），details.unanswered 为未作答项目数。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。
 //	@Tags			隐患排查
 //	@Accept			json
 //	@Produce		json
@@ -230,7 +230,7 @@ func (s *Server) saveAnswers(c echo.Context) error {
 //	@Param			body	body		AnswersRequest	false	"最后修改的结果"
 //	@Param			Idempotency-Key	header		string	false	"幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效"
 //	@Success		200		{object}	inspection.Detail
-//	@Failure		400		{object}	ErrorBody	"inspection_incomplete | answer_invalid | idempotency_key_invalid"
+//	@Failure		400		{object}	ErrorBody	"inspection_incomplete | answer_invalid | hazard_grade_unknown | photo_invalid | idempotency_key_invalid"
 //	@Failure		409		{object}	ErrorBody	"idempotency_in_progress | idempotency_key_reused"
 //	@Failure		410		{object}	ErrorBody	"period_closed"
 //	@Router			/api/v1/inspections/{id}/submit [post]

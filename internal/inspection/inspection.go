@@ -222,6 +222,8 @@ type Answer struct {
 	AnsweredBy   string     `json:"answered_by"`
 	AnsweredAt   *time.Time `json:"answered_at" format:"date-time" extensions:"x-nullable"`
 	HazardID     *int64     `json:"hazard_id" extensions:"x-nullable"`
+	// HazardCode is the code of the hazard the answer registered (隐患编号), empty without one.
+	HazardCode string `json:"hazard_code" example:"YH-2026-000001"`
 } // @name InspectionAnswer
 
 // Detail is an inspection with its answers.
@@ -304,15 +306,21 @@ func (s *Service) Get(ctx context.Context, ent, id, onlyPost int64) (Detail, err
 	var rows []struct {
 		AnswerRecord
 		AnswererName string
+		HazardCode   string
 	}
-	if err := db.Table("inspection_answers a").Select("a.*, COALESCE(u.display_name, '') AS answerer_name").
-		Joins("LEFT JOIN users u ON u.id = a.answered_by").Where("a.inspection_id = ?", id).Scan(&rows).Error; err != nil {
+	if err := db.Table("inspection_answers a").Select("a.*, COALESCE(u.display_name, '') AS answerer_name, COALESCE(h.code, '') AS hazard_code").
+		Joins("LEFT JOIN users u ON u.id = a.answered_by").Joins("LEFT JOIN hazards h ON h.id = a.hazard_id AND h.enterprise_id = a.enterprise_id").
+		Where("a.inspection_id = ?", id).Scan(&rows).Error; err != nil {
 		return d, err
 	}
 	stored := make(map[int64]AnswerRecord, len(rows))
 	names := make(map[int64]string, len(rows))
+	codes := make(map[int64]string)
 	for _, a := range rows {
 		stored[a.ItemID], names[a.ItemID] = a.AnswerRecord, a.AnswererName
+		if a.HazardCode != "" {
+			codes[a.ItemID] = a.HazardCode
+		}
 	}
 	for _, it := range items {
 		a, ok := stored[it.ItemID]
@@ -326,7 +334,7 @@ func (s *Service) Get(ctx context.Context, ent, id, onlyPost int64) (Detail, err
 		d.Answers = append(d.Answers, Answer{ItemID: it.ItemID, CategoryName: it.CategoryName, Subject: it.Subject, Content: it.Content,
 			Criterion: it.Criterion, Basis: it.Basis, ItemVersion: it.ItemVersion, IsMajor: it.IsMajor, DefaultGrade: it.GradeCode, Result: a.Result,
 			Description: a.Description, GradeCode: a.GradeCode, Location: a.Location, FixedOnSpot: a.FixedOnSpot, NaReason: a.NaReason,
-			PhotoIDs: files.Split(a.PhotoIDs), AnsweredBy: name, AnsweredAt: a.AnsweredAt, HazardID: a.HazardID})
+			PhotoIDs: files.Split(a.PhotoIDs), AnsweredBy: name, AnsweredAt: a.AnsweredAt, HazardID: a.HazardID, HazardCode: codes[it.ItemID]})
 		if a.Result != nil {
 			d.Answered++
 		}
@@ -440,31 +448,101 @@ func (s *Service) open(tx *gorm.DB, ent, postID, id int64) (Record, error) {
 }
 
 // checkAnswer checks what one answer says against the enterprise's grade scheme (nil when no answer of the
-// save is a hazard); its photos are checked with the others by the caller.
+// save names a grade); its photos are checked with the others by the caller. Only what is wrong is refused
+// here — a grade the enterprise does not have; what is still missing (a hazard's description or grade, the
+// photo of a fix on the spot, the reason for 不涉及) is kept in the draft and checked at submit (missingOf).
 func (s *Service) checkAnswer(a AnswerInput, levels standard.Levels) error {
-	bad := func(msg string) error {
-		return ErrBadAnswer.WithMessage(msg).WithDetails(map[string]any{"item_id": a.ItemID})
+	if a.Result == Hazard && strings.TrimSpace(a.GradeCode) != "" && !levels.Has(a.GradeCode) {
+		return standard.ErrGradeUnknown.WithDetails(map[string]any{"grade": a.GradeCode, "item_id": a.ItemID})
 	}
-	switch a.Result {
+	return nil
+}
+
+// What an answer may still lack, as the incomplete submission's details name it.
+const (
+	MissingResult      = "result"
+	MissingDescription = "description"
+	MissingGrade       = "grade"
+	MissingPhoto       = "photo"
+	MissingNaReason    = "na_reason"
+)
+
+var missingLabels = map[string]string{MissingResult: "排查结果", MissingDescription: "隐患描述", MissingGrade: "隐患等级",
+	MissingPhoto: "整改后的照片", MissingNaReason: "不涉及原因"}
+
+// missingOf is what an answer still lacks before the inspection can be submitted.
+func missingOf(a AnswerRecord) []string {
+	if a.Result == nil {
+		return []string{MissingResult}
+	}
+	var out []string
+	switch *a.Result {
 	case Hazard:
 		if strings.TrimSpace(a.Description) == "" {
-			return bad("发现隐患时须填写隐患描述")
+			out = append(out, MissingDescription)
 		}
 		if strings.TrimSpace(a.GradeCode) == "" {
-			return bad("发现隐患时须选择隐患等级")
+			out = append(out, MissingGrade)
 		}
-		if a.FixedOnSpot && len(a.PhotoIDs) == 0 {
-			return bad("当场整改的隐患须上传整改后的照片")
-		}
-		if !levels.Has(a.GradeCode) {
-			return standard.ErrGradeUnknown.WithDetails(map[string]any{"grade": a.GradeCode, "item_id": a.ItemID})
+		if a.FixedOnSpot && a.PhotoIDs == "" {
+			out = append(out, MissingPhoto)
 		}
 	case NA:
 		if strings.TrimSpace(a.NaReason) == "" {
-			return bad("选择“不涉及”时须说明原因")
+			out = append(out, MissingNaReason)
 		}
 	}
-	return nil
+	return out
+}
+
+// IncompleteItem names an item that keeps an inspection from being submitted, in the details of
+// inspection_incomplete.
+type IncompleteItem struct {
+	ItemID  int64    `json:"item_id"`
+	Index   int      `json:"index"`
+	Subject string   `json:"subject"`
+	Missing []string `json:"missing"`
+}
+
+// incompleteError names the items a submission lacks: how many are unanswered and, for each item
+// answered but incomplete, what it lacks (the first few in the message, all of them in the details).
+func incompleteError(d *draft) error {
+	var items []IncompleteItem
+	unanswered := 0
+	var parts []string
+	for i, a := range d.state {
+		m := missingOf(a)
+		if len(m) == 0 {
+			continue
+		}
+		items = append(items, IncompleteItem{ItemID: a.ItemID, Index: i + 1, Subject: d.items[i].Subject, Missing: m})
+		if m[0] == MissingResult {
+			unanswered++
+			continue
+		}
+		if len(parts) < 5 {
+			labels := make([]string, len(m))
+			for j, x := range m {
+				labels[j] = missingLabels[x]
+			}
+			parts = append(parts, fmt.Sprintf("第%d项“%s”缺%s", i+1, d.items[i].Subject, strings.Join(labels, "、")))
+		}
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	var msg []string
+	if unanswered > 0 {
+		msg = append(msg, fmt.Sprintf("还有 %d 个排查项目未作答", unanswered))
+	}
+	if n := len(items) - unanswered; n > 0 {
+		more := ""
+		if n > len(parts) {
+			more = fmt.Sprintf("等 %d 项", n)
+		}
+		msg = append(msg, fmt.Sprintf("%s%s未填写完整", strings.Join(parts, "；"), more))
+	}
+	return ErrIncomplete.WithMessage(strings.Join(msg, "；") + "，不能提交").WithDetails(map[string]any{"unanswered": unanswered, "items": items})
 }
 
 // Save stores answers of a draft while its period is open; items not mentioned keep their answers.
@@ -539,7 +617,7 @@ func (s *Service) apply(tx *gorm.DB, d *draft, userID int64, answers []AnswerInp
 		}
 	}
 	var levels standard.Levels
-	if slices.ContainsFunc(answers, func(a AnswerInput) bool { return a.Result == Hazard }) {
+	if slices.ContainsFunc(answers, func(a AnswerInput) bool { return a.Result == Hazard && strings.TrimSpace(a.GradeCode) != "" }) {
 		var err error
 		if levels, err = standard.LegalLevels(tx, d.rec.EnterpriseID, now); err != nil {
 			return err
@@ -568,7 +646,7 @@ func (s *Service) apply(tx *gorm.DB, d *draft, userID int64, answers []AnswerInp
 			if a.FixedOnSpot && strings.TrimSpace(a.SpotNote) != "" {
 				desc += "\n当场整改：" + strings.TrimSpace(a.SpotNote)
 			}
-			next.Description, next.GradeCode, next.Location, next.FixedOnSpot = desc, a.GradeCode, strings.TrimSpace(a.Location), a.FixedOnSpot
+			next.Description, next.GradeCode, next.Location, next.FixedOnSpot = desc, strings.TrimSpace(a.GradeCode), strings.TrimSpace(a.Location), a.FixedOnSpot
 		case NA:
 			next.NaReason = strings.TrimSpace(a.NaReason)
 		}
@@ -714,18 +792,15 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 		if err := s.apply(tx, d, a.ID, answers); err != nil {
 			return err
 		}
-		var missing int64
+		// The draft may hold anything entered so far; what is submitted must be complete.
+		if err := incompleteError(d); err != nil {
+			return err
+		}
 		var found []int // positions answered 隐患, in the checklist's order
 		for i, x := range d.state {
-			switch {
-			case x.Result == nil:
-				missing++
-			case *x.Result == Hazard:
+			if *x.Result == Hazard {
 				found = append(found, i)
 			}
-		}
-		if missing > 0 {
-			return ErrIncomplete.WithDetails(map[string]any{"unanswered": missing})
 		}
 		now := s.clk.Now().UTC()
 		best := d.chooseDefault()

@@ -2453,25 +2453,30 @@ type InspectionStatus string
 
 // InspectionAnswer defines model for InspectionAnswer.
 type InspectionAnswer struct {
-	AnsweredAt   *time.Time              `json:"answered_at"`
-	AnsweredBy   string                  `json:"answered_by"`
-	Basis        string                  `json:"basis"`
-	CategoryName string                  `json:"category_name"`
-	Content      string                  `json:"content"`
-	Criterion    string                  `json:"criterion"`
-	DefaultGrade string                  `json:"default_grade"`
-	Description  string                  `json:"description"`
-	FixedOnSpot  bool                    `json:"fixed_on_spot"`
-	GradeCode    string                  `json:"grade_code"`
-	HazardId     *int                    `json:"hazard_id"`
-	IsMajor      bool                    `json:"is_major"`
-	ItemId       int                     `json:"item_id"`
-	ItemVersion  int                     `json:"item_version"`
-	Location     string                  `json:"location"`
-	NaReason     string                  `json:"na_reason"`
-	PhotoIds     []int                   `json:"photo_ids"`
-	Result       *InspectionAnswerResult `json:"result"`
-	Subject      string                  `json:"subject"`
+	AnsweredAt   *time.Time `json:"answered_at"`
+	AnsweredBy   string     `json:"answered_by"`
+	Basis        string     `json:"basis"`
+	CategoryName string     `json:"category_name"`
+	Content      string     `json:"content"`
+	Criterion    string     `json:"criterion"`
+	DefaultGrade string     `json:"default_grade"`
+	Description  string     `json:"description"`
+	FixedOnSpot  bool       `json:"fixed_on_spot"`
+	GradeCode    string     `json:"grade_code"`
+
+	// HazardCode HazardCode is the code of the hazard the answer registered (隐患编号), empty without one.
+	//
+	// Example: YH-2026-000001
+	HazardCode  string                  `json:"hazard_code"`
+	HazardId    *int                    `json:"hazard_id"`
+	IsMajor     bool                    `json:"is_major"`
+	ItemId      int                     `json:"item_id"`
+	ItemVersion int                     `json:"item_version"`
+	Location    string                  `json:"location"`
+	NaReason    string                  `json:"na_reason"`
+	PhotoIds    []int                   `json:"photo_ids"`
+	Result      *InspectionAnswerResult `json:"result"`
+	Subject     string                  `json:"subject"`
 }
 
 // InspectionAnswerResult defines model for InspectionAnswer.Result.
@@ -5172,7 +5177,7 @@ type ClientInterface interface {
 
 	// SaveAnswersWithBody 保存排查草稿
 	//
-	// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改）；不涉及（na，须说明原因）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
+	// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，提交前须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改——当场整改须有照片）；不涉及（na，提交前须说明原因）。草稿保存已填写的一切，尚不完整的项目（如已标为隐患但还没有等级、描述或照片）也保存，完整性在提交时检查；只拒绝错误的内容（本企业没有的等级、不属于本企业的照片、不在本次排查中的项目）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5181,7 +5186,7 @@ type ClientInterface interface {
 
 	// SaveAnswers 保存排查草稿
 	//
-	// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改）；不涉及（na，须说明原因）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
+	// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，提交前须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改——当场整改须有照片）；不涉及（na，提交前须说明原因）。草稿保存已填写的一切，尚不完整的项目（如已标为隐患但还没有等级、描述或照片）也保存，完整性在提交时检查；只拒绝错误的内容（本企业没有的等级、不属于本企业的照片、不在本次排查中的项目）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -5190,7 +5195,7 @@ type ClientInterface interface {
 
 	// SubmitInspectionWithBody 提交排查
 	//
-	// 保存随附的结果并提交；所有项目都须有结果。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。.
+	// 保存随附的结果并提交；所有项目都须有结果且填写完整，否则返回 400 inspection_incomplete，message 列出缺什么，details.items 逐项给出 item_id、序号 index、subject 和 missing（result 未作答、description 隐患描述、grade 隐患等级、photo 当场整改的照片、na_reason 不涉及原因），details.unanswered 为未作答项目数。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5199,7 +5204,7 @@ type ClientInterface interface {
 
 	// SubmitInspection 提交排查
 	//
-	// 保存随附的结果并提交；所有项目都须有结果。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。.
+	// 保存随附的结果并提交；所有项目都须有结果且填写完整，否则返回 400 inspection_incomplete，message 列出缺什么，details.items 逐项给出 item_id、序号 index、subject 和 missing（result 未作答、description 隐患描述、grade 隐患等级、photo 当场整改的照片、na_reason 不涉及原因），details.unanswered 为未作答项目数。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -7441,7 +7446,7 @@ func (c *Client) GetInspection(ctx context.Context, id int, reqEditors ...Reques
 
 // SaveAnswersWithBody 保存排查草稿
 //
-// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改）；不涉及（na，须说明原因）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
+// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，提交前须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改——当场整改须有照片）；不涉及（na，提交前须说明原因）。草稿保存已填写的一切，尚不完整的项目（如已标为隐患但还没有等级、描述或照片）也保存，完整性在提交时检查；只拒绝错误的内容（本企业没有的等级、不属于本企业的照片、不在本次排查中的项目）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
 //
 // Takes any type of body and a specified content type.
 //
@@ -7460,7 +7465,7 @@ func (c *Client) SaveAnswersWithBody(ctx context.Context, id int, params *SaveAn
 
 // SaveAnswers 保存排查草稿
 //
-// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改）；不涉及（na，须说明原因）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
+// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，提交前须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改——当场整改须有照片）；不涉及（na，提交前须说明原因）。草稿保存已填写的一切，尚不完整的项目（如已标为隐患但还没有等级、描述或照片）也保存，完整性在提交时检查；只拒绝错误的内容（本企业没有的等级、不属于本企业的照片、不在本次排查中的项目）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7479,7 +7484,7 @@ func (c *Client) SaveAnswers(ctx context.Context, id int, params *SaveAnswersPar
 
 // SubmitInspectionWithBody 提交排查
 //
-// 保存随附的结果并提交；所有项目都须有结果。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。.
+// 保存随附的结果并提交；所有项目都须有结果且填写完整，否则返回 400 inspection_incomplete，message 列出缺什么，details.items 逐项给出 item_id、序号 index、subject 和 missing（result 未作答、description 隐患描述、grade 隐患等级、photo 当场整改的照片、na_reason 不涉及原因），details.unanswered 为未作答项目数。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。
 //
 // Takes any type of body and a specified content type.
 //
@@ -7498,7 +7503,7 @@ func (c *Client) SubmitInspectionWithBody(ctx context.Context, id int, params *S
 
 // SubmitInspection 提交排查
 //
-// 保存随附的结果并提交；所有项目都须有结果。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。.
+// 保存随附的结果并提交；所有项目都须有结果且填写完整，否则返回 400 inspection_incomplete，message 列出缺什么，details.items 逐项给出 item_id、序号 index、subject 和 missing（result 未作答、description 隐患描述、grade 隐患等级、photo 当场整改的照片、na_reason 不涉及原因），details.unanswered 为未作答项目数。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。
 //
 // Takes a body of the `application/json` content type.
 //
@@ -17576,7 +17581,7 @@ type ClientWithResponsesInterface interface {
 
 	// SaveAnswersWithBodyWithResponse 保存排查草稿
 	//
-	// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改）；不涉及（na，须说明原因）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
+	// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，提交前须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改——当场整改须有照片）；不涉及（na，提交前须说明原因）。草稿保存已填写的一切，尚不完整的项目（如已标为隐患但还没有等级、描述或照片）也保存，完整性在提交时检查；只拒绝错误的内容（本企业没有的等级、不属于本企业的照片、不在本次排查中的项目）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17585,7 +17590,7 @@ type ClientWithResponsesInterface interface {
 
 	// SaveAnswersWithResponse 保存排查草稿
 	//
-	// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改）；不涉及（na，须说明原因）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
+	// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，提交前须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改——当场整改须有照片）；不涉及（na，提交前须说明原因）。草稿保存已填写的一切，尚不完整的项目（如已标为隐患但还没有等级、描述或照片）也保存，完整性在提交时检查；只拒绝错误的内容（本企业没有的等级、不属于本企业的照片、不在本次排查中的项目）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17594,7 +17599,7 @@ type ClientWithResponsesInterface interface {
 
 	// SubmitInspectionWithBodyWithResponse 提交排查
 	//
-	// 保存随附的结果并提交；所有项目都须有结果。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。.
+	// 保存随附的结果并提交；所有项目都须有结果且填写完整，否则返回 400 inspection_incomplete，message 列出缺什么，details.items 逐项给出 item_id、序号 index、subject 和 missing（result 未作答、description 隐患描述、grade 隐患等级、photo 当场整改的照片、na_reason 不涉及原因），details.unanswered 为未作答项目数。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17603,7 +17608,7 @@ type ClientWithResponsesInterface interface {
 
 	// SubmitInspectionWithResponse 提交排查
 	//
-	// 保存随附的结果并提交；所有项目都须有结果。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。.
+	// 保存随附的结果并提交；所有项目都须有结果且填写完整，否则返回 400 inspection_incomplete，message 列出缺什么，details.items 逐项给出 item_id、序号 index、subject 和 missing（result 未作答、description 隐患描述、grade 隐患等级、photo 当场整改的照片、na_reason 不涉及原因），details.unanswered 为未作答项目数。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -32160,7 +32165,7 @@ func (c *ClientWithResponses) GetInspectionWithResponse(ctx context.Context, id 
 
 // SaveAnswersWithBodyWithResponse 保存排查草稿
 //
-// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改）；不涉及（na，须说明原因）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
+// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，提交前须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改——当场整改须有照片）；不涉及（na，提交前须说明原因）。草稿保存已填写的一切，尚不完整的项目（如已标为隐患但还没有等级、描述或照片）也保存，完整性在提交时检查；只拒绝错误的内容（本企业没有的等级、不属于本企业的照片、不在本次排查中的项目）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -32175,7 +32180,7 @@ func (c *ClientWithResponses) SaveAnswersWithBodyWithResponse(ctx context.Contex
 
 // SaveAnswersWithResponse 保存排查草稿
 //
-// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改）；不涉及（na，须说明原因）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
+// 保存部分或全部项目的结果：合格（ok）；隐患（hazard，提交前须填描述、选本企业的隐患等级，可填位置、上传照片、注明是否当场整改——当场整改须有照片）；不涉及（na，提交前须说明原因）。草稿保存已填写的一切，尚不完整的项目（如已标为隐患但还没有等级、描述或照片）也保存，完整性在提交时检查；只拒绝错误的内容（本企业没有的等级、不属于本企业的照片、不在本次排查中的项目）。只能在周期进行中保存；周期结束后返回 410 period_closed（不可以补录）。.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -32190,7 +32195,7 @@ func (c *ClientWithResponses) SaveAnswersWithResponse(ctx context.Context, id in
 
 // SubmitInspectionWithBodyWithResponse 提交排查
 //
-// 保存随附的结果并提交；所有项目都须有结果。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。.
+// 保存随附的结果并提交；所有项目都须有结果且填写完整，否则返回 400 inspection_incomplete，message 列出缺什么，details.items 逐项给出 item_id、序号 index、subject 和 missing（result 未作答、description 隐患描述、grade 隐患等级、photo 当场整改的照片、na_reason 不涉及原因），details.unanswered 为未作答项目数。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -32205,7 +32210,7 @@ func (c *ClientWithResponses) SubmitInspectionWithBodyWithResponse(ctx context.C
 
 // SubmitInspectionWithResponse 提交排查
 //
-// 保存随附的结果并提交；所有项目都须有结果。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。.
+// 保存随附的结果并提交；所有项目都须有结果且填写完整，否则返回 400 inspection_incomplete，message 列出缺什么，details.items 逐项给出 item_id、序号 index、subject 和 missing（result 未作答、description 隐患描述、grade 隐患等级、photo 当场整改的照片、na_reason 不涉及原因），details.unanswered 为未作答项目数。每个“隐患”项目登记为一条隐患（等级按本企业方案对应一般或重大；重大隐患判定条目一律为重大隐患，并立即报送属地监管部门）；当场整改的直接销号。已提交的再次提交返回原结果（幂等），两人同时提交也只产生一次提交。周期结束后返回 410 period_closed。
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
