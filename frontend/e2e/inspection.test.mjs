@@ -60,14 +60,18 @@ const rowText = (page, table, needle) =>
     [table, needle],
   )
 
-/** Hands a photo to a PhotoUpload and waits until it is uploaded (its thumbnail shows). */
+/** Hands a photo to a PhotoUpload (a hazard's) or a CameraPhotos (an inspection item's) and waits until it is uploaded (its thumbnail shows). */
 async function addPhoto(page, name, file) {
   const box = `[data-test="photo-upload-${name}"]`
-  const before = await page.evaluate((b) => document.querySelectorAll(`${b} .photo-upload__item`).length, box)
+  const done = '.photo-upload__item, [data-test="photo-done"]'
+  const before = await page.evaluate(([b, d]) => document.querySelectorAll(`${b} :is(${d})`).length, [box, done])
   await setFiles(page, `[data-test="photo-input-${name}"]`, [{ name: file, type: 'image/png', data: tinyPng() }])
   await page.waitFor(
-    ([b, n]) => document.querySelectorAll(`${b} .photo-upload__item`).length === n + 1 && !document.querySelector(`${b} .photo-upload__tile--busy`),
-    [box, before],
+    ([b, d, n]) =>
+      document.querySelectorAll(`${b} :is(${d})`).length === n + 1 &&
+      !document.querySelector(`${b} .photo-upload__tile--busy`) &&
+      !document.querySelector(`${b} [data-test="photo-pending"]`),
+    [box, done, before],
   )
 }
 
@@ -183,7 +187,9 @@ describe('inspections and the hazard closed loop', () => {
           const card1 = `[data-test="answer-${hazard.id}"]`
           await clickStill(page, `${card1} [data-test="result-hazard"]`)
           await fill(page, `${card1} [data-test="hazard-description"]`, HAZARD_TEXT)
-          await chooseOption(page, `${card1} [data-test="hazard-grade"]`, 'A级')
+          // The grade picker says which grades are 重大隐患.
+          assert.match(await textOf(page, `${card1} [data-test="grade-option-A"]`), /A级\s*重大隐患/)
+          await clickStill(page, `${card1} [data-test="grade-option-A"]`)
           await page.waitFor((c) => document.querySelector(c)?.innerText.includes('A级对应重大隐患'), card1)
           await fill(page, `${card1} [data-test="hazard-location"]`, HAZARD_PLACE)
           await addPhoto(page, `answer-${hazard.id}`, '货架立柱变形.png')
@@ -205,10 +211,10 @@ describe('inspections and the hazard closed loop', () => {
           await settle(page, '.el-message-box')
           assert.match(await textOf(page, '.el-message-box'), /本次发现隐患 1 项（其中重大隐患 1 项）/)
           await confirmBox(page)
-          await page.waitForSelector('[data-test="inspection-submitted"]')
-          assert.equal(await textOf(page, '[data-test="inspection-status"]'), '已提交')
-          assert.equal(await exists(page, '[data-test="inspection-actions"]'), false)
-          assert.equal(await textOf(page, '[data-test="registered-hazard"]'), hazard.subject)
+          // The result screen: the registered hazard with its code.
+          await page.waitForSelector('[data-test="inspection-result"]')
+          assert.equal(await page.path(), `/inspections/${inspectionId}/result`)
+          assert.ok((await textOf(page, '[data-test="result-hazard"]')).includes(hazard.subject))
           await page.screenshot('inspection-submitted')
 
           insp = await must(server, 'GET', `/api/v1/inspections/${inspectionId}`, undefined, forkToken)
@@ -220,10 +226,15 @@ describe('inspections and the hazard closed loop', () => {
           assert.equal(insp.answers.find((a) => a.item_id === ok.id).result, 'ok')
           state.inspectionId = inspectionId
           state.hazardId = answer.hazard_id
+          assert.equal(await textOf(page, '[data-test="result-hazard-code"]'), answer.hazard_code)
 
-          // The list says submitted.
-          await clickVisible(page, '.el-button', '返回排查列表')
-          await page.waitFor(() => location.pathname === '/inspections')
+          // The form is read-only now; the list says submitted.
+          await page.goto(`${server.url}/inspections/${inspectionId}`)
+          await page.waitForSelector('[data-test="inspection-submitted"]')
+          assert.equal(await textOf(page, '[data-test="inspection-status"]'), '已提交')
+          assert.equal(await exists(page, '[data-test="inspection-actions"]'), false)
+          assert.equal(await textOf(page, '[data-test="registered-hazard"]'), hazard.subject)
+          await page.goto(`${server.url}/inspections`)
           await page.waitFor((c) => document.querySelector(`${c} [data-test="slot-state"]`)?.innerText.trim() === '已提交', card)
         } finally {
           await page.close()
@@ -470,8 +481,7 @@ describe('inspections and the hazard closed loop', () => {
           assert.equal(again.body.details.period, next)
 
           // Back on the list: the ended period counts as missed, a new one is open.
-          await clickVisible(page, '.el-button', '返回排查列表')
-          await page.waitFor(() => location.pathname === '/inspections')
+          await page.goto(`${server.url}/inspections`)
           await page.waitFor((c) => /错过（不可补录）/.test(document.querySelector(`${c} [data-test="slot-previous"]`)?.innerText ?? ''), card)
           assert.equal(await textOf(page, `${card} [data-test="slot-state"]`), '未开始')
         } finally {

@@ -21,17 +21,26 @@ export interface LandingState {
   /** /me.setup_complete: false while an enterprise is still being set up, null for other accounts. */
   setupComplete: boolean | null | undefined
   hasPermission(code: string): boolean
+  /** The account's kind (/me.kind): a post user lands on 今日排查. */
+  kind?: string | null
 }
 
 /** The permission of the initialization page (初始化). */
 export const SETUP_PERMISSION = 'setup'
 
+/** The permission of 隐患排查, which a post user's 今日排查 needs. */
+export const INSPECT_PERMISSION = 'hz:inspect'
+/** 今日排查, the post user's landing page. */
+export const TODAY_PATH = '/today'
+
 /**
  * Where a login lands when no page was asked for (login guide §2): an enterprise admin whose setup is not
- * complete sees the initialization page (初始化), everyone else 首页.
+ * complete sees the initialization page (初始化), a post user 今日排查, everyone else 首页.
  */
 export function landingPath(s: LandingState): string {
-  return s.setupComplete === false && s.hasPermission(SETUP_PERMISSION) ? '/setup' : '/'
+  if (s.setupComplete === false && s.hasPermission(SETUP_PERMISSION)) return '/setup'
+  if (s.kind === 'post_user' && s.hasPermission(INSPECT_PERMISSION)) return TODAY_PATH
+  return '/'
 }
 
 /** A post-login target from ?redirect=: only a path inside this SPA, never the login page itself. */

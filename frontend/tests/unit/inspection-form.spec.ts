@@ -26,6 +26,9 @@ const draft = (patch: Partial<AnswerDraft>): AnswerDraft => ({
   ...patch,
 })
 
+// The confirmation before submitting answers yes.
+vi.mock('@/utils/confirm', () => ({ confirmAction: vi.fn(async () => true) }))
+
 describe('answer rules', () => {
   const cases: Array<{ name: string; d: Partial<AnswerDraft>; want: string[] }> = [
     { name: 'unanswered is fine for a draft', d: {}, want: [] },
@@ -98,6 +101,7 @@ function answer(id: number, patch: Partial<InspectionAnswer> = {}): InspectionAn
     answered_by: '',
     answered_at: null,
     hazard_id: null,
+    hazard_code: '',
     ...patch,
   }
 }
@@ -189,41 +193,54 @@ describe('InspectionFormView', () => {
     expect(w.get('[data-test="answer-2"]').text()).toContain('重大隐患判定')
   })
 
-  it('does not save a hazard without its description, then sends only the changed answers', async () => {
+  it('saves a hazard without its description as a draft (a draft keeps whatever was entered), sending only the changed answers', async () => {
     const { w, sent } = await mountForm((req) => (req.method === 'PUT' ? json(200, inspection()) : undefined))
     await click(w, '[data-test="answer-1"] [data-test="result-hazard"]')
     await click(w, '[data-test="answer-3"] [data-test="result-ok"]')
-    await click(w, '[data-test="inspection-save"]')
-    expect(writes(sent)).toEqual([])
-    expect(w.get('[data-test="answer-1"]').text()).toContain('请填写隐患描述')
-    // The item's default grade was preselected, so only the description is missing.
-    expect(w.get('[data-test="answer-1"]').text()).not.toContain('请选择隐患等级')
-
-    await w.get('[data-test="answer-1"] textarea[data-test="hazard-description"]').setValue('叉车货叉有裂纹')
+    // What is still missing is said, without refusing the draft; the default grade was preselected.
+    expect(w.get('[data-test="answer-1"] [data-test="answer-pending"]').text()).toContain('隐患描述')
+    expect(w.get('[data-test="answer-1"] [data-test="answer-pending"]').text()).not.toContain('隐患等级')
     await click(w, '[data-test="inspection-save"]')
     const put = writes(sent)
     expect(put.map((s) => `${s.method} ${s.path}`)).toEqual(['PUT /api/v1/inspections/7/answers'])
     expect(put[0]!.body).toEqual({
       answers: [
-        { item_id: 1, result: 'hazard', description: '叉车货叉有裂纹', grade_code: 'B' },
+        { item_id: 1, result: 'hazard', description: '', grade_code: 'B' },
         { item_id: 3, result: 'ok' },
       ],
     })
   })
 
-  it('requires a reason for 不涉及 and a note and photo for 当场整改', async () => {
+  it('does not submit a hazard without its description, 不涉及 without a reason or 当场整改 without note and photo', async () => {
     const { w, sent } = await mountForm(() => undefined)
     await click(w, '[data-test="answer-1"] [data-test="result-na"]')
+    await click(w, '[data-test="answer-2"] [data-test="result-hazard"]')
     await click(w, '[data-test="answer-3"] [data-test="result-hazard"]')
     await w.get('[data-test="answer-3"] textarea[data-test="hazard-description"]').setValue('插座松动')
     await w.get('[data-test="answer-3"] [data-test="hazard-spot"] input').setValue(true)
     await flushPromises()
-    await click(w, '[data-test="inspection-save"]')
+    await click(w, '[data-test="inspection-submit"]')
     expect(writes(sent)).toEqual([])
+    expect(w.get('[data-test="inspection-incomplete"]').text()).toContain('第 1、2、3 项')
     expect(w.get('[data-test="answer-1"]').text()).toContain('请说明不涉及的原因')
+    expect(w.get('[data-test="answer-2"]').text()).toContain('请填写隐患描述')
     const spot = w.get('[data-test="answer-3"]').text()
     expect(spot).toContain('请说明当场整改的情况')
     expect(spot).toContain('当场整改须上传整改后的照片')
+  })
+
+  it('shows which items the server found incomplete at submit', async () => {
+    const incomplete = {
+      code: 'inspection_incomplete',
+      message: '第2项“项目2”缺隐患描述未填写完整，不能提交',
+      details: { unanswered: 0, items: [{ item_id: 2, index: 2, subject: '项目2', missing: ['description'] }] },
+    }
+    const { w, sent } = await mountForm((req) => (req.method === 'POST' ? json(400, incomplete) : undefined))
+    for (const i of [1, 2, 3]) await click(w, `[data-test="answer-${i}"] [data-test="result-ok"]`)
+    await click(w, '[data-test="inspection-submit"]')
+    expect(writes(sent).map((s) => s.path)).toEqual(['/api/v1/inspections/7/submit'])
+    expect(w.get('[data-test="inspection-incomplete"]').text()).toContain(incomplete.message)
+    expect(w.get('[data-test="answer-2"] [data-test="answer-server-error"]').text()).toBe('提交前须补充：隐患描述')
   })
 
   it('does not submit while items are unanswered, and says which', async () => {

@@ -15,7 +15,10 @@ const Dummy = { template: '<div />' }
 const has = (codes: string[]) => (c: string) => codes.includes(c)
 
 describe('landingPath', () => {
-  const cases: Array<{ name: string; setup: boolean | null | undefined; codes: string[]; want: string }> = [
+  const cases: Array<{ name: string; setup: boolean | null | undefined; codes: string[]; want: string; kind?: string }> = [
+    { name: 'post user → 今日排查', setup: null, codes: ['hz:inspect', 'hz:ledger'], kind: 'post_user', want: '/today' },
+    { name: 'post user without 隐患排查 → 首页', setup: null, codes: ['hz:ledger'], kind: 'post_user', want: '/' },
+    { name: 'enterprise user with 隐患排查 → 首页', setup: null, codes: ['hz:inspect'], kind: 'enterprise_user', want: '/' },
     { name: 'admin, setup incomplete → 初始化', setup: false, codes: ['setup', 'org:dept'], want: '/setup' },
     { name: 'admin, setup complete → 首页', setup: true, codes: ['setup'], want: '/' },
     { name: 'regulator (no setup state) → 首页', setup: null, codes: ['reg:enterprise'], want: '/' },
@@ -24,7 +27,7 @@ describe('landingPath', () => {
   ]
   for (const c of cases) {
     it(c.name, () => {
-      expect(landingPath({ setupComplete: c.setup, hasPermission: has(c.codes) })).toBe(c.want)
+      expect(landingPath({ setupComplete: c.setup, hasPermission: has(c.codes), kind: c.kind })).toBe(c.want)
     })
   }
 })

@@ -88,6 +88,8 @@ export default {
     checklistEdit: '修改岗位清单',
     inspections: '隐患排查',
     inspectionForm: '排查填报',
+    inspectionResult: '提交结果',
+    today: '今日排查',
     inspectionHistory: '排查记录',
     hazards: '隐患台账',
     hazardDetail: '隐患详情',

@@ -193,5 +193,13 @@ export default {
     badType: '“{name}”不是 JPG、PNG 或 WebP 图片',
     tooLarge: '“{name}”超过 8 MB',
     help: 'JPG、PNG 或 WebP，每张不超过 8 MB，最多 9 张；手机上可直接拍照。',
+    cameraHelp: '点“拍照”直接打开相机；照片在手机上压缩后上传（长边不超过 1600 像素），信号差时失败的照片可点“重试”。最多 9 张。',
+    takePhoto: '拍照',
+    fromGallery: '相册',
+    compressing: '压缩中…',
+    uploadingPercent: '上传 {n}%',
+    failed: '上传失败',
+    retry: '重试',
+    cancelled: '已取消上传',
   },
 }

@@ -3,6 +3,13 @@ import type { RouteRecordRaw } from 'vue-router'
 
 export const inspectionRoutes: RouteRecordRaw[] = [
   {
+    // 今日排查: where a post user lands (landingPath) and the installed app starts.
+    path: 'today',
+    name: 'today',
+    component: () => import('@/views/inspection/TodayView.vue'),
+    meta: { title: 'routes.today', permission: 'hz:inspect' },
+  },
+  {
     path: 'inspections',
     name: 'inspections',
     component: () => import('@/views/inspection/MyInspectionsView.vue'),
@@ -19,5 +26,11 @@ export const inspectionRoutes: RouteRecordRaw[] = [
     name: 'inspection-form',
     component: () => import('@/views/inspection/InspectionFormView.vue'),
     meta: { title: 'routes.inspectionForm', permission: 'hz:inspect' },
+  },
+  {
+    path: 'inspections/:id(\\d+)/result',
+    name: 'inspection-result',
+    component: () => import('@/views/inspection/InspectionResultView.vue'),
+    meta: { title: 'routes.inspectionResult', permission: 'hz:inspect' },
   },
 ]
