@@ -33,7 +33,7 @@ function refusal(op: QueuedOp | null | undefined): ApiError | null {
   return new ApiError(op.error.status, op.error.code, op.error.message)
 }
 
-export function useOfflineInspection(id: Ref<number>, hooks: { onServer: (i: Inspection) => void; onRefused: (e: ApiError) => void }) {
+export function useOfflineInspection(id: Ref<number>, hooks: { onServer: (i: Inspection, kind: 'save' | 'submit') => void; onRefused: (e: ApiError) => void }) {
   const q = syncQueue()
   const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine)
   const setOnline = () => (online.value = navigator.onLine)
@@ -48,7 +48,7 @@ export function useOfflineInspection(id: Ref<number>, hooks: { onServer: (i: Ins
 
   const off = q.subscribe((e: OpEvent) => {
     if (e.type === 'changed' || e.op.inspectionId !== id.value || waiting.has(e.op.seq!)) return
-    if (e.type === 'synced' && e.op.kind !== 'upload') hooks.onServer(e.result as Inspection)
+    if (e.type === 'synced' && e.op.kind !== 'upload') hooks.onServer(e.result as Inspection, e.op.kind)
     if (e.type === 'blocked') hooks.onRefused(e.error)
   })
   onUnmounted(() => {
