@@ -79,6 +79,16 @@ export class SyncQueue {
     for (const fn of this.listeners) fn(e)
   }
 
+  /** Whether an account is known to queue for (the profile is loaded). */
+  hasAccount(): boolean {
+    return this.o.account() !== null
+  }
+
+  /** Sends a write at once, not queued (no account known to keep it for); still with a key of its own. */
+  sendNow(op: Omit<QueuedOp, 'account' | 'key' | 'queuedAt' | 'attempts' | 'state' | 'seq'>): Promise<unknown> {
+    return this.o.send({ ...op, account: 0, key: newKey(), queuedAt: Date.now(), attempts: 0, state: 'pending' })
+  }
+
   /** Queues a write for the signed-in account; returns the entry (with its seq and key). */
   async enqueue(op: Omit<QueuedOp, 'account' | 'key' | 'queuedAt' | 'attempts' | 'state' | 'seq'> & { key?: string }): Promise<QueuedOp> {
     const account = this.o.account()

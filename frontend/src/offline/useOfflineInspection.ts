@@ -62,6 +62,7 @@ export function useOfflineInspection(id: Ref<number>, hooks: { onServer: (i: Ins
    * when it stays on the device (no connection); rejects with the server's refusal.
    */
   async function write(kind: 'save' | 'submit', answers: AnswerInput[]): Promise<Inspection | null> {
+    if (!q.hasAccount()) return (await q.sendNow({ inspectionId: id.value, kind, answers })) as Inspection
     const op = await q.enqueue({ inspectionId: id.value, kind, answers })
     const seq = op.seq!
     waiting.add(seq)
