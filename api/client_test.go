@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -70,8 +71,9 @@ func TestGeneratedClient(t *testing.T) {
 	}
 
 	// Hazards reported through the client are entries of the feed.
-	for _, subject := range []string{"货架松动", "消防通道堆物", "灭火器过期", "应急灯损坏"} {
-		r, err := c.ReportHazardWithResponse(ctx, apiclient.ReportHazardJSONRequestBody{
+	for i, subject := range []string{"货架松动", "消防通道堆物", "灭火器过期", "应急灯损坏"} {
+		key := fmt.Sprintf("integrator-report-%d", i) // a retry of the same report would send the same key
+		r, err := c.ReportHazardWithResponse(ctx, &apiclient.ReportHazardParams{IdempotencyKey: &key}, apiclient.ReportHazardJSONRequestBody{
 			Subject: subject, Description: subject + "（对接系统登记）", GradeCode: "D"})
 		if err != nil {
 			t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 
 func (s *Server) fileRoutes() []Route {
 	return []Route{
-		{Method: http.MethodPost, Path: "/api/v1/files", Perm: loggedIn, Handler: s.uploadImage},
+		{Method: http.MethodPost, Path: "/api/v1/files", Perm: loggedIn, Idempotent: true, Handler: s.uploadImage},
 		{Method: http.MethodGet, Path: "/api/v1/files/:id", Perm: loggedIn, Handler: s.downloadFile},
 	}
 }
@@ -30,7 +30,10 @@ func (s *Server) fileRoutes() []Route {
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			file	formData	file	true	"图片"
+//	@Param			Idempotency-Key	header		string	false	"幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效"
 //	@Success		201		{object}	files.File
+//	@Failure		400		{object}	ErrorBody	"idempotency_key_invalid"
+//	@Failure		409		{object}	ErrorBody	"idempotency_in_progress | idempotency_key_reused"
 //	@Failure		413		{object}	ErrorBody	"image_too_large"
 //	@Failure		415		{object}	ErrorBody	"image_type_not_allowed"
 //	@Failure		429		{object}	ErrorBody	"upload_quota_exceeded（本企业当天上传总量达到 YQYB_UPLOAD_DAILY_QUOTA）"

@@ -16,12 +16,12 @@ import (
 func (s *Server) hazardRoutes() []Route {
 	return []Route{
 		{Method: http.MethodGet, Path: "/api/v1/hazards", Perm: rbac.HazardLedger, Handler: s.listHazards},
-		{Method: http.MethodPost, Path: "/api/v1/hazards", Perm: rbac.HazardRegister, Handler: s.reportHazard},
+		{Method: http.MethodPost, Path: "/api/v1/hazards", Perm: rbac.HazardRegister, Idempotent: true, Handler: s.reportHazard},
 		{Method: http.MethodGet, Path: "/api/v1/hazards/:id", Perm: rbac.HazardLedger, Handler: s.getHazard},
-		{Method: http.MethodPost, Path: "/api/v1/hazards/:id/assign", Perm: rbac.HazardAssign, Handler: s.assignHazard},
-		{Method: http.MethodPost, Path: "/api/v1/hazards/:id/fix", Perm: rbac.HazardFix, Handler: s.fixHazard},
-		{Method: http.MethodPost, Path: "/api/v1/hazards/:id/accept", Perm: rbac.HazardAccept, Handler: s.acceptHazard},
-		{Method: http.MethodPost, Path: "/api/v1/hazards/:id/reject", Perm: rbac.HazardAccept, Handler: s.rejectHazard},
+		{Method: http.MethodPost, Path: "/api/v1/hazards/:id/assign", Perm: rbac.HazardAssign, Idempotent: true, Handler: s.assignHazard},
+		{Method: http.MethodPost, Path: "/api/v1/hazards/:id/fix", Perm: rbac.HazardFix, Idempotent: true, Handler: s.fixHazard},
+		{Method: http.MethodPost, Path: "/api/v1/hazards/:id/accept", Perm: rbac.HazardAccept, Idempotent: true, Handler: s.acceptHazard},
+		{Method: http.MethodPost, Path: "/api/v1/hazards/:id/reject", Perm: rbac.HazardAccept, Idempotent: true, Handler: s.rejectHazard},
 		{Method: http.MethodGet, Path: "/api/v1/hazard-export", Perm: rbac.HazardExport, Handler: s.exportHazards},
 		{Method: http.MethodGet, Path: "/api/v1/regulator/hazards", Perm: rbac.RegHazardView, Handler: s.listRegulatorHazards},
 		{Method: http.MethodGet, Path: "/api/v1/regulator/hazards/:id", Perm: rbac.RegHazardView, Handler: s.getRegulatorHazard},
@@ -125,8 +125,10 @@ func (s *Server) listHazards(c echo.Context) error {
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			body	body		hazard.ReportInput	true	"隐患"
+//	@Param			Idempotency-Key	header		string	false	"幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效"
 //	@Success		201		{object}	hazard.Detail
-//	@Failure		400		{object}	ErrorBody	"hazard_grade_unknown | spot_fix_evidence_required | photo_invalid"
+//	@Failure		400		{object}	ErrorBody	"hazard_grade_unknown | spot_fix_evidence_required | photo_invalid | idempotency_key_invalid"
+//	@Failure		409		{object}	ErrorBody	"idempotency_in_progress | idempotency_key_reused"
 //	@Router			/api/v1/hazards [post]
 func (s *Server) reportHazard(c echo.Context) error {
 	ent, err := enterpriseOf(c)
@@ -177,9 +179,10 @@ func (s *Server) getHazard(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			id		path		int					true	"隐患ID"
 //	@Param			body	body		hazard.AssignInput	true	"整改安排"
+//	@Param			Idempotency-Key	header		string	false	"幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效"
 //	@Success		200		{object}	hazard.Detail
-//	@Failure		400		{object}	ErrorBody	"major_plan_required | deadline_in_past | responsible_invalid"
-//	@Failure		409		{object}	ErrorBody	"hazard_transition_not_allowed"
+//	@Failure		400		{object}	ErrorBody	"major_plan_required | deadline_in_past | responsible_invalid | idempotency_key_invalid"
+//	@Failure		409		{object}	ErrorBody	"hazard_transition_not_allowed | idempotency_in_progress | idempotency_key_reused"
 //	@Router			/api/v1/hazards/{id}/assign [post]
 func (s *Server) assignHazard(c echo.Context) error {
 	ent, id, err := entAndID(c)
@@ -207,8 +210,10 @@ func (s *Server) assignHazard(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			id		path		int						true	"隐患ID"
 //	@Param			body	body		hazard.EvidenceInput	true	"整改情况"
+//	@Param			Idempotency-Key	header		string	false	"幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效"
 //	@Success		200		{object}	hazard.Detail
-//	@Failure		409		{object}	ErrorBody	"hazard_transition_not_allowed"
+//	@Failure		400		{object}	ErrorBody	"idempotency_key_invalid"
+//	@Failure		409		{object}	ErrorBody	"hazard_transition_not_allowed | idempotency_in_progress | idempotency_key_reused"
 //	@Router			/api/v1/hazards/{id}/fix [post]
 func (s *Server) fixHazard(c echo.Context) error {
 	return s.evidence(c, s.hazards.SubmitFix)
@@ -224,9 +229,11 @@ func (s *Server) fixHazard(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			id		path		int						true	"隐患ID"
 //	@Param			body	body		hazard.EvidenceInput	true	"验收意见"
+//	@Param			Idempotency-Key	header		string	false	"幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效"
 //	@Success		200		{object}	hazard.Detail
+//	@Failure		400		{object}	ErrorBody	"idempotency_key_invalid"
 //	@Failure		403		{object}	ErrorBody	"acceptor_is_fixer"
-//	@Failure		409		{object}	ErrorBody	"hazard_transition_not_allowed"
+//	@Failure		409		{object}	ErrorBody	"hazard_transition_not_allowed | idempotency_in_progress | idempotency_key_reused"
 //	@Router			/api/v1/hazards/{id}/accept [post]
 func (s *Server) acceptHazard(c echo.Context) error {
 	return s.evidence(c, s.hazards.Accept)
@@ -242,9 +249,11 @@ func (s *Server) acceptHazard(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			id		path		int						true	"隐患ID"
 //	@Param			body	body		hazard.EvidenceInput	true	"退回原因"
+//	@Param			Idempotency-Key	header		string	false	"幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效"
 //	@Success		200		{object}	hazard.Detail
+//	@Failure		400		{object}	ErrorBody	"idempotency_key_invalid"
 //	@Failure		403		{object}	ErrorBody	"acceptor_is_fixer"
-//	@Failure		409		{object}	ErrorBody	"hazard_transition_not_allowed"
+//	@Failure		409		{object}	ErrorBody	"hazard_transition_not_allowed | idempotency_in_progress | idempotency_key_reused"
 //	@Router			/api/v1/hazards/{id}/reject [post]
 func (s *Server) rejectHazard(c echo.Context) error {
 	return s.evidence(c, s.hazards.Reject)

@@ -14,11 +14,11 @@ import (
 func (s *Server) inspectionRoutes() []Route {
 	return []Route{
 		{Method: http.MethodGet, Path: "/api/v1/my/inspections", Perm: rbac.InspectView, Handler: s.listMySlots},
-		{Method: http.MethodPost, Path: "/api/v1/my/checklists/:id/inspection", Perm: rbac.InspectView, Handler: s.startInspection},
+		{Method: http.MethodPost, Path: "/api/v1/my/checklists/:id/inspection", Perm: rbac.InspectView, Idempotent: true, Handler: s.startInspection},
 		{Method: http.MethodGet, Path: "/api/v1/inspections", Perm: rbac.InspectHistory, Handler: s.listInspections},
 		{Method: http.MethodGet, Path: "/api/v1/inspections/:id", Perm: rbac.InspectView, Handler: s.getInspection},
-		{Method: http.MethodPut, Path: "/api/v1/inspections/:id/answers", Perm: rbac.InspectView, Handler: s.saveAnswers},
-		{Method: http.MethodPost, Path: "/api/v1/inspections/:id/submit", Perm: rbac.InspectView, Handler: s.submitInspection},
+		{Method: http.MethodPut, Path: "/api/v1/inspections/:id/answers", Perm: rbac.InspectView, Idempotent: true, Handler: s.saveAnswers},
+		{Method: http.MethodPost, Path: "/api/v1/inspections/:id/submit", Perm: rbac.InspectView, Idempotent: true, Handler: s.submitInspection},
 		{Method: http.MethodGet, Path: "/api/v1/usage", Perm: rbac.UsageView, Handler: s.getUsage},
 	}
 }
@@ -67,9 +67,11 @@ func (s *Server) listMySlots(c echo.Context) error {
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			id	path		int	true	"清单ID"
+//	@Param			Idempotency-Key	header		string	false	"幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效"
 //	@Success		200	{object}	inspection.Detail
+//	@Failure		400		{object}	ErrorBody	"idempotency_key_invalid"
 //	@Failure		404	{object}	ErrorBody	"checklist_not_found"
-//	@Failure		409	{object}	ErrorBody	"checklist_empty"
+//	@Failure		409	{object}	ErrorBody	"checklist_empty | idempotency_in_progress | idempotency_key_reused"
 //	@Router			/api/v1/my/checklists/{id}/inspection [post]
 func (s *Server) startInspection(c echo.Context) error {
 	ent, id, err := entAndID(c)
@@ -189,10 +191,11 @@ type AnswersRequest struct {
 //	@Security		BearerAuth
 //	@Param			id		path		int				true	"排查ID"
 //	@Param			body	body		AnswersRequest	true	"结果"
+//	@Param			Idempotency-Key	header		string	false	"幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效"
 //	@Success		200		{object}	inspection.Detail
-//	@Failure		400		{object}	ErrorBody	"answer_invalid | hazard_grade_unknown | photo_invalid"
+//	@Failure		400		{object}	ErrorBody	"answer_invalid | hazard_grade_unknown | photo_invalid | idempotency_key_invalid"
 //	@Failure		404		{object}	ErrorBody	"inspection_not_found"
-//	@Failure		409		{object}	ErrorBody	"inspection_submitted"
+//	@Failure		409		{object}	ErrorBody	"inspection_submitted | idempotency_in_progress | idempotency_key_reused"
 //	@Failure		410		{object}	ErrorBody	"period_closed"
 //	@Router			/api/v1/inspections/{id}/answers [put]
 func (s *Server) saveAnswers(c echo.Context) error {
@@ -225,8 +228,10 @@ func (s *Server) saveAnswers(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			id		path		int				true	"排查ID"
 //	@Param			body	body		AnswersRequest	false	"最后修改的结果"
+//	@Param			Idempotency-Key	header		string	false	"幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效"
 //	@Success		200		{object}	inspection.Detail
-//	@Failure		400		{object}	ErrorBody	"inspection_incomplete | answer_invalid | hazard_grade_unknown | photo_invalid"
+//	@Failure		400		{object}	ErrorBody	"inspection_incomplete | answer_invalid | hazard_grade_unknown | photo_invalid | idempotency_key_invalid"
+//	@Failure		409		{object}	ErrorBody	"idempotency_in_progress | idempotency_key_reused"
 //	@Failure		410		{object}	ErrorBody	"period_closed"
 //	@Router			/api/v1/inspections/{id}/submit [post]
 func (s *Server) submitInspection(c echo.Context) error {

@@ -35,5 +35,9 @@ func (s *Server) Jobs() []jobs.Job {
 			n, err := s.files.PruneUnattached(ctx, s.deps.Log)
 			return fmt.Sprintf("清理 %d 个上传后从未使用的文件", n), err
 		}},
+		{Name: "idempotency.prune", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
+			n, err := s.idem.Prune(ctx)
+			return fmt.Sprintf("清理 %d 个过期的幂等键", n), err
+		}},
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"yqyb/internal/feed"
 	"yqyb/internal/files"
 	"yqyb/internal/hazard"
+	"yqyb/internal/idempotency"
 	"yqyb/internal/inspection"
 	"yqyb/internal/org"
 	"yqyb/internal/platform/clock"
@@ -65,7 +66,10 @@ type Route struct {
 	// BeforePasswordChange marks the few routes an account may use while it must still change its
 	// initial or reset password (who-am-i, change password, logout).
 	BeforePasswordChange bool
-	Handler              echo.HandlerFunc
+	// Idempotent marks a write the app may retry on a weak signal: it honours an Idempotency-Key header
+	// (api/idempotency.go), so a retry answers what the first attempt answered instead of writing twice.
+	Idempotent bool
+	Handler    echo.HandlerFunc
 }
 
 // Server is the configured Echo instance with its routes and the domain services its handlers call.
@@ -92,6 +96,7 @@ type Server struct {
 	stats        *stats.Service
 	audit        *audit.Service
 	feed         *feed.Service
+	idem         *idempotency.Service
 	ready        readiness
 	metrics      *metrics
 }
@@ -220,6 +225,7 @@ func New(d Deps) (*Server, error) {
 		stats:       stats.New(d.DB, d.Clock, st),
 		audit:       audit.NewService(d.DB),
 		feed:        feed.NewService(d.DB),
+		idem:        idempotency.NewService(d.DB, d.Clock),
 		ready:       readiness{db: d.DB, files: d.Files},
 	}
 	s.stats.ReadFrom(d.Replica)
@@ -304,6 +310,8 @@ func (s *Server) register(routes ...Route) {
 		switch {
 		case r.Public && r.Perm != "":
 			panic(fmt.Sprintf("route %s %s is public but names permission %s", r.Method, r.Path, r.Perm))
+		case r.Public && r.Idempotent:
+			panic(fmt.Sprintf("route %s %s is public: an idempotency key belongs to a signed-in account", r.Method, r.Path))
 		case r.Public:
 			s.echo.Add(r.Method, r.Path, r.Handler)
 		case r.Perm == "":
@@ -312,7 +320,11 @@ func (s *Server) register(routes ...Route) {
 			if r.Perm != loggedIn && !rbac.Known(r.Perm) {
 				panic(fmt.Sprintf("route %s %s names unknown permission %s", r.Method, r.Path, r.Perm))
 			}
-			s.echo.Add(r.Method, r.Path, r.Handler, s.authenticate(r), s.authorize(r.Perm))
+			mw := []echo.MiddlewareFunc{s.authenticate(r), s.authorize(r.Perm)}
+			if r.Idempotent {
+				mw = append(mw, s.idempotent)
+			}
+			s.echo.Add(r.Method, r.Path, r.Handler, mw...)
 		}
 		s.routes = append(s.routes, r)
 	}

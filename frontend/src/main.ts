@@ -33,6 +33,8 @@ app.mount('#app')
 installKeyboardLinks()
 installTreeCheckboxes()
 installUploadLists()
+// Writes kept on the device by an earlier visit (src/offline) are sent once the user is known.
+void import('./offline/sync').then((m) => m.startSync())
 // index.html's old-browser check stands down: from here on errors are the app's to handle.
 ;(window as unknown as { __yqybStarted?: boolean }).__yqybStarted = true
 window.onerror = null

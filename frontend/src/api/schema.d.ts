@@ -6732,7 +6732,10 @@ export interface operations {
     uploadImage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6757,6 +6760,15 @@ export interface operations {
                     "application/json": components["schemas"]["File"];
                 };
             };
+            /** @description idempotency_key_invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description unauthorized | token_invalid | token_expired | token_revoked */
             401: {
                 headers: {
@@ -6768,6 +6780,15 @@ export interface operations {
             };
             /** @description password_change_required */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_in_progress | idempotency_key_reused */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7447,7 +7468,10 @@ export interface operations {
     reportHazard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7467,7 +7491,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetail"];
                 };
             };
-            /** @description hazard_grade_unknown | spot_fix_evidence_required | photo_invalid | bad_request | validation_failed */
+            /** @description hazard_grade_unknown | spot_fix_evidence_required | photo_invalid | idempotency_key_invalid | bad_request | validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7487,6 +7511,15 @@ export interface operations {
             };
             /** @description password_change_required | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_in_progress | idempotency_key_reused */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7603,7 +7636,10 @@ export interface operations {
     acceptHazard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description 隐患ID */
                 id: number;
@@ -7626,7 +7662,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetail"];
                 };
             };
-            /** @description bad_request | validation_failed */
+            /** @description idempotency_key_invalid | bad_request | validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7662,7 +7698,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description hazard_transition_not_allowed */
+            /** @description hazard_transition_not_allowed | idempotency_in_progress | idempotency_key_reused */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7712,7 +7748,10 @@ export interface operations {
     assignHazard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description 隐患ID */
                 id: number;
@@ -7735,7 +7774,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetail"];
                 };
             };
-            /** @description major_plan_required | deadline_in_past | responsible_invalid | bad_request | validation_failed */
+            /** @description major_plan_required | deadline_in_past | responsible_invalid | idempotency_key_invalid | bad_request | validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7771,7 +7810,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description hazard_transition_not_allowed */
+            /** @description hazard_transition_not_allowed | idempotency_in_progress | idempotency_key_reused */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7821,7 +7860,10 @@ export interface operations {
     fixHazard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description 隐患ID */
                 id: number;
@@ -7844,7 +7886,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetail"];
                 };
             };
-            /** @description bad_request | validation_failed */
+            /** @description idempotency_key_invalid | bad_request | validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7880,7 +7922,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description hazard_transition_not_allowed */
+            /** @description hazard_transition_not_allowed | idempotency_in_progress | idempotency_key_reused */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7930,7 +7972,10 @@ export interface operations {
     rejectHazard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description 隐患ID */
                 id: number;
@@ -7953,7 +7998,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetail"];
                 };
             };
-            /** @description bad_request | validation_failed */
+            /** @description idempotency_key_invalid | bad_request | validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7989,7 +8034,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description hazard_transition_not_allowed */
+            /** @description hazard_transition_not_allowed | idempotency_in_progress | idempotency_key_reused */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8191,7 +8236,10 @@ export interface operations {
     saveAnswers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description 排查ID */
                 id: number;
@@ -8214,7 +8262,7 @@ export interface operations {
                     "application/json": components["schemas"]["Inspection"];
                 };
             };
-            /** @description answer_invalid | hazard_grade_unknown | photo_invalid | bad_request | validation_failed */
+            /** @description answer_invalid | hazard_grade_unknown | photo_invalid | idempotency_key_invalid | bad_request | validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8250,7 +8298,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description inspection_submitted */
+            /** @description inspection_submitted | idempotency_in_progress | idempotency_key_reused */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8309,7 +8357,10 @@ export interface operations {
     submitInspection: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description 排查ID */
                 id: number;
@@ -8332,7 +8383,7 @@ export interface operations {
                     "application/json": components["schemas"]["Inspection"];
                 };
             };
-            /** @description inspection_incomplete | answer_invalid | hazard_grade_unknown | photo_invalid | bad_request | validation_failed */
+            /** @description inspection_incomplete | answer_invalid | hazard_grade_unknown | photo_invalid | idempotency_key_invalid | bad_request | validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8361,6 +8412,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_in_progress | idempotency_key_reused */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8764,7 +8824,10 @@ export interface operations {
     startInspection: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description 清单ID */
                 id: number;
@@ -8780,6 +8843,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Inspection"];
+                };
+            };
+            /** @description idempotency_key_invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description unauthorized | token_invalid | token_expired | token_revoked */
@@ -8809,7 +8881,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description checklist_empty */
+            /** @description checklist_empty | idempotency_in_progress | idempotency_key_reused */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -4082,6 +4082,12 @@ type UploadImageMultipartBody struct {
 	File openapi_types.File `json:"file"`
 }
 
+// UploadImageParams defines parameters for UploadImage.
+type UploadImageParams struct {
+	// IdempotencyKey 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
 // ExportHazardsParams defines parameters for ExportHazards.
 type ExportHazardsParams struct {
 	// LegalLevel 管理级别
@@ -4157,6 +4163,36 @@ type ListHazardsParamsStatus string
 // ListHazardsParamsSource defines parameters for ListHazards.
 type ListHazardsParamsSource string
 
+// ReportHazardParams defines parameters for ReportHazard.
+type ReportHazardParams struct {
+	// IdempotencyKey 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// AcceptHazardParams defines parameters for AcceptHazard.
+type AcceptHazardParams struct {
+	// IdempotencyKey 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// AssignHazardParams defines parameters for AssignHazard.
+type AssignHazardParams struct {
+	// IdempotencyKey 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// FixHazardParams defines parameters for FixHazard.
+type FixHazardParams struct {
+	// IdempotencyKey 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// RejectHazardParams defines parameters for RejectHazard.
+type RejectHazardParams struct {
+	// IdempotencyKey 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
 // ListInspectionsParams defines parameters for ListInspections.
 type ListInspectionsParams struct {
 	// PostId 岗位
@@ -4189,6 +4225,24 @@ type ListInspectionsParams struct {
 
 // ListInspectionsParamsStatus defines parameters for ListInspections.
 type ListInspectionsParamsStatus string
+
+// SaveAnswersParams defines parameters for SaveAnswers.
+type SaveAnswersParams struct {
+	// IdempotencyKey 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// SubmitInspectionParams defines parameters for SubmitInspection.
+type SubmitInspectionParams struct {
+	// IdempotencyKey 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// StartInspectionParams defines parameters for StartInspection.
+type StartInspectionParams struct {
+	// IdempotencyKey 幂等键（1–100 个字母、数字或 - _ . :）：同一账号重试同一请求时带上同一个键，服务器返回第一次的结果（响应头 Idempotent-Replayed: true）而不会重复写入；24 小时内有效
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
 
 // ListAllAuditParams defines parameters for ListAllAudit.
 type ListAllAuditParams struct {
@@ -5329,7 +5383,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/files (the `UploadImage` operationId).
-	UploadImageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UploadImageWithBody(ctx context.Context, params *UploadImageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DownloadFile 查看照片
 	//
@@ -5410,7 +5464,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/hazards (the `ReportHazard` operationId).
-	ReportHazardWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReportHazardWithBody(ctx context.Context, params *ReportHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReportHazard 登记隐患
 	//
@@ -5419,7 +5473,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/hazards (the `ReportHazard` operationId).
-	ReportHazard(ctx context.Context, body ReportHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReportHazard(ctx context.Context, params *ReportHazardParams, body ReportHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetHazard 隐患详情
 	//
@@ -5435,7 +5489,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/accept (the `AcceptHazard` operationId).
-	AcceptHazardWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AcceptHazardWithBody(ctx context.Context, id int, params *AcceptHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AcceptHazard 验收销号
 	//
@@ -5444,7 +5498,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/accept (the `AcceptHazard` operationId).
-	AcceptHazard(ctx context.Context, id int, body AcceptHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AcceptHazard(ctx context.Context, id int, params *AcceptHazardParams, body AcceptHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AssignHazardWithBody 安排整改
 	//
@@ -5453,7 +5507,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/assign (the `AssignHazard` operationId).
-	AssignHazardWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AssignHazardWithBody(ctx context.Context, id int, params *AssignHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AssignHazard 安排整改
 	//
@@ -5462,7 +5516,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/assign (the `AssignHazard` operationId).
-	AssignHazard(ctx context.Context, id int, body AssignHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AssignHazard(ctx context.Context, id int, params *AssignHazardParams, body AssignHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// FixHazardWithBody 提交整改
 	//
@@ -5471,7 +5525,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/fix (the `FixHazard` operationId).
-	FixHazardWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	FixHazardWithBody(ctx context.Context, id int, params *FixHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// FixHazard 提交整改
 	//
@@ -5480,7 +5534,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/fix (the `FixHazard` operationId).
-	FixHazard(ctx context.Context, id int, body FixHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	FixHazard(ctx context.Context, id int, params *FixHazardParams, body FixHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RejectHazardWithBody 验收退回
 	//
@@ -5489,7 +5543,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/reject (the `RejectHazard` operationId).
-	RejectHazardWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RejectHazardWithBody(ctx context.Context, id int, params *RejectHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RejectHazard 验收退回
 	//
@@ -5498,7 +5552,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/reject (the `RejectHazard` operationId).
-	RejectHazard(ctx context.Context, id int, body RejectHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RejectHazard(ctx context.Context, id int, params *RejectHazardParams, body RejectHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListInspections 排查记录
 	//
@@ -5521,7 +5575,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /api/v1/inspections/{id}/answers (the `SaveAnswers` operationId).
-	SaveAnswersWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SaveAnswersWithBody(ctx context.Context, id int, params *SaveAnswersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SaveAnswers 保存排查草稿
 	//
@@ -5530,7 +5584,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /api/v1/inspections/{id}/answers (the `SaveAnswers` operationId).
-	SaveAnswers(ctx context.Context, id int, body SaveAnswersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SaveAnswers(ctx context.Context, id int, params *SaveAnswersParams, body SaveAnswersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubmitInspectionWithBody 提交排查
 	//
@@ -5539,7 +5593,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/inspections/{id}/submit (the `SubmitInspection` operationId).
-	SubmitInspectionWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SubmitInspectionWithBody(ctx context.Context, id int, params *SubmitInspectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubmitInspection 提交排查
 	//
@@ -5548,7 +5602,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/inspections/{id}/submit (the `SubmitInspection` operationId).
-	SubmitInspection(ctx context.Context, id int, body SubmitInspectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SubmitInspection(ctx context.Context, id int, params *SubmitInspectionParams, body SubmitInspectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListManualChapters 操作手册目录
 	//
@@ -5615,7 +5669,7 @@ type ClientInterface interface {
 	// 打开（或继续）某清单当前周期的排查：每个清单每个周期只有一份，本岗位的用户共用（started_by 表示谁开始的）。开始时按清单当前的条目复制排查项目，之后修改企业标准不影响本次排查。.
 	//
 	// Corresponds with POST /api/v1/my/checklists/{id}/inspection (the `StartInspection` operationId).
-	StartInspection(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	StartInspection(ctx context.Context, id int, params *StartInspectionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListMySlots 我的排查任务
 	//
@@ -7358,8 +7412,8 @@ func (c *Client) GetEnterpriseFeed(ctx context.Context, params *GetEnterpriseFee
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/files (the `UploadImage` operationId).
-func (c *Client) UploadImageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUploadImageRequestWithBody(c.Server, contentType, body)
+func (c *Client) UploadImageWithBody(ctx context.Context, params *UploadImageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUploadImageRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7549,8 +7603,8 @@ func (c *Client) ListHazards(ctx context.Context, params *ListHazardsParams, req
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/hazards (the `ReportHazard` operationId).
-func (c *Client) ReportHazardWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReportHazardRequestWithBody(c.Server, contentType, body)
+func (c *Client) ReportHazardWithBody(ctx context.Context, params *ReportHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReportHazardRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7568,8 +7622,8 @@ func (c *Client) ReportHazardWithBody(ctx context.Context, contentType string, b
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/hazards (the `ReportHazard` operationId).
-func (c *Client) ReportHazard(ctx context.Context, body ReportHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReportHazardRequest(c.Server, body)
+func (c *Client) ReportHazard(ctx context.Context, params *ReportHazardParams, body ReportHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReportHazardRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7604,8 +7658,8 @@ func (c *Client) GetHazard(ctx context.Context, id int, reqEditors ...RequestEdi
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/hazards/{id}/accept (the `AcceptHazard` operationId).
-func (c *Client) AcceptHazardWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAcceptHazardRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) AcceptHazardWithBody(ctx context.Context, id int, params *AcceptHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptHazardRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7623,8 +7677,8 @@ func (c *Client) AcceptHazardWithBody(ctx context.Context, id int, contentType s
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/hazards/{id}/accept (the `AcceptHazard` operationId).
-func (c *Client) AcceptHazard(ctx context.Context, id int, body AcceptHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAcceptHazardRequest(c.Server, id, body)
+func (c *Client) AcceptHazard(ctx context.Context, id int, params *AcceptHazardParams, body AcceptHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptHazardRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7642,8 +7696,8 @@ func (c *Client) AcceptHazard(ctx context.Context, id int, body AcceptHazardJSON
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/hazards/{id}/assign (the `AssignHazard` operationId).
-func (c *Client) AssignHazardWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAssignHazardRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) AssignHazardWithBody(ctx context.Context, id int, params *AssignHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignHazardRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7661,8 +7715,8 @@ func (c *Client) AssignHazardWithBody(ctx context.Context, id int, contentType s
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/hazards/{id}/assign (the `AssignHazard` operationId).
-func (c *Client) AssignHazard(ctx context.Context, id int, body AssignHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAssignHazardRequest(c.Server, id, body)
+func (c *Client) AssignHazard(ctx context.Context, id int, params *AssignHazardParams, body AssignHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignHazardRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7680,8 +7734,8 @@ func (c *Client) AssignHazard(ctx context.Context, id int, body AssignHazardJSON
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/hazards/{id}/fix (the `FixHazard` operationId).
-func (c *Client) FixHazardWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewFixHazardRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) FixHazardWithBody(ctx context.Context, id int, params *FixHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFixHazardRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7699,8 +7753,8 @@ func (c *Client) FixHazardWithBody(ctx context.Context, id int, contentType stri
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/hazards/{id}/fix (the `FixHazard` operationId).
-func (c *Client) FixHazard(ctx context.Context, id int, body FixHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewFixHazardRequest(c.Server, id, body)
+func (c *Client) FixHazard(ctx context.Context, id int, params *FixHazardParams, body FixHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFixHazardRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7718,8 +7772,8 @@ func (c *Client) FixHazard(ctx context.Context, id int, body FixHazardJSONReques
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/hazards/{id}/reject (the `RejectHazard` operationId).
-func (c *Client) RejectHazardWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRejectHazardRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) RejectHazardWithBody(ctx context.Context, id int, params *RejectHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRejectHazardRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7737,8 +7791,8 @@ func (c *Client) RejectHazardWithBody(ctx context.Context, id int, contentType s
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/hazards/{id}/reject (the `RejectHazard` operationId).
-func (c *Client) RejectHazard(ctx context.Context, id int, body RejectHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRejectHazardRequest(c.Server, id, body)
+func (c *Client) RejectHazard(ctx context.Context, id int, params *RejectHazardParams, body RejectHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRejectHazardRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7790,8 +7844,8 @@ func (c *Client) GetInspection(ctx context.Context, id int, reqEditors ...Reques
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /api/v1/inspections/{id}/answers (the `SaveAnswers` operationId).
-func (c *Client) SaveAnswersWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSaveAnswersRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) SaveAnswersWithBody(ctx context.Context, id int, params *SaveAnswersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSaveAnswersRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7809,8 +7863,8 @@ func (c *Client) SaveAnswersWithBody(ctx context.Context, id int, contentType st
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /api/v1/inspections/{id}/answers (the `SaveAnswers` operationId).
-func (c *Client) SaveAnswers(ctx context.Context, id int, body SaveAnswersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSaveAnswersRequest(c.Server, id, body)
+func (c *Client) SaveAnswers(ctx context.Context, id int, params *SaveAnswersParams, body SaveAnswersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSaveAnswersRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7828,8 +7882,8 @@ func (c *Client) SaveAnswers(ctx context.Context, id int, body SaveAnswersJSONRe
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/inspections/{id}/submit (the `SubmitInspection` operationId).
-func (c *Client) SubmitInspectionWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSubmitInspectionRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) SubmitInspectionWithBody(ctx context.Context, id int, params *SubmitInspectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitInspectionRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7847,8 +7901,8 @@ func (c *Client) SubmitInspectionWithBody(ctx context.Context, id int, contentTy
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/inspections/{id}/submit (the `SubmitInspection` operationId).
-func (c *Client) SubmitInspection(ctx context.Context, id int, body SubmitInspectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSubmitInspectionRequest(c.Server, id, body)
+func (c *Client) SubmitInspection(ctx context.Context, id int, params *SubmitInspectionParams, body SubmitInspectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitInspectionRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8004,8 +8058,8 @@ func (c *Client) ListMyChecklists(ctx context.Context, reqEditors ...RequestEdit
 // 打开（或继续）某清单当前周期的排查：每个清单每个周期只有一份，本岗位的用户共用（started_by 表示谁开始的）。开始时按清单当前的条目复制排查项目，之后修改企业标准不影响本次排查。.
 //
 // Corresponds with POST /api/v1/my/checklists/{id}/inspection (the `StartInspection` operationId).
-func (c *Client) StartInspection(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewStartInspectionRequest(c.Server, id)
+func (c *Client) StartInspection(ctx context.Context, id int, params *StartInspectionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStartInspectionRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -11667,7 +11721,7 @@ func NewGetEnterpriseFeedRequest(server string, params *GetEnterpriseFeedParams)
 }
 
 // NewUploadImageRequestWithBody constructs an http.Request for the UploadImage method, with any body, and a specified content type
-func NewUploadImageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewUploadImageRequestWithBody(server string, params *UploadImageParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -11691,6 +11745,21 @@ func NewUploadImageRequestWithBody(server string, contentType string, body io.Re
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -12217,18 +12286,18 @@ func NewListHazardsRequest(server string, params *ListHazardsParams) (*http.Requ
 }
 
 // NewReportHazardRequest calls the generic ReportHazard builder with application/json body
-func NewReportHazardRequest(server string, body ReportHazardJSONRequestBody) (*http.Request, error) {
+func NewReportHazardRequest(server string, params *ReportHazardParams, body ReportHazardJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewReportHazardRequestWithBody(server, "application/json", bodyReader)
+	return NewReportHazardRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewReportHazardRequestWithBody constructs an http.Request for the ReportHazard method, with any body, and a specified content type
-func NewReportHazardRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewReportHazardRequestWithBody(server string, params *ReportHazardParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -12252,6 +12321,21 @@ func NewReportHazardRequestWithBody(server string, contentType string, body io.R
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -12291,18 +12375,18 @@ func NewGetHazardRequest(server string, id int) (*http.Request, error) {
 }
 
 // NewAcceptHazardRequest calls the generic AcceptHazard builder with application/json body
-func NewAcceptHazardRequest(server string, id int, body AcceptHazardJSONRequestBody) (*http.Request, error) {
+func NewAcceptHazardRequest(server string, id int, params *AcceptHazardParams, body AcceptHazardJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAcceptHazardRequestWithBody(server, id, "application/json", bodyReader)
+	return NewAcceptHazardRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewAcceptHazardRequestWithBody constructs an http.Request for the AcceptHazard method, with any body, and a specified content type
-func NewAcceptHazardRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewAcceptHazardRequestWithBody(server string, id int, params *AcceptHazardParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12334,22 +12418,37 @@ func NewAcceptHazardRequestWithBody(server string, id int, contentType string, b
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewAssignHazardRequest calls the generic AssignHazard builder with application/json body
-func NewAssignHazardRequest(server string, id int, body AssignHazardJSONRequestBody) (*http.Request, error) {
+func NewAssignHazardRequest(server string, id int, params *AssignHazardParams, body AssignHazardJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAssignHazardRequestWithBody(server, id, "application/json", bodyReader)
+	return NewAssignHazardRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewAssignHazardRequestWithBody constructs an http.Request for the AssignHazard method, with any body, and a specified content type
-func NewAssignHazardRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewAssignHazardRequestWithBody(server string, id int, params *AssignHazardParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12381,22 +12480,37 @@ func NewAssignHazardRequestWithBody(server string, id int, contentType string, b
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewFixHazardRequest calls the generic FixHazard builder with application/json body
-func NewFixHazardRequest(server string, id int, body FixHazardJSONRequestBody) (*http.Request, error) {
+func NewFixHazardRequest(server string, id int, params *FixHazardParams, body FixHazardJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewFixHazardRequestWithBody(server, id, "application/json", bodyReader)
+	return NewFixHazardRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewFixHazardRequestWithBody constructs an http.Request for the FixHazard method, with any body, and a specified content type
-func NewFixHazardRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewFixHazardRequestWithBody(server string, id int, params *FixHazardParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12428,22 +12542,37 @@ func NewFixHazardRequestWithBody(server string, id int, contentType string, body
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewRejectHazardRequest calls the generic RejectHazard builder with application/json body
-func NewRejectHazardRequest(server string, id int, body RejectHazardJSONRequestBody) (*http.Request, error) {
+func NewRejectHazardRequest(server string, id int, params *RejectHazardParams, body RejectHazardJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRejectHazardRequestWithBody(server, id, "application/json", bodyReader)
+	return NewRejectHazardRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewRejectHazardRequestWithBody constructs an http.Request for the RejectHazard method, with any body, and a specified content type
-func NewRejectHazardRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewRejectHazardRequestWithBody(server string, id int, params *RejectHazardParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12474,6 +12603,21 @@ func NewRejectHazardRequestWithBody(server string, id int, contentType string, b
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -12663,18 +12807,18 @@ func NewGetInspectionRequest(server string, id int) (*http.Request, error) {
 }
 
 // NewSaveAnswersRequest calls the generic SaveAnswers builder with application/json body
-func NewSaveAnswersRequest(server string, id int, body SaveAnswersJSONRequestBody) (*http.Request, error) {
+func NewSaveAnswersRequest(server string, id int, params *SaveAnswersParams, body SaveAnswersJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSaveAnswersRequestWithBody(server, id, "application/json", bodyReader)
+	return NewSaveAnswersRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewSaveAnswersRequestWithBody constructs an http.Request for the SaveAnswers method, with any body, and a specified content type
-func NewSaveAnswersRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewSaveAnswersRequestWithBody(server string, id int, params *SaveAnswersParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12706,22 +12850,37 @@ func NewSaveAnswersRequestWithBody(server string, id int, contentType string, bo
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewSubmitInspectionRequest calls the generic SubmitInspection builder with application/json body
-func NewSubmitInspectionRequest(server string, id int, body SubmitInspectionJSONRequestBody) (*http.Request, error) {
+func NewSubmitInspectionRequest(server string, id int, params *SubmitInspectionParams, body SubmitInspectionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSubmitInspectionRequestWithBody(server, id, "application/json", bodyReader)
+	return NewSubmitInspectionRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewSubmitInspectionRequestWithBody constructs an http.Request for the SubmitInspection method, with any body, and a specified content type
-func NewSubmitInspectionRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewSubmitInspectionRequestWithBody(server string, id int, params *SubmitInspectionParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12752,6 +12911,21 @@ func NewSubmitInspectionRequestWithBody(server string, id int, contentType strin
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -12966,7 +13140,7 @@ func NewListMyChecklistsRequest(server string) (*http.Request, error) {
 }
 
 // NewStartInspectionRequest constructs an http.Request for the StartInspection method
-func NewStartInspectionRequest(server string, id int) (*http.Request, error) {
+func NewStartInspectionRequest(server string, id int, params *StartInspectionParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12994,6 +13168,21 @@ func NewStartInspectionRequest(server string, id int) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -17580,7 +17769,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/files (the `UploadImage` operationId).
-	UploadImageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadImageResponse, error)
+	UploadImageWithBodyWithResponse(ctx context.Context, params *UploadImageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadImageResponse, error)
 
 	// DownloadFileWithResponse 查看照片
 	//
@@ -17673,7 +17862,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/hazards (the `ReportHazard` operationId).
-	ReportHazardWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReportHazardResponse, error)
+	ReportHazardWithBodyWithResponse(ctx context.Context, params *ReportHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReportHazardResponse, error)
 
 	// ReportHazardWithResponse 登记隐患
 	//
@@ -17682,7 +17871,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/hazards (the `ReportHazard` operationId).
-	ReportHazardWithResponse(ctx context.Context, body ReportHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*ReportHazardResponse, error)
+	ReportHazardWithResponse(ctx context.Context, params *ReportHazardParams, body ReportHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*ReportHazardResponse, error)
 
 	// GetHazardWithResponse 隐患详情
 	//
@@ -17700,7 +17889,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/accept (the `AcceptHazard` operationId).
-	AcceptHazardWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AcceptHazardResponse, error)
+	AcceptHazardWithBodyWithResponse(ctx context.Context, id int, params *AcceptHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AcceptHazardResponse, error)
 
 	// AcceptHazardWithResponse 验收销号
 	//
@@ -17709,7 +17898,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/accept (the `AcceptHazard` operationId).
-	AcceptHazardWithResponse(ctx context.Context, id int, body AcceptHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*AcceptHazardResponse, error)
+	AcceptHazardWithResponse(ctx context.Context, id int, params *AcceptHazardParams, body AcceptHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*AcceptHazardResponse, error)
 
 	// AssignHazardWithBodyWithResponse 安排整改
 	//
@@ -17718,7 +17907,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/assign (the `AssignHazard` operationId).
-	AssignHazardWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignHazardResponse, error)
+	AssignHazardWithBodyWithResponse(ctx context.Context, id int, params *AssignHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignHazardResponse, error)
 
 	// AssignHazardWithResponse 安排整改
 	//
@@ -17727,7 +17916,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/assign (the `AssignHazard` operationId).
-	AssignHazardWithResponse(ctx context.Context, id int, body AssignHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignHazardResponse, error)
+	AssignHazardWithResponse(ctx context.Context, id int, params *AssignHazardParams, body AssignHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignHazardResponse, error)
 
 	// FixHazardWithBodyWithResponse 提交整改
 	//
@@ -17736,7 +17925,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/fix (the `FixHazard` operationId).
-	FixHazardWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FixHazardResponse, error)
+	FixHazardWithBodyWithResponse(ctx context.Context, id int, params *FixHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FixHazardResponse, error)
 
 	// FixHazardWithResponse 提交整改
 	//
@@ -17745,7 +17934,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/fix (the `FixHazard` operationId).
-	FixHazardWithResponse(ctx context.Context, id int, body FixHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*FixHazardResponse, error)
+	FixHazardWithResponse(ctx context.Context, id int, params *FixHazardParams, body FixHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*FixHazardResponse, error)
 
 	// RejectHazardWithBodyWithResponse 验收退回
 	//
@@ -17754,7 +17943,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/reject (the `RejectHazard` operationId).
-	RejectHazardWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RejectHazardResponse, error)
+	RejectHazardWithBodyWithResponse(ctx context.Context, id int, params *RejectHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RejectHazardResponse, error)
 
 	// RejectHazardWithResponse 验收退回
 	//
@@ -17763,7 +17952,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/hazards/{id}/reject (the `RejectHazard` operationId).
-	RejectHazardWithResponse(ctx context.Context, id int, body RejectHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*RejectHazardResponse, error)
+	RejectHazardWithResponse(ctx context.Context, id int, params *RejectHazardParams, body RejectHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*RejectHazardResponse, error)
 
 	// ListInspectionsWithResponse 排查记录
 	//
@@ -17790,7 +17979,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /api/v1/inspections/{id}/answers (the `SaveAnswers` operationId).
-	SaveAnswersWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SaveAnswersResponse, error)
+	SaveAnswersWithBodyWithResponse(ctx context.Context, id int, params *SaveAnswersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SaveAnswersResponse, error)
 
 	// SaveAnswersWithResponse 保存排查草稿
 	//
@@ -17799,7 +17988,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /api/v1/inspections/{id}/answers (the `SaveAnswers` operationId).
-	SaveAnswersWithResponse(ctx context.Context, id int, body SaveAnswersJSONRequestBody, reqEditors ...RequestEditorFn) (*SaveAnswersResponse, error)
+	SaveAnswersWithResponse(ctx context.Context, id int, params *SaveAnswersParams, body SaveAnswersJSONRequestBody, reqEditors ...RequestEditorFn) (*SaveAnswersResponse, error)
 
 	// SubmitInspectionWithBodyWithResponse 提交排查
 	//
@@ -17808,7 +17997,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/inspections/{id}/submit (the `SubmitInspection` operationId).
-	SubmitInspectionWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitInspectionResponse, error)
+	SubmitInspectionWithBodyWithResponse(ctx context.Context, id int, params *SubmitInspectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitInspectionResponse, error)
 
 	// SubmitInspectionWithResponse 提交排查
 	//
@@ -17817,7 +18006,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/inspections/{id}/submit (the `SubmitInspection` operationId).
-	SubmitInspectionWithResponse(ctx context.Context, id int, body SubmitInspectionJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitInspectionResponse, error)
+	SubmitInspectionWithResponse(ctx context.Context, id int, params *SubmitInspectionParams, body SubmitInspectionJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitInspectionResponse, error)
 
 	// ListManualChaptersWithResponse 操作手册目录
 	//
@@ -17898,7 +18087,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/my/checklists/{id}/inspection (the `StartInspection` operationId).
-	StartInspectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*StartInspectionResponse, error)
+	StartInspectionWithResponse(ctx context.Context, id int, params *StartInspectionParams, reqEditors ...RequestEditorFn) (*StartInspectionResponse, error)
 
 	// ListMySlotsWithResponse 我的排查任务
 	//
@@ -21701,10 +21890,14 @@ type UploadImageResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *File
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *Error
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -21722,6 +21915,11 @@ func (r UploadImageResponse) GetJSON201() *File {
 	return r.JSON201
 }
 
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UploadImageResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r UploadImageResponse) GetJSON401() *Error {
 	return r.JSON401
@@ -21730,6 +21928,11 @@ func (r UploadImageResponse) GetJSON401() *Error {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r UploadImageResponse) GetJSON403() *Error {
 	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UploadImageResponse) GetJSON409() *Error {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -22419,6 +22622,8 @@ type ReportHazardResponse struct {
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *Error
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -22447,6 +22652,11 @@ func (r ReportHazardResponse) GetJSON401() *Error {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r ReportHazardResponse) GetJSON403() *Error {
 	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ReportHazardResponse) GetJSON409() *Error {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -23266,6 +23476,8 @@ type SubmitInspectionResponse struct {
 	JSON403 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
 	// JSON410 the response for an HTTP 410 `application/json` response
 	JSON410 *Error
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -23301,6 +23513,11 @@ func (r SubmitInspectionResponse) GetJSON403() *Error {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r SubmitInspectionResponse) GetJSON404() *Error {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SubmitInspectionResponse) GetJSON409() *Error {
+	return r.JSON409
 }
 
 // GetJSON410 returns the response for an HTTP 410 `application/json` response
@@ -23796,6 +24013,8 @@ type StartInspectionResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Inspection
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -23813,6 +24032,11 @@ type StartInspectionResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r StartInspectionResponse) GetJSON200() *Inspection {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r StartInspectionResponse) GetJSON400() *Error {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -31985,8 +32209,8 @@ func (c *ClientWithResponses) GetEnterpriseFeedWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/files (the `UploadImage` operationId).
-func (c *ClientWithResponses) UploadImageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadImageResponse, error) {
-	rsp, err := c.UploadImageWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UploadImageWithBodyWithResponse(ctx context.Context, params *UploadImageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadImageResponse, error) {
+	rsp, err := c.UploadImageWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32144,8 +32368,8 @@ func (c *ClientWithResponses) ListHazardsWithResponse(ctx context.Context, param
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/hazards (the `ReportHazard` operationId).
-func (c *ClientWithResponses) ReportHazardWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReportHazardResponse, error) {
-	rsp, err := c.ReportHazardWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ReportHazardWithBodyWithResponse(ctx context.Context, params *ReportHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReportHazardResponse, error) {
+	rsp, err := c.ReportHazardWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32159,8 +32383,8 @@ func (c *ClientWithResponses) ReportHazardWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/hazards (the `ReportHazard` operationId).
-func (c *ClientWithResponses) ReportHazardWithResponse(ctx context.Context, body ReportHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*ReportHazardResponse, error) {
-	rsp, err := c.ReportHazard(ctx, body, reqEditors...)
+func (c *ClientWithResponses) ReportHazardWithResponse(ctx context.Context, params *ReportHazardParams, body ReportHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*ReportHazardResponse, error) {
+	rsp, err := c.ReportHazard(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32189,8 +32413,8 @@ func (c *ClientWithResponses) GetHazardWithResponse(ctx context.Context, id int,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/hazards/{id}/accept (the `AcceptHazard` operationId).
-func (c *ClientWithResponses) AcceptHazardWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AcceptHazardResponse, error) {
-	rsp, err := c.AcceptHazardWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AcceptHazardWithBodyWithResponse(ctx context.Context, id int, params *AcceptHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AcceptHazardResponse, error) {
+	rsp, err := c.AcceptHazardWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32204,8 +32428,8 @@ func (c *ClientWithResponses) AcceptHazardWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/hazards/{id}/accept (the `AcceptHazard` operationId).
-func (c *ClientWithResponses) AcceptHazardWithResponse(ctx context.Context, id int, body AcceptHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*AcceptHazardResponse, error) {
-	rsp, err := c.AcceptHazard(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) AcceptHazardWithResponse(ctx context.Context, id int, params *AcceptHazardParams, body AcceptHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*AcceptHazardResponse, error) {
+	rsp, err := c.AcceptHazard(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32219,8 +32443,8 @@ func (c *ClientWithResponses) AcceptHazardWithResponse(ctx context.Context, id i
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/hazards/{id}/assign (the `AssignHazard` operationId).
-func (c *ClientWithResponses) AssignHazardWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignHazardResponse, error) {
-	rsp, err := c.AssignHazardWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AssignHazardWithBodyWithResponse(ctx context.Context, id int, params *AssignHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignHazardResponse, error) {
+	rsp, err := c.AssignHazardWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32234,8 +32458,8 @@ func (c *ClientWithResponses) AssignHazardWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/hazards/{id}/assign (the `AssignHazard` operationId).
-func (c *ClientWithResponses) AssignHazardWithResponse(ctx context.Context, id int, body AssignHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignHazardResponse, error) {
-	rsp, err := c.AssignHazard(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) AssignHazardWithResponse(ctx context.Context, id int, params *AssignHazardParams, body AssignHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignHazardResponse, error) {
+	rsp, err := c.AssignHazard(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32249,8 +32473,8 @@ func (c *ClientWithResponses) AssignHazardWithResponse(ctx context.Context, id i
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/hazards/{id}/fix (the `FixHazard` operationId).
-func (c *ClientWithResponses) FixHazardWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FixHazardResponse, error) {
-	rsp, err := c.FixHazardWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) FixHazardWithBodyWithResponse(ctx context.Context, id int, params *FixHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FixHazardResponse, error) {
+	rsp, err := c.FixHazardWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32264,8 +32488,8 @@ func (c *ClientWithResponses) FixHazardWithBodyWithResponse(ctx context.Context,
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/hazards/{id}/fix (the `FixHazard` operationId).
-func (c *ClientWithResponses) FixHazardWithResponse(ctx context.Context, id int, body FixHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*FixHazardResponse, error) {
-	rsp, err := c.FixHazard(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) FixHazardWithResponse(ctx context.Context, id int, params *FixHazardParams, body FixHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*FixHazardResponse, error) {
+	rsp, err := c.FixHazard(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32279,8 +32503,8 @@ func (c *ClientWithResponses) FixHazardWithResponse(ctx context.Context, id int,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/hazards/{id}/reject (the `RejectHazard` operationId).
-func (c *ClientWithResponses) RejectHazardWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RejectHazardResponse, error) {
-	rsp, err := c.RejectHazardWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) RejectHazardWithBodyWithResponse(ctx context.Context, id int, params *RejectHazardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RejectHazardResponse, error) {
+	rsp, err := c.RejectHazardWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32294,8 +32518,8 @@ func (c *ClientWithResponses) RejectHazardWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/hazards/{id}/reject (the `RejectHazard` operationId).
-func (c *ClientWithResponses) RejectHazardWithResponse(ctx context.Context, id int, body RejectHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*RejectHazardResponse, error) {
-	rsp, err := c.RejectHazard(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) RejectHazardWithResponse(ctx context.Context, id int, params *RejectHazardParams, body RejectHazardJSONRequestBody, reqEditors ...RequestEditorFn) (*RejectHazardResponse, error) {
+	rsp, err := c.RejectHazard(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32339,8 +32563,8 @@ func (c *ClientWithResponses) GetInspectionWithResponse(ctx context.Context, id 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /api/v1/inspections/{id}/answers (the `SaveAnswers` operationId).
-func (c *ClientWithResponses) SaveAnswersWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SaveAnswersResponse, error) {
-	rsp, err := c.SaveAnswersWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SaveAnswersWithBodyWithResponse(ctx context.Context, id int, params *SaveAnswersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SaveAnswersResponse, error) {
+	rsp, err := c.SaveAnswersWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32354,8 +32578,8 @@ func (c *ClientWithResponses) SaveAnswersWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /api/v1/inspections/{id}/answers (the `SaveAnswers` operationId).
-func (c *ClientWithResponses) SaveAnswersWithResponse(ctx context.Context, id int, body SaveAnswersJSONRequestBody, reqEditors ...RequestEditorFn) (*SaveAnswersResponse, error) {
-	rsp, err := c.SaveAnswers(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) SaveAnswersWithResponse(ctx context.Context, id int, params *SaveAnswersParams, body SaveAnswersJSONRequestBody, reqEditors ...RequestEditorFn) (*SaveAnswersResponse, error) {
+	rsp, err := c.SaveAnswers(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32369,8 +32593,8 @@ func (c *ClientWithResponses) SaveAnswersWithResponse(ctx context.Context, id in
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/inspections/{id}/submit (the `SubmitInspection` operationId).
-func (c *ClientWithResponses) SubmitInspectionWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitInspectionResponse, error) {
-	rsp, err := c.SubmitInspectionWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SubmitInspectionWithBodyWithResponse(ctx context.Context, id int, params *SubmitInspectionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitInspectionResponse, error) {
+	rsp, err := c.SubmitInspectionWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32384,8 +32608,8 @@ func (c *ClientWithResponses) SubmitInspectionWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/inspections/{id}/submit (the `SubmitInspection` operationId).
-func (c *ClientWithResponses) SubmitInspectionWithResponse(ctx context.Context, id int, body SubmitInspectionJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitInspectionResponse, error) {
-	rsp, err := c.SubmitInspection(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) SubmitInspectionWithResponse(ctx context.Context, id int, params *SubmitInspectionParams, body SubmitInspectionJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitInspectionResponse, error) {
+	rsp, err := c.SubmitInspection(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -32519,8 +32743,8 @@ func (c *ClientWithResponses) ListMyChecklistsWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/my/checklists/{id}/inspection (the `StartInspection` operationId).
-func (c *ClientWithResponses) StartInspectionWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*StartInspectionResponse, error) {
-	rsp, err := c.StartInspection(ctx, id, reqEditors...)
+func (c *ClientWithResponses) StartInspectionWithResponse(ctx context.Context, id int, params *StartInspectionParams, reqEditors ...RequestEditorFn) (*StartInspectionResponse, error) {
+	rsp, err := c.StartInspection(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -36568,6 +36792,13 @@ func ParseUploadImageResponse(rsp *http.Response) (*UploadImageResponse, error) 
 		}
 		response.JSON201 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36581,6 +36812,13 @@ func ParseUploadImageResponse(rsp *http.Response) (*UploadImageResponse, error) 
 			return nil, err
 		}
 		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest Error
@@ -37168,6 +37406,13 @@ func ParseReportHazardResponse(rsp *http.Response) (*ReportHazardResponse, error
 			return nil, err
 		}
 		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest Error
@@ -37886,6 +38131,13 @@ func ParseSubmitInspectionResponse(rsp *http.Response) (*SubmitInspectionRespons
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -38275,6 +38527,13 @@ func ParseStartInspectionResponse(rsp *http.Response) (*StartInspectionResponse,
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Error
