@@ -14,7 +14,7 @@ import (
 //
 // Revocation stays immediate because every change to what a row holds tells every instance to drop it:
 // on PostgreSQL, triggers on users, auth_sessions, rbac_domains and regions call pg_notify in the changing
-// transaction (migration 0020), and each instance LISTENs (Listen); on SQLite, which one process owns, the
+// transaction (migration 0019), and each instance LISTENs (Listen); on SQLite, which one process owns, the
 // commit of a transaction that wrote those tables tells this process directly (database.WatchCommits).
 //
 // A cache is live only while its invalidations are known to arrive. When it is not (the listening
@@ -163,7 +163,7 @@ func (c *Cache) flush() {
 // CachedTables are the tables whose rows a cached session holds.
 var CachedTables = []string{"users", "auth_sessions", "rbac_domains", "regions"}
 
-// Invalidation payloads, as the triggers of migration 0020 send them on NotifyChannel:
+// Invalidation payloads, as the triggers of migration 0019 send them on NotifyChannel:
 //
 //	s:<session id>   the session changed or was deleted
 //	u:<user id>      the user changed or was deleted

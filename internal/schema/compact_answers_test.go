@@ -30,7 +30,7 @@ const compactVersion = 16
 
 // tenantColumnsVersion adds enterprise_id to roles and checklist_items. Today's services write it, so the
 // tests that seed an older schema with them apply it early (it only adds two columns).
-const tenantColumnsVersion = 22
+const tenantColumnsVersion = 20
 
 func migrate(t *testing.T, db *gorm.DB, below int) {
 	t.Helper()

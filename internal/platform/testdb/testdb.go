@@ -137,7 +137,8 @@ func ensureTemplate(admin *sql.DB) (string, error) {
 	}
 	var all strings.Builder
 	for _, m := range migs {
-		all.WriteString(m.Checksum)
+		// The version too: a migration renumbered keeps its checksum but not its place in the ledger.
+		fmt.Fprintf(&all, "%d:%s;", m.Version, m.Checksum)
 	}
 	name := "yqyb_tmpl_" + shortHash(all.String())
 
