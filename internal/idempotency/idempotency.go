@@ -35,10 +35,11 @@ const (
 	MaxKeyLength = 100
 )
 
-// Errors of the idempotency layer.
+// Errors of the idempotency layer. Their messages are literals: the contract's error examples are read from
+// the source (internal/tools/apispec); TestKeyInvalidNamesTheLimit keeps the limit in the text true.
 var (
 	ErrKeyInvalid = apperr.New(apperr.Invalid, "idempotency_key_invalid",
-		fmt.Sprintf("Idempotency-Key 请求头无效：应为 1 到 %d 个字母、数字或 - _ . : 字符", MaxKeyLength))
+		"Idempotency-Key 请求头无效：应为 1 到 100 个字母、数字或 - _ . : 字符")
 	ErrInProgress = apperr.New(apperr.Conflict, "idempotency_in_progress",
 		"同一操作的上一次请求仍在处理中，请稍后重试")
 	ErrKeyReused = apperr.New(apperr.Conflict, "idempotency_key_reused",

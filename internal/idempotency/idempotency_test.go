@@ -3,6 +3,8 @@ package idempotency
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,5 +82,11 @@ func TestKeyLifecycle(t *testing.T) {
 				t.Fatalf("prune = %d %v, want 4", n, err)
 			}
 		})
+	}
+}
+
+func TestKeyInvalidNamesTheLimit(t *testing.T) {
+	if want := "1 到 " + strconv.Itoa(MaxKeyLength) + " 个"; !strings.Contains(ErrKeyInvalid.Message, want) {
+		t.Errorf("idempotency_key_invalid says %q, want it to name the limit (%q)", ErrKeyInvalid.Message, want)
 	}
 }
