@@ -116,6 +116,7 @@ describe('ChangePasswordView', () => {
       routes: [
         { path: '/change-password', name: 'change-password', component: ChangePasswordView },
         { path: '/', name: 'home', component: Dummy },
+        { path: '/today', name: 'today', component: Dummy },
         { path: '/login', name: 'login', component: Dummy },
       ],
     })
@@ -161,7 +162,7 @@ describe('ChangePasswordView', () => {
     expect(wrapper.get('[data-test="password-policy"]').text()).toContain('不能使用初始密码或当前密码')
   })
 
-  it('goes home after a successful change', async () => {
+  it('lands a post user on 今日排查 after a forced change, as after any login', async () => {
     let changed = false
     const { wrapper, router } = await mountView((req) => {
       if (req.path === '/api/v1/me/password') {
@@ -171,7 +172,7 @@ describe('ChangePasswordView', () => {
       return json(200, me(!changed))
     })
     await submit(wrapper, 'Init#123456', 'New#Pass2024')
-    expect(router.currentRoute.value.name).toBe('home')
+    expect(router.currentRoute.value.name).toBe('today')
     expect(useAuthStore().mustChangePassword).toBe(false)
   })
 })
