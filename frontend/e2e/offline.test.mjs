@@ -240,7 +240,8 @@ describe('offline: a phone keeps what it could not send and syncs it', () => {
           // While the phone is offline its session ends: the login session behind the refresh cookie is
           // revoked (signed out elsewhere) and the 15-minute access token expires (the development clock
           // moves on 16 minutes).
-          const cookies = page.isPlaywright ? await page.raw.context().cookies(server.url) : await page.raw.browserContext().cookies()
+          // All the context's cookies: the refresh cookie's path is /api/v1/auth, not the page's.
+          const cookies = page.isPlaywright ? await page.raw.context().cookies() : await page.raw.browserContext().cookies()
           const refresh = cookies.find((c) => c.name === 'yqyb_refresh')
           assert.ok(refresh, `no refresh cookie among ${cookies.map((c) => c.name).join(', ')}`)
           const out = await apiCall(server, 'POST', '/api/v1/auth/logout', { refresh_token: refresh.value })
