@@ -1,9 +1,11 @@
 // Weak signal and offline, on a phone (390×844, touch): answers entered without a connection stay on the
 // device (IndexedDB) and show as N 项未同步, and sync in order when it returns; a submission whose answer
 // was lost on the way back is retried with its idempotency key and makes one submission; a period that
-// closed while the phone was offline shows the server's 不可以补录 message and keeps the local draft.
+// closed while the phone was offline shows the server's 不可以补录 message and keeps the local draft; a
+// session that ended while offline sends the user to 登录 and what the device kept syncs after signing in.
 // Chromium goes offline with playwright's context.setOffline; Firefox ESR (puppeteer over WebDriver BiDi)
-// by request interception that fails the API calls.
+// by request interception that fails the API writes, and its dropped answer is made in the interception
+// (the request sent from node, the browser's own request then reset).
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { apiCall, binarySkip, browserMatrix, launchBrowser, startServer } from './lib/harness.mjs'
@@ -28,39 +30,36 @@ async function network(page) {
       await route.fallback()
     })
   } else {
-    // WebDriver BiDi gives puppeteer no request body to replay and no way to drop an answer after the server
-    // sent it: the dropped answer is made in the page, by a fetch that lets the request through, reads the
-    // server's answer and then fails as a lost connection would. Offline is request interception that fails
-    // the writes (reads pass, so pages still load their lists).
-    await page.raw.evaluateOnNewDocument(`
-      const realFetch = window.fetch.bind(window)
-      window.__dropSubmit = 0
-      window.fetch = async (input, init) => {
-        const req = input instanceof Request ? input : new Request(input, init)
-        if (window.__dropSubmit > 0 && req.method === 'POST' && /\\/inspections\\/\\d+\\/submit$/.test(req.url)) {
-          window.__dropSubmit--
-          await (await realFetch(req)).text()
-          throw new TypeError('NetworkError when attempting to fetch resource.')
-        }
-        return realFetch(req)
-      }
-    `)
+    // Puppeteer over WebDriver BiDi cannot let a request through and then drop its answer, so the dropped
+    // answer is made here: the browser's submit is held, sent to the server from node with the browser's
+    // own headers (token, Idempotency-Key) and body, and once the server has answered, the browser's request
+    // fails as a reset connection would. Offline is request interception that fails the writes (reads pass,
+    // so pages still load their lists).
     await page.raw.setRequestInterception(true)
-    page.raw.on('request', (req) => {
+    page.raw.on('request', async (req) => {
       if (req.isInterceptResolutionHandled()) return
       const write = req.method() !== 'GET' && req.method() !== 'HEAD'
+      if (state.dropSubmit > 0 && req.method() === 'POST' && /\/inspections\/\d+\/submit$/.test(req.url())) {
+        state.dropSubmit--
+        const headers = {}
+        for (const [k, v] of Object.entries(req.headers())) {
+          if (['authorization', 'content-type', 'idempotency-key', 'accept', 'accept-language'].includes(k.toLowerCase())) headers[k] = v
+        }
+        const res = await fetch(req.url(), { method: 'POST', headers, body: await req.fetchPostData() })
+        state.droppedAnswer = { status: res.status, key: headers['idempotency-key'] ?? headers['Idempotency-Key'], body: await res.text() }
+        return req.abort('connectionreset')
+      }
       if (state.offline && write && req.url().includes('/api/v1/') && !req.url().includes('/api/v1/auth/')) return req.abort('internetdisconnected')
       return req.continue()
     })
   }
   return {
     state,
-    async dropNextSubmit() {
-      if (page.isPlaywright) state.dropSubmit = 1
-      else await page.evaluate(() => (window.__dropSubmit = 1))
+    dropNextSubmit() {
+      state.dropSubmit = 1
     },
-    async dropped() {
-      return page.isPlaywright ? state.dropSubmit === 0 : page.evaluate(() => window.__dropSubmit === 0)
+    dropped() {
+      return state.dropSubmit === 0
     },
     async set(offline) {
       state.offline = offline
@@ -109,7 +108,7 @@ describe('offline: a phone keeps what it could not send and syncs it', () => {
         const posts = await must(server, 'GET', '/api/v1/post-options', undefined, admin)
         const post = posts.find((p) => p.name === '叉车司机')
         const items = std.categories.flatMap((c) => c.items).filter((i) => !i.is_major).slice(0, 3)
-        for (const key of ['sync', 'dropped', 'closed']) {
+        for (const key of ['sync', 'dropped', 'closed', 'relogin']) {
           lists[key] = await must(server, 'POST', '/api/v1/checklists', { name: `离线-${key}`, frequency: 'daily', post_id: post.id, item_ids: items.map((i) => i.id) }, admin)
         }
         fork = await token(server, FORKLIFT)
@@ -162,11 +161,7 @@ describe('offline: a phone keeps what it could not send and syncs it', () => {
         }
       })
 
-      // Firefox ESR: not yet passing under puppeteer's WebDriver BiDi (the 提交 confirmation did not open after
-      // the in-page fetch override; the closed-period case never showed its badge after the first test).
-      const firefoxTodo = name === 'firefox' ? 'Firefox ESR (puppeteer BiDi): not yet working, see the comment above' : false
-
-      it('a submit whose answer was lost is retried with its key and makes exactly one submission and one hazard', { skip: skip || firefoxTodo }, async () => {
+      it('a submit whose answer was lost is retried with its key and makes exactly one submission and one hazard', { skip }, async () => {
         const insp = await must(server, 'POST', `/api/v1/my/checklists/${lists.dropped.id}/inspection`, undefined, fork)
         const grades = await must(server, 'GET', '/api/v1/hazard-grades', undefined, admin)
         const general = grades.find((g) => g.legal_level === 'general')
@@ -178,13 +173,14 @@ describe('offline: a phone keeps what it could not send and syncs it', () => {
         try {
           const net = await network(page)
           await openForm(page, server, insp.id)
-          await net.dropNextSubmit()
+          net.dropNextSubmit()
           await page.click('[data-test="inspection-submit"]')
           await confirmBox(page)
           // The first answer is lost; the queue sends the same request with the same key and gets the
           // first answer replayed.
           await page.waitFor((id) => location.pathname === `/inspections/${id}/result`, insp.id, 30_000)
-          assert.ok(await net.dropped(), 'the submit was never dropped')
+          assert.ok(net.dropped(), 'the submit was never dropped')
+          if (!page.isPlaywright) assert.equal(net.state.droppedAnswer.status, 200, net.state.droppedAnswer.body) // the server did carry out the lost one
           const done = await must(server, 'GET', `/api/v1/inspections/${insp.id}`, undefined, fork)
           assert.equal(done.status, 'submitted')
           const records = await must(server, 'GET', `/api/v1/inspections?checklist_id=${lists.dropped.id}`, undefined, admin)
@@ -197,7 +193,7 @@ describe('offline: a phone keeps what it could not send and syncs it', () => {
         }
       })
 
-      it('a period that closed while offline shows 不可以补录 and keeps the local draft', { skip: skip || firefoxTodo }, async () => {
+      it('a period that closed while offline shows 不可以补录 and keeps the local draft', { skip }, async () => {
         const insp = await must(server, 'POST', `/api/v1/my/checklists/${lists.closed.id}/inspection`, undefined, fork)
         const page = await phone()
         try {
@@ -224,6 +220,54 @@ describe('offline: a phone keeps what it could not send and syncs it', () => {
           assert.equal(shown, n)
           const onServer = await apiCall(server, 'GET', `/api/v1/inspections/${insp.id}`, undefined, await token(server, FORKLIFT))
           assert.equal(onServer.body.answers.filter((a) => a.result).length, 0)
+        } finally {
+          await page.close()
+        }
+      })
+      it('a session that ended while offline sends the user to 登录; after signing in again the kept answers sync', { skip }, async () => {
+        // A fresh token: the closed-period case moved the development clock past the earlier one's expiry.
+        const insp = await must(server, 'POST', `/api/v1/my/checklists/${lists.relogin.id}/inspection`, undefined, await token(server, FORKLIFT))
+        const page = await phone()
+        try {
+          const net = await network(page)
+          await openForm(page, server, insp.id)
+          await net.set(true)
+          const n = await answerAllOk(page)
+          await page.click('[data-test="inspection-save"]')
+          await page.waitFor((k) => !!document.querySelector(k), '[data-test="offline-state"] [data-test="unsynced-badge"]')
+          assert.equal((await badge(page)).trim(), `${n} 项未同步`)
+
+          // While the phone is offline its session ends: the login session behind the refresh cookie is
+          // revoked (signed out elsewhere) and the 15-minute access token expires (the development clock
+          // moves on 16 minutes).
+          // All the context's cookies: the refresh cookie's path is /api/v1/auth, not the page's.
+          const cookies = page.isPlaywright ? await page.raw.context().cookies() : await page.raw.browserContext().cookies()
+          const refresh = cookies.find((c) => c.name === 'yqyb_refresh')
+          assert.ok(refresh, `no refresh cookie among ${cookies.map((c) => c.name).join(', ')}`)
+          const out = await apiCall(server, 'POST', '/api/v1/auth/logout', { refresh_token: refresh.value })
+          assert.equal(out.status, 204, JSON.stringify(out.body))
+          const clock = await must(server, 'GET', '/api/v1/dev/clock').catch(() => null)
+          const now = clock?.now ? new Date(clock.now) : new Date()
+          await setClock(server, new Date(now.getTime() + 16 * 60_000))
+
+          // The connection returns: the sync is refused (401), the refresh too, and the user is sent to 登录.
+          await net.set(false)
+          await page.waitFor(() => location.pathname === '/login', undefined, 30_000)
+          await page.screenshot('offline-session-ended-login')
+          let onServer = await must(server, 'GET', `/api/v1/inspections/${insp.id}`, undefined, await token(server, FORKLIFT))
+          assert.equal(onServer.answers.filter((a) => a.result).length, 0, 'nothing synced before signing in again')
+
+          // Signing in again sends what the device kept, with the keys it was queued with.
+          await page.login(server, 'personal', FORKLIFT, 'Demo@2026')
+          const deadline = Date.now() + 30_000
+          for (;;) {
+            onServer = await must(server, 'GET', `/api/v1/inspections/${insp.id}`, undefined, await token(server, FORKLIFT))
+            if (onServer.answers.filter((a) => a.result === 'ok').length === n || Date.now() > deadline) break
+            await new Promise((r) => setTimeout(r, 500))
+          }
+          assert.equal(onServer.answers.filter((a) => a.result === 'ok').length, n)
+          await openForm(page, server, insp.id)
+          await page.waitFor(() => !document.querySelector('[data-test="unsynced-badge"]'), undefined, 30_000)
         } finally {
           await page.close()
         }
