@@ -276,7 +276,8 @@ describe('identity and access', () => {
           keeperPage = await browser.newPage()
           await front(keeperPage)
           await keeperPage.login(server, 'personal', KEEPER, DEMO_PASSWORD)
-          await keeperPage.waitForSelector('[data-test="welcome"]')
+          // A post user lands on 今日排查.
+          await keeperPage.waitForSelector('[data-test="today-clock"]')
           // The server's menus for it now: its earlier menus plus 系统管理 with exactly 用户管理 and 审计日志.
           const nowToken = await apiLogin(server, 'personal', KEEPER, DEMO_PASSWORD)
           const menus = (await apiCall(server, 'GET', '/api/v1/me', undefined, nowToken)).body.menus

@@ -9,9 +9,6 @@ import { vPermission } from './directives/permission'
 import { vPhoneCards } from './directives/phoneCards'
 import { isApiError } from './api/errors'
 import { showError } from './utils/notify'
-import { installKeyboardLinks } from './utils/keyboardLinks'
-import { installTreeCheckboxes } from './utils/treeCheckboxes'
-import { installUploadLists } from './utils/uploadList'
 import 'element-plus/theme-chalk/base.css'
 import './styles/main.css'
 import './styles/phone.css'
@@ -30,9 +27,7 @@ app.config.errorHandler = (err) => {
 }
 
 app.mount('#app')
-installKeyboardLinks()
-installTreeCheckboxes()
-installUploadLists()
+void import('./utils/a11yPatches').then((m) => m.installA11yPatches())
 // Writes kept on the device by an earlier visit (src/offline) are sent once the user is known.
 void import('./offline/sync').then((m) => m.startSync())
 // index.html's old-browser check stands down: from here on errors are the app's to handle.
