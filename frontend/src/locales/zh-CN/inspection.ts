@@ -134,7 +134,7 @@ export default {
     inProgress: '进行中 {n} 项',
     done: '本期已提交 {n} 项',
     missed: '上一周期错过 {n} 项',
-    missedNote: '错过的周期不可以补录（FAQ 18），请在本周期截止前提交。',
+    missedNote: '错过的周期不可以补录，请在本周期截止前提交。',
     deadline: '截止 {time}',
     itemCount: '{n} 个项目',
     allDone: '本期的排查都已提交，辛苦了！',
