@@ -214,11 +214,15 @@ describe('desk: words and charts at 1366×768', () => {
             return r.top >= 0 && r.bottom <= window.innerHeight
           }, undefined, 5_000).catch(() => undefined)
           const r = await page.evaluate(() => {
-            const b = document.querySelector('[data-test="dashboard-title"]').getBoundingClientRect()
-            return { top: b.top, bottom: b.bottom, height: window.innerHeight }
+            const title = document.querySelector('[data-test="dashboard-title"]')
+            const b = title.getBoundingClientRect()
+            // Seen, not merely inside the viewport: under the fixed header it would be hidden.
+            const seen = title.contains(document.elementFromPoint(b.left + 8, b.top + b.height / 2))
+            return { top: b.top, bottom: b.bottom, height: window.innerHeight, seen }
           })
           await page.screenshot('desk-regulator-drilled')
           assert.ok(r.top >= 0 && r.bottom <= r.height, `朝阳区's title at ${r.top}–${r.bottom}, outside the ${r.height} px viewport`)
+          assert.ok(r.seen, `朝阳区's title at ${r.top}–${r.bottom} is covered by another element`)
         } finally {
           await page.close()
         }
