@@ -6,13 +6,17 @@
 // e2e/artifacts/<browser>-desk-*.png.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { binarySkip, browserMatrix, DEMO, launchBrowser, startServer } from './lib/harness.mjs'
+import { binarySkip, browserMatrix, DEMO, DEMO_PASSWORD, launchBrowser, startServer } from './lib/harness.mjs'
 import { ADMIN, ELECTRICIAN, loginAs, must, settle, token } from './lib/work.mjs'
 
 const noBinary = binarySkip()
 const matrix = browserMatrix()
 const CHAOYANG = DEMO.districtRegulator.username
 const DESK = { width: 1366, height: 768 }
+const PHONE = { width: 390, height: 844 }
+const CITY = DEMO.cityRegulator.username
+// The charts on the enterprise admin's home.
+const CHARTS = ['chart-trend', 'chart-levels', 'chart-grades']
 
 // Known offenders: what users must never read.
 const OFFENDERS = [
@@ -139,6 +143,90 @@ describe('desk: words and charts at 1366×768', () => {
           assert.match(await page.text('[data-test="about-env"]'), /环境/)
           for (const k of Object.keys(bad)) if (!bad[k].length) delete bad[k]
           assert.deepEqual(bad, {})
+        } finally {
+          await page.close()
+        }
+      })
+
+      it('the enterprise admin at phone width (390×844): the doughnut and every legend fit their cards', { skip }, async () => {
+        const page = await browser.newPage({ ...PHONE, phone: true })
+        try {
+          // At phone width the side menu hides behind its toggle.
+          await page.login(server, 'personal', ADMIN, DEMO_PASSWORD)
+          await page.waitForSelector('[data-test="menu-toggle"]')
+          assert.equal(await page.path(), '/')
+          for (const card of CHARTS) await page.waitForSelector(`[data-test="${card}"] canvas`)
+          await settle(page, '[data-test="chart-grades"]')
+          // ECharts draws after its first frame and again on resize: wait until every chart has painted.
+          await page.waitFor((cards) => cards.every((c) => document.querySelector(`[data-test="${c}"] canvas`)?.width > 0), CHARTS)
+          await new Promise((r) => setTimeout(r, 600))
+          const bad = await page.evaluate((cards) => {
+            const out = []
+            const root = document.documentElement
+            if (root.scrollWidth > window.innerWidth + 1) out.push(`the page is ${root.scrollWidth} px wide at ${window.innerWidth}`)
+            for (const c of cards) {
+              const card = document.querySelector(`[data-test="${c}"]`)
+              const canvas = card.querySelector('canvas')
+              const a = card.getBoundingClientRect()
+              const b = canvas.getBoundingClientRect()
+              if (b.left < a.left - 0.5 || b.right > a.right + 0.5 || b.top < a.top - 0.5 || b.bottom > a.bottom + 0.5)
+                out.push(`${c}: canvas [${b.left},${b.top},${b.right},${b.bottom}] outside its card [${a.left},${a.top},${a.right},${a.bottom}]`)
+              if (b.right > window.innerWidth + 0.5) out.push(`${c}: canvas ends at ${b.right}, beyond the screen`)
+              if (c === 'chart-grades' && b.width < 200) out.push(`${c}: the doughnut is ${b.width} px wide`)
+              // The legend and labels are drawn inside the canvas: nothing may touch its left or right edge,
+              // which is where a legend or a label too wide for the card is cut off.
+              const ctx = canvas.getContext('2d')
+              const edge = (x) => {
+                const d = ctx.getImageData(x, 0, 2, canvas.height).data
+                for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true
+                return false
+              }
+              if (edge(0)) out.push(`${c}: something is drawn at the canvas's left edge (cut off)`)
+              if (edge(canvas.width - 2)) out.push(`${c}: something is drawn at the canvas's right edge (cut off)`)
+            }
+            return out
+          }, CHARTS)
+          await page.evaluate(() => document.querySelector('[data-test="chart-trend"]').scrollIntoView({ block: 'start' }))
+          await page.screenshot('desk-phone-charts-1')
+          await page.evaluate(() => document.querySelector('[data-test="chart-grades"]').scrollIntoView({ block: 'start' }))
+          await page.screenshot('desk-phone-charts-2')
+          assert.deepEqual(bad, [])
+        } finally {
+          await page.close()
+        }
+      })
+
+      it('the city regulator: drilling down shows the new region from its title', { skip }, async () => {
+        const page = await browser.newPage(DESK)
+        try {
+          await loginAs(page, server, CITY)
+          await visit(page, server, '/regulator/dashboard', '[data-test="kpis"]')
+          await page.waitFor(() => document.querySelector('[data-test="dashboard-title"]')?.innerText.trim() === '北京市监管看板')
+          // The sub-regions are far below the title: scroll to 朝阳区 and click it there.
+          await page.waitForSelector('[data-test="child-朝阳区"]')
+          await page.evaluate(() => document.querySelector('[data-test="child-朝阳区"]').scrollIntoView({ block: 'center' }))
+          const above = await page.evaluate(() => document.querySelector('[data-test="dashboard-title"]').getBoundingClientRect().bottom)
+          assert.ok(above < 0, `the title should be scrolled out of view before the click (its bottom at ${above})`)
+          await page.click('[data-test="child-朝阳区"]')
+          await page.waitFor(() => document.querySelector('[data-test="dashboard-title"]')?.innerText.trim() === '朝阳区监管看板')
+          await page.waitFor(() => {
+            const r = document.querySelector('[data-test="dashboard-title"]').getBoundingClientRect()
+            return r.top >= 0 && r.bottom <= window.innerHeight
+          }, undefined, 5_000).catch(() => undefined)
+          const r = await page.evaluate(() => {
+            const title = document.querySelector('[data-test="dashboard-title"]')
+            const b = title.getBoundingClientRect()
+            // Seen, not merely inside the viewport: under the fixed header it would be hidden.
+            const seen = title.contains(document.elementFromPoint(b.left + 8, b.top + b.height / 2))
+            // The breadcrumb above it (北京市 / 朝阳区) leads back up: it is seen too.
+            const crumbs = document.querySelector('[data-test="region-crumbs"]')
+            const c = crumbs.getBoundingClientRect()
+            const crumbsSeen = crumbs.contains(document.elementFromPoint(c.left + 4, c.top + 2))
+            return { top: b.top, bottom: b.bottom, height: window.innerHeight, seen: seen && crumbsSeen }
+          })
+          await page.screenshot('desk-regulator-drilled')
+          assert.ok(r.top >= 0 && r.bottom <= r.height, `朝阳区's title at ${r.top}–${r.bottom}, outside the ${r.height} px viewport`)
+          assert.ok(r.seen, `朝阳区's title at ${r.top}–${r.bottom} (or the breadcrumb above it) is covered by another element`)
         } finally {
           await page.close()
         }

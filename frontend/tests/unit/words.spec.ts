@@ -67,3 +67,23 @@ describe('references to the manual', () => {
     expect(bad).toEqual([])
   })
 })
+
+describe('notices link to the manual', () => {
+  // Every info notice at the top of a page or dialog explains a rule users follow, so it ends with a link
+  // to the manual chapter that explains the rule in full.
+  it('every info page or dialog notice carries a ManualLink', () => {
+    const bad: string[] = []
+    let seen = 0
+    for (const f of files(join(root, 'src'), '.vue')) {
+      const src = readFileSync(f, 'utf8')
+      for (const m of src.matchAll(/<el-alert\b([^>]*?)(\/>|>([\s\S]*?)<\/el-alert>)/g)) {
+        const attrs = m[1]!
+        if (!/\btype="info"/.test(attrs) || !/\bclass="(page-notice|dialog-notice)"/.test(attrs)) continue
+        seen++
+        if (!/<ManualLink\s+chapter="/.test(m[3] ?? '')) bad.push(`${f.slice(root.length + 1)}: ${attrs.trim().slice(0, 120)}`)
+      }
+    }
+    expect(seen).toBeGreaterThan(15)
+    expect(bad).toEqual([])
+  })
+})
