@@ -278,6 +278,9 @@ describe('identity and access', () => {
           await keeperPage.login(server, 'personal', KEEPER, DEMO_PASSWORD)
           // A post user lands on 今日排查.
           await keeperPage.waitForSelector('[data-test="today-clock"]')
+          // Its 首页 lists what it may open.
+          await keeperPage.goto(`${server.url}/`)
+          await keeperPage.waitForSelector('[data-test="welcome"]')
           // The server's menus for it now: its earlier menus plus 系统管理 with exactly 用户管理 and 审计日志.
           const nowToken = await apiLogin(server, 'personal', KEEPER, DEMO_PASSWORD)
           const menus = (await apiCall(server, 'GET', '/api/v1/me', undefined, nowToken)).body.menus
