@@ -1,6 +1,6 @@
 /// <reference types="vitest/config" />
 import { fileURLToPath, URL } from 'node:url'
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
@@ -14,6 +14,28 @@ const backend = process.env.YQYB_DEV_BACKEND || 'http://127.0.0.1:8080'
 // lib keeps newer runtime APIs out of our own code.
 const browserTargets = ['chrome86', 'firefox78', 'edge88', 'safari14']
 
+/**
+ * Element Plus's CSS (the element-plus-styles group below, a CSS-only chunk) is linked from index.html ahead of
+ * our own global styles: src/styles override Element Plus at equal specificity by coming later. The bundler
+ * lists the entry's CSS in module order, which put ours first.
+ */
+function elementPlusStylesFirst(): Plugin {
+  return {
+    name: 'yqyb-element-plus-styles-first',
+    enforce: 'post',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html) {
+        const ep = html.match(/[ \t]*<link rel="stylesheet"[^>]*element-plus-styles-[^>]*>\n?/)
+        if (!ep) return html
+        const rest = html.replace(ep[0], '')
+        const first = rest.search(/[ \t]*<link rel="stylesheet"/)
+        return first < 0 ? html : rest.slice(0, first) + ep[0] + rest.slice(first)
+      },
+    },
+  }
+}
+
 export default defineConfig({
   plugins: [
     vue(),
@@ -23,6 +45,7 @@ export default defineConfig({
       dts: 'src/components.d.ts',
       dirs: [],
     }),
+    elementPlusStylesFirst(),
     // The installable app: precompressed assets (.br, .gz) and the service worker dist/sw.js.
     pwaBuild(),
   ],
@@ -60,11 +83,17 @@ export default defineConfig({
             { name: 'helpers', test: /^\0@oxc-project\+runtime@/, priority: 40 },
             // The install panel's QR code loads only when it is shown (issue 15); left in vendor it weighed on the login page.
             { name: 'qrcode', test: /node_modules[\\/](qrcode|dijkstrajs)[\\/]/, priority: 35 },
+            // Every Element Plus component's CSS in one file that the entry loads, ahead of our own styles: the
+            // overrides in src/styles win by coming later at equal specificity, which per-page CSS would undo.
+            { name: 'element-plus-styles', test: /node_modules[\\/](element-plus[\\/](es|lib)[\\/]components[\\/][^\\/]+[\\/]style[\\/]|element-plus[\\/]theme-chalk[\\/])/, priority: 45 },
+            // Element Plus's shared internals (hooks, utils, tokens, lodash, popper): every page with a widget needs
+            // them, so they travel in one chunk; each component (and its CSS) goes with the pages that use it.
+            { name: 'element-plus-base', test: /node_modules[\\/](element-plus[\\/]es[\\/](utils|hooks|constants|tokens|directives)|lodash-es|lodash-unified|@floating-ui|@popperjs|@ctrl|memoize-one|normalize-wheel-es)[\\/]/, priority: 20 },
             { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 30 },
-            { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@popperjs|@ctrl|async-validator|dayjs|lodash-es|lodash-unified|memoize-one|normalize-wheel-es)[\\/]/, priority: 20 },
+
             // Only the statistics pages load ECharts.
             { name: 'echarts', test: /node_modules[\\/](echarts|zrender|vue-echarts)[\\/]/, priority: 25 },
-            { name: 'vendor', test: /node_modules[\\/]/, priority: 10 },
+            { name: 'vendor', test: /node_modules[\\/](?!(element-plus|@element-plus|@floating-ui|@popperjs|@ctrl|async-validator|dayjs|lodash-es|lodash-unified|memoize-one|normalize-wheel-es)[\\/])/, priority: 10 },
           ],
         },
       },

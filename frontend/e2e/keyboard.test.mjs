@@ -143,9 +143,15 @@ async function keyboardMenu(page, group, code) {
   await press(page, 'Enter')
 }
 
-/** Space on 添加照片 (the focus on it) opens the file chooser; it gets one small PNG; waits for the thumbnail. */
+// A photo shown and a photo still on its way, in both photo widgets: the inspection form's camera tiles
+// (CameraPhotos) and the hazard dialogs' upload list (PhotoUpload).
+const PHOTO_DONE = '[data-test="photo-done"], .photo-upload__item'
+const PHOTO_BUSY = '[data-test="photo-pending"], .photo-upload__tile--busy'
+
+/** Space on 添加照片 / 相册 (the focus on it) opens the file chooser; it gets one small PNG; waits for the thumbnail. */
 async function keyboardPhoto(page, box, file) {
-  const before = await page.evaluate((b) => document.querySelectorAll(`${b} .photo-upload__item`).length, box)
+  const count = ([b, done]) => Array.from(document.querySelectorAll(b)).reduce((n, el) => n + el.querySelectorAll(done).length, 0)
+  const before = await page.evaluate(count, [box, PHOTO_DONE])
   const focus = await describeFocus(page)
   const [chooser] = await Promise.all([
     page.raw.waitForEvent('filechooser', { timeout: 10_000 }).catch((e) => {
@@ -155,8 +161,12 @@ async function keyboardPhoto(page, box, file) {
   ])
   await chooser.setFiles({ name: file, mimeType: 'image/png', buffer: tinyPng() })
   await page.waitFor(
-    ([b, n]) => document.querySelectorAll(`${b} .photo-upload__item`).length === n + 1 && !document.querySelector(`${b} .photo-upload__tile--busy`),
-    [box, before],
+    ([b, done, busy, n]) => {
+      const boxes = Array.from(document.querySelectorAll(b))
+      const shown = boxes.reduce((k, el) => k + el.querySelectorAll(done).length, 0)
+      return shown === n + 1 && !boxes.some((el) => el.querySelector(busy))
+    },
+    [box, PHOTO_DONE, PHOTO_BUSY, before],
   )
 }
 
@@ -239,7 +249,10 @@ describe('the main flows by keyboard alone', () => {
           await dialogOpen(page, '.el-message-box')
           await tabTo(page, '.el-message-box__btns .el-button--primary')
           await press(page, 'Enter')
-          await page.waitForSelector('[data-test="inspection-submitted"]')
+          // The result screen: the hazard registered, with its code.
+          await page.waitForSelector('[data-test="inspection-result"]')
+          await page.waitForSelector('[data-test="result-hazard-code"]')
+          await page.screenshot('keyboard-inspection-result')
 
           const forkToken = await token(server, FORKLIFT)
           const insp = await must(server, 'GET', `/api/v1/inspections/${state.inspectionId}`, undefined, forkToken)

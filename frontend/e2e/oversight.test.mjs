@@ -247,12 +247,21 @@ describe('oversight: regulator dashboard, drill-down, supervision, enterprise ho
           assert.match(await textOf(page, '[data-test="supervision-active"]'), /朝阳区应急管理局|朝阳区安监局/)
           assert.match(await textOf(page, '[data-test="event-supervise"]'), /挂牌督办/)
 
-          // 统计报表: the last quarter, ended and not signed.
+          // 统计报表 opens on the period the server picks (the latest one owed, else the quarter in progress).
           await openMenu(page, '隐患管理', 'hz:stats')
           await page.waitFor(() => location.pathname === '/reports/hazards')
           await page.waitFor((n) => document.querySelector('[data-test="report-enterprise"]')?.innerText.trim() === n, MALL)
-          const report = await must(server, 'GET', '/api/v1/reports/hazards', undefined, await token(server, ADMIN))
-          assert.equal(await textOf(page, '[data-test="report-due-date"]'), report.due_date)
+          const opened = await must(server, 'GET', '/api/v1/reports/hazards', undefined, await token(server, ADMIN))
+          assert.equal(await textOf(page, '[data-test="report-due-date"]'), opened.due_date)
+          // The last quarter (Beijing time): ended and not signed; it can be signed whether or not it was owed.
+          const bj = new Date(Date.parse(state.clock.now) + 8 * 3600_000)
+          const q = Math.floor(bj.getUTCMonth() / 3)
+          const lastQuarter = q === 0 ? `${bj.getUTCFullYear() - 1}-Q4` : `${bj.getUTCFullYear()}-Q${q}`
+          await page.goto(`${server.url}/reports/hazards?period=${lastQuarter}`)
+          await page.waitFor((p) => new URLSearchParams(location.search).get('period') === p, lastQuarter)
+          const report = await must(server, 'GET', `/api/v1/reports/hazards?period=${lastQuarter}`, undefined, await token(server, ADMIN))
+          assert.equal(report.ended, true)
+          await page.waitFor((d) => document.querySelector('[data-test="report-due-date"]')?.innerText.trim() === d, report.due_date)
           await page.waitForSelector('[data-test="report-unsigned"]')
           await page.waitForSelector('[data-test="report-print"]')
           await clickStill(page, '[data-test="report-sign"]')

@@ -97,6 +97,9 @@ describe('signed-in shell', () => {
         // Two tabs of one browser profile: one cookie jar, one localStorage.
         const [one, two] = await browser.newTabs(2)
         try {
+          // The tab a test types in is brought to the front: Firefox stops animation frames (which typing and
+          // clicking wait on) in the one behind.
+          await one.raw.bringToFront()
           const u = DEMO.enterpriseUser
           await one.login(server, u.mode, u.username, DEMO_PASSWORD)
           await one.waitForSelector('[data-test="welcome"]')

@@ -427,7 +427,8 @@ export class Page {
    */
   async a11yScan(label = '') {
     if (!this._a11y) this._a11y = { found: new Map(), lastPath: null }
-    const path = await this.evaluate(() => location.pathname + location.search).catch(() => null)
+    // about:blank (a tab not yet navigated, or one the browser is tearing down) is not the product's page.
+    const path = await this.evaluate(() => (location.protocol === 'about:' ? null : location.pathname + location.search)).catch(() => null)
     if (path === null) return []
     this._a11y.lastPath = path
     const violations = await scanA11y(this)
@@ -496,7 +497,21 @@ export class Page {
   }
 
   async waitForSelector(selector, timeout = 15_000) {
-    await this.raw.waitForSelector(selector, { timeout, ...(this.isPlaywright ? { state: 'visible' } : { visible: true }) })
+    if (this.isPlaywright) await this.raw.waitForSelector(selector, { timeout, state: 'visible' })
+    // Puppeteer polls `visible` on animation frames, which Firefox stops in a tab that is not in front (two
+    // tabs of one profile): poll on a timer instead, with the same meaning of visible (a box, not hidden).
+    else {
+      await this.raw.waitForFunction(
+        (s) => {
+          const el = document.querySelector(s)
+          if (!el || getComputedStyle(el).visibility === 'hidden') return false
+          const r = el.getBoundingClientRect()
+          return r.width > 0 && r.height > 0
+        },
+        { timeout, polling: 100 },
+        selector,
+      )
+    }
     await this._scanIfNewRoute()
   }
 

@@ -2,7 +2,6 @@
 // the main layout go into `layoutChildren`. A page that needs a permission declares its code in
 // meta.permission (the code the server's menu and API use), and the guard sends users without it to 403.
 import type { RouteRecordRaw } from 'vue-router'
-import MainLayout from '@/layouts/MainLayout.vue'
 import { ROUTE } from '../guard'
 import { systemRoutes } from './system'
 import { platformRoutes } from './platform'
@@ -54,8 +53,10 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'routes.changePassword' },
   },
   {
+    // The frame (menu, drawer, header) loads with the first signed-in page, in parallel with it: the login
+    // page does not download it.
     path: '/',
-    component: MainLayout,
+    component: () => import('@/layouts/MainLayout.vue'),
     children: layoutChildren,
   },
   ...helpRoutes,
