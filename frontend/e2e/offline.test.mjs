@@ -146,9 +146,16 @@ describe('offline: a phone keeps what it could not send and syncs it', () => {
           await page.waitForText(`${n} 项未同步`)
 
           await net.set(false)
-          await page.waitFor(() => !document.querySelector('[data-test="unsynced-badge"]'), undefined, 30_000)
-          server1 = await must(server, 'GET', `/api/v1/inspections/${insp.id}`, undefined, fork)
+          // The queue sends on reconnect: the answers reach the server (the list may redraw meanwhile, so the
+          // badge's absence alone proves nothing), and then the list no longer says 未同步.
+          const deadline = Date.now() + 30_000
+          for (;;) {
+            server1 = await must(server, 'GET', `/api/v1/inspections/${insp.id}`, undefined, fork)
+            if (server1.answers.filter((a) => a.result === 'ok').length === n || Date.now() > deadline) break
+            await new Promise((r) => setTimeout(r, 250))
+          }
           assert.equal(server1.answers.filter((a) => a.result === 'ok').length, n)
+          await page.waitFor(() => !document.querySelector('[data-test="unsynced-badge"]'), undefined, 15_000)
 
           await openForm(page, server, insp.id)
           await page.click('[data-test="inspection-submit"]')

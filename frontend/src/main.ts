@@ -14,9 +14,10 @@ import './styles/main.css'
 import './styles/phone.css'
 
 const app = createApp(App)
+const router = createAppRouter()
 app.use(createPinia())
 app.use(i18n)
-app.use(createAppRouter())
+app.use(router)
 app.directive('permission', vPermission)
 app.directive('phone-cards', vPhoneCards)
 
@@ -27,21 +28,31 @@ app.config.errorHandler = (err) => {
 }
 
 app.mount('#app')
-void import('./utils/a11yPatches').then((m) => m.installA11yPatches())
-// Writes kept on the device by an earlier visit (src/offline) are sent once the user is known.
-void import('./offline/sync').then((m) => m.startSync())
 // index.html's old-browser check stands down: from here on errors are the app's to handle.
 ;(window as unknown as { __yqybStarted?: boolean }).__yqybStarted = true
 window.onerror = null
 
-// The installable app's service worker (production builds only: the dev server's modules are not a build).
-// Registered once the page has loaded, so that it does not compete with the first paint on a weak signal.
-if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-  const start = () => {
+// What the first page does not need waits until it is shown (its chunks loaded, the page drawn), so that on
+// a weak signal nothing competes with it: the accessibility patches (they fix what is already in the page and
+// watch for more), the offline queue (writes an earlier visit kept on the device are sent once the user is
+// known) and the installable app's service worker (production builds only: the dev server's modules are not
+// a build), whose installation downloads the whole app.
+void router.isReady().then(afterFirstPaint).then(() => {
+  void import('./utils/a11yPatches').then((m) => m.installA11yPatches())
+  void import('./offline/sync').then((m) => m.startSync())
+  if (import.meta.env.PROD && 'serviceWorker' in navigator) {
     import('./pwa/register')
       .then((m) => m.registerServiceWorker())
       .catch((e) => console.error('service worker', e))
   }
-  if (document.readyState === 'complete') start()
-  else window.addEventListener('load', start, { once: true })
+})
+
+/** Resolves after the next frame has been drawn and the page has loaded. */
+function afterFirstPaint(): Promise<void> {
+  const loaded = new Promise<void>((resolve) => {
+    if (document.readyState === 'complete') resolve()
+    else window.addEventListener('load', () => resolve(), { once: true })
+  })
+  const painted = new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
+  return Promise.all([loaded, painted]).then(() => undefined)
 }
