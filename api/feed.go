@@ -8,6 +8,7 @@ import (
 
 	"yqyb/internal/feed"
 	"yqyb/internal/platform/apperr"
+	"yqyb/internal/platform/config"
 	"yqyb/internal/rbac"
 )
 
@@ -16,6 +17,16 @@ func (s *Server) feedRoutes() []Route {
 		{Method: http.MethodGet, Path: "/api/v1/feed", Perm: rbac.FeedRead, Handler: s.getEnterpriseFeed},
 		{Method: http.MethodGet, Path: "/api/v1/regulator/feed", Perm: rbac.RegFeed, Handler: s.getRegionFeed},
 	}
+}
+
+// feedSecrets are the secrets the feed's cursor keys derive from: the access-token keys, the signing one
+// first, so cursors need no secret of their own and survive a key rotation while the old key is still listed.
+func feedSecrets(c config.Config) [][]byte {
+	var out [][]byte
+	for _, k := range c.SigningKeys() {
+		out = append(out, []byte(k.Secret))
+	}
+	return out
 }
 
 // feedLimit reads the batch size of a feed read.
