@@ -30,10 +30,10 @@ import (
 
 // Entry is one change.
 type Entry struct {
-	// Seq is the entry's position: unique, and strictly increasing in the order a feed delivers its entries
-	// (not contiguous: other enterprises' entries and rolled-back writes take positions too).
+	// 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+	// 记下最大的 id 不会漏掉条目，但续读请用 cursor。
 	Seq int64 `json:"id" example:"1042"`
-	// Cursor continues the feed right after this entry.
+	// 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
 	Cursor       string          `json:"cursor" example:"AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA"`
 	At           time.Time       `json:"at" format:"date-time"`
 	EnterpriseID int64           `json:"enterprise_id"`
@@ -138,16 +138,15 @@ func (s Scope) id() string {
 // Page is a batch of entries and the cursor to continue from.
 type Page struct {
 	Entries []Entry `json:"entries"`
-	// Cursor continues after the last entry; pass it back unchanged. An empty cursor starts from the
-	// beginning (a full re-sync).
+	// 本批最后一条之后的续读位置（本批为空时即请求的 cursor），原样带回即可继续；不透明，只对签发它的
+	// 变更流有效。空 cursor 表示从头同步。
 	Cursor string `json:"cursor"`
-	// More is true when entries beyond this batch are already readable.
+	// 为 true 表示本批之后已有可读的条目，应立即继续读。
 	More bool `json:"more"`
-	// Horizon is the position up to which the feed is complete: every entry at or below it that will ever
-	// exist has been committed. Entries are handed out only up to it.
+	// 完整位置：id 不大于它的条目都已提交（以后不会再出现 id 不大于它的条目），本接口只交付到这里。
 	Horizon int64 `json:"horizon" example:"1050"`
-	// HeldBack is true when this feed already has committed entries beyond the horizon, withheld until
-	// transactions that took earlier positions end. With more and held_back both false the client is caught up.
+	// 为 true 表示本变更流已有 id 大于 horizon 的已提交条目，正等待取得更早位置、尚未结束的写入事务结束后再交付
+	// （通常不超过一秒）。more 与 held_back 都为 false 表示已追平。
 	HeldBack bool `json:"held_back"`
 } // @name FeedPage
 
