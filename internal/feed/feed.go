@@ -138,7 +138,7 @@ func (s Scope) id() string {
 // Page is a batch of entries and the cursor to continue from.
 type Page struct {
 	Entries []Entry `json:"entries"`
-	// 本批最后一条之后的续读位置（本批为空时即请求的 cursor），原样带回即可继续；不透明，只对签发它的
+	// 本批最后一条之后的续读位置（本批为空时与请求的 cursor 指向同一位置），原样带回即可继续；不透明，只对签发它的
 	// 变更流有效。空 cursor 表示从头同步。
 	Cursor string `json:"cursor"`
 	// 为 true 表示本批之后已有可读的条目，应立即继续读。
@@ -275,7 +275,12 @@ func (s *Service) Read(ctx context.Context, scope Scope, cursor string, limit in
 		Where("seq > ? AND seq <= ?", after, h).Order("seq").Limit(limit + 1).Find(&rows).Error; err != nil {
 		return Page{}, err
 	}
-	p := Page{Entries: []Entry{}, Cursor: cursor, Horizon: h}
+	// An empty page gives the cursor back signed with the current key, so a client that keeps polling a quiet
+	// feed across a key rotation holds a cursor the servers still accept once the old key is gone.
+	p := Page{Entries: []Entry{}, Horizon: h}
+	if cursor != "" {
+		p.Cursor = s.encode(feedID, after)
+	}
 	if len(rows) > limit {
 		p.More, rows = true, rows[:limit]
 	}

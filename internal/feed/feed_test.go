@@ -195,6 +195,10 @@ func TestCursor(t *testing.T) {
 	if _, err := s.decode(ent.id(), rotated.encode(ent.id(), 1)); err != ErrCursor {
 		t.Errorf("a server without the new secret took its cursor: %v", err)
 	}
+	// Once the old secret is gone, a cursor a rotated server gave back (even for an empty page) is still good.
+	if pos, err := NewService(nil, []byte("the-new-secret-0123456789abcdefgh")).decode(ent.id(), rotated.encode(ent.id(), 1042)); err != nil || pos != 1042 {
+		t.Errorf("after the old secret was removed = %d %v", pos, err)
+	}
 }
 
 // TestUnrelatedTransactionDoesNotHoldTheFeed holds a transaction open that writes no feed entry (as a bulk
@@ -254,7 +258,7 @@ func TestUnrelatedTransactionDoesNotHoldTheFeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	held := read(p.Cursor)
-	if len(held.Entries) != 0 || !held.HeldBack || held.More || held.Cursor != p.Cursor {
+	if len(held.Entries) != 0 || !held.HeldBack || held.More || held.Cursor != p.Cursor || held.Horizon != p.Horizon {
 		t.Fatalf("with a feed writer open: %v, held back %v", ids(held), held.HeldBack)
 	}
 	testdb.Must(t, writer.Commit())

@@ -3381,7 +3381,7 @@ export interface components {
         };
         FeedPage: {
             /**
-             * @description 本批最后一条之后的续读位置（本批为空时即请求的 cursor），原样带回即可继续；不透明，只对签发它的
+             * @description 本批最后一条之后的续读位置（本批为空时与请求的 cursor 指向同一位置），原样带回即可继续；不透明，只对签发它的
              *     变更流有效。空 cursor 表示从头同步。
              */
             cursor: string;

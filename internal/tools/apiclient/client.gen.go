@@ -3841,7 +3841,7 @@ type FeedEntryInspectionSubmittedEntity string
 
 // FeedPage defines model for FeedPage.
 type FeedPage struct {
-	// Cursor 本批最后一条之后的续读位置（本批为空时即请求的 cursor），原样带回即可继续；不透明，只对签发它的
+	// Cursor 本批最后一条之后的续读位置（本批为空时与请求的 cursor 指向同一位置），原样带回即可继续；不透明，只对签发它的
 	// 变更流有效。空 cursor 表示从头同步。
 	Cursor  string      `json:"cursor"`
 	Entries []FeedEntry `json:"entries"`
