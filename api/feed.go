@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,6 +19,10 @@ func (s *Server) feedRoutes() []Route {
 		{Method: http.MethodGet, Path: "/api/v1/regulator/feed", Perm: rbac.RegFeed, Handler: s.getRegionFeed},
 	}
 }
+
+// feedHorizonCache is how long the feed's readers on one instance share a horizon: many integrators polling
+// read the lock table a few times a second, not once each; an entry appears at most this much later.
+const feedHorizonCache = 200 * time.Millisecond
 
 // feedSecrets are the secrets the feed's cursor keys derive from: the access-token keys, the signing one
 // first, so cursors need no secret of their own and survive a key rotation while the old key is still listed.

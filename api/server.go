@@ -229,6 +229,7 @@ func New(d Deps) (*Server, error) {
 		ready:       readiness{db: d.DB, files: d.Files},
 	}
 	s.stats.ReadFrom(d.Replica)
+	s.feed.CacheHorizon(feedHorizonCache)
 	m.watchSessionCache(authSvc.Cache())
 	for _, routes := range s.routeTables() {
 		s.register(routes...)

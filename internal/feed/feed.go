@@ -20,6 +20,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"strconv"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -163,7 +164,18 @@ const cursorKeyInfo = "yqyb change-feed cursor v1"
 type Service struct {
 	db   *gorm.DB
 	keys [][]byte // the first signs cursors, all verify
+
+	// A horizon, once computed, stays valid for ever (nothing can commit at or below it later), so readers may
+	// reuse a recent one instead of each reading pg_locks, which takes every lock-table partition in turn.
+	cacheFor time.Duration
+	mu       sync.Mutex
+	cached   int64
+	cachedAt time.Time
 }
+
+// CacheHorizon lets readers reuse a horizon computed less than d ago (0, the default, computes it for every
+// read). Entries then appear up to d later than they could; nothing is lost or repeated.
+func (s *Service) CacheHorizon(d time.Duration) { s.cacheFor = d }
 
 // NewService returns the reader of the feed. Cursors are signed with a key derived from the first secret and
 // accepted under any of them, so secrets rotate like the access-token keys they come from (a cursor signed
@@ -250,6 +262,34 @@ func (s *Service) horizon(ctx context.Context) (int64, error) {
 	return last, nil
 }
 
+// recentHorizon is horizon, or one computed less than cacheFor ago.
+func (s *Service) recentHorizon(ctx context.Context) (int64, error) {
+	if s.cacheFor <= 0 {
+		return s.horizon(ctx)
+	}
+	s.mu.Lock()
+	h, at := s.cached, s.cachedAt
+	s.mu.Unlock()
+	if !at.IsZero() && time.Since(at) < s.cacheFor {
+		return h, nil
+	}
+	start := time.Now()
+	h, err := s.horizon(ctx)
+	if err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	if h > s.cached {
+		s.cached = h
+	}
+	if start.After(s.cachedAt) {
+		s.cachedAt = start
+	}
+	h = s.cached
+	s.mu.Unlock()
+	return h, nil
+}
+
 func (s *Service) scoped(ctx context.Context, scope Scope) *gorm.DB {
 	tx := s.db.WithContext(ctx).Model(&row{})
 	if scope.EnterpriseID != 0 {
@@ -266,7 +306,7 @@ func (s *Service) Read(ctx context.Context, scope Scope, cursor string, limit in
 	if err != nil {
 		return Page{}, err
 	}
-	h, err := s.horizon(ctx)
+	h, err := s.recentHorizon(ctx)
 	if err != nil {
 		return Page{}, err
 	}

@@ -274,3 +274,39 @@ func TestUnrelatedTransactionDoesNotHoldTheFeed(t *testing.T) {
 		t.Fatalf("caught up: %+v", p)
 	}
 }
+
+// TestHorizonCache: readers sharing a recent horizon see a new entry at most that much later, and say it is
+// held back meanwhile.
+func TestHorizonCache(t *testing.T) {
+	for _, engine := range testdb.Engines() {
+		t.Run(engine.Name, func(t *testing.T) {
+			db := engine.Open(t, clock.System{})
+			ctx := context.Background()
+			r := reader(db)
+			r.CacheHorizon(time.Hour)
+			write := func(id int64) {
+				t.Helper()
+				if err := db.Transaction(func(tx *gorm.DB) error {
+					return Append(tx, time.Now(), 1, "/1/", "hazard", id, "hazard.register", nil)
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write(1)
+			first, err := r.Read(ctx, Scope{EnterpriseID: 1}, "", 10)
+			if err != nil || len(first.Entries) != 1 {
+				t.Fatalf("first read = %+v %v", first, err)
+			}
+			write(2)
+			p, err := r.Read(ctx, Scope{EnterpriseID: 1}, first.Cursor, 10)
+			if err != nil || len(p.Entries) != 0 || !p.HeldBack || p.Horizon != first.Horizon {
+				t.Fatalf("within the cache's life: %+v %v", p, err)
+			}
+			r.CacheHorizon(0)
+			p, err = r.Read(ctx, Scope{EnterpriseID: 1}, first.Cursor, 10)
+			if err != nil || len(p.Entries) != 1 || p.Entries[0].EntityID != 2 || p.HeldBack {
+				t.Fatalf("after the cache: %+v %v", p, err)
+			}
+		})
+	}
+}
