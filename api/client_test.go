@@ -2,12 +2,14 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
+	"yqyb/internal/feed"
 	"yqyb/internal/tools/apiclient"
 	"yqyb/internal/tools/demo"
 )
@@ -106,18 +108,44 @@ func TestGeneratedClient(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
-	var all struct {
-		Entries []struct {
-			ID int64 `json:"id"`
-		} `json:"entries"`
-	}
+	var all feed.Page
 	env.as(token, http.MethodGet, "/api/v1/feed?limit=1000", nil).decode(t, &all)
 	if len(got) < 4 || len(got) != len(all.Entries) {
 		t.Fatalf("the client read %d feed entries, a plain reader %d", len(got), len(all.Entries))
 	}
+	// Each entry is typed by its action: the client reads the data of a registration as such.
+	registered := map[string]bool{}
 	for i := range got {
-		if int64(got[i].Id) != all.Entries[i].ID {
-			t.Fatalf("entry %d: the client read id %d, a plain reader %d", i, got[i].Id, all.Entries[i].ID)
+		action, err := got[i].Discriminator()
+		if err != nil || action != all.Entries[i].Action {
+			t.Fatalf("entry %d: action %q (%v), a plain reader %q", i, action, err, all.Entries[i].Action)
+		}
+		v, err := got[i].ValueByDiscriminator()
+		if err != nil {
+			t.Fatalf("entry %d (%s): %v", i, action, err)
+		}
+		id := 0
+		switch e := v.(type) {
+		case apiclient.FeedEntryHazardRegister:
+			id = e.Id
+			registered[e.Data.Subject] = e.Data.ToStatus == apiclient.FeedDataHazardRegisterToStatusRegistered && e.Data.Data == nil
+		case apiclient.FeedEntryInspectionSubmitted:
+			id = e.Id
+		default:
+			b, _ := json.Marshal(v)
+			var plain struct {
+				ID int `json:"id"`
+			}
+			_ = json.Unmarshal(b, &plain)
+			id = plain.ID
+		}
+		if int64(id) != all.Entries[i].Seq || (i > 0 && all.Entries[i].Seq <= all.Entries[i-1].Seq) {
+			t.Fatalf("entry %d: the client read id %d, a plain reader %d", i, id, all.Entries[i].Seq)
+		}
+	}
+	for _, subject := range []string{"货架松动", "消防通道堆物", "灭火器过期", "应急灯损坏"} {
+		if !registered[subject] {
+			t.Errorf("the client did not read the registration of %s as a hazard.register entry: %v", subject, registered)
 		}
 	}
 	t.Logf("read %d feed entries through the generated client", len(got))

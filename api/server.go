@@ -224,11 +224,12 @@ func New(d Deps) (*Server, error) {
 		inspections: inspection.NewService(d.DB, d.Clock, hazards),
 		stats:       stats.New(d.DB, d.Clock, st),
 		audit:       audit.NewService(d.DB),
-		feed:        feed.NewService(d.DB),
+		feed:        feed.NewService(d.DB, feedSecrets(d.Config)...),
 		idem:        idempotency.NewService(d.DB, d.Clock),
 		ready:       readiness{db: d.DB, files: d.Files},
 	}
 	s.stats.ReadFrom(d.Replica)
+	s.feed.CacheHorizon(feedHorizonCache)
 	m.watchSessionCache(authSvc.Cache())
 	for _, routes := range s.routeTables() {
 		s.register(routes...)

@@ -2,9 +2,11 @@ package api
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -584,13 +586,56 @@ func TestChangeFeedAPI(t *testing.T) {
 			t.Fatalf("海淀's feed holds the mall's %+v", e)
 		}
 	}
+	// Positions grow strictly in delivery order, and every entry carries a cursor to resume right after it.
+	for i := 1; i < len(mall); i++ {
+		if mall[i].Seq <= mall[i-1].Seq {
+			t.Fatalf("entry %d delivered after %d", mall[i].Seq, mall[i-1].Seq)
+		}
+	}
 	tok := env.login("personal", demo.MallName, pw).AccessToken
-	if r := env.as(tok, http.MethodGet, "/api/v1/feed?cursor=not-a-cursor", nil); r.Code != 400 || r.errBody(t).Code != "feed_cursor_invalid" {
-		t.Errorf("bad cursor = %d %s", r.Code, r.Body)
+	mid := len(mall) / 2
+	var rest feed.Page
+	env.as(tok, http.MethodGet, "/api/v1/feed?limit=1000&cursor="+mall[mid].Cursor, nil).decode(t, &rest)
+	if len(rest.Entries) != len(mall)-mid-1 || rest.Entries[0].Seq != mall[mid+1].Seq || rest.More || rest.HeldBack ||
+		rest.Horizon < mall[len(mall)-1].Seq || rest.Cursor != mall[len(mall)-1].Cursor {
+		t.Errorf("resumed after entry %d: %d entries, more %v, held back %v, horizon %d", mid, len(rest.Entries), rest.More, rest.HeldBack, rest.Horizon)
+	}
+	// Cursors are bound to their feed: the mall's is refused by 海淀's feed and by another enterprise's, and
+	// made-up or altered ones are refused, all with the same code and a Chinese message.
+	haidianTok := env.login("personal", demo.HaidianReg, pw).AccessToken
+	refused := []struct{ tok, path, cursor string }{
+		{tok, "/api/v1/feed", "not-a-cursor"},
+		{tok, "/api/v1/feed", "MTIuMzQ"},
+		{tok, "/api/v1/feed", alterCursor(mall[mid].Cursor)},
+		{haidianTok, "/api/v1/regulator/feed", mall[mid].Cursor},
+		{fac, "/api/v1/feed", mall[mid].Cursor},
+	}
+	if len(haidian) > 0 {
+		refused = append(refused, struct{ tok, path, cursor string }{tok, "/api/v1/feed", haidian[0].Cursor})
+	}
+	for _, c := range refused {
+		r := env.as(c.tok, http.MethodGet, c.path+"?cursor="+url.QueryEscape(c.cursor), nil)
+		if r.Code != 400 {
+			t.Errorf("%s with cursor %q = %d %s", c.path, c.cursor, r.Code, r.Body)
+			continue
+		}
+		if e := r.errBody(t); e.Code != "feed_cursor_invalid" || !strings.Contains(e.Message, "游标无效") || strings.Contains(string(r.Body), "entries") {
+			t.Errorf("%s with cursor %q: %s", c.path, c.cursor, r.Body)
+		}
 	}
 	if r := env.as(tok, http.MethodGet, "/api/v1/feed?limit=5000", nil); r.Code != 400 {
 		t.Errorf("limit 5000 = %d", r.Code)
 	}
+}
+
+// alterCursor flips one bit of a cursor's position.
+func alterCursor(c string) string {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) < 9 {
+		return c + "x"
+	}
+	b[8] ^= 1
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // TestDashboardsReadTheReplica gives the server a separate "replica" database: the dashboards read it, the

@@ -315,8 +315,8 @@ func (s *Service) entry(a Actor, h Hazard, action, from, to, note string, photos
 		event: event{HazardID: h.ID, EnterpriseID: h.EnterpriseID, At: now, ActorID: &id, ActorName: a.Name, Action: action,
 			FromStatus: from, ToStatus: to, Note: note, PhotoIDs: files.Join(photos)},
 		feed: feed.Item{At: now, EnterpriseID: h.EnterpriseID, RegionPath: h.RegionPath, Entity: "hazard", EntityID: h.ID, Action: "hazard." + action,
-			Data: map[string]any{"code": h.Code, "subject": h.Subject, "legal_level": h.LegalLevel, "grade_code": h.GradeCode,
-				"from_status": from, "to_status": to, "note": note, "actor": a.Name, "data": data}},
+			Data: feed.HazardStep[any]{Code: h.Code, Subject: h.Subject, LegalLevel: h.LegalLevel, GradeCode: h.GradeCode,
+				FromStatus: from, ToStatus: to, Note: note, Actor: a.Name, Data: data}},
 		data: data,
 	}
 }
@@ -423,6 +423,15 @@ type AssignInput struct {
 	Note              string   `json:"note,omitempty" label:"说明" validate:"max=500"`
 }
 
+// AssignDetails are the details of an assignment, in its timeline step and its change-feed entry.
+type AssignDetails struct {
+	ResponsiblePerson string   `json:"responsible_person" doc:"整改责任人"`
+	Measures          string   `json:"measures" doc:"整改措施"`
+	Funds             *float64 `json:"funds" doc:"整改资金（元）；未填为 null"`
+	Deadline          string   `json:"deadline" doc:"整改期限（北京时间的日期）" example:"2026-12-15"`
+	Plan              *Plan    `json:"plan" doc:"重大隐患治理方案；未提交方案时为 null"`
+}
+
 // Assign sets the rectification of a registered hazard (or changes that of one being rectified): who, how,
 // with what money, by when. A major hazard needs its full plan.
 func (s *Service) Assign(ctx context.Context, a Actor, ent, id int64, in AssignInput) (Detail, error) {
@@ -464,8 +473,8 @@ func (s *Service) Assign(ctx context.Context, a Actor, ent, id int64, in AssignI
 			"deadline": dl, "plan": plan, "updated_at": s.now()}); err != nil {
 			return err
 		}
-		return s.record(tx, a, h, ActAssign, h.Status, Rectifying, in.Note, nil, map[string]any{"responsible_person": in.ResponsiblePerson,
-			"measures": in.Measures, "funds": in.Funds, "deadline": in.Deadline, "plan": in.Plan})
+		return s.record(tx, a, h, ActAssign, h.Status, Rectifying, in.Note, nil, AssignDetails{ResponsiblePerson: in.ResponsiblePerson,
+			Measures: in.Measures, Funds: in.Funds, Deadline: in.Deadline, Plan: in.Plan})
 	})
 	if err != nil {
 		return Detail{}, err

@@ -30,6 +30,12 @@ type Supervision struct {
 	Overdue        bool       `json:"overdue"`
 } // @name Supervision
 
+// SuperviseDetails are the details of a supervision, in its timeline step and its change-feed entry.
+type SuperviseDetails struct {
+	Deadline      string `json:"deadline" doc:"督办期限（北京时间的日期）" example:"2026-12-31"`
+	SupervisionID int64  `json:"supervision_id" doc:"督办记录 id"`
+}
+
 // SuperviseInput is what a regulator sets when supervising.
 type SuperviseInput struct {
 	Deadline string `json:"deadline" label:"督办期限" validate:"required,datetime=2006-01-02" example:"2026-12-31"`
@@ -108,7 +114,7 @@ func (s *Service) Supervise(ctx context.Context, a Actor, regionID int64, region
 			TargetType: "hazard", TargetID: h.ID, TargetName: h.Code, After: in}); err != nil {
 			return err
 		}
-		return s.record(tx, a, h, ActSupervise, h.Status, h.Status, row.Note, nil, map[string]any{"deadline": in.Deadline, "supervision_id": row.ID})
+		return s.record(tx, a, h, ActSupervise, h.Status, h.Status, row.Note, nil, SuperviseDetails{Deadline: in.Deadline, SupervisionID: row.ID})
 	})
 	if err != nil {
 		return Supervised{}, err

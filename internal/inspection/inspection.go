@@ -827,8 +827,8 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 		if err := s.store(tx, d, best); err != nil {
 			return err
 		}
-		return feed.Append(tx, now, ent, "", "inspection", id, "inspection.submitted", map[string]any{"checklist_id": r.ChecklistID,
-			"checklist_name": r.ChecklistName, "post_id": r.PostID, "period_key": r.PeriodKey, "submitted_by": a.Name, "hazard_count": len(found)})
+		return feed.Append(tx, now, ent, "", "inspection", id, "inspection.submitted", feed.InspectionSubmitted{ChecklistID: r.ChecklistID,
+			ChecklistName: r.ChecklistName, PostID: r.PostID, PeriodKey: r.PeriodKey, SubmittedBy: a.Name, HazardCount: len(found)})
 	})
 	if errors.Is(err, errClaimLost) {
 		err = nil // someone else submitted it: answer with the submitted inspection, as for a repeat

@@ -527,7 +527,10 @@ export interface paths {
         };
         /**
          * 变更流（本企业）
-         * @description 供对接系统增量同步：按提交顺序返回 cursor 之后的变更（排查提交 inspection.submitted；隐患登记、安排整改、提交整改、验收、退回、当场整改、督办与解除督办 hazard.*）。把返回的 cursor 原样带回即可继续，不会遗漏也不会重复；不带 cursor 从头重新同步。more 为 true 时还有可读的变更。正在提交中的事务的变更在其提交后才出现，且出现在已发出的游标之后。
+         * @description 供对接系统增量同步：按位置顺序返回 cursor 之后的变更（排查提交 inspection.submitted；隐患登记、安排整改、提交整改、验收、退回、当场整改、督办与解除督办 hazard.*，每种 action 的 data 结构见 FeedEntry）。
+         *     每条的 id 是它的位置，按交付顺序严格递增；每条带有自己的 cursor，可在任意一条之后续读。把返回的 cursor 原样带回即可继续，不会遗漏也不会重复；不带 cursor 从头重新同步。
+         *     cursor 不透明、经服务器签名，只对签发它的变更流有效：其他企业或辖区的 cursor、改动过或自行拼造的 cursor 返回 400 feed_cursor_invalid。
+         *     more 为 true 时还有可读的变更；为 false 且 held_back 为 true 时，已有更新的变更在等待更早开始的写入事务结束（稍后再读）；两者都为 false 即已追平。只有写入变更流的事务会让变更流等待，其他事务（批量导入、长报表、备份）不会。
          */
         get: operations["getEnterpriseFeed"];
         put?: never;
@@ -1592,7 +1595,7 @@ export interface paths {
         };
         /**
          * 变更流（辖区）
-         * @description 同 /api/v1/feed，范围为本监管账号辖区内的全部企业。
+         * @description 同 /api/v1/feed，范围为本监管账号辖区内的全部企业；cursor 只对本辖区的变更流有效。
          */
         get: operations["getRegionFeed"];
         put?: never;
@@ -2808,26 +2811,592 @@ export interface components {
             note: string;
             photo_ids?: number[];
         };
-        FeedEntry: {
-            /** @example hazard.assign */
-            action: string;
+        /** @description 验收通过（hazard.accept）的 data */
+        FeedDataHazardAccept: {
+            /** @description 操作人 */
+            actor: string;
+            /**
+             * @description 隐患编号
+             * @example YH-2026-000042
+             */
+            code: string;
+            /** @description 本步骤没有明细，恒为 null */
+            data: Record<string, never> | null;
+            /**
+             * @description 变更前状态；登记时为空串
+             * @enum {string}
+             */
+            from_status: "" | "registered" | "rectifying" | "pending_acceptance" | "closed";
+            /** @description 企业自定等级代码，如 A、B、C、D */
+            grade_code: string;
+            /**
+             * @description 法定等级：general 一般隐患，major 重大隐患
+             * @enum {string}
+             */
+            legal_level: "general" | "major";
+            /** @description 说明 */
+            note: string;
+            /** @description 隐患名称 */
+            subject: string;
+            /**
+             * @description 变更后状态
+             * @enum {string}
+             */
+            to_status: "registered" | "rectifying" | "pending_acceptance" | "closed";
+        };
+        /** @description 安排整改（hazard.assign）的 data */
+        FeedDataHazardAssign: {
+            /** @description 操作人 */
+            actor: string;
+            /**
+             * @description 隐患编号
+             * @example YH-2026-000042
+             */
+            code: string;
+            /** @description 本步骤的明细 */
+            data: {
+                /**
+                 * @description 整改期限（北京时间的日期）
+                 * @example 2026-12-15
+                 */
+                deadline: string;
+                /** @description 整改资金（元）；未填为 null */
+                funds: number | null;
+                /** @description 整改措施 */
+                measures: string;
+                /** @description 重大隐患治理方案；未提交方案时为 null */
+                plan: {
+                    /** @description 应急预案 */
+                    emergency_measures: string;
+                    /** @description 经费和物资 */
+                    funds_materials: string;
+                    /** @description 目标和任务 */
+                    goal: string;
+                    /** @description 方法和措施 */
+                    method: string;
+                    /** @description 负责治理的人员 */
+                    responsible_person: string;
+                    /** @description 负责治理的机构 */
+                    responsible_unit: string;
+                    /** @description 安全措施 */
+                    safety_measures: string;
+                    /** @description 治理的时限和要求 */
+                    time_limit: string;
+                } | null;
+                /** @description 整改责任人 */
+                responsible_person: string;
+            };
+            /**
+             * @description 变更前状态；登记时为空串
+             * @enum {string}
+             */
+            from_status: "" | "registered" | "rectifying" | "pending_acceptance" | "closed";
+            /** @description 企业自定等级代码，如 A、B、C、D */
+            grade_code: string;
+            /**
+             * @description 法定等级：general 一般隐患，major 重大隐患
+             * @enum {string}
+             */
+            legal_level: "general" | "major";
+            /** @description 说明 */
+            note: string;
+            /** @description 隐患名称 */
+            subject: string;
+            /**
+             * @description 变更后状态
+             * @enum {string}
+             */
+            to_status: "registered" | "rectifying" | "pending_acceptance" | "closed";
+        };
+        /** @description 提交整改（hazard.fix）的 data */
+        FeedDataHazardFix: {
+            /** @description 操作人 */
+            actor: string;
+            /**
+             * @description 隐患编号
+             * @example YH-2026-000042
+             */
+            code: string;
+            /** @description 本步骤没有明细，恒为 null */
+            data: Record<string, never> | null;
+            /**
+             * @description 变更前状态；登记时为空串
+             * @enum {string}
+             */
+            from_status: "" | "registered" | "rectifying" | "pending_acceptance" | "closed";
+            /** @description 企业自定等级代码，如 A、B、C、D */
+            grade_code: string;
+            /**
+             * @description 法定等级：general 一般隐患，major 重大隐患
+             * @enum {string}
+             */
+            legal_level: "general" | "major";
+            /** @description 说明 */
+            note: string;
+            /** @description 隐患名称 */
+            subject: string;
+            /**
+             * @description 变更后状态
+             * @enum {string}
+             */
+            to_status: "registered" | "rectifying" | "pending_acceptance" | "closed";
+        };
+        /** @description 解除督办（hazard.lift_supervision）的 data */
+        FeedDataHazardLiftSupervision: {
+            /** @description 操作人 */
+            actor: string;
+            /**
+             * @description 隐患编号
+             * @example YH-2026-000042
+             */
+            code: string;
+            /** @description 本步骤没有明细，恒为 null */
+            data: Record<string, never> | null;
+            /**
+             * @description 变更前状态；登记时为空串
+             * @enum {string}
+             */
+            from_status: "" | "registered" | "rectifying" | "pending_acceptance" | "closed";
+            /** @description 企业自定等级代码，如 A、B、C、D */
+            grade_code: string;
+            /**
+             * @description 法定等级：general 一般隐患，major 重大隐患
+             * @enum {string}
+             */
+            legal_level: "general" | "major";
+            /** @description 说明 */
+            note: string;
+            /** @description 隐患名称 */
+            subject: string;
+            /**
+             * @description 变更后状态
+             * @enum {string}
+             */
+            to_status: "registered" | "rectifying" | "pending_acceptance" | "closed";
+        };
+        /** @description 隐患登记（hazard.register）的 data */
+        FeedDataHazardRegister: {
+            /** @description 操作人 */
+            actor: string;
+            /**
+             * @description 隐患编号
+             * @example YH-2026-000042
+             */
+            code: string;
+            /** @description 本步骤没有明细，恒为 null */
+            data: Record<string, never> | null;
+            /**
+             * @description 变更前状态；登记时为空串
+             * @enum {string}
+             */
+            from_status: "" | "registered" | "rectifying" | "pending_acceptance" | "closed";
+            /** @description 企业自定等级代码，如 A、B、C、D */
+            grade_code: string;
+            /**
+             * @description 法定等级：general 一般隐患，major 重大隐患
+             * @enum {string}
+             */
+            legal_level: "general" | "major";
+            /** @description 说明 */
+            note: string;
+            /** @description 隐患名称 */
+            subject: string;
+            /**
+             * @description 变更后状态
+             * @enum {string}
+             */
+            to_status: "registered" | "rectifying" | "pending_acceptance" | "closed";
+        };
+        /** @description 验收退回（hazard.reject）的 data */
+        FeedDataHazardReject: {
+            /** @description 操作人 */
+            actor: string;
+            /**
+             * @description 隐患编号
+             * @example YH-2026-000042
+             */
+            code: string;
+            /** @description 本步骤没有明细，恒为 null */
+            data: Record<string, never> | null;
+            /**
+             * @description 变更前状态；登记时为空串
+             * @enum {string}
+             */
+            from_status: "" | "registered" | "rectifying" | "pending_acceptance" | "closed";
+            /** @description 企业自定等级代码，如 A、B、C、D */
+            grade_code: string;
+            /**
+             * @description 法定等级：general 一般隐患，major 重大隐患
+             * @enum {string}
+             */
+            legal_level: "general" | "major";
+            /** @description 说明 */
+            note: string;
+            /** @description 隐患名称 */
+            subject: string;
+            /**
+             * @description 变更后状态
+             * @enum {string}
+             */
+            to_status: "registered" | "rectifying" | "pending_acceptance" | "closed";
+        };
+        /** @description 当场整改（登记即销号）（hazard.spot_fix）的 data */
+        FeedDataHazardSpotFix: {
+            /** @description 操作人 */
+            actor: string;
+            /**
+             * @description 隐患编号
+             * @example YH-2026-000042
+             */
+            code: string;
+            /** @description 本步骤没有明细，恒为 null */
+            data: Record<string, never> | null;
+            /**
+             * @description 变更前状态；登记时为空串
+             * @enum {string}
+             */
+            from_status: "" | "registered" | "rectifying" | "pending_acceptance" | "closed";
+            /** @description 企业自定等级代码，如 A、B、C、D */
+            grade_code: string;
+            /**
+             * @description 法定等级：general 一般隐患，major 重大隐患
+             * @enum {string}
+             */
+            legal_level: "general" | "major";
+            /** @description 说明 */
+            note: string;
+            /** @description 隐患名称 */
+            subject: string;
+            /**
+             * @description 变更后状态
+             * @enum {string}
+             */
+            to_status: "registered" | "rectifying" | "pending_acceptance" | "closed";
+        };
+        /** @description 监管督办（hazard.supervise）的 data */
+        FeedDataHazardSupervise: {
+            /** @description 操作人 */
+            actor: string;
+            /**
+             * @description 隐患编号
+             * @example YH-2026-000042
+             */
+            code: string;
+            /** @description 本步骤的明细 */
+            data: {
+                /**
+                 * @description 督办期限（北京时间的日期）
+                 * @example 2026-12-31
+                 */
+                deadline: string;
+                /** @description 督办记录 id */
+                supervision_id: number;
+            };
+            /**
+             * @description 变更前状态；登记时为空串
+             * @enum {string}
+             */
+            from_status: "" | "registered" | "rectifying" | "pending_acceptance" | "closed";
+            /** @description 企业自定等级代码，如 A、B、C、D */
+            grade_code: string;
+            /**
+             * @description 法定等级：general 一般隐患，major 重大隐患
+             * @enum {string}
+             */
+            legal_level: "general" | "major";
+            /** @description 说明 */
+            note: string;
+            /** @description 隐患名称 */
+            subject: string;
+            /**
+             * @description 变更后状态
+             * @enum {string}
+             */
+            to_status: "registered" | "rectifying" | "pending_acceptance" | "closed";
+        };
+        /** @description 排查提交（inspection.submitted）的 data */
+        FeedDataInspectionSubmitted: {
+            /** @description 岗位清单 id */
+            checklist_id: number;
+            /** @description 岗位清单名称 */
+            checklist_name: string;
+            /** @description 本次排查发现并登记的隐患数 */
+            hazard_count: number;
+            /**
+             * @description 报送周期，如 2026-12-07（日）、2026-W49（周）、2026-12-H1（半月）、2026-12（月）、2026-Q4（季）、2026（年）
+             * @example 2026-12-07
+             */
+            period_key: string;
+            /** @description 岗位 id */
+            post_id: number;
+            /** @description 提交人 */
+            submitted_by: string;
+        };
+        /**
+         * @description 变更流中的一条变更；action 决定 data 的结构：
+         *     - inspection.submitted：排查提交，data 见 FeedDataInspectionSubmitted
+         *     - hazard.register：隐患登记，data 见 FeedDataHazardRegister
+         *     - hazard.spot_fix：当场整改（登记即销号），data 见 FeedDataHazardSpotFix
+         *     - hazard.assign：安排整改，data 见 FeedDataHazardAssign
+         *     - hazard.fix：提交整改，data 见 FeedDataHazardFix
+         *     - hazard.accept：验收通过，data 见 FeedDataHazardAccept
+         *     - hazard.reject：验收退回，data 见 FeedDataHazardReject
+         *     - hazard.supervise：监管督办，data 见 FeedDataHazardSupervise
+         *     - hazard.lift_supervision：解除督办，data 见 FeedDataHazardLiftSupervision
+         */
+        FeedEntry: components["schemas"]["FeedEntryInspectionSubmitted"] | components["schemas"]["FeedEntryHazardRegister"] | components["schemas"]["FeedEntryHazardSpotFix"] | components["schemas"]["FeedEntryHazardAssign"] | components["schemas"]["FeedEntryHazardFix"] | components["schemas"]["FeedEntryHazardAccept"] | components["schemas"]["FeedEntryHazardReject"] | components["schemas"]["FeedEntryHazardSupervise"] | components["schemas"]["FeedEntryHazardLiftSupervision"];
+        /** @description 变更流条目：验收通过 */
+        FeedEntryHazardAccept: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "hazard.accept";
             /** Format: date-time */
             at: string;
-            data: Record<string, never>;
+            /**
+             * @description 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+             * @example AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+             */
+            cursor: string;
+            data: components["schemas"]["FeedDataHazardAccept"];
             enterprise_id: number;
             /** @enum {string} */
             entity: "inspection" | "hazard";
             entity_id: number;
+            /**
+             * @description 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+             *     记下最大的 id 不会漏掉条目，但续读请用 cursor。
+             * @example 1042
+             */
+            id: number;
+        };
+        /** @description 变更流条目：安排整改 */
+        FeedEntryHazardAssign: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "hazard.assign";
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+             * @example AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+             */
+            cursor: string;
+            data: components["schemas"]["FeedDataHazardAssign"];
+            enterprise_id: number;
+            /** @enum {string} */
+            entity: "inspection" | "hazard";
+            entity_id: number;
+            /**
+             * @description 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+             *     记下最大的 id 不会漏掉条目，但续读请用 cursor。
+             * @example 1042
+             */
+            id: number;
+        };
+        /** @description 变更流条目：提交整改 */
+        FeedEntryHazardFix: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "hazard.fix";
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+             * @example AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+             */
+            cursor: string;
+            data: components["schemas"]["FeedDataHazardFix"];
+            enterprise_id: number;
+            /** @enum {string} */
+            entity: "inspection" | "hazard";
+            entity_id: number;
+            /**
+             * @description 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+             *     记下最大的 id 不会漏掉条目，但续读请用 cursor。
+             * @example 1042
+             */
+            id: number;
+        };
+        /** @description 变更流条目：解除督办 */
+        FeedEntryHazardLiftSupervision: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "hazard.lift_supervision";
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+             * @example AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+             */
+            cursor: string;
+            data: components["schemas"]["FeedDataHazardLiftSupervision"];
+            enterprise_id: number;
+            /** @enum {string} */
+            entity: "inspection" | "hazard";
+            entity_id: number;
+            /**
+             * @description 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+             *     记下最大的 id 不会漏掉条目，但续读请用 cursor。
+             * @example 1042
+             */
+            id: number;
+        };
+        /** @description 变更流条目：隐患登记 */
+        FeedEntryHazardRegister: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "hazard.register";
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+             * @example AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+             */
+            cursor: string;
+            data: components["schemas"]["FeedDataHazardRegister"];
+            enterprise_id: number;
+            /** @enum {string} */
+            entity: "inspection" | "hazard";
+            entity_id: number;
+            /**
+             * @description 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+             *     记下最大的 id 不会漏掉条目，但续读请用 cursor。
+             * @example 1042
+             */
+            id: number;
+        };
+        /** @description 变更流条目：验收退回 */
+        FeedEntryHazardReject: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "hazard.reject";
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+             * @example AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+             */
+            cursor: string;
+            data: components["schemas"]["FeedDataHazardReject"];
+            enterprise_id: number;
+            /** @enum {string} */
+            entity: "inspection" | "hazard";
+            entity_id: number;
+            /**
+             * @description 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+             *     记下最大的 id 不会漏掉条目，但续读请用 cursor。
+             * @example 1042
+             */
+            id: number;
+        };
+        /** @description 变更流条目：当场整改（登记即销号） */
+        FeedEntryHazardSpotFix: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "hazard.spot_fix";
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+             * @example AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+             */
+            cursor: string;
+            data: components["schemas"]["FeedDataHazardSpotFix"];
+            enterprise_id: number;
+            /** @enum {string} */
+            entity: "inspection" | "hazard";
+            entity_id: number;
+            /**
+             * @description 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+             *     记下最大的 id 不会漏掉条目，但续读请用 cursor。
+             * @example 1042
+             */
+            id: number;
+        };
+        /** @description 变更流条目：监管督办 */
+        FeedEntryHazardSupervise: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "hazard.supervise";
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+             * @example AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+             */
+            cursor: string;
+            data: components["schemas"]["FeedDataHazardSupervise"];
+            enterprise_id: number;
+            /** @enum {string} */
+            entity: "inspection" | "hazard";
+            entity_id: number;
+            /**
+             * @description 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+             *     记下最大的 id 不会漏掉条目，但续读请用 cursor。
+             * @example 1042
+             */
+            id: number;
+        };
+        /** @description 变更流条目：排查提交 */
+        FeedEntryInspectionSubmitted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "inspection.submitted";
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+             * @example AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+             */
+            cursor: string;
+            data: components["schemas"]["FeedDataInspectionSubmitted"];
+            enterprise_id: number;
+            /** @enum {string} */
+            entity: "inspection" | "hazard";
+            entity_id: number;
+            /**
+             * @description 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+             *     记下最大的 id 不会漏掉条目，但续读请用 cursor。
+             * @example 1042
+             */
             id: number;
         };
         FeedPage: {
             /**
-             * @description Cursor continues after the last entry; pass it back unchanged. An empty cursor starts from the
-             *     beginning (a full re-sync).
+             * @description 本批最后一条之后的续读位置（本批为空时与请求的 cursor 指向同一位置），原样带回即可继续；不透明，只对签发它的
+             *     变更流有效。空 cursor 表示从头同步。
              */
             cursor: string;
             entries: components["schemas"]["FeedEntry"][];
-            /** @description More is true when entries beyond this batch are already readable. */
+            /**
+             * @description 为 true 表示本变更流已有 id 大于 horizon 的已提交条目，正等待取得更早位置、尚未结束的写入事务结束后再交付
+             *     （通常不超过一秒）。more 与 held_back 都为 false 表示已追平。
+             */
+            held_back: boolean;
+            /**
+             * @description 完整位置：id 不大于它的条目都已提交（以后不会再出现 id 不大于它的条目），本接口只交付到这里。
+             * @example 1050
+             */
+            horizon: number;
+            /** @description 为 true 表示本批之后已有可读的条目，应立即继续读。 */
             more: boolean;
         };
         Figures: {
@@ -6682,7 +7251,7 @@ export interface operations {
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description feed_cursor_invalid | validation_failed */
+            /** @description feed_cursor_invalid, validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11801,7 +12370,7 @@ export interface operations {
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description feed_cursor_invalid | validation_failed */
+            /** @description feed_cursor_invalid, validation_failed */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -4,8 +4,8 @@
 // Every job has a row in job_runs. On PostgreSQL an instance runs a job only while it holds the row's lease:
 // it takes the lease with one short UPDATE that also checks the job's interval (last_started_at), runs the
 // job outside any transaction, renews the lease every quarter of its length while the job runs, and clears
-// it when the job ends. No transaction stays open during a run, so the change feed's horizon (the oldest
-// running transaction) keeps moving; a crashed instance stops renewing and its lease expires; an instance
+// it when the job ends. No transaction stays open during a run (nothing that waits on the oldest running
+// transaction, such as vacuum, is held back by it); a crashed instance stops renewing and its lease expires; an instance
 // that cannot renew (the database unreachable, or the lease taken over after expiry) cancels its job. Lease
 // times are the database's clock, the interval is the service's clock (which a development server can move).
 // A row lease rather than a session advisory lock also works through a transaction-mode connection pooler.

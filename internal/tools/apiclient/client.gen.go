@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -312,18 +313,849 @@ func (e EnterpriseProfileStatus) Valid() bool {
 	}
 }
 
-// Defines values for FeedEntryEntity.
+// Defines values for FeedDataHazardAcceptFromStatus.
 const (
-	FeedEntryEntityHazard     FeedEntryEntity = "hazard"
-	FeedEntryEntityInspection FeedEntryEntity = "inspection"
+	FeedDataHazardAcceptFromStatusClosed            FeedDataHazardAcceptFromStatus = "closed"
+	FeedDataHazardAcceptFromStatusEmpty             FeedDataHazardAcceptFromStatus = ""
+	FeedDataHazardAcceptFromStatusPendingAcceptance FeedDataHazardAcceptFromStatus = "pending_acceptance"
+	FeedDataHazardAcceptFromStatusRectifying        FeedDataHazardAcceptFromStatus = "rectifying"
+	FeedDataHazardAcceptFromStatusRegistered        FeedDataHazardAcceptFromStatus = "registered"
 )
 
-// Valid indicates whether the value is a known member of the FeedEntryEntity enum.
-func (e FeedEntryEntity) Valid() bool {
+// Valid indicates whether the value is a known member of the FeedDataHazardAcceptFromStatus enum.
+func (e FeedDataHazardAcceptFromStatus) Valid() bool {
 	switch e {
-	case FeedEntryEntityHazard:
+	case FeedDataHazardAcceptFromStatusClosed:
 		return true
-	case FeedEntryEntityInspection:
+	case FeedDataHazardAcceptFromStatusEmpty:
+		return true
+	case FeedDataHazardAcceptFromStatusPendingAcceptance:
+		return true
+	case FeedDataHazardAcceptFromStatusRectifying:
+		return true
+	case FeedDataHazardAcceptFromStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardAcceptLegalLevel.
+const (
+	FeedDataHazardAcceptLegalLevelGeneral FeedDataHazardAcceptLegalLevel = "general"
+	FeedDataHazardAcceptLegalLevelMajor   FeedDataHazardAcceptLegalLevel = "major"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardAcceptLegalLevel enum.
+func (e FeedDataHazardAcceptLegalLevel) Valid() bool {
+	switch e {
+	case FeedDataHazardAcceptLegalLevelGeneral:
+		return true
+	case FeedDataHazardAcceptLegalLevelMajor:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardAcceptToStatus.
+const (
+	FeedDataHazardAcceptToStatusClosed            FeedDataHazardAcceptToStatus = "closed"
+	FeedDataHazardAcceptToStatusPendingAcceptance FeedDataHazardAcceptToStatus = "pending_acceptance"
+	FeedDataHazardAcceptToStatusRectifying        FeedDataHazardAcceptToStatus = "rectifying"
+	FeedDataHazardAcceptToStatusRegistered        FeedDataHazardAcceptToStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardAcceptToStatus enum.
+func (e FeedDataHazardAcceptToStatus) Valid() bool {
+	switch e {
+	case FeedDataHazardAcceptToStatusClosed:
+		return true
+	case FeedDataHazardAcceptToStatusPendingAcceptance:
+		return true
+	case FeedDataHazardAcceptToStatusRectifying:
+		return true
+	case FeedDataHazardAcceptToStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardAssignFromStatus.
+const (
+	FeedDataHazardAssignFromStatusClosed            FeedDataHazardAssignFromStatus = "closed"
+	FeedDataHazardAssignFromStatusEmpty             FeedDataHazardAssignFromStatus = ""
+	FeedDataHazardAssignFromStatusPendingAcceptance FeedDataHazardAssignFromStatus = "pending_acceptance"
+	FeedDataHazardAssignFromStatusRectifying        FeedDataHazardAssignFromStatus = "rectifying"
+	FeedDataHazardAssignFromStatusRegistered        FeedDataHazardAssignFromStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardAssignFromStatus enum.
+func (e FeedDataHazardAssignFromStatus) Valid() bool {
+	switch e {
+	case FeedDataHazardAssignFromStatusClosed:
+		return true
+	case FeedDataHazardAssignFromStatusEmpty:
+		return true
+	case FeedDataHazardAssignFromStatusPendingAcceptance:
+		return true
+	case FeedDataHazardAssignFromStatusRectifying:
+		return true
+	case FeedDataHazardAssignFromStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardAssignLegalLevel.
+const (
+	FeedDataHazardAssignLegalLevelGeneral FeedDataHazardAssignLegalLevel = "general"
+	FeedDataHazardAssignLegalLevelMajor   FeedDataHazardAssignLegalLevel = "major"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardAssignLegalLevel enum.
+func (e FeedDataHazardAssignLegalLevel) Valid() bool {
+	switch e {
+	case FeedDataHazardAssignLegalLevelGeneral:
+		return true
+	case FeedDataHazardAssignLegalLevelMajor:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardAssignToStatus.
+const (
+	FeedDataHazardAssignToStatusClosed            FeedDataHazardAssignToStatus = "closed"
+	FeedDataHazardAssignToStatusPendingAcceptance FeedDataHazardAssignToStatus = "pending_acceptance"
+	FeedDataHazardAssignToStatusRectifying        FeedDataHazardAssignToStatus = "rectifying"
+	FeedDataHazardAssignToStatusRegistered        FeedDataHazardAssignToStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardAssignToStatus enum.
+func (e FeedDataHazardAssignToStatus) Valid() bool {
+	switch e {
+	case FeedDataHazardAssignToStatusClosed:
+		return true
+	case FeedDataHazardAssignToStatusPendingAcceptance:
+		return true
+	case FeedDataHazardAssignToStatusRectifying:
+		return true
+	case FeedDataHazardAssignToStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardFixFromStatus.
+const (
+	FeedDataHazardFixFromStatusClosed            FeedDataHazardFixFromStatus = "closed"
+	FeedDataHazardFixFromStatusEmpty             FeedDataHazardFixFromStatus = ""
+	FeedDataHazardFixFromStatusPendingAcceptance FeedDataHazardFixFromStatus = "pending_acceptance"
+	FeedDataHazardFixFromStatusRectifying        FeedDataHazardFixFromStatus = "rectifying"
+	FeedDataHazardFixFromStatusRegistered        FeedDataHazardFixFromStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardFixFromStatus enum.
+func (e FeedDataHazardFixFromStatus) Valid() bool {
+	switch e {
+	case FeedDataHazardFixFromStatusClosed:
+		return true
+	case FeedDataHazardFixFromStatusEmpty:
+		return true
+	case FeedDataHazardFixFromStatusPendingAcceptance:
+		return true
+	case FeedDataHazardFixFromStatusRectifying:
+		return true
+	case FeedDataHazardFixFromStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardFixLegalLevel.
+const (
+	FeedDataHazardFixLegalLevelGeneral FeedDataHazardFixLegalLevel = "general"
+	FeedDataHazardFixLegalLevelMajor   FeedDataHazardFixLegalLevel = "major"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardFixLegalLevel enum.
+func (e FeedDataHazardFixLegalLevel) Valid() bool {
+	switch e {
+	case FeedDataHazardFixLegalLevelGeneral:
+		return true
+	case FeedDataHazardFixLegalLevelMajor:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardFixToStatus.
+const (
+	FeedDataHazardFixToStatusClosed            FeedDataHazardFixToStatus = "closed"
+	FeedDataHazardFixToStatusPendingAcceptance FeedDataHazardFixToStatus = "pending_acceptance"
+	FeedDataHazardFixToStatusRectifying        FeedDataHazardFixToStatus = "rectifying"
+	FeedDataHazardFixToStatusRegistered        FeedDataHazardFixToStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardFixToStatus enum.
+func (e FeedDataHazardFixToStatus) Valid() bool {
+	switch e {
+	case FeedDataHazardFixToStatusClosed:
+		return true
+	case FeedDataHazardFixToStatusPendingAcceptance:
+		return true
+	case FeedDataHazardFixToStatusRectifying:
+		return true
+	case FeedDataHazardFixToStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardLiftSupervisionFromStatus.
+const (
+	FeedDataHazardLiftSupervisionFromStatusClosed            FeedDataHazardLiftSupervisionFromStatus = "closed"
+	FeedDataHazardLiftSupervisionFromStatusEmpty             FeedDataHazardLiftSupervisionFromStatus = ""
+	FeedDataHazardLiftSupervisionFromStatusPendingAcceptance FeedDataHazardLiftSupervisionFromStatus = "pending_acceptance"
+	FeedDataHazardLiftSupervisionFromStatusRectifying        FeedDataHazardLiftSupervisionFromStatus = "rectifying"
+	FeedDataHazardLiftSupervisionFromStatusRegistered        FeedDataHazardLiftSupervisionFromStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardLiftSupervisionFromStatus enum.
+func (e FeedDataHazardLiftSupervisionFromStatus) Valid() bool {
+	switch e {
+	case FeedDataHazardLiftSupervisionFromStatusClosed:
+		return true
+	case FeedDataHazardLiftSupervisionFromStatusEmpty:
+		return true
+	case FeedDataHazardLiftSupervisionFromStatusPendingAcceptance:
+		return true
+	case FeedDataHazardLiftSupervisionFromStatusRectifying:
+		return true
+	case FeedDataHazardLiftSupervisionFromStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardLiftSupervisionLegalLevel.
+const (
+	FeedDataHazardLiftSupervisionLegalLevelGeneral FeedDataHazardLiftSupervisionLegalLevel = "general"
+	FeedDataHazardLiftSupervisionLegalLevelMajor   FeedDataHazardLiftSupervisionLegalLevel = "major"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardLiftSupervisionLegalLevel enum.
+func (e FeedDataHazardLiftSupervisionLegalLevel) Valid() bool {
+	switch e {
+	case FeedDataHazardLiftSupervisionLegalLevelGeneral:
+		return true
+	case FeedDataHazardLiftSupervisionLegalLevelMajor:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardLiftSupervisionToStatus.
+const (
+	FeedDataHazardLiftSupervisionToStatusClosed            FeedDataHazardLiftSupervisionToStatus = "closed"
+	FeedDataHazardLiftSupervisionToStatusPendingAcceptance FeedDataHazardLiftSupervisionToStatus = "pending_acceptance"
+	FeedDataHazardLiftSupervisionToStatusRectifying        FeedDataHazardLiftSupervisionToStatus = "rectifying"
+	FeedDataHazardLiftSupervisionToStatusRegistered        FeedDataHazardLiftSupervisionToStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardLiftSupervisionToStatus enum.
+func (e FeedDataHazardLiftSupervisionToStatus) Valid() bool {
+	switch e {
+	case FeedDataHazardLiftSupervisionToStatusClosed:
+		return true
+	case FeedDataHazardLiftSupervisionToStatusPendingAcceptance:
+		return true
+	case FeedDataHazardLiftSupervisionToStatusRectifying:
+		return true
+	case FeedDataHazardLiftSupervisionToStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardRegisterFromStatus.
+const (
+	FeedDataHazardRegisterFromStatusClosed            FeedDataHazardRegisterFromStatus = "closed"
+	FeedDataHazardRegisterFromStatusEmpty             FeedDataHazardRegisterFromStatus = ""
+	FeedDataHazardRegisterFromStatusPendingAcceptance FeedDataHazardRegisterFromStatus = "pending_acceptance"
+	FeedDataHazardRegisterFromStatusRectifying        FeedDataHazardRegisterFromStatus = "rectifying"
+	FeedDataHazardRegisterFromStatusRegistered        FeedDataHazardRegisterFromStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardRegisterFromStatus enum.
+func (e FeedDataHazardRegisterFromStatus) Valid() bool {
+	switch e {
+	case FeedDataHazardRegisterFromStatusClosed:
+		return true
+	case FeedDataHazardRegisterFromStatusEmpty:
+		return true
+	case FeedDataHazardRegisterFromStatusPendingAcceptance:
+		return true
+	case FeedDataHazardRegisterFromStatusRectifying:
+		return true
+	case FeedDataHazardRegisterFromStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardRegisterLegalLevel.
+const (
+	FeedDataHazardRegisterLegalLevelGeneral FeedDataHazardRegisterLegalLevel = "general"
+	FeedDataHazardRegisterLegalLevelMajor   FeedDataHazardRegisterLegalLevel = "major"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardRegisterLegalLevel enum.
+func (e FeedDataHazardRegisterLegalLevel) Valid() bool {
+	switch e {
+	case FeedDataHazardRegisterLegalLevelGeneral:
+		return true
+	case FeedDataHazardRegisterLegalLevelMajor:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardRegisterToStatus.
+const (
+	FeedDataHazardRegisterToStatusClosed            FeedDataHazardRegisterToStatus = "closed"
+	FeedDataHazardRegisterToStatusPendingAcceptance FeedDataHazardRegisterToStatus = "pending_acceptance"
+	FeedDataHazardRegisterToStatusRectifying        FeedDataHazardRegisterToStatus = "rectifying"
+	FeedDataHazardRegisterToStatusRegistered        FeedDataHazardRegisterToStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardRegisterToStatus enum.
+func (e FeedDataHazardRegisterToStatus) Valid() bool {
+	switch e {
+	case FeedDataHazardRegisterToStatusClosed:
+		return true
+	case FeedDataHazardRegisterToStatusPendingAcceptance:
+		return true
+	case FeedDataHazardRegisterToStatusRectifying:
+		return true
+	case FeedDataHazardRegisterToStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardRejectFromStatus.
+const (
+	FeedDataHazardRejectFromStatusClosed            FeedDataHazardRejectFromStatus = "closed"
+	FeedDataHazardRejectFromStatusEmpty             FeedDataHazardRejectFromStatus = ""
+	FeedDataHazardRejectFromStatusPendingAcceptance FeedDataHazardRejectFromStatus = "pending_acceptance"
+	FeedDataHazardRejectFromStatusRectifying        FeedDataHazardRejectFromStatus = "rectifying"
+	FeedDataHazardRejectFromStatusRegistered        FeedDataHazardRejectFromStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardRejectFromStatus enum.
+func (e FeedDataHazardRejectFromStatus) Valid() bool {
+	switch e {
+	case FeedDataHazardRejectFromStatusClosed:
+		return true
+	case FeedDataHazardRejectFromStatusEmpty:
+		return true
+	case FeedDataHazardRejectFromStatusPendingAcceptance:
+		return true
+	case FeedDataHazardRejectFromStatusRectifying:
+		return true
+	case FeedDataHazardRejectFromStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardRejectLegalLevel.
+const (
+	FeedDataHazardRejectLegalLevelGeneral FeedDataHazardRejectLegalLevel = "general"
+	FeedDataHazardRejectLegalLevelMajor   FeedDataHazardRejectLegalLevel = "major"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardRejectLegalLevel enum.
+func (e FeedDataHazardRejectLegalLevel) Valid() bool {
+	switch e {
+	case FeedDataHazardRejectLegalLevelGeneral:
+		return true
+	case FeedDataHazardRejectLegalLevelMajor:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardRejectToStatus.
+const (
+	FeedDataHazardRejectToStatusClosed            FeedDataHazardRejectToStatus = "closed"
+	FeedDataHazardRejectToStatusPendingAcceptance FeedDataHazardRejectToStatus = "pending_acceptance"
+	FeedDataHazardRejectToStatusRectifying        FeedDataHazardRejectToStatus = "rectifying"
+	FeedDataHazardRejectToStatusRegistered        FeedDataHazardRejectToStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardRejectToStatus enum.
+func (e FeedDataHazardRejectToStatus) Valid() bool {
+	switch e {
+	case FeedDataHazardRejectToStatusClosed:
+		return true
+	case FeedDataHazardRejectToStatusPendingAcceptance:
+		return true
+	case FeedDataHazardRejectToStatusRectifying:
+		return true
+	case FeedDataHazardRejectToStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardSpotFixFromStatus.
+const (
+	FeedDataHazardSpotFixFromStatusClosed            FeedDataHazardSpotFixFromStatus = "closed"
+	FeedDataHazardSpotFixFromStatusEmpty             FeedDataHazardSpotFixFromStatus = ""
+	FeedDataHazardSpotFixFromStatusPendingAcceptance FeedDataHazardSpotFixFromStatus = "pending_acceptance"
+	FeedDataHazardSpotFixFromStatusRectifying        FeedDataHazardSpotFixFromStatus = "rectifying"
+	FeedDataHazardSpotFixFromStatusRegistered        FeedDataHazardSpotFixFromStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardSpotFixFromStatus enum.
+func (e FeedDataHazardSpotFixFromStatus) Valid() bool {
+	switch e {
+	case FeedDataHazardSpotFixFromStatusClosed:
+		return true
+	case FeedDataHazardSpotFixFromStatusEmpty:
+		return true
+	case FeedDataHazardSpotFixFromStatusPendingAcceptance:
+		return true
+	case FeedDataHazardSpotFixFromStatusRectifying:
+		return true
+	case FeedDataHazardSpotFixFromStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardSpotFixLegalLevel.
+const (
+	FeedDataHazardSpotFixLegalLevelGeneral FeedDataHazardSpotFixLegalLevel = "general"
+	FeedDataHazardSpotFixLegalLevelMajor   FeedDataHazardSpotFixLegalLevel = "major"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardSpotFixLegalLevel enum.
+func (e FeedDataHazardSpotFixLegalLevel) Valid() bool {
+	switch e {
+	case FeedDataHazardSpotFixLegalLevelGeneral:
+		return true
+	case FeedDataHazardSpotFixLegalLevelMajor:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardSpotFixToStatus.
+const (
+	FeedDataHazardSpotFixToStatusClosed            FeedDataHazardSpotFixToStatus = "closed"
+	FeedDataHazardSpotFixToStatusPendingAcceptance FeedDataHazardSpotFixToStatus = "pending_acceptance"
+	FeedDataHazardSpotFixToStatusRectifying        FeedDataHazardSpotFixToStatus = "rectifying"
+	FeedDataHazardSpotFixToStatusRegistered        FeedDataHazardSpotFixToStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardSpotFixToStatus enum.
+func (e FeedDataHazardSpotFixToStatus) Valid() bool {
+	switch e {
+	case FeedDataHazardSpotFixToStatusClosed:
+		return true
+	case FeedDataHazardSpotFixToStatusPendingAcceptance:
+		return true
+	case FeedDataHazardSpotFixToStatusRectifying:
+		return true
+	case FeedDataHazardSpotFixToStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardSuperviseFromStatus.
+const (
+	FeedDataHazardSuperviseFromStatusClosed            FeedDataHazardSuperviseFromStatus = "closed"
+	FeedDataHazardSuperviseFromStatusEmpty             FeedDataHazardSuperviseFromStatus = ""
+	FeedDataHazardSuperviseFromStatusPendingAcceptance FeedDataHazardSuperviseFromStatus = "pending_acceptance"
+	FeedDataHazardSuperviseFromStatusRectifying        FeedDataHazardSuperviseFromStatus = "rectifying"
+	FeedDataHazardSuperviseFromStatusRegistered        FeedDataHazardSuperviseFromStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardSuperviseFromStatus enum.
+func (e FeedDataHazardSuperviseFromStatus) Valid() bool {
+	switch e {
+	case FeedDataHazardSuperviseFromStatusClosed:
+		return true
+	case FeedDataHazardSuperviseFromStatusEmpty:
+		return true
+	case FeedDataHazardSuperviseFromStatusPendingAcceptance:
+		return true
+	case FeedDataHazardSuperviseFromStatusRectifying:
+		return true
+	case FeedDataHazardSuperviseFromStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardSuperviseLegalLevel.
+const (
+	FeedDataHazardSuperviseLegalLevelGeneral FeedDataHazardSuperviseLegalLevel = "general"
+	FeedDataHazardSuperviseLegalLevelMajor   FeedDataHazardSuperviseLegalLevel = "major"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardSuperviseLegalLevel enum.
+func (e FeedDataHazardSuperviseLegalLevel) Valid() bool {
+	switch e {
+	case FeedDataHazardSuperviseLegalLevelGeneral:
+		return true
+	case FeedDataHazardSuperviseLegalLevelMajor:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedDataHazardSuperviseToStatus.
+const (
+	FeedDataHazardSuperviseToStatusClosed            FeedDataHazardSuperviseToStatus = "closed"
+	FeedDataHazardSuperviseToStatusPendingAcceptance FeedDataHazardSuperviseToStatus = "pending_acceptance"
+	FeedDataHazardSuperviseToStatusRectifying        FeedDataHazardSuperviseToStatus = "rectifying"
+	FeedDataHazardSuperviseToStatusRegistered        FeedDataHazardSuperviseToStatus = "registered"
+)
+
+// Valid indicates whether the value is a known member of the FeedDataHazardSuperviseToStatus enum.
+func (e FeedDataHazardSuperviseToStatus) Valid() bool {
+	switch e {
+	case FeedDataHazardSuperviseToStatusClosed:
+		return true
+	case FeedDataHazardSuperviseToStatusPendingAcceptance:
+		return true
+	case FeedDataHazardSuperviseToStatusRectifying:
+		return true
+	case FeedDataHazardSuperviseToStatusRegistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardAcceptAction.
+const (
+	HazardAccept FeedEntryHazardAcceptAction = "hazard.accept"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardAcceptAction enum.
+func (e FeedEntryHazardAcceptAction) Valid() bool {
+	switch e {
+	case HazardAccept:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardAcceptEntity.
+const (
+	FeedEntryHazardAcceptEntityHazard     FeedEntryHazardAcceptEntity = "hazard"
+	FeedEntryHazardAcceptEntityInspection FeedEntryHazardAcceptEntity = "inspection"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardAcceptEntity enum.
+func (e FeedEntryHazardAcceptEntity) Valid() bool {
+	switch e {
+	case FeedEntryHazardAcceptEntityHazard:
+		return true
+	case FeedEntryHazardAcceptEntityInspection:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardAssignAction.
+const (
+	HazardAssign FeedEntryHazardAssignAction = "hazard.assign"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardAssignAction enum.
+func (e FeedEntryHazardAssignAction) Valid() bool {
+	switch e {
+	case HazardAssign:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardAssignEntity.
+const (
+	FeedEntryHazardAssignEntityHazard     FeedEntryHazardAssignEntity = "hazard"
+	FeedEntryHazardAssignEntityInspection FeedEntryHazardAssignEntity = "inspection"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardAssignEntity enum.
+func (e FeedEntryHazardAssignEntity) Valid() bool {
+	switch e {
+	case FeedEntryHazardAssignEntityHazard:
+		return true
+	case FeedEntryHazardAssignEntityInspection:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardFixAction.
+const (
+	HazardFix FeedEntryHazardFixAction = "hazard.fix"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardFixAction enum.
+func (e FeedEntryHazardFixAction) Valid() bool {
+	switch e {
+	case HazardFix:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardFixEntity.
+const (
+	FeedEntryHazardFixEntityHazard     FeedEntryHazardFixEntity = "hazard"
+	FeedEntryHazardFixEntityInspection FeedEntryHazardFixEntity = "inspection"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardFixEntity enum.
+func (e FeedEntryHazardFixEntity) Valid() bool {
+	switch e {
+	case FeedEntryHazardFixEntityHazard:
+		return true
+	case FeedEntryHazardFixEntityInspection:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardLiftSupervisionAction.
+const (
+	HazardLiftSupervision FeedEntryHazardLiftSupervisionAction = "hazard.lift_supervision"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardLiftSupervisionAction enum.
+func (e FeedEntryHazardLiftSupervisionAction) Valid() bool {
+	switch e {
+	case HazardLiftSupervision:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardLiftSupervisionEntity.
+const (
+	FeedEntryHazardLiftSupervisionEntityHazard     FeedEntryHazardLiftSupervisionEntity = "hazard"
+	FeedEntryHazardLiftSupervisionEntityInspection FeedEntryHazardLiftSupervisionEntity = "inspection"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardLiftSupervisionEntity enum.
+func (e FeedEntryHazardLiftSupervisionEntity) Valid() bool {
+	switch e {
+	case FeedEntryHazardLiftSupervisionEntityHazard:
+		return true
+	case FeedEntryHazardLiftSupervisionEntityInspection:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardRegisterAction.
+const (
+	HazardRegister FeedEntryHazardRegisterAction = "hazard.register"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardRegisterAction enum.
+func (e FeedEntryHazardRegisterAction) Valid() bool {
+	switch e {
+	case HazardRegister:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardRegisterEntity.
+const (
+	FeedEntryHazardRegisterEntityHazard     FeedEntryHazardRegisterEntity = "hazard"
+	FeedEntryHazardRegisterEntityInspection FeedEntryHazardRegisterEntity = "inspection"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardRegisterEntity enum.
+func (e FeedEntryHazardRegisterEntity) Valid() bool {
+	switch e {
+	case FeedEntryHazardRegisterEntityHazard:
+		return true
+	case FeedEntryHazardRegisterEntityInspection:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardRejectAction.
+const (
+	HazardReject FeedEntryHazardRejectAction = "hazard.reject"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardRejectAction enum.
+func (e FeedEntryHazardRejectAction) Valid() bool {
+	switch e {
+	case HazardReject:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardRejectEntity.
+const (
+	FeedEntryHazardRejectEntityHazard     FeedEntryHazardRejectEntity = "hazard"
+	FeedEntryHazardRejectEntityInspection FeedEntryHazardRejectEntity = "inspection"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardRejectEntity enum.
+func (e FeedEntryHazardRejectEntity) Valid() bool {
+	switch e {
+	case FeedEntryHazardRejectEntityHazard:
+		return true
+	case FeedEntryHazardRejectEntityInspection:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardSpotFixAction.
+const (
+	HazardSpotFix FeedEntryHazardSpotFixAction = "hazard.spot_fix"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardSpotFixAction enum.
+func (e FeedEntryHazardSpotFixAction) Valid() bool {
+	switch e {
+	case HazardSpotFix:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardSpotFixEntity.
+const (
+	FeedEntryHazardSpotFixEntityHazard     FeedEntryHazardSpotFixEntity = "hazard"
+	FeedEntryHazardSpotFixEntityInspection FeedEntryHazardSpotFixEntity = "inspection"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardSpotFixEntity enum.
+func (e FeedEntryHazardSpotFixEntity) Valid() bool {
+	switch e {
+	case FeedEntryHazardSpotFixEntityHazard:
+		return true
+	case FeedEntryHazardSpotFixEntityInspection:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardSuperviseAction.
+const (
+	HazardSupervise FeedEntryHazardSuperviseAction = "hazard.supervise"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardSuperviseAction enum.
+func (e FeedEntryHazardSuperviseAction) Valid() bool {
+	switch e {
+	case HazardSupervise:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryHazardSuperviseEntity.
+const (
+	FeedEntryHazardSuperviseEntityHazard     FeedEntryHazardSuperviseEntity = "hazard"
+	FeedEntryHazardSuperviseEntityInspection FeedEntryHazardSuperviseEntity = "inspection"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryHazardSuperviseEntity enum.
+func (e FeedEntryHazardSuperviseEntity) Valid() bool {
+	switch e {
+	case FeedEntryHazardSuperviseEntityHazard:
+		return true
+	case FeedEntryHazardSuperviseEntityInspection:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryInspectionSubmittedAction.
+const (
+	InspectionSubmitted FeedEntryInspectionSubmittedAction = "inspection.submitted"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryInspectionSubmittedAction enum.
+func (e FeedEntryInspectionSubmittedAction) Valid() bool {
+	switch e {
+	case InspectionSubmitted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeedEntryInspectionSubmittedEntity.
+const (
+	FeedEntryInspectionSubmittedEntityHazard     FeedEntryInspectionSubmittedEntity = "hazard"
+	FeedEntryInspectionSubmittedEntityInspection FeedEntryInspectionSubmittedEntity = "inspection"
+)
+
+// Valid indicates whether the value is a known member of the FeedEntryInspectionSubmittedEntity enum.
+func (e FeedEntryInspectionSubmittedEntity) Valid() bool {
+	switch e {
+	case FeedEntryInspectionSubmittedEntityHazard:
+		return true
+	case FeedEntryInspectionSubmittedEntityInspection:
 		return true
 	default:
 		return false
@@ -2323,29 +3155,707 @@ type EvidenceInput struct {
 	PhotoIds *[]int `json:"photo_ids,omitempty"`
 }
 
-// FeedEntry defines model for FeedEntry.
-type FeedEntry struct {
-	// Action Example: hazard.assign
-	Action       string                 `json:"action"`
-	At           time.Time              `json:"at"`
-	Data         map[string]interface{} `json:"data"`
-	EnterpriseId int                    `json:"enterprise_id"`
-	Entity       FeedEntryEntity        `json:"entity"`
-	EntityId     int                    `json:"entity_id"`
-	Id           int                    `json:"id"`
+// FeedDataHazardAccept 验收通过（hazard.accept）的 data
+type FeedDataHazardAccept struct {
+	// Actor 操作人
+	Actor string `json:"actor"`
+
+	// Code 隐患编号
+	//
+	// Example: YH-2026-000042
+	Code string `json:"code"`
+
+	// Data 本步骤没有明细，恒为 null
+	Data *map[string]interface{} `json:"data"`
+
+	// FromStatus 变更前状态；登记时为空串
+	FromStatus FeedDataHazardAcceptFromStatus `json:"from_status"`
+
+	// GradeCode 企业自定等级代码，如 A、B、C、D
+	GradeCode string `json:"grade_code"`
+
+	// LegalLevel 法定等级：general 一般隐患，major 重大隐患
+	LegalLevel FeedDataHazardAcceptLegalLevel `json:"legal_level"`
+
+	// Note 说明
+	Note string `json:"note"`
+
+	// Subject 隐患名称
+	Subject string `json:"subject"`
+
+	// ToStatus 变更后状态
+	ToStatus FeedDataHazardAcceptToStatus `json:"to_status"`
 }
 
-// FeedEntryEntity defines model for FeedEntry.Entity.
-type FeedEntryEntity string
+// FeedDataHazardAcceptFromStatus 变更前状态；登记时为空串
+type FeedDataHazardAcceptFromStatus string
+
+// FeedDataHazardAcceptLegalLevel 法定等级：general 一般隐患，major 重大隐患
+type FeedDataHazardAcceptLegalLevel string
+
+// FeedDataHazardAcceptToStatus 变更后状态
+type FeedDataHazardAcceptToStatus string
+
+// FeedDataHazardAssign 安排整改（hazard.assign）的 data
+type FeedDataHazardAssign struct {
+	// Actor 操作人
+	Actor string `json:"actor"`
+
+	// Code 隐患编号
+	//
+	// Example: YH-2026-000042
+	Code string `json:"code"`
+
+	// Data 本步骤的明细
+	Data struct {
+		// Deadline 整改期限（北京时间的日期）
+		//
+		// Example: 2026-12-15
+		Deadline string `json:"deadline"`
+
+		// Funds 整改资金（元）；未填为 null
+		Funds *float32 `json:"funds"`
+
+		// Measures 整改措施
+		Measures string `json:"measures"`
+
+		// Plan 重大隐患治理方案；未提交方案时为 null
+		Plan *struct {
+			// EmergencyMeasures 应急预案
+			EmergencyMeasures string `json:"emergency_measures"`
+
+			// FundsMaterials 经费和物资
+			FundsMaterials string `json:"funds_materials"`
+
+			// Goal 目标和任务
+			Goal string `json:"goal"`
+
+			// Method 方法和措施
+			Method string `json:"method"`
+
+			// ResponsiblePerson 负责治理的人员
+			ResponsiblePerson string `json:"responsible_person"`
+
+			// ResponsibleUnit 负责治理的机构
+			ResponsibleUnit string `json:"responsible_unit"`
+
+			// SafetyMeasures 安全措施
+			SafetyMeasures string `json:"safety_measures"`
+
+			// TimeLimit 治理的时限和要求
+			TimeLimit string `json:"time_limit"`
+		} `json:"plan"`
+
+		// ResponsiblePerson 整改责任人
+		ResponsiblePerson string `json:"responsible_person"`
+	} `json:"data"`
+
+	// FromStatus 变更前状态；登记时为空串
+	FromStatus FeedDataHazardAssignFromStatus `json:"from_status"`
+
+	// GradeCode 企业自定等级代码，如 A、B、C、D
+	GradeCode string `json:"grade_code"`
+
+	// LegalLevel 法定等级：general 一般隐患，major 重大隐患
+	LegalLevel FeedDataHazardAssignLegalLevel `json:"legal_level"`
+
+	// Note 说明
+	Note string `json:"note"`
+
+	// Subject 隐患名称
+	Subject string `json:"subject"`
+
+	// ToStatus 变更后状态
+	ToStatus FeedDataHazardAssignToStatus `json:"to_status"`
+}
+
+// FeedDataHazardAssignFromStatus 变更前状态；登记时为空串
+type FeedDataHazardAssignFromStatus string
+
+// FeedDataHazardAssignLegalLevel 法定等级：general 一般隐患，major 重大隐患
+type FeedDataHazardAssignLegalLevel string
+
+// FeedDataHazardAssignToStatus 变更后状态
+type FeedDataHazardAssignToStatus string
+
+// FeedDataHazardFix 提交整改（hazard.fix）的 data
+type FeedDataHazardFix struct {
+	// Actor 操作人
+	Actor string `json:"actor"`
+
+	// Code 隐患编号
+	//
+	// Example: YH-2026-000042
+	Code string `json:"code"`
+
+	// Data 本步骤没有明细，恒为 null
+	Data *map[string]interface{} `json:"data"`
+
+	// FromStatus 变更前状态；登记时为空串
+	FromStatus FeedDataHazardFixFromStatus `json:"from_status"`
+
+	// GradeCode 企业自定等级代码，如 A、B、C、D
+	GradeCode string `json:"grade_code"`
+
+	// LegalLevel 法定等级：general 一般隐患，major 重大隐患
+	LegalLevel FeedDataHazardFixLegalLevel `json:"legal_level"`
+
+	// Note 说明
+	Note string `json:"note"`
+
+	// Subject 隐患名称
+	Subject string `json:"subject"`
+
+	// ToStatus 变更后状态
+	ToStatus FeedDataHazardFixToStatus `json:"to_status"`
+}
+
+// FeedDataHazardFixFromStatus 变更前状态；登记时为空串
+type FeedDataHazardFixFromStatus string
+
+// FeedDataHazardFixLegalLevel 法定等级：general 一般隐患，major 重大隐患
+type FeedDataHazardFixLegalLevel string
+
+// FeedDataHazardFixToStatus 变更后状态
+type FeedDataHazardFixToStatus string
+
+// FeedDataHazardLiftSupervision 解除督办（hazard.lift_supervision）的 data
+type FeedDataHazardLiftSupervision struct {
+	// Actor 操作人
+	Actor string `json:"actor"`
+
+	// Code 隐患编号
+	//
+	// Example: YH-2026-000042
+	Code string `json:"code"`
+
+	// Data 本步骤没有明细，恒为 null
+	Data *map[string]interface{} `json:"data"`
+
+	// FromStatus 变更前状态；登记时为空串
+	FromStatus FeedDataHazardLiftSupervisionFromStatus `json:"from_status"`
+
+	// GradeCode 企业自定等级代码，如 A、B、C、D
+	GradeCode string `json:"grade_code"`
+
+	// LegalLevel 法定等级：general 一般隐患，major 重大隐患
+	LegalLevel FeedDataHazardLiftSupervisionLegalLevel `json:"legal_level"`
+
+	// Note 说明
+	Note string `json:"note"`
+
+	// Subject 隐患名称
+	Subject string `json:"subject"`
+
+	// ToStatus 变更后状态
+	ToStatus FeedDataHazardLiftSupervisionToStatus `json:"to_status"`
+}
+
+// FeedDataHazardLiftSupervisionFromStatus 变更前状态；登记时为空串
+type FeedDataHazardLiftSupervisionFromStatus string
+
+// FeedDataHazardLiftSupervisionLegalLevel 法定等级：general 一般隐患，major 重大隐患
+type FeedDataHazardLiftSupervisionLegalLevel string
+
+// FeedDataHazardLiftSupervisionToStatus 变更后状态
+type FeedDataHazardLiftSupervisionToStatus string
+
+// FeedDataHazardRegister 隐患登记（hazard.register）的 data
+type FeedDataHazardRegister struct {
+	// Actor 操作人
+	Actor string `json:"actor"`
+
+	// Code 隐患编号
+	//
+	// Example: YH-2026-000042
+	Code string `json:"code"`
+
+	// Data 本步骤没有明细，恒为 null
+	Data *map[string]interface{} `json:"data"`
+
+	// FromStatus 变更前状态；登记时为空串
+	FromStatus FeedDataHazardRegisterFromStatus `json:"from_status"`
+
+	// GradeCode 企业自定等级代码，如 A、B、C、D
+	GradeCode string `json:"grade_code"`
+
+	// LegalLevel 法定等级：general 一般隐患，major 重大隐患
+	LegalLevel FeedDataHazardRegisterLegalLevel `json:"legal_level"`
+
+	// Note 说明
+	Note string `json:"note"`
+
+	// Subject 隐患名称
+	Subject string `json:"subject"`
+
+	// ToStatus 变更后状态
+	ToStatus FeedDataHazardRegisterToStatus `json:"to_status"`
+}
+
+// FeedDataHazardRegisterFromStatus 变更前状态；登记时为空串
+type FeedDataHazardRegisterFromStatus string
+
+// FeedDataHazardRegisterLegalLevel 法定等级：general 一般隐患，major 重大隐患
+type FeedDataHazardRegisterLegalLevel string
+
+// FeedDataHazardRegisterToStatus 变更后状态
+type FeedDataHazardRegisterToStatus string
+
+// FeedDataHazardReject 验收退回（hazard.reject）的 data
+type FeedDataHazardReject struct {
+	// Actor 操作人
+	Actor string `json:"actor"`
+
+	// Code 隐患编号
+	//
+	// Example: YH-2026-000042
+	Code string `json:"code"`
+
+	// Data 本步骤没有明细，恒为 null
+	Data *map[string]interface{} `json:"data"`
+
+	// FromStatus 变更前状态；登记时为空串
+	FromStatus FeedDataHazardRejectFromStatus `json:"from_status"`
+
+	// GradeCode 企业自定等级代码，如 A、B、C、D
+	GradeCode string `json:"grade_code"`
+
+	// LegalLevel 法定等级：general 一般隐患，major 重大隐患
+	LegalLevel FeedDataHazardRejectLegalLevel `json:"legal_level"`
+
+	// Note 说明
+	Note string `json:"note"`
+
+	// Subject 隐患名称
+	Subject string `json:"subject"`
+
+	// ToStatus 变更后状态
+	ToStatus FeedDataHazardRejectToStatus `json:"to_status"`
+}
+
+// FeedDataHazardRejectFromStatus 变更前状态；登记时为空串
+type FeedDataHazardRejectFromStatus string
+
+// FeedDataHazardRejectLegalLevel 法定等级：general 一般隐患，major 重大隐患
+type FeedDataHazardRejectLegalLevel string
+
+// FeedDataHazardRejectToStatus 变更后状态
+type FeedDataHazardRejectToStatus string
+
+// FeedDataHazardSpotFix 当场整改（登记即销号）（hazard.spot_fix）的 data
+type FeedDataHazardSpotFix struct {
+	// Actor 操作人
+	Actor string `json:"actor"`
+
+	// Code 隐患编号
+	//
+	// Example: YH-2026-000042
+	Code string `json:"code"`
+
+	// Data 本步骤没有明细，恒为 null
+	Data *map[string]interface{} `json:"data"`
+
+	// FromStatus 变更前状态；登记时为空串
+	FromStatus FeedDataHazardSpotFixFromStatus `json:"from_status"`
+
+	// GradeCode 企业自定等级代码，如 A、B、C、D
+	GradeCode string `json:"grade_code"`
+
+	// LegalLevel 法定等级：general 一般隐患，major 重大隐患
+	LegalLevel FeedDataHazardSpotFixLegalLevel `json:"legal_level"`
+
+	// Note 说明
+	Note string `json:"note"`
+
+	// Subject 隐患名称
+	Subject string `json:"subject"`
+
+	// ToStatus 变更后状态
+	ToStatus FeedDataHazardSpotFixToStatus `json:"to_status"`
+}
+
+// FeedDataHazardSpotFixFromStatus 变更前状态；登记时为空串
+type FeedDataHazardSpotFixFromStatus string
+
+// FeedDataHazardSpotFixLegalLevel 法定等级：general 一般隐患，major 重大隐患
+type FeedDataHazardSpotFixLegalLevel string
+
+// FeedDataHazardSpotFixToStatus 变更后状态
+type FeedDataHazardSpotFixToStatus string
+
+// FeedDataHazardSupervise 监管督办（hazard.supervise）的 data
+type FeedDataHazardSupervise struct {
+	// Actor 操作人
+	Actor string `json:"actor"`
+
+	// Code 隐患编号
+	//
+	// Example: YH-2026-000042
+	Code string `json:"code"`
+
+	// Data 本步骤的明细
+	Data struct {
+		// Deadline 督办期限（北京时间的日期）
+		//
+		// Example: 2026-12-31
+		Deadline string `json:"deadline"`
+
+		// SupervisionId 督办记录 id
+		SupervisionId int `json:"supervision_id"`
+	} `json:"data"`
+
+	// FromStatus 变更前状态；登记时为空串
+	FromStatus FeedDataHazardSuperviseFromStatus `json:"from_status"`
+
+	// GradeCode 企业自定等级代码，如 A、B、C、D
+	GradeCode string `json:"grade_code"`
+
+	// LegalLevel 法定等级：general 一般隐患，major 重大隐患
+	LegalLevel FeedDataHazardSuperviseLegalLevel `json:"legal_level"`
+
+	// Note 说明
+	Note string `json:"note"`
+
+	// Subject 隐患名称
+	Subject string `json:"subject"`
+
+	// ToStatus 变更后状态
+	ToStatus FeedDataHazardSuperviseToStatus `json:"to_status"`
+}
+
+// FeedDataHazardSuperviseFromStatus 变更前状态；登记时为空串
+type FeedDataHazardSuperviseFromStatus string
+
+// FeedDataHazardSuperviseLegalLevel 法定等级：general 一般隐患，major 重大隐患
+type FeedDataHazardSuperviseLegalLevel string
+
+// FeedDataHazardSuperviseToStatus 变更后状态
+type FeedDataHazardSuperviseToStatus string
+
+// FeedDataInspectionSubmitted 排查提交（inspection.submitted）的 data
+type FeedDataInspectionSubmitted struct {
+	// ChecklistId 岗位清单 id
+	ChecklistId int `json:"checklist_id"`
+
+	// ChecklistName 岗位清单名称
+	ChecklistName string `json:"checklist_name"`
+
+	// HazardCount 本次排查发现并登记的隐患数
+	HazardCount int `json:"hazard_count"`
+
+	// PeriodKey 报送周期，如 2026-12-07（日）、2026-W49（周）、2026-12-H1（半月）、2026-12（月）、2026-Q4（季）、2026（年）
+	//
+	// Example: 2026-12-07
+	PeriodKey string `json:"period_key"`
+
+	// PostId 岗位 id
+	PostId int `json:"post_id"`
+
+	// SubmittedBy 提交人
+	SubmittedBy string `json:"submitted_by"`
+}
+
+// FeedEntry 变更流中的一条变更；action 决定 data 的结构：
+// - inspection.submitted：排查提交，data 见 FeedDataInspectionSubmitted
+// - hazard.register：隐患登记，data 见 FeedDataHazardRegister
+// - hazard.spot_fix：当场整改（登记即销号），data 见 FeedDataHazardSpotFix
+// - hazard.assign：安排整改，data 见 FeedDataHazardAssign
+// - hazard.fix：提交整改，data 见 FeedDataHazardFix
+// - hazard.accept：验收通过，data 见 FeedDataHazardAccept
+// - hazard.reject：验收退回，data 见 FeedDataHazardReject
+// - hazard.supervise：监管督办，data 见 FeedDataHazardSupervise
+// - hazard.lift_supervision：解除督办，data 见 FeedDataHazardLiftSupervision
+type FeedEntry struct {
+	union json.RawMessage
+}
+
+// FeedEntryHazardAccept 变更流条目：验收通过
+type FeedEntryHazardAccept struct {
+	// Action Example: hazard.accept
+	Action FeedEntryHazardAcceptAction `json:"action"`
+	At     time.Time                   `json:"at"`
+
+	// Cursor 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+	//
+	// Example: AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+	Cursor string `json:"cursor"`
+
+	// Data 验收通过（hazard.accept）的 data
+	Data         FeedDataHazardAccept        `json:"data"`
+	EnterpriseId int                         `json:"enterprise_id"`
+	Entity       FeedEntryHazardAcceptEntity `json:"entity"`
+	EntityId     int                         `json:"entity_id"`
+
+	// Id 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+	// 记下最大的 id 不会漏掉条目，但续读请用 cursor。
+	//
+	// Example: 1042
+	Id int `json:"id"`
+}
+
+// FeedEntryHazardAcceptAction Example: hazard.accept
+type FeedEntryHazardAcceptAction string
+
+// FeedEntryHazardAcceptEntity defines model for FeedEntryHazardAccept.Entity.
+type FeedEntryHazardAcceptEntity string
+
+// FeedEntryHazardAssign 变更流条目：安排整改
+type FeedEntryHazardAssign struct {
+	// Action Example: hazard.assign
+	Action FeedEntryHazardAssignAction `json:"action"`
+	At     time.Time                   `json:"at"`
+
+	// Cursor 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+	//
+	// Example: AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+	Cursor string `json:"cursor"`
+
+	// Data 安排整改（hazard.assign）的 data
+	Data         FeedDataHazardAssign        `json:"data"`
+	EnterpriseId int                         `json:"enterprise_id"`
+	Entity       FeedEntryHazardAssignEntity `json:"entity"`
+	EntityId     int                         `json:"entity_id"`
+
+	// Id 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+	// 记下最大的 id 不会漏掉条目，但续读请用 cursor。
+	//
+	// Example: 1042
+	Id int `json:"id"`
+}
+
+// FeedEntryHazardAssignAction Example: hazard.assign
+type FeedEntryHazardAssignAction string
+
+// FeedEntryHazardAssignEntity defines model for FeedEntryHazardAssign.Entity.
+type FeedEntryHazardAssignEntity string
+
+// FeedEntryHazardFix 变更流条目：提交整改
+type FeedEntryHazardFix struct {
+	// Action Example: hazard.fix
+	Action FeedEntryHazardFixAction `json:"action"`
+	At     time.Time                `json:"at"`
+
+	// Cursor 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+	//
+	// Example: AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+	Cursor string `json:"cursor"`
+
+	// Data 提交整改（hazard.fix）的 data
+	Data         FeedDataHazardFix        `json:"data"`
+	EnterpriseId int                      `json:"enterprise_id"`
+	Entity       FeedEntryHazardFixEntity `json:"entity"`
+	EntityId     int                      `json:"entity_id"`
+
+	// Id 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+	// 记下最大的 id 不会漏掉条目，但续读请用 cursor。
+	//
+	// Example: 1042
+	Id int `json:"id"`
+}
+
+// FeedEntryHazardFixAction Example: hazard.fix
+type FeedEntryHazardFixAction string
+
+// FeedEntryHazardFixEntity defines model for FeedEntryHazardFix.Entity.
+type FeedEntryHazardFixEntity string
+
+// FeedEntryHazardLiftSupervision 变更流条目：解除督办
+type FeedEntryHazardLiftSupervision struct {
+	// Action Example: hazard.lift_supervision
+	Action FeedEntryHazardLiftSupervisionAction `json:"action"`
+	At     time.Time                            `json:"at"`
+
+	// Cursor 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+	//
+	// Example: AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+	Cursor string `json:"cursor"`
+
+	// Data 解除督办（hazard.lift_supervision）的 data
+	Data         FeedDataHazardLiftSupervision        `json:"data"`
+	EnterpriseId int                                  `json:"enterprise_id"`
+	Entity       FeedEntryHazardLiftSupervisionEntity `json:"entity"`
+	EntityId     int                                  `json:"entity_id"`
+
+	// Id 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+	// 记下最大的 id 不会漏掉条目，但续读请用 cursor。
+	//
+	// Example: 1042
+	Id int `json:"id"`
+}
+
+// FeedEntryHazardLiftSupervisionAction Example: hazard.lift_supervision
+type FeedEntryHazardLiftSupervisionAction string
+
+// FeedEntryHazardLiftSupervisionEntity defines model for FeedEntryHazardLiftSupervision.Entity.
+type FeedEntryHazardLiftSupervisionEntity string
+
+// FeedEntryHazardRegister 变更流条目：隐患登记
+type FeedEntryHazardRegister struct {
+	// Action Example: hazard.register
+	Action FeedEntryHazardRegisterAction `json:"action"`
+	At     time.Time                     `json:"at"`
+
+	// Cursor 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+	//
+	// Example: AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+	Cursor string `json:"cursor"`
+
+	// Data 隐患登记（hazard.register）的 data
+	Data         FeedDataHazardRegister        `json:"data"`
+	EnterpriseId int                           `json:"enterprise_id"`
+	Entity       FeedEntryHazardRegisterEntity `json:"entity"`
+	EntityId     int                           `json:"entity_id"`
+
+	// Id 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+	// 记下最大的 id 不会漏掉条目，但续读请用 cursor。
+	//
+	// Example: 1042
+	Id int `json:"id"`
+}
+
+// FeedEntryHazardRegisterAction Example: hazard.register
+type FeedEntryHazardRegisterAction string
+
+// FeedEntryHazardRegisterEntity defines model for FeedEntryHazardRegister.Entity.
+type FeedEntryHazardRegisterEntity string
+
+// FeedEntryHazardReject 变更流条目：验收退回
+type FeedEntryHazardReject struct {
+	// Action Example: hazard.reject
+	Action FeedEntryHazardRejectAction `json:"action"`
+	At     time.Time                   `json:"at"`
+
+	// Cursor 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+	//
+	// Example: AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+	Cursor string `json:"cursor"`
+
+	// Data 验收退回（hazard.reject）的 data
+	Data         FeedDataHazardReject        `json:"data"`
+	EnterpriseId int                         `json:"enterprise_id"`
+	Entity       FeedEntryHazardRejectEntity `json:"entity"`
+	EntityId     int                         `json:"entity_id"`
+
+	// Id 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+	// 记下最大的 id 不会漏掉条目，但续读请用 cursor。
+	//
+	// Example: 1042
+	Id int `json:"id"`
+}
+
+// FeedEntryHazardRejectAction Example: hazard.reject
+type FeedEntryHazardRejectAction string
+
+// FeedEntryHazardRejectEntity defines model for FeedEntryHazardReject.Entity.
+type FeedEntryHazardRejectEntity string
+
+// FeedEntryHazardSpotFix 变更流条目：当场整改（登记即销号）
+type FeedEntryHazardSpotFix struct {
+	// Action Example: hazard.spot_fix
+	Action FeedEntryHazardSpotFixAction `json:"action"`
+	At     time.Time                    `json:"at"`
+
+	// Cursor 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+	//
+	// Example: AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+	Cursor string `json:"cursor"`
+
+	// Data 当场整改（登记即销号）（hazard.spot_fix）的 data
+	Data         FeedDataHazardSpotFix        `json:"data"`
+	EnterpriseId int                          `json:"enterprise_id"`
+	Entity       FeedEntryHazardSpotFixEntity `json:"entity"`
+	EntityId     int                          `json:"entity_id"`
+
+	// Id 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+	// 记下最大的 id 不会漏掉条目，但续读请用 cursor。
+	//
+	// Example: 1042
+	Id int `json:"id"`
+}
+
+// FeedEntryHazardSpotFixAction Example: hazard.spot_fix
+type FeedEntryHazardSpotFixAction string
+
+// FeedEntryHazardSpotFixEntity defines model for FeedEntryHazardSpotFix.Entity.
+type FeedEntryHazardSpotFixEntity string
+
+// FeedEntryHazardSupervise 变更流条目：监管督办
+type FeedEntryHazardSupervise struct {
+	// Action Example: hazard.supervise
+	Action FeedEntryHazardSuperviseAction `json:"action"`
+	At     time.Time                      `json:"at"`
+
+	// Cursor 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+	//
+	// Example: AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+	Cursor string `json:"cursor"`
+
+	// Data 监管督办（hazard.supervise）的 data
+	Data         FeedDataHazardSupervise        `json:"data"`
+	EnterpriseId int                            `json:"enterprise_id"`
+	Entity       FeedEntryHazardSuperviseEntity `json:"entity"`
+	EntityId     int                            `json:"entity_id"`
+
+	// Id 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+	// 记下最大的 id 不会漏掉条目，但续读请用 cursor。
+	//
+	// Example: 1042
+	Id int `json:"id"`
+}
+
+// FeedEntryHazardSuperviseAction Example: hazard.supervise
+type FeedEntryHazardSuperviseAction string
+
+// FeedEntryHazardSuperviseEntity defines model for FeedEntryHazardSupervise.Entity.
+type FeedEntryHazardSuperviseEntity string
+
+// FeedEntryInspectionSubmitted 变更流条目：排查提交
+type FeedEntryInspectionSubmitted struct {
+	// Action Example: inspection.submitted
+	Action FeedEntryInspectionSubmittedAction `json:"action"`
+	At     time.Time                          `json:"at"`
+
+	// Cursor 本条之后的续读位置：带回它即从本条之后继续，可在任意一条之后断点续读。只对签发它的变更流有效。
+	//
+	// Example: AQAAAAAAAAQSq3wW0bQ1nMGvB8PRe0wcvA
+	Cursor string `json:"cursor"`
+
+	// Data 排查提交（inspection.submitted）的 data
+	Data         FeedDataInspectionSubmitted        `json:"data"`
+	EnterpriseId int                                `json:"enterprise_id"`
+	Entity       FeedEntryInspectionSubmittedEntity `json:"entity"`
+	EntityId     int                                `json:"entity_id"`
+
+	// Id 条目的位置（id）：全局唯一，在一个变更流中按交付顺序严格递增；不连续（其他企业的条目和回滚的写入也占位置）。
+	// 记下最大的 id 不会漏掉条目，但续读请用 cursor。
+	//
+	// Example: 1042
+	Id int `json:"id"`
+}
+
+// FeedEntryInspectionSubmittedAction Example: inspection.submitted
+type FeedEntryInspectionSubmittedAction string
+
+// FeedEntryInspectionSubmittedEntity defines model for FeedEntryInspectionSubmitted.Entity.
+type FeedEntryInspectionSubmittedEntity string
 
 // FeedPage defines model for FeedPage.
 type FeedPage struct {
-	// Cursor Cursor continues after the last entry; pass it back unchanged. An empty cursor starts from the
-	// beginning (a full re-sync).
+	// Cursor 本批最后一条之后的续读位置（本批为空时与请求的 cursor 指向同一位置），原样带回即可继续；不透明，只对签发它的
+	// 变更流有效。空 cursor 表示从头同步。
 	Cursor  string      `json:"cursor"`
 	Entries []FeedEntry `json:"entries"`
 
-	// More More is true when entries beyond this batch are already readable.
+	// HeldBack 为 true 表示本变更流已有 id 大于 horizon 的已提交条目，正等待取得更早位置、尚未结束的写入事务结束后再交付
+	// （通常不超过一秒）。more 与 held_back 都为 false 表示已追平。
+	HeldBack bool `json:"held_back"`
+
+	// Horizon 完整位置：id 不大于它的条目都已提交（以后不会再出现 id 不大于它的条目），本接口只交付到这里。
+	//
+	// Example: 1050
+	Horizon int `json:"horizon"`
+
+	// More 为 true 表示本批之后已有可读的条目，应立即继续读。
 	More bool `json:"more"`
 }
 
@@ -4804,6 +6314,359 @@ func (t *Error_Details_AdditionalProperties) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsFeedEntryInspectionSubmitted returns the union data inside the FeedEntry as a FeedEntryInspectionSubmitted
+func (t FeedEntry) AsFeedEntryInspectionSubmitted() (FeedEntryInspectionSubmitted, error) {
+	var body FeedEntryInspectionSubmitted
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromFeedEntryInspectionSubmitted overwrites any union data inside the FeedEntry as the provided FeedEntryInspectionSubmitted
+func (t *FeedEntry) FromFeedEntryInspectionSubmitted(v FeedEntryInspectionSubmitted) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"inspection.submitted"}`))
+	t.union = b
+	return err
+}
+
+// MergeFeedEntryInspectionSubmitted performs a merge with any union data inside the FeedEntry, using the provided FeedEntryInspectionSubmitted
+func (t *FeedEntry) MergeFeedEntryInspectionSubmitted(v FeedEntryInspectionSubmitted) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"inspection.submitted"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsFeedEntryHazardRegister returns the union data inside the FeedEntry as a FeedEntryHazardRegister
+func (t FeedEntry) AsFeedEntryHazardRegister() (FeedEntryHazardRegister, error) {
+	var body FeedEntryHazardRegister
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromFeedEntryHazardRegister overwrites any union data inside the FeedEntry as the provided FeedEntryHazardRegister
+func (t *FeedEntry) FromFeedEntryHazardRegister(v FeedEntryHazardRegister) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.register"}`))
+	t.union = b
+	return err
+}
+
+// MergeFeedEntryHazardRegister performs a merge with any union data inside the FeedEntry, using the provided FeedEntryHazardRegister
+func (t *FeedEntry) MergeFeedEntryHazardRegister(v FeedEntryHazardRegister) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.register"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsFeedEntryHazardSpotFix returns the union data inside the FeedEntry as a FeedEntryHazardSpotFix
+func (t FeedEntry) AsFeedEntryHazardSpotFix() (FeedEntryHazardSpotFix, error) {
+	var body FeedEntryHazardSpotFix
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromFeedEntryHazardSpotFix overwrites any union data inside the FeedEntry as the provided FeedEntryHazardSpotFix
+func (t *FeedEntry) FromFeedEntryHazardSpotFix(v FeedEntryHazardSpotFix) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.spot_fix"}`))
+	t.union = b
+	return err
+}
+
+// MergeFeedEntryHazardSpotFix performs a merge with any union data inside the FeedEntry, using the provided FeedEntryHazardSpotFix
+func (t *FeedEntry) MergeFeedEntryHazardSpotFix(v FeedEntryHazardSpotFix) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.spot_fix"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsFeedEntryHazardAssign returns the union data inside the FeedEntry as a FeedEntryHazardAssign
+func (t FeedEntry) AsFeedEntryHazardAssign() (FeedEntryHazardAssign, error) {
+	var body FeedEntryHazardAssign
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromFeedEntryHazardAssign overwrites any union data inside the FeedEntry as the provided FeedEntryHazardAssign
+func (t *FeedEntry) FromFeedEntryHazardAssign(v FeedEntryHazardAssign) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.assign"}`))
+	t.union = b
+	return err
+}
+
+// MergeFeedEntryHazardAssign performs a merge with any union data inside the FeedEntry, using the provided FeedEntryHazardAssign
+func (t *FeedEntry) MergeFeedEntryHazardAssign(v FeedEntryHazardAssign) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.assign"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsFeedEntryHazardFix returns the union data inside the FeedEntry as a FeedEntryHazardFix
+func (t FeedEntry) AsFeedEntryHazardFix() (FeedEntryHazardFix, error) {
+	var body FeedEntryHazardFix
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromFeedEntryHazardFix overwrites any union data inside the FeedEntry as the provided FeedEntryHazardFix
+func (t *FeedEntry) FromFeedEntryHazardFix(v FeedEntryHazardFix) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.fix"}`))
+	t.union = b
+	return err
+}
+
+// MergeFeedEntryHazardFix performs a merge with any union data inside the FeedEntry, using the provided FeedEntryHazardFix
+func (t *FeedEntry) MergeFeedEntryHazardFix(v FeedEntryHazardFix) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.fix"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsFeedEntryHazardAccept returns the union data inside the FeedEntry as a FeedEntryHazardAccept
+func (t FeedEntry) AsFeedEntryHazardAccept() (FeedEntryHazardAccept, error) {
+	var body FeedEntryHazardAccept
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromFeedEntryHazardAccept overwrites any union data inside the FeedEntry as the provided FeedEntryHazardAccept
+func (t *FeedEntry) FromFeedEntryHazardAccept(v FeedEntryHazardAccept) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.accept"}`))
+	t.union = b
+	return err
+}
+
+// MergeFeedEntryHazardAccept performs a merge with any union data inside the FeedEntry, using the provided FeedEntryHazardAccept
+func (t *FeedEntry) MergeFeedEntryHazardAccept(v FeedEntryHazardAccept) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.accept"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsFeedEntryHazardReject returns the union data inside the FeedEntry as a FeedEntryHazardReject
+func (t FeedEntry) AsFeedEntryHazardReject() (FeedEntryHazardReject, error) {
+	var body FeedEntryHazardReject
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromFeedEntryHazardReject overwrites any union data inside the FeedEntry as the provided FeedEntryHazardReject
+func (t *FeedEntry) FromFeedEntryHazardReject(v FeedEntryHazardReject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.reject"}`))
+	t.union = b
+	return err
+}
+
+// MergeFeedEntryHazardReject performs a merge with any union data inside the FeedEntry, using the provided FeedEntryHazardReject
+func (t *FeedEntry) MergeFeedEntryHazardReject(v FeedEntryHazardReject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.reject"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsFeedEntryHazardSupervise returns the union data inside the FeedEntry as a FeedEntryHazardSupervise
+func (t FeedEntry) AsFeedEntryHazardSupervise() (FeedEntryHazardSupervise, error) {
+	var body FeedEntryHazardSupervise
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromFeedEntryHazardSupervise overwrites any union data inside the FeedEntry as the provided FeedEntryHazardSupervise
+func (t *FeedEntry) FromFeedEntryHazardSupervise(v FeedEntryHazardSupervise) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.supervise"}`))
+	t.union = b
+	return err
+}
+
+// MergeFeedEntryHazardSupervise performs a merge with any union data inside the FeedEntry, using the provided FeedEntryHazardSupervise
+func (t *FeedEntry) MergeFeedEntryHazardSupervise(v FeedEntryHazardSupervise) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.supervise"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsFeedEntryHazardLiftSupervision returns the union data inside the FeedEntry as a FeedEntryHazardLiftSupervision
+func (t FeedEntry) AsFeedEntryHazardLiftSupervision() (FeedEntryHazardLiftSupervision, error) {
+	var body FeedEntryHazardLiftSupervision
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromFeedEntryHazardLiftSupervision overwrites any union data inside the FeedEntry as the provided FeedEntryHazardLiftSupervision
+func (t *FeedEntry) FromFeedEntryHazardLiftSupervision(v FeedEntryHazardLiftSupervision) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.lift_supervision"}`))
+	t.union = b
+	return err
+}
+
+// MergeFeedEntryHazardLiftSupervision performs a merge with any union data inside the FeedEntry, using the provided FeedEntryHazardLiftSupervision
+func (t *FeedEntry) MergeFeedEntryHazardLiftSupervision(v FeedEntryHazardLiftSupervision) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"action":"hazard.lift_supervision"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t FeedEntry) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"action"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t FeedEntry) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "hazard.accept":
+		return t.AsFeedEntryHazardAccept()
+	case "hazard.assign":
+		return t.AsFeedEntryHazardAssign()
+	case "hazard.fix":
+		return t.AsFeedEntryHazardFix()
+	case "hazard.lift_supervision":
+		return t.AsFeedEntryHazardLiftSupervision()
+	case "hazard.register":
+		return t.AsFeedEntryHazardRegister()
+	case "hazard.reject":
+		return t.AsFeedEntryHazardReject()
+	case "hazard.spot_fix":
+		return t.AsFeedEntryHazardSpotFix()
+	case "hazard.supervise":
+		return t.AsFeedEntryHazardSupervise()
+	case "inspection.submitted":
+		return t.AsFeedEntryInspectionSubmitted()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t FeedEntry) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *FeedEntry) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsHazardEventData0 returns the union data inside the HazardEvent_Data_AdditionalProperties as a HazardEventData0
 func (t HazardEvent_Data_AdditionalProperties) AsHazardEventData0() (HazardEventData0, error) {
 	var body HazardEventData0
@@ -5371,7 +7234,10 @@ type ClientInterface interface {
 
 	// GetEnterpriseFeed 变更流（本企业）
 	//
-	// 供对接系统增量同步：按提交顺序返回 cursor 之后的变更（排查提交 inspection.submitted；隐患登记、安排整改、提交整改、验收、退回、当场整改、督办与解除督办 hazard.*）。把返回的 cursor 原样带回即可继续，不会遗漏也不会重复；不带 cursor 从头重新同步。more 为 true 时还有可读的变更。正在提交中的事务的变更在其提交后才出现，且出现在已发出的游标之后。
+	// 供对接系统增量同步：按位置顺序返回 cursor 之后的变更（排查提交 inspection.submitted；隐患登记、安排整改、提交整改、验收、退回、当场整改、督办与解除督办 hazard.*，每种 action 的 data 结构见 FeedEntry）。
+	// 每条的 id 是它的位置，按交付顺序严格递增；每条带有自己的 cursor，可在任意一条之后续读。把返回的 cursor 原样带回即可继续，不会遗漏也不会重复；不带 cursor 从头重新同步。
+	// cursor 不透明、经服务器签名，只对签发它的变更流有效：其他企业或辖区的 cursor、改动过或自行拼造的 cursor 返回 400 feed_cursor_invalid。
+	// more 为 true 时还有可读的变更；为 false 且 held_back 为 true 时，已有更新的变更在等待更早开始的写入事务结束（稍后再读）；两者都为 false 即已追平。只有写入变更流的事务会让变更流等待，其他事务（批量导入、长报表、备份）不会。
 	//
 	// Corresponds with GET /api/v1/feed (the `GetEnterpriseFeed` operationId).
 	GetEnterpriseFeed(ctx context.Context, params *GetEnterpriseFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5991,7 +7857,7 @@ type ClientInterface interface {
 
 	// GetRegionFeed 变更流（辖区）
 	//
-	// 同 /api/v1/feed，范围为本监管账号辖区内的全部企业。.
+	// 同 /api/v1/feed，范围为本监管账号辖区内的全部企业；cursor 只对本辖区的变更流有效。.
 	//
 	// Corresponds with GET /api/v1/regulator/feed (the `GetRegionFeed` operationId).
 	GetRegionFeed(ctx context.Context, params *GetRegionFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -7390,7 +9256,10 @@ func (c *Client) UpdateProfile(ctx context.Context, body UpdateProfileJSONReques
 
 // GetEnterpriseFeed 变更流（本企业）
 //
-// 供对接系统增量同步：按提交顺序返回 cursor 之后的变更（排查提交 inspection.submitted；隐患登记、安排整改、提交整改、验收、退回、当场整改、督办与解除督办 hazard.*）。把返回的 cursor 原样带回即可继续，不会遗漏也不会重复；不带 cursor 从头重新同步。more 为 true 时还有可读的变更。正在提交中的事务的变更在其提交后才出现，且出现在已发出的游标之后。
+// 供对接系统增量同步：按位置顺序返回 cursor 之后的变更（排查提交 inspection.submitted；隐患登记、安排整改、提交整改、验收、退回、当场整改、督办与解除督办 hazard.*，每种 action 的 data 结构见 FeedEntry）。
+// 每条的 id 是它的位置，按交付顺序严格递增；每条带有自己的 cursor，可在任意一条之后续读。把返回的 cursor 原样带回即可继续，不会遗漏也不会重复；不带 cursor 从头重新同步。
+// cursor 不透明、经服务器签名，只对签发它的变更流有效：其他企业或辖区的 cursor、改动过或自行拼造的 cursor 返回 400 feed_cursor_invalid。
+// more 为 true 时还有可读的变更；为 false 且 held_back 为 true 时，已有更新的变更在等待更早开始的写入事务结束（稍后再读）；两者都为 false 即已追平。只有写入变更流的事务会让变更流等待，其他事务（批量导入、长报表、备份）不会。
 //
 // Corresponds with GET /api/v1/feed (the `GetEnterpriseFeed` operationId).
 func (c *Client) GetEnterpriseFeed(ctx context.Context, params *GetEnterpriseFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8830,7 +10699,7 @@ func (c *Client) GetRegulatorEnterpriseSummary(ctx context.Context, id int, para
 
 // GetRegionFeed 变更流（辖区）
 //
-// 同 /api/v1/feed，范围为本监管账号辖区内的全部企业。.
+// 同 /api/v1/feed，范围为本监管账号辖区内的全部企业；cursor 只对本辖区的变更流有效。.
 //
 // Corresponds with GET /api/v1/regulator/feed (the `GetRegionFeed` operationId).
 func (c *Client) GetRegionFeed(ctx context.Context, params *GetRegionFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -17755,7 +19624,10 @@ type ClientWithResponsesInterface interface {
 
 	// GetEnterpriseFeedWithResponse 变更流（本企业）
 	//
-	// 供对接系统增量同步：按提交顺序返回 cursor 之后的变更（排查提交 inspection.submitted；隐患登记、安排整改、提交整改、验收、退回、当场整改、督办与解除督办 hazard.*）。把返回的 cursor 原样带回即可继续，不会遗漏也不会重复；不带 cursor 从头重新同步。more 为 true 时还有可读的变更。正在提交中的事务的变更在其提交后才出现，且出现在已发出的游标之后。
+	// 供对接系统增量同步：按位置顺序返回 cursor 之后的变更（排查提交 inspection.submitted；隐患登记、安排整改、提交整改、验收、退回、当场整改、督办与解除督办 hazard.*，每种 action 的 data 结构见 FeedEntry）。
+	// 每条的 id 是它的位置，按交付顺序严格递增；每条带有自己的 cursor，可在任意一条之后续读。把返回的 cursor 原样带回即可继续，不会遗漏也不会重复；不带 cursor 从头重新同步。
+	// cursor 不透明、经服务器签名，只对签发它的变更流有效：其他企业或辖区的 cursor、改动过或自行拼造的 cursor 返回 400 feed_cursor_invalid。
+	// more 为 true 时还有可读的变更；为 false 且 held_back 为 true 时，已有更新的变更在等待更早开始的写入事务结束（稍后再读）；两者都为 false 即已追平。只有写入变更流的事务会让变更流等待，其他事务（批量导入、长报表、备份）不会。
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18461,7 +20333,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetRegionFeedWithResponse 变更流（辖区）
 	//
-	// 同 /api/v1/feed，范围为本监管账号辖区内的全部企业。.
+	// 同 /api/v1/feed，范围为本监管账号辖区内的全部企业；cursor 只对本辖区的变更流有效。.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -32189,7 +34061,10 @@ func (c *ClientWithResponses) UpdateProfileWithResponse(ctx context.Context, bod
 
 // GetEnterpriseFeedWithResponse 变更流（本企业）
 //
-// 供对接系统增量同步：按提交顺序返回 cursor 之后的变更（排查提交 inspection.submitted；隐患登记、安排整改、提交整改、验收、退回、当场整改、督办与解除督办 hazard.*）。把返回的 cursor 原样带回即可继续，不会遗漏也不会重复；不带 cursor 从头重新同步。more 为 true 时还有可读的变更。正在提交中的事务的变更在其提交后才出现，且出现在已发出的游标之后。
+// 供对接系统增量同步：按位置顺序返回 cursor 之后的变更（排查提交 inspection.submitted；隐患登记、安排整改、提交整改、验收、退回、当场整改、督办与解除督办 hazard.*，每种 action 的 data 结构见 FeedEntry）。
+// 每条的 id 是它的位置，按交付顺序严格递增；每条带有自己的 cursor，可在任意一条之后续读。把返回的 cursor 原样带回即可继续，不会遗漏也不会重复；不带 cursor 从头重新同步。
+// cursor 不透明、经服务器签名，只对签发它的变更流有效：其他企业或辖区的 cursor、改动过或自行拼造的 cursor 返回 400 feed_cursor_invalid。
+// more 为 true 时还有可读的变更；为 false 且 held_back 为 true 时，已有更新的变更在等待更早开始的写入事务结束（稍后再读）；两者都为 false 即已追平。只有写入变更流的事务会让变更流等待，其他事务（批量导入、长报表、备份）不会。
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33387,7 +35262,7 @@ func (c *ClientWithResponses) GetRegulatorEnterpriseSummaryWithResponse(ctx cont
 
 // GetRegionFeedWithResponse 变更流（辖区）
 //
-// 同 /api/v1/feed，范围为本监管账号辖区内的全部企业。.
+// 同 /api/v1/feed，范围为本监管账号辖区内的全部企业；cursor 只对本辖区的变更流有效。.
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -80,6 +80,9 @@ func Generate(root string) ([]byte, error) {
 	if err := typePermissionCodes(generic); err != nil {
 		return nil, err
 	}
+	if err := typeFeedActions(generic); err != nil {
+		return nil, err
+	}
 	if v3json, err = json.Marshal(generic); err != nil {
 		return nil, err
 	}
