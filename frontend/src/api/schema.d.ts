@@ -4,6 +4,70 @@
  */
 
 export interface paths {
+    "/api/v1/api-key-scopes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API密钥可选的权限范围
+         * @description 本账号可以授予API密钥的权限范围。只读范围（:read）只允许 GET/HEAD 请求；写范围（:write）允许其所列权限码的全部操作。密钥在任何情况下都不超出创建账号当时持有的权限。
+         */
+        get: operations["listAPIKeyScopes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API密钥列表
+         * @description 本企业的API密钥（含已吊销、已过期的），只显示前缀，从不显示密钥本身。
+         */
+        get: operations["listAPIKeys"];
+        put?: never;
+        /**
+         * 新建API密钥
+         * @description 为对接程序新建API密钥。密钥以创建账号的身份访问，范围收窄到所选权限范围，不超出创建账号的权限与本企业；创建账号停用或失去权限时，密钥随之失效。返回的 key 只显示这一次，服务器只保存其摘要。调用时放在请求头 Authorization: Bearer <key>。每次使用都记入审计日志。
+         */
+        post: operations["createAPIKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 吊销API密钥
+         * @description 立即吊销：所有实例上的下一个请求即被拒绝（401 api_key_revoked）。
+         */
+        post: operations["revokeAPIKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/associations": {
         parameters: {
             query?: never;
@@ -1382,6 +1446,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regulator/api-key-scopes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API密钥可选的权限范围（监管）
+         * @description 监管账号可以授予API密钥的权限范围，规则同企业。
+         */
+        get: operations["listRegionAPIKeyScopes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulator/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API密钥列表（监管）
+         * @description 本辖区监管账号的API密钥（含已吊销、已过期的），只显示前缀，从不显示密钥本身。
+         */
+        get: operations["listRegionAPIKeys"];
+        put?: never;
+        /**
+         * 新建API密钥（监管）
+         * @description 监管账号为对接程序新建API密钥，范围不超出本账号的权限与辖区。返回的 key 只显示这一次。
+         */
+        post: operations["createRegionAPIKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulator/api-keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 吊销API密钥（监管）
+         * @description 立即吊销本辖区的API密钥：所有实例上的下一个请求即被拒绝。
+         */
+        post: operations["revokeRegionAPIKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regulator/dashboard": {
         parameters: {
             query?: never;
@@ -2410,6 +2538,63 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        APIKey: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: date-time */
+            expires_at: string | null;
+            id: number;
+            /** Format: date-time */
+            last_used_at: string | null;
+            last_used_ip: string;
+            /** @example 区数据交换平台 */
+            name: string;
+            /** @example yqyb_k3j9x2ab */
+            prefix: string;
+            /**
+             * @description requests per minute
+             * @example 600
+             */
+            rate_limit: number;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /**
+             * @example [
+             *       "stats:read",
+             *       "feed:read"
+             *     ]
+             */
+            scopes: string[];
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked";
+        };
+        APIKeyInput: {
+            /**
+             * Format: date-time
+             * @description ExpiresAt is optional; a key without it lasts until revoked.
+             */
+            expires_at?: string;
+            /** @example 区数据交换平台 */
+            name: string;
+            /** @description RateLimit is in requests per minute; 0 or absent: 600. */
+            rate_limit?: number;
+            /**
+             * @example [
+             *       "stats:read"
+             *     ]
+             */
+            scopes: string[];
+        };
+        APIKeyPage: {
+            items: components["schemas"]["APIKey"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        APIKeyScopes: {
+            items: components["schemas"]["Scope"][];
+        };
         AnswerInput: {
             description?: string;
             fixed_on_spot?: boolean;
@@ -2644,6 +2829,14 @@ export interface components {
         CreateStandardRequest: {
             /** @description FromTemplate copies the template of the enterprise's main business; false starts empty. */
             from_template: boolean;
+        };
+        CreatedAPIKey: {
+            api_key: components["schemas"]["APIKey"];
+            /**
+             * @description Key is the whole key (yqyb_<prefix>_<secret>); it cannot be shown again.
+             * @example yqyb_k3j9x2ab_7f2c…
+             */
+            key: string;
         };
         CreatedUser: {
             /** @example Kp7#mQ2xRw9a */
@@ -3434,7 +3627,7 @@ export interface components {
          * @description 权限码：权限目录（GET /api/v1/permissions）中的一项，如 org:dept:create。
          * @enum {string}
          */
-        PermissionCode: "ent" | "ent:assoc" | "ent:assoc:apply" | "ent:assoc:decide" | "ent:assoc:dissolve" | "ent:group" | "ent:profile" | "ent:profile:edit" | "hz" | "hz:accept" | "hz:assign" | "hz:export" | "hz:feed" | "hz:fix" | "hz:history" | "hz:inspect" | "hz:ledger" | "hz:register" | "hz:stats" | "hz:stats:sign" | "hz:usage" | "org:dept" | "org:dept:create" | "org:dept:delete" | "org:dept:update" | "org:post" | "org:post:create" | "org:post:delete" | "org:post:disable" | "org:post:doc" | "org:post:update" | "plat" | "plat:audit" | "plat:region" | "plat:region:edit" | "plat:regulator" | "plat:regulator:create" | "plat:regulator:disable" | "plat:regulator:reset-password" | "plat:regulator:update" | "reg" | "reg:dashboard" | "reg:enterprise" | "reg:enterprise:create" | "reg:enterprise:import" | "reg:enterprise:reset-password" | "reg:feed" | "reg:hazard" | "reg:hazard:supervise" | "setup" | "std" | "std:checklist" | "std:checklist:edit" | "std:checklist:export" | "std:checklist:import" | "std:grade" | "std:grade:edit" | "std:standard" | "std:standard:edit" | "sys" | "sys:audit" | "sys:role" | "sys:role:assign" | "sys:role:create" | "sys:role:delete" | "sys:role:grant" | "sys:role:update" | "sys:user" | "sys:user:create" | "sys:user:delete" | "sys:user:disable" | "sys:user:grant" | "sys:user:reset-password" | "sys:user:update" | "tpl" | "tpl:template" | "tpl:template:edit";
+        PermissionCode: "ent" | "ent:assoc" | "ent:assoc:apply" | "ent:assoc:decide" | "ent:assoc:dissolve" | "ent:group" | "ent:profile" | "ent:profile:edit" | "hz" | "hz:accept" | "hz:assign" | "hz:export" | "hz:feed" | "hz:fix" | "hz:history" | "hz:inspect" | "hz:ledger" | "hz:register" | "hz:stats" | "hz:stats:sign" | "hz:usage" | "org:dept" | "org:dept:create" | "org:dept:delete" | "org:dept:update" | "org:post" | "org:post:create" | "org:post:delete" | "org:post:disable" | "org:post:doc" | "org:post:update" | "plat" | "plat:audit" | "plat:region" | "plat:region:edit" | "plat:regulator" | "plat:regulator:create" | "plat:regulator:disable" | "plat:regulator:reset-password" | "plat:regulator:update" | "reg" | "reg:apikey" | "reg:dashboard" | "reg:enterprise" | "reg:enterprise:create" | "reg:enterprise:import" | "reg:enterprise:reset-password" | "reg:feed" | "reg:hazard" | "reg:hazard:supervise" | "setup" | "std" | "std:checklist" | "std:checklist:edit" | "std:checklist:export" | "std:checklist:import" | "std:grade" | "std:grade:edit" | "std:standard" | "std:standard:edit" | "sys" | "sys:apikey" | "sys:audit" | "sys:role" | "sys:role:assign" | "sys:role:create" | "sys:role:delete" | "sys:role:grant" | "sys:role:update" | "sys:user" | "sys:user:create" | "sys:user:delete" | "sys:user:disable" | "sys:user:grant" | "sys:user:reset-password" | "sys:user:update" | "tpl" | "tpl:template" | "tpl:template:edit";
         PermissionTree: {
             held: components["schemas"]["PermissionCode"][];
             tree: components["schemas"]["Node"][];
@@ -3738,6 +3931,14 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+        };
+        Scope: {
+            codes: string[];
+            /** @example stats:read */
+            name: string;
+            /** @example 统计数据（只读） */
+            title: string;
+            write: boolean;
         };
         SetDevClock: {
             /** Format: date-time */
@@ -4087,6 +4288,335 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listAPIKeyScopes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKeyScopes"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAPIKeys: {
+        parameters: {
+            query?: {
+                /** @description 页码 */
+                page?: number;
+                /** @description 每页条数 */
+                page_size?: number;
+                /** @description 排序：id、created_at、last_used_at，默认 -id */
+                sort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKeyPage"];
+                };
+            };
+            /** @description validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description API密钥 */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["APIKeyInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAPIKey"];
+                };
+            };
+            /** @description bad_request | validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 密钥ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKey"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_not_found | not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_already_revoked */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listAssociations: {
         parameters: {
             query?: never;
@@ -4105,7 +4635,7 @@ export interface operations {
                     "application/json": components["schemas"]["Association"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4114,8 +4644,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4175,7 +4714,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4184,7 +4723,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4222,6 +4761,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4284,7 +4832,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4293,7 +4841,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description association_not_yours | password_change_required | forbidden */
+            /** @description association_not_yours | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4331,6 +4879,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4379,7 +4936,7 @@ export interface operations {
                     "application/json": components["schemas"]["Association"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4388,7 +4945,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4408,6 +4965,15 @@ export interface operations {
             };
             /** @description association_not_approved */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4470,7 +5036,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4479,7 +5045,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description association_not_yours | password_change_required | forbidden */
+            /** @description association_not_yours | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4517,6 +5083,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4565,7 +5140,7 @@ export interface operations {
                     "application/json": components["schemas"]["Association"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4574,7 +5149,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description association_not_yours | password_change_required | forbidden */
+            /** @description association_not_yours | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4594,6 +5169,15 @@ export interface operations {
             };
             /** @description association_not_pending */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4655,7 +5239,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4664,8 +5248,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4735,7 +5328,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4744,8 +5337,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5071,7 +5673,7 @@ export interface operations {
                     "application/json": components["schemas"]["Catalogs"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5080,8 +5682,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5127,7 +5738,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChecklistCoverage"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5136,8 +5747,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5183,7 +5803,7 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5192,8 +5812,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5258,7 +5887,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5267,7 +5896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5294,7 +5923,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description import_busy */
+            /** @description import_busy | api_key_rate_limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5341,7 +5970,7 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5350,8 +5979,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5421,7 +6059,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5430,8 +6068,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5491,7 +6138,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5500,7 +6147,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5538,6 +6185,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5586,7 +6242,7 @@ export interface operations {
                     "application/json": components["schemas"]["Checklist"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5595,7 +6251,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5606,6 +6262,15 @@ export interface operations {
             };
             /** @description checklist_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5668,7 +6333,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5677,7 +6342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5706,6 +6371,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5752,7 +6426,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5761,7 +6435,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5781,6 +6455,15 @@ export interface operations {
             };
             /** @description checklist_has_history */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5829,7 +6512,7 @@ export interface operations {
                     "application/json": components["schemas"]["Checklist"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5838,7 +6521,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5849,6 +6532,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5897,7 +6589,7 @@ export interface operations {
                     "application/json": components["schemas"]["Checklist"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5906,7 +6598,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5917,6 +6609,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5976,7 +6677,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5985,8 +6686,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6032,7 +6742,7 @@ export interface operations {
                     "application/json": components["schemas"]["Department"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6041,8 +6751,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6102,7 +6821,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6111,7 +6830,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6149,6 +6868,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6211,7 +6939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6220,7 +6948,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6258,6 +6986,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6304,7 +7041,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6313,7 +7050,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6333,6 +7070,15 @@ export interface operations {
             };
             /** @description department_has_children | department_has_posts */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6524,7 +7270,7 @@ export interface operations {
                     "application/json": components["schemas"]["EnterpriseProfile"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6533,8 +7279,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6594,7 +7349,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6603,7 +7358,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6632,6 +7387,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6691,7 +7455,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6700,8 +7464,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6769,7 +7542,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6778,7 +7551,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6814,7 +7587,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description upload_quota_exceeded（本企业当天上传总量达到 YQYB_UPLOAD_DAILY_QUOTA） */
+            /** @description upload_quota_exceeded（本企业当天上传总量达到 YQYB_UPLOAD_DAILY_QUOTA） | api_key_rate_limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6864,7 +7637,7 @@ export interface operations {
                     "image/jpeg": string;
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6873,7 +7646,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6884,6 +7657,15 @@ export interface operations {
             };
             /** @description file_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6929,7 +7711,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupMemberView"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6938,8 +7720,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7003,7 +7794,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7012,8 +7803,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7059,7 +7859,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardGrade"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7068,8 +7868,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7129,7 +7938,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7138,7 +7947,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7167,6 +7976,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7229,7 +8047,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7238,7 +8056,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7267,6 +8085,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7313,7 +8140,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7322,7 +8149,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7342,6 +8169,15 @@ export interface operations {
             };
             /** @description hazard_grade_in_use | hazard_grade_last */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7427,7 +8263,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7436,8 +8272,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7500,7 +8345,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7509,7 +8354,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7538,6 +8383,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7586,7 +8440,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetail"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7595,7 +8449,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7606,6 +8460,15 @@ export interface operations {
             };
             /** @description hazard_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7671,7 +8534,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7680,7 +8543,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description acceptor_is_fixer | password_change_required | forbidden */
+            /** @description acceptor_is_fixer | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7718,6 +8581,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7783,7 +8655,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7792,7 +8664,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7830,6 +8702,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7895,7 +8776,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7904,7 +8785,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7942,6 +8823,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8007,7 +8897,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8016,7 +8906,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description acceptor_is_fixer | password_change_required | forbidden */
+            /** @description acceptor_is_fixer | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8054,6 +8944,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8127,7 +9026,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8136,8 +9035,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8186,7 +9094,7 @@ export interface operations {
                     "application/json": components["schemas"]["Inspection"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8195,7 +9103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8206,6 +9114,15 @@ export interface operations {
             };
             /** @description inspection_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8271,7 +9188,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8280,7 +9197,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8327,6 +9244,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8392,7 +9318,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8401,7 +9327,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8448,6 +9374,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8619,8 +9554,26 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description token_expired | token_revoked | token_invalid | unauthorized */
+            /** @description token_expired | token_revoked | token_invalid | unauthorized | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8680,8 +9633,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8700,6 +9662,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8783,7 +9754,7 @@ export interface operations {
                     "application/json": components["schemas"]["MyChecklists"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8792,8 +9763,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8854,7 +9834,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8863,7 +9843,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8883,6 +9863,15 @@ export interface operations {
             };
             /** @description checklist_empty | idempotency_in_progress | idempotency_key_reused */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8928,7 +9917,7 @@ export interface operations {
                     "application/json": components["schemas"]["MyInspections"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8937,8 +9926,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8984,7 +9982,7 @@ export interface operations {
                     "application/json": components["schemas"]["PermissionTree"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8993,8 +9991,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9064,7 +10071,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9073,8 +10080,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9134,7 +10150,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9143,7 +10159,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9172,6 +10188,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9234,7 +10259,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9243,7 +10268,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9281,6 +10306,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9327,7 +10361,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9336,7 +10370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9356,6 +10390,15 @@ export interface operations {
             };
             /** @description region_in_use | region_fixed */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9423,7 +10466,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9432,8 +10475,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9493,7 +10545,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9502,7 +10554,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9540,6 +10592,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9588,7 +10649,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9597,7 +10658,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9608,6 +10669,15 @@ export interface operations {
             };
             /** @description user_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9670,7 +10740,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9679,7 +10749,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9708,6 +10778,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9756,7 +10835,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9765,7 +10844,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9776,6 +10855,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9824,7 +10912,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9833,7 +10921,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9844,6 +10932,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9892,7 +10989,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemporaryPassword"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9901,7 +10998,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9912,6 +11009,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9957,7 +11063,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostChoice"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9966,8 +11072,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10037,7 +11152,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10046,7 +11161,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10057,6 +11172,15 @@ export interface operations {
             };
             /** @description department_not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10116,7 +11240,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10125,7 +11249,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10163,6 +11287,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10211,7 +11344,7 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10220,7 +11353,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10231,6 +11364,15 @@ export interface operations {
             };
             /** @description post_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10293,7 +11435,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10302,7 +11444,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10340,6 +11482,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10386,7 +11537,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10395,7 +11546,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10415,6 +11566,15 @@ export interface operations {
             };
             /** @description post_has_users | post_has_history */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10463,7 +11623,7 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10472,7 +11632,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10483,6 +11643,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10531,7 +11700,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostDocument"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10540,7 +11709,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10551,6 +11720,15 @@ export interface operations {
             };
             /** @description post_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10618,7 +11796,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10627,7 +11805,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10656,6 +11834,15 @@ export interface operations {
             };
             /** @description document_type_not_allowed */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10706,7 +11893,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10715,7 +11902,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10726,6 +11913,15 @@ export interface operations {
             };
             /** @description document_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10774,7 +11970,7 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10783,7 +11979,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10794,6 +11990,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10839,7 +12044,7 @@ export interface operations {
                     "application/json": components["schemas"]["Region"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10848,8 +12053,346 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRegionAPIKeyScopes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKeyScopes"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRegionAPIKeys: {
+        parameters: {
+            query?: {
+                /** @description 页码 */
+                page?: number;
+                /** @description 每页条数 */
+                page_size?: number;
+                /** @description 排序：id、created_at、last_used_at，默认 -id */
+                sort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKeyPage"];
+                };
+            };
+            /** @description validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description region_required | password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createRegionAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description API密钥 */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["APIKeyInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAPIKey"];
+                };
+            };
+            /** @description bad_request | validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description region_required | password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeRegionAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 密钥ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKey"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description region_required | password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_not_found | not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_already_revoked */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10911,7 +12454,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10920,7 +12463,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10931,6 +12474,15 @@ export interface operations {
             };
             /** @description region_not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10995,7 +12547,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11004,7 +12556,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11031,7 +12583,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description import_busy */
+            /** @description import_busy | api_key_rate_limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11078,7 +12630,7 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11087,8 +12639,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11156,7 +12717,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11165,8 +12726,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11226,7 +12796,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11235,7 +12805,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description region_outside_jurisdiction | password_change_required | forbidden */
+            /** @description region_outside_jurisdiction | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11264,6 +12834,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11312,7 +12891,7 @@ export interface operations {
                     "application/json": components["schemas"]["RegistryDetail"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11321,7 +12900,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11332,6 +12911,15 @@ export interface operations {
             };
             /** @description enterprise_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11380,7 +12968,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReissuedInitialPassword"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11389,7 +12977,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11409,6 +12997,15 @@ export interface operations {
             };
             /** @description initial_password_changed */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11469,7 +13066,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11478,7 +13075,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11489,6 +13086,15 @@ export interface operations {
             };
             /** @description enterprise_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11549,7 +13155,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11558,7 +13164,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11569,6 +13175,15 @@ export interface operations {
             };
             /** @description enterprise_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11631,7 +13246,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11640,7 +13255,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11669,6 +13284,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11731,7 +13355,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11740,7 +13364,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11751,6 +13375,15 @@ export interface operations {
             };
             /** @description enterprise_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11810,7 +13443,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11819,8 +13452,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11892,7 +13534,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11901,8 +13543,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11951,7 +13602,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetail"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11960,7 +13611,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11971,6 +13622,15 @@ export interface operations {
             };
             /** @description hazard_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12033,7 +13693,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12042,7 +13702,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12071,6 +13731,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12133,7 +13802,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12142,7 +13811,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12180,6 +13849,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12237,7 +13915,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12246,8 +13924,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12305,7 +13992,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12314,8 +14001,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12373,7 +14069,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12382,8 +14078,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12443,7 +14148,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12452,7 +14157,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12481,6 +14186,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12526,7 +14240,7 @@ export interface operations {
                     "application/json": components["schemas"]["RoleOption"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12535,8 +14249,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12600,7 +14323,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12609,8 +14332,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12670,7 +14402,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12679,7 +14411,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description grant_exceeds_own | password_change_required | forbidden */
+            /** @description grant_exceeds_own | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12708,6 +14440,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12756,7 +14497,7 @@ export interface operations {
                     "application/json": components["schemas"]["Role"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12765,7 +14506,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12776,6 +14517,15 @@ export interface operations {
             };
             /** @description role_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12838,7 +14588,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12847,7 +14597,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12885,6 +14635,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12931,7 +14690,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12940,7 +14699,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | forbidden */
+            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12960,6 +14719,15 @@ export interface operations {
             };
             /** @description system_role */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13022,7 +14790,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13031,7 +14799,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | forbidden */
+            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13060,6 +14828,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13108,7 +14885,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserIDs"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13117,7 +14894,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13128,6 +14905,15 @@ export interface operations {
             };
             /** @description role_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13190,7 +14976,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13199,7 +14985,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | forbidden */
+            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13228,6 +15014,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13273,7 +15068,7 @@ export interface operations {
                     "application/json": components["schemas"]["SetupStatus"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13282,8 +15077,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13329,7 +15133,7 @@ export interface operations {
                     "application/json": components["schemas"]["Standard"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13338,8 +15142,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13399,7 +15212,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13408,7 +15221,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13437,6 +15250,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13496,7 +15318,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13505,7 +15327,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13543,6 +15365,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13605,7 +15436,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13614,7 +15445,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13652,6 +15483,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13698,7 +15538,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13707,7 +15547,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13718,6 +15558,15 @@ export interface operations {
             };
             /** @description standard_category_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13778,7 +15627,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13787,7 +15636,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13816,6 +15665,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13873,7 +15731,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13882,7 +15740,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13902,6 +15760,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13961,7 +15828,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13970,7 +15837,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13999,6 +15866,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14061,7 +15937,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14070,7 +15946,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14099,6 +15975,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14145,7 +16030,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14154,7 +16039,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14165,6 +16050,15 @@ export interface operations {
             };
             /** @description standard_item_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14210,7 +16104,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateChanges"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14219,7 +16113,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14230,6 +16124,15 @@ export interface operations {
             };
             /** @description standard_not_created */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14289,7 +16192,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14298,7 +16201,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14318,6 +16221,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14380,7 +16292,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14389,7 +16301,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required */
+            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14418,6 +16330,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14464,7 +16385,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14473,7 +16394,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required */
+            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14493,6 +16414,15 @@ export interface operations {
             };
             /** @description template_category_not_empty */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14552,7 +16482,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14561,7 +16491,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required */
+            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14581,6 +16511,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14643,7 +16582,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14652,7 +16591,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required */
+            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14681,6 +16620,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14727,7 +16675,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14736,7 +16684,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required */
+            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14747,6 +16695,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14792,7 +16749,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateSummary"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14801,8 +16758,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14851,7 +16817,7 @@ export interface operations {
                     "application/json": components["schemas"]["Template"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14860,7 +16826,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14871,6 +16837,15 @@ export interface operations {
             };
             /** @description template_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14933,7 +16908,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14942,7 +16917,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required */
+            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14971,6 +16946,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15028,7 +17012,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15037,8 +17021,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15084,7 +17077,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserOption"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15093,8 +17086,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15164,7 +17166,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15173,8 +17175,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden | password_change_required */
+            /** @description forbidden | password_change_required | api_key_scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15234,7 +17245,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15243,7 +17254,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description account_exceeds_own | password_change_required | forbidden */
+            /** @description account_exceeds_own | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15281,6 +17292,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15329,7 +17349,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15338,7 +17358,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15349,6 +17369,15 @@ export interface operations {
             };
             /** @description user_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15411,7 +17440,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15420,7 +17449,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15449,6 +17478,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15495,7 +17533,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15504,7 +17542,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description account_exceeds_own | password_change_required | forbidden */
+            /** @description account_exceeds_own | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15515,6 +17553,15 @@ export interface operations {
             };
             /** @description user_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15563,7 +17610,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15572,7 +17619,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description account_exceeds_own | password_change_required | forbidden */
+            /** @description account_exceeds_own | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15583,6 +17630,15 @@ export interface operations {
             };
             /** @description user_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15631,7 +17687,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15640,7 +17696,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description account_exceeds_own | password_change_required | forbidden */
+            /** @description account_exceeds_own | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15651,6 +17707,15 @@ export interface operations {
             };
             /** @description user_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15699,7 +17764,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserGrants"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15708,7 +17773,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15719,6 +17784,15 @@ export interface operations {
             };
             /** @description user_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15781,7 +17855,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15790,7 +17864,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | forbidden */
+            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15819,6 +17893,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15867,7 +17950,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemporaryPassword"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15876,7 +17959,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description account_exceeds_own | password_change_required | forbidden */
+            /** @description account_exceeds_own | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15887,6 +17970,15 @@ export interface operations {
             };
             /** @description user_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15949,7 +18041,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15958,7 +18050,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | forbidden */
+            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15987,6 +18079,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
