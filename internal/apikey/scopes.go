@@ -16,7 +16,7 @@ type Scope struct {
 	Title string   `json:"title" example:"统计数据（只读）"`
 	Write bool     `json:"write"`
 	Codes []string `json:"codes"`
-}
+} // @name APIKeyScope
 
 // Scope names. Read scopes allow GET and HEAD only, whatever their codes guard.
 const (

@@ -2592,8 +2592,16 @@ export interface components {
             page_size: number;
             total: number;
         };
+        APIKeyScope: {
+            codes: string[];
+            /** @example stats:read */
+            name: string;
+            /** @example 统计数据（只读） */
+            title: string;
+            write: boolean;
+        };
         APIKeyScopes: {
-            items: components["schemas"]["Scope"][];
+            items: components["schemas"]["APIKeyScope"][];
         };
         AnswerInput: {
             description?: string;
@@ -3931,14 +3939,6 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-        };
-        Scope: {
-            codes: string[];
-            /** @example stats:read */
-            name: string;
-            /** @example 统计数据（只读） */
-            title: string;
-            write: boolean;
         };
         SetDevClock: {
             /** Format: date-time */

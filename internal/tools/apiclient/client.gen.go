@@ -1873,9 +1873,21 @@ type APIKeyPage struct {
 	Total    int      `json:"total"`
 }
 
+// APIKeyScope defines model for APIKeyScope.
+type APIKeyScope struct {
+	Codes []string `json:"codes"`
+
+	// Name Example: stats:read
+	Name string `json:"name"`
+
+	// Title Example: 统计数据（只读）
+	Title string `json:"title"`
+	Write bool   `json:"write"`
+}
+
 // APIKeyScopes defines model for APIKeyScopes.
 type APIKeyScopes struct {
-	Items []Scope `json:"items"`
+	Items []APIKeyScope `json:"items"`
 }
 
 // AnswerInput defines model for AnswerInput.
@@ -3611,18 +3623,6 @@ type RolePage struct {
 	Page     int    `json:"page"`
 	PageSize int    `json:"page_size"`
 	Total    int    `json:"total"`
-}
-
-// Scope defines model for Scope.
-type Scope struct {
-	Codes []string `json:"codes"`
-
-	// Name Example: stats:read
-	Name string `json:"name"`
-
-	// Title Example: 统计数据（只读）
-	Title string `json:"title"`
-	Write bool   `json:"write"`
 }
 
 // SetDevClock defines model for SetDevClock.
