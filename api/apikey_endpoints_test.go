@@ -316,6 +316,10 @@ func TestAPIKeyAuditAndLastUse(t *testing.T) {
 	if strings.Contains(string(r.Body), secretOf(k)) {
 		t.Error("the audit log shows the secret")
 	}
+	// The request log names the key by its prefix, never by its secret.
+	if len(env.logs.Grep(`"api_key":"`+k.APIKey.Prefix+`"`)) < 2 || strings.Contains(env.logs.String(), secretOf(k)) {
+		t.Errorf("request log: %s", env.logs.Tail(3))
+	}
 	// The creation is in the log as well, by the admin without a key.
 	if r := env.as(admin, http.MethodGet, "/api/v1/audit-logs?action=api_key_create", nil); !strings.Contains(string(r.Body), k.APIKey.Prefix) {
 		t.Errorf("creation not logged: %s", r.Body)

@@ -48,6 +48,9 @@ func (s *Server) authenticate(r Route) echo.MiddlewareFunc {
 // that gets this far is recorded, by key, in the audit log, the refused ones (scope, permission) included.
 func (s *Server) authenticateKey(c echo.Context, r Route, token string, next echo.HandlerFunc) error {
 	ctx := c.Request().Context()
+	if prefix, _, ok := apikey.Parse(token); ok {
+		c.Set(ctxAPIKey, apikey.Label(prefix))
+	}
 	p, err := s.auth.AuthenticateKey(ctx, token)
 	if err != nil {
 		return err
