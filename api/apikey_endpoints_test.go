@@ -356,7 +356,7 @@ func TestAPIKeyRateLimit(t *testing.T) {
 		t.Fatalf("over the limit = %d %s", r.Code, r.Body)
 	}
 	b := r.errBody(t)
-	if b.Code != "api_key_rate_limited" || b.Details["retry_after_seconds"] == nil || strings.Contains(string(r.Body), "朝阳") {
+	if b.Code != "api_key_rate_limited" || b.Details["retry_after_seconds"] == nil || r.Header.Get("Retry-After") == "" || strings.Contains(string(r.Body), "朝阳") {
 		t.Fatalf("429 body = %s", r.Body)
 	}
 	if r := env.as(other.Key, http.MethodGet, "/api/v1/posts", nil); r.Code != http.StatusOK {
@@ -365,5 +365,36 @@ func TestAPIKeyRateLimit(t *testing.T) {
 	env.clk.Advance(time.Minute)
 	if r := env.as(slow.Key, http.MethodGet, "/api/v1/posts", nil); r.Code != http.StatusOK {
 		t.Fatalf("next minute = %d %s", r.Code, r.Body)
+	}
+}
+
+// TestAPIKeyWriteScope: a regulator's key with the supervision scope supervises a major hazard of its
+// district, and the audit entry of that write names the key; a read-only key cannot, and another district's
+// key does not find the hazard.
+func TestAPIKeyWriteScope(t *testing.T) {
+	f := newStatsFixture(t)
+	env := f.env
+	chaoyang := env.login("personal", demo.ChaoyangReg, pw).AccessToken
+	haidian := env.login("personal", demo.HaidianReg, pw).AccessToken
+	writer := newKey(t, env, chaoyang, "/api/v1/regulator/api-keys", map[string]any{"name": "督办", "scopes": []string{"supervise:write", "lists:read"}})
+	reader := newKey(t, env, chaoyang, "/api/v1/regulator/api-keys", map[string]any{"name": "只读", "scopes": []string{"lists:read"}})
+	elsewhere := newKey(t, env, haidian, "/api/v1/regulator/api-keys", map[string]any{"name": "海淀", "scopes": []string{"supervise:write"}})
+	path := fmt.Sprintf("/api/v1/regulator/hazards/%d/supervise", f.hzMajor.ID)
+	body := map[string]string{"deadline": "2026-12-10", "note": "12月10日前完成治理并报告"}
+
+	if r := env.as(reader.Key, http.MethodPost, path, body); r.Code != http.StatusForbidden || r.errBody(t).Code != "api_key_scope" {
+		t.Fatalf("read-only key = %d %s", r.Code, r.Body)
+	}
+	if r := env.as(elsewhere.Key, http.MethodPost, path, body); r.Code != http.StatusNotFound || strings.Contains(string(r.Body), f.hzMajor.Code) {
+		t.Fatalf("another district's key = %d %s", r.Code, r.Body)
+	}
+	if r := env.as(writer.Key, http.MethodPost, path, body); r.Code != http.StatusOK {
+		t.Fatalf("supervise with the key = %d %s", r.Code, r.Body)
+	}
+	plat := env.login("personal", demo.PlatformAdmin, pw).AccessToken
+	var page AuditPage
+	env.as(plat, http.MethodGet, "/api/v1/platform/audit-logs?action=hazard_supervise", nil).decode(t, &page)
+	if page.Total != 1 || page.Items[0].ActorName != demo.ChaoyangReg || !strings.Contains(string(page.Items[0].Detail), `"prefix":"`+writer.APIKey.Prefix+`"`) {
+		t.Fatalf("the supervision's audit entry does not name the key: %+v", page.Items)
 	}
 }
