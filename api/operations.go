@@ -93,7 +93,8 @@ func operationOf(r Route) (Operation, error) {
 	}
 	op.Errors = []*apperr.Error{auth.ErrTokenMissing, auth.ErrTokenInvalid, auth.ErrTokenExpired, auth.ErrTokenRevoked,
 		auth.ErrKeyInvalid, auth.ErrKeyExpired, auth.ErrKeyRevoked, apikey.ErrRateLimited}
-	// An API key's creator owes no password change on a route that allows it to a person, but the key does.
+	// A key is refused while its creator must change its password, even on the routes that let a person
+	// through then, and outside its scopes on any route.
 	op.Errors = append(op.Errors, auth.ErrPasswordChangeRequired, errKeyScope)
 	if r.Perm != loggedIn {
 		op.Errors = append(op.Errors, apperr.ErrForbidden)
