@@ -43,6 +43,9 @@ func requestLogger(log *slog.Logger, m *metrics) echo.MiddlewareFunc {
 			if uid, ok := c.Get(ctxUserID).(int64); ok {
 				attrs = append(attrs, slog.Int64("user_id", uid))
 			}
+			if key, ok := c.Get(ctxAPIKey).(string); ok {
+				attrs = append(attrs, slog.String("api_key", key))
+			}
 			log.LogAttrs(c.Request().Context(), level, "request", attrs...)
 			return nil
 		},
@@ -51,6 +54,10 @@ func requestLogger(log *slog.Logger, m *metrics) echo.MiddlewareFunc {
 
 // ctxUserID is where authentication leaves the caller's id for the request log.
 const ctxUserID = "user_id"
+
+// ctxAPIKey is where authentication leaves the label (yqyb_<prefix>, never the secret) of the API key a
+// request presented, accepted or not, for the request log.
+const ctxAPIKey = "api_key"
 
 // recoverPanics turns a panic in a handler into an internal error (logged with its stack by the error
 // handler's caller) instead of a dropped connection.

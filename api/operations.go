@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 
+	"yqyb/internal/apikey"
 	"yqyb/internal/auth"
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/config"
@@ -42,7 +43,7 @@ var pathParamPattern = regexp.MustCompile(`:([a-zA-Z_]+)`)
 // operationVerbs are the verbs a handler's name, the operationId, may start with.
 var operationVerbs = []string{"accept", "apply", "approve", "assign", "change", "create", "delete", "disable",
 	"dissolve", "download", "enable", "export", "fix", "get", "import", "lift", "list", "login", "logout",
-	"refresh", "register", "reissue", "reject", "rename", "reorder", "report", "reset", "run", "save", "set",
+	"refresh", "register", "reissue", "reject", "rename", "reorder", "report", "reset", "revoke", "run", "save", "set",
 	"sign", "start", "submit", "supervise", "update", "upload", "withdraw"}
 
 // Operations lists every API route, the developer's routes included, as the contract documents it. It reads
@@ -90,10 +91,11 @@ func operationOf(r Route) (Operation, error) {
 			return op, fmt.Errorf("%s %s needs %s, which no kind of account can hold", r.Method, r.Path, r.Perm)
 		}
 	}
-	op.Errors = []*apperr.Error{auth.ErrTokenMissing, auth.ErrTokenInvalid, auth.ErrTokenExpired, auth.ErrTokenRevoked}
-	if !r.BeforePasswordChange {
-		op.Errors = append(op.Errors, auth.ErrPasswordChangeRequired)
-	}
+	op.Errors = []*apperr.Error{auth.ErrTokenMissing, auth.ErrTokenInvalid, auth.ErrTokenExpired, auth.ErrTokenRevoked,
+		auth.ErrKeyInvalid, auth.ErrKeyExpired, auth.ErrKeyRevoked, apikey.ErrRateLimited}
+	// A key is refused while its creator must change its password, even on the routes that let a person
+	// through then, and outside its scopes on any route.
+	op.Errors = append(op.Errors, auth.ErrPasswordChangeRequired, errKeyScope)
 	if r.Perm != loggedIn {
 		op.Errors = append(op.Errors, apperr.ErrForbidden)
 	}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"yqyb/internal/account"
+	"yqyb/internal/apikey"
 	"yqyb/internal/association"
 	"yqyb/internal/audit"
 	"yqyb/internal/enterprise"
@@ -47,6 +48,14 @@ type AuditPage struct {
 	Page     int          `json:"page"`
 	PageSize int          `json:"page_size"`
 } // @name AuditPage
+
+// APIKeyPage is a page of API密钥 (never their secrets).
+type APIKeyPage struct {
+	Items    []apikey.View `json:"items"`
+	Total    int64         `json:"total"`
+	Page     int           `json:"page"`
+	PageSize int           `json:"page_size"`
+} // @name APIKeyPage
 
 // ChecklistPage is a page of 岗位清单.
 type ChecklistPage struct {

@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"yqyb/internal/account"
+	"yqyb/internal/apikey"
 	"yqyb/internal/association"
 	"yqyb/internal/audit"
 	"yqyb/internal/auth"
@@ -97,6 +98,7 @@ type Server struct {
 	audit        *audit.Service
 	feed         *feed.Service
 	idem         *idempotency.Service
+	apikeys      *apikey.Service
 	ready        readiness
 	metrics      *metrics
 }
@@ -226,6 +228,7 @@ func New(d Deps) (*Server, error) {
 		audit:       audit.NewService(d.DB),
 		feed:        feed.NewService(d.DB, feedSecrets(d.Config)...),
 		idem:        idempotency.NewService(d.DB, d.Clock),
+		apikeys:     apikey.NewService(d.DB, d.Clock),
 		ready:       readiness{db: d.DB, files: d.Files},
 	}
 	s.stats.ReadFrom(d.Replica)
@@ -251,7 +254,7 @@ func (s *Server) routeTables() [][]Route {
 		s.systemRoutes(), s.authRoutes(), s.manualRoutes(),
 		// An enterprise: its organisation, accounts and profile.
 		s.setupRoutes(), s.profileRoutes(), s.departmentRoutes(), s.postRoutes(), s.userRoutes(), s.roleRoutes(),
-		s.auditRoutes(), s.associationRoutes(),
+		s.auditRoutes(), s.associationRoutes(), s.apiKeyRoutes(),
 		// Its standard, checklists and their use.
 		s.templateRoutes(), s.standardRoutes(), s.gradeRoutes(), s.checklistRoutes(), s.inspectionRoutes(),
 		s.fileRoutes(), s.hazardRoutes(),

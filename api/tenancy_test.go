@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"yqyb/internal/apikey"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/rbac"
 	"yqyb/internal/standard"
@@ -66,6 +67,13 @@ func TestTenantIsolation(t *testing.T) {
 		t.Fatalf("factory inspection %d photo %d hazard %d", insp.ID, photo.ID, fhazard)
 	}
 
+	// An API key of the factory's.
+	var fkey apikey.Created
+	env.as(factoryAdmin.AccessToken, http.MethodPost, "/api/v1/api-keys", map[string]any{"name": "精工对接", "scopes": []string{"lists:read"}}).decode(t, &fkey)
+	if fkey.APIKey.ID == 0 {
+		t.Fatal("factory API key not created")
+	}
+
 	// Which foreign id each :id route gets, by path prefix. A route with an id that is missing here fails
 	// the test, so new endpoints must be added.
 	foreign := map[string]int64{
@@ -82,6 +90,7 @@ func TestTenantIsolation(t *testing.T) {
 		"/api/v1/inspections/:id":         insp.ID,
 		"/api/v1/files/:id":               photo.ID,
 		"/api/v1/hazards/:id":             fhazard,
+		"/api/v1/api-keys/:id":            fkey.APIKey.ID,
 	}
 	bodies := map[string]any{
 		"/api/v1/users/:id":                          map[string]any{"display_name": "篡改", "post_id": sc.Posts["生产部/焊工"]},
@@ -122,7 +131,8 @@ func TestTenantIsolation(t *testing.T) {
 			UNION ALL SELECT CONCAT('ci', checklist_id, item_id, sort_order) FROM checklist_items WHERE checklist_id IN (SELECT id FROM checklists WHERE enterprise_id = ?)
 			UNION ALL SELECT CONCAT('i', id, status, version) FROM inspections WHERE enterprise_id = ?
 			UNION ALL SELECT CONCAT('h', id, status, responsible_person, updated_at) FROM hazards WHERE enterprise_id = ?
-			ORDER BY 1`, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID,
+			UNION ALL SELECT CONCAT('k', id, name, revoked_at) FROM api_keys WHERE enterprise_id = ?
+			ORDER BY 1`, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID,
 			sc.FactoryID, sc.FactoryID).Scan(&structure))
 		return strings.Join(rows, "|") + "#" + strings.Join(rules, "|") + "#" + strings.Join(roles, "|") + "#" + strings.Join(structure, "|")
 	}
@@ -161,7 +171,7 @@ func TestTenantIsolation(t *testing.T) {
 		if resp.Code != http.StatusNotFound {
 			t.Errorf("%s %s with another enterprise's id = %d %s", r.Method, path, resp.Code, resp.Body)
 		}
-		for _, leak := range []string{demo.FactoryName, demo.FactoryWelder, "周海", "焊工", "焊机接地线松动"} {
+		for _, leak := range []string{demo.FactoryName, demo.FactoryWelder, "周海", "焊工", "焊机接地线松动", "精工对接", fkey.APIKey.Prefix} {
 			if strings.Contains(string(resp.Body), leak) {
 				t.Errorf("%s %s leaked %q: %s", r.Method, path, leak, resp.Body)
 			}

@@ -67,6 +67,10 @@ const (
 	RegionUpdate          = "region_update"
 	RegionDelete          = "region_delete"
 	InitialPasswordExport = "initial_password_export"
+
+	APIKeyCreate = "api_key_create"
+	APIKeyRevoke = "api_key_revoke"
+	APIKeyUse    = "api_key_use"
 )
 
 // Labels names each action in Chinese.
@@ -85,6 +89,7 @@ var Labels = map[string]string{
 	ReportSign: "隐患统计报表签字确认", HazardSupervise: "督办重大隐患", HazardLift: "解除督办",
 	TemplateEdit: "修改行业模板", RegionCreate: "新建街道/属地", RegionUpdate: "修改街道/属地", RegionDelete: "删除街道/属地",
 	InitialPasswordExport: "导出企业初始密码",
+	APIKeyCreate:          "新建API密钥", APIKeyRevoke: "吊销API密钥", APIKeyUse: "使用API密钥访问",
 }
 
 // Actor is who acts, and from where. A zero ID means nobody logged in (e.g. a failed login).
@@ -95,6 +100,10 @@ type Actor struct {
 	RegionID     int64
 	IP           string
 	RequestID    string
+	// APIKeyID and APIKey (its label, yqyb_<prefix>) name the API key the account acted through, if any;
+	// the entry's detail records them as api_key.
+	APIKeyID int64
+	APIKey   string
 }
 
 // Entry is one event to record.
@@ -139,8 +148,11 @@ func ptr(v int64) *int64 {
 // Record writes an entry using db, which should be the transaction that makes the change.
 func Record(ctx context.Context, db *gorm.DB, now time.Time, a Actor, e Entry) error {
 	var detail *string
-	if e.Before != nil || e.After != nil || e.Note != "" {
+	if e.Before != nil || e.After != nil || e.Note != "" || a.APIKeyID != 0 {
 		m := map[string]any{}
+		if a.APIKeyID != 0 {
+			m["api_key"] = map[string]any{"id": a.APIKeyID, "prefix": a.APIKey}
+		}
 		if e.Before != nil {
 			m["before"] = e.Before
 		}

@@ -422,6 +422,12 @@ type Principal struct {
 	SessionID          string
 	PolicyVersion      int64
 	MustChangePassword bool
+	// APIKeyID is set when the caller is a program using an API key (APIKey is its label,
+	// yqyb_<prefix>): it acts as the key's creator, narrowed to APIKeyScopes.
+	APIKeyID        int64
+	APIKey          string
+	APIKeyScopes    []string
+	APIKeyRateLimit int
 }
 
 // Subject is the principal as the authorizer sees it.
@@ -436,7 +442,8 @@ func (p Principal) Subject() rbac.Subject {
 
 // Actor is the principal as the audit log names it.
 func (p Principal) Actor(ip, requestID string) audit.Actor {
-	return audit.Actor{ID: p.UserID, Name: p.LoginName, EnterpriseID: p.EnterpriseID, RegionID: p.RegionID, IP: ip, RequestID: requestID}
+	return audit.Actor{ID: p.UserID, Name: p.LoginName, EnterpriseID: p.EnterpriseID, RegionID: p.RegionID, IP: ip, RequestID: requestID,
+		APIKeyID: p.APIKeyID, APIKey: p.APIKey}
 }
 
 type principalRow struct {
@@ -454,6 +461,12 @@ type principalRow struct {
 	RevokedAt          *time.Time
 	ExpiresAt          time.Time
 	PolicyVersion      int64
+	// An API key's row (apikey.go) also holds the key.
+	KeyID        int64
+	KeyHash      string
+	KeyScopes    string
+	KeyRateLimit int
+	KeyExpiresAt *time.Time
 }
 
 // Authenticate verifies an access token and loads its user, session and policy version in one query; a

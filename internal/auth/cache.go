@@ -161,11 +161,12 @@ func (c *Cache) flush() {
 }
 
 // CachedTables are the tables whose rows a cached session holds.
-var CachedTables = []string{"users", "auth_sessions", "rbac_domains", "regions"}
+var CachedTables = []string{"users", "auth_sessions", "rbac_domains", "regions", "api_keys"}
 
 // Invalidation payloads, as the triggers of migration 0019 send them on NotifyChannel:
 //
 //	s:<session id>   the session changed or was deleted
+//	s:k:<prefix>     the API key changed or was deleted (migration 0021; kept under k:<prefix>)
 //	u:<user id>      the user changed or was deleted
 //	d:e:<id>         the policy version of an enterprise's domain moved (a grant or role changed)
 //	*                anything else (a region's path moved): drop everything

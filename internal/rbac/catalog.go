@@ -71,6 +71,7 @@ const (
 	RoleGrant         = "sys:role:grant"
 	RoleAssign        = "sys:role:assign"
 	AuditView         = "sys:audit"
+	APIKeyManage      = "sys:apikey"
 	DeptList          = "org:dept"
 	DeptCreate        = "org:dept:create"
 	DeptUpdate        = "org:dept:update"
@@ -118,6 +119,7 @@ const (
 	RegSupervise        = "reg:hazard:supervise"
 	RegDashboard        = "reg:dashboard"
 	RegFeed             = "reg:feed"
+	RegAPIKeyManage     = "reg:apikey"
 
 	PlatRegulatorView    = "plat:regulator"
 	PlatRegulatorCreate  = "plat:regulator:create"
@@ -205,6 +207,7 @@ var catalog = []*Node{
 			button(PostDocUpload, "上传岗位责任制"),
 		),
 		menu(AuditView, "审计日志", "/system/audit", "Document"),
+		menu(APIKeyManage, "API密钥", "/system/api-keys", "Key"),
 	),
 	group(ScopeEnterprise, "std", "标准管理", "Notebook",
 		menu(StandardView, "企业标准", "/standard", "Notebook",
@@ -248,6 +251,7 @@ var catalog = []*Node{
 		menu(RegHazardView, "重大隐患", "/regulator/hazards", "Warning",
 			button(RegSupervise, "督办"),
 		),
+		menu(RegAPIKeyManage, "API密钥", "/regulator/api-keys", "Key"),
 	),
 	group(ScopeOversight, "tpl", "行业模板", "Collection",
 		menu(TemplateView, "模板标准", "/templates", "Collection",

@@ -29,6 +29,7 @@ var notTenant = map[string]string{
 	"job_runs":              "the scheduler's own bookkeeping",
 	"login_throttle":        "per login name and address, before any tenant is known",
 	"rate_limits":           "per client key, before any tenant is known",
+	"api_keys":              "per account, regulators' included (their keys have no enterprise); keyed by prefix",
 	"idempotency_keys":      "per account (regulators' included) and key, kept for 24 hours",
 	"schema_migrations":     "the migrator's own bookkeeping",
 	"main_businesses":       "reference data shared by all enterprises",

@@ -4,6 +4,70 @@
  */
 
 export interface paths {
+    "/api/v1/api-key-scopes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API密钥可选的权限范围
+         * @description 本账号可以授予API密钥的权限范围。只读范围（:read）只允许 GET/HEAD 请求；写范围（:write）允许其所列权限码的全部操作。密钥在任何情况下都不超出创建账号当时持有的权限。
+         */
+        get: operations["listAPIKeyScopes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API密钥列表
+         * @description 本企业的API密钥（含已吊销、已过期的），只显示前缀，从不显示密钥本身。
+         */
+        get: operations["listAPIKeys"];
+        put?: never;
+        /**
+         * 新建API密钥
+         * @description 为对接程序新建API密钥。密钥以创建账号的身份访问，范围收窄到所选权限范围，不超出创建账号的权限与本企业；创建账号停用或失去权限时，密钥随之失效。返回的 key 只显示这一次，服务器只保存其摘要。调用时放在请求头 Authorization: Bearer <key>。每次使用都记入审计日志。
+         */
+        post: operations["createAPIKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 吊销API密钥
+         * @description 立即吊销：所有实例上的下一个请求即被拒绝（401 api_key_revoked）。
+         */
+        post: operations["revokeAPIKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/associations": {
         parameters: {
             query?: never;
@@ -1385,6 +1449,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regulator/api-key-scopes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API密钥可选的权限范围（监管）
+         * @description 监管账号可以授予API密钥的权限范围，规则同企业。
+         */
+        get: operations["listRegionAPIKeyScopes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulator/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API密钥列表（监管）
+         * @description 本辖区监管账号的API密钥（含已吊销、已过期的），只显示前缀，从不显示密钥本身。
+         */
+        get: operations["listRegionAPIKeys"];
+        put?: never;
+        /**
+         * 新建API密钥（监管）
+         * @description 监管账号为对接程序新建API密钥，范围不超出本账号的权限与辖区。返回的 key 只显示这一次。
+         */
+        post: operations["createRegionAPIKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulator/api-keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 吊销API密钥（监管）
+         * @description 立即吊销本辖区的API密钥：所有实例上的下一个请求即被拒绝。
+         */
+        post: operations["revokeRegionAPIKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regulator/dashboard": {
         parameters: {
             query?: never;
@@ -2413,6 +2541,71 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        APIKey: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: date-time */
+            expires_at: string | null;
+            id: number;
+            /** Format: date-time */
+            last_used_at: string | null;
+            last_used_ip: string;
+            /** @example 区数据交换平台 */
+            name: string;
+            /** @example yqyb_k3j9x2ab */
+            prefix: string;
+            /**
+             * @description requests per minute
+             * @example 600
+             */
+            rate_limit: number;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /**
+             * @example [
+             *       "stats:read",
+             *       "feed:read"
+             *     ]
+             */
+            scopes: string[];
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked";
+        };
+        APIKeyInput: {
+            /**
+             * Format: date-time
+             * @description ExpiresAt is optional; a key without it lasts until revoked.
+             */
+            expires_at?: string;
+            /** @example 区数据交换平台 */
+            name: string;
+            /** @description RateLimit is in requests per minute; 0 or absent: 600. */
+            rate_limit?: number;
+            /**
+             * @example [
+             *       "stats:read"
+             *     ]
+             */
+            scopes: string[];
+        };
+        APIKeyPage: {
+            items: components["schemas"]["APIKey"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        APIKeyScope: {
+            codes: string[];
+            /** @example stats:read */
+            name: string;
+            /** @example 统计数据（只读） */
+            title: string;
+            write: boolean;
+        };
+        APIKeyScopes: {
+            items: components["schemas"]["APIKeyScope"][];
+        };
         AnswerInput: {
             description?: string;
             fixed_on_spot?: boolean;
@@ -2647,6 +2840,14 @@ export interface components {
         CreateStandardRequest: {
             /** @description FromTemplate copies the template of the enterprise's main business; false starts empty. */
             from_template: boolean;
+        };
+        CreatedAPIKey: {
+            api_key: components["schemas"]["APIKey"];
+            /**
+             * @description Key is the whole key (yqyb_<prefix>_<secret>); it cannot be shown again.
+             * @example yqyb_k3j9x2ab_7f2c…
+             */
+            key: string;
         };
         CreatedUser: {
             /** @example Kp7#mQ2xRw9a */
@@ -4003,7 +4204,7 @@ export interface components {
          * @description 权限码：权限目录（GET /api/v1/permissions）中的一项，如 org:dept:create。
          * @enum {string}
          */
-        PermissionCode: "ent" | "ent:assoc" | "ent:assoc:apply" | "ent:assoc:decide" | "ent:assoc:dissolve" | "ent:group" | "ent:profile" | "ent:profile:edit" | "hz" | "hz:accept" | "hz:assign" | "hz:export" | "hz:feed" | "hz:fix" | "hz:history" | "hz:inspect" | "hz:ledger" | "hz:register" | "hz:stats" | "hz:stats:sign" | "hz:usage" | "org:dept" | "org:dept:create" | "org:dept:delete" | "org:dept:update" | "org:post" | "org:post:create" | "org:post:delete" | "org:post:disable" | "org:post:doc" | "org:post:update" | "plat" | "plat:audit" | "plat:region" | "plat:region:edit" | "plat:regulator" | "plat:regulator:create" | "plat:regulator:disable" | "plat:regulator:reset-password" | "plat:regulator:update" | "reg" | "reg:dashboard" | "reg:enterprise" | "reg:enterprise:create" | "reg:enterprise:import" | "reg:enterprise:reset-password" | "reg:feed" | "reg:hazard" | "reg:hazard:supervise" | "setup" | "std" | "std:checklist" | "std:checklist:edit" | "std:checklist:export" | "std:checklist:import" | "std:grade" | "std:grade:edit" | "std:standard" | "std:standard:edit" | "sys" | "sys:audit" | "sys:role" | "sys:role:assign" | "sys:role:create" | "sys:role:delete" | "sys:role:grant" | "sys:role:update" | "sys:user" | "sys:user:create" | "sys:user:delete" | "sys:user:disable" | "sys:user:grant" | "sys:user:reset-password" | "sys:user:update" | "tpl" | "tpl:template" | "tpl:template:edit";
+        PermissionCode: "ent" | "ent:assoc" | "ent:assoc:apply" | "ent:assoc:decide" | "ent:assoc:dissolve" | "ent:group" | "ent:profile" | "ent:profile:edit" | "hz" | "hz:accept" | "hz:assign" | "hz:export" | "hz:feed" | "hz:fix" | "hz:history" | "hz:inspect" | "hz:ledger" | "hz:register" | "hz:stats" | "hz:stats:sign" | "hz:usage" | "org:dept" | "org:dept:create" | "org:dept:delete" | "org:dept:update" | "org:post" | "org:post:create" | "org:post:delete" | "org:post:disable" | "org:post:doc" | "org:post:update" | "plat" | "plat:audit" | "plat:region" | "plat:region:edit" | "plat:regulator" | "plat:regulator:create" | "plat:regulator:disable" | "plat:regulator:reset-password" | "plat:regulator:update" | "reg" | "reg:apikey" | "reg:dashboard" | "reg:enterprise" | "reg:enterprise:create" | "reg:enterprise:import" | "reg:enterprise:reset-password" | "reg:feed" | "reg:hazard" | "reg:hazard:supervise" | "setup" | "std" | "std:checklist" | "std:checklist:edit" | "std:checklist:export" | "std:checklist:import" | "std:grade" | "std:grade:edit" | "std:standard" | "std:standard:edit" | "sys" | "sys:apikey" | "sys:audit" | "sys:role" | "sys:role:assign" | "sys:role:create" | "sys:role:delete" | "sys:role:grant" | "sys:role:update" | "sys:user" | "sys:user:create" | "sys:user:delete" | "sys:user:disable" | "sys:user:grant" | "sys:user:reset-password" | "sys:user:update" | "tpl" | "tpl:template" | "tpl:template:edit";
         PermissionTree: {
             held: components["schemas"]["PermissionCode"][];
             tree: components["schemas"]["Node"][];
@@ -4656,6 +4857,335 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listAPIKeyScopes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKeyScopes"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAPIKeys: {
+        parameters: {
+            query?: {
+                /** @description 页码 */
+                page?: number;
+                /** @description 每页条数 */
+                page_size?: number;
+                /** @description 排序：id、created_at、last_used_at，默认 -id */
+                sort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKeyPage"];
+                };
+            };
+            /** @description validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description API密钥 */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["APIKeyInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAPIKey"];
+                };
+            };
+            /** @description bad_request | validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 密钥ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKey"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_not_found | not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_already_revoked */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listAssociations: {
         parameters: {
             query?: never;
@@ -4674,7 +5204,7 @@ export interface operations {
                     "application/json": components["schemas"]["Association"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4683,8 +5213,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4744,7 +5283,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4753,7 +5292,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4791,6 +5330,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4853,7 +5401,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4862,7 +5410,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description association_not_yours | password_change_required | forbidden */
+            /** @description association_not_yours | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4900,6 +5448,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4948,7 +5505,7 @@ export interface operations {
                     "application/json": components["schemas"]["Association"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4957,7 +5514,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4977,6 +5534,15 @@ export interface operations {
             };
             /** @description association_not_approved */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5039,7 +5605,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5048,7 +5614,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description association_not_yours | password_change_required | forbidden */
+            /** @description association_not_yours | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5086,6 +5652,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5134,7 +5709,7 @@ export interface operations {
                     "application/json": components["schemas"]["Association"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5143,7 +5718,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description association_not_yours | password_change_required | forbidden */
+            /** @description association_not_yours | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5163,6 +5738,15 @@ export interface operations {
             };
             /** @description association_not_pending */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5224,7 +5808,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5233,8 +5817,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5304,7 +5897,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5313,8 +5906,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5640,7 +6242,7 @@ export interface operations {
                     "application/json": components["schemas"]["Catalogs"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5649,8 +6251,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5696,7 +6307,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChecklistCoverage"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5705,8 +6316,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5752,7 +6372,7 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5761,8 +6381,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5827,7 +6456,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5836,7 +6465,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5863,7 +6492,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description import_busy */
+            /** @description import_busy | api_key_rate_limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5910,7 +6539,7 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5919,8 +6548,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5990,7 +6628,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5999,8 +6637,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6060,7 +6707,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6069,7 +6716,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6107,6 +6754,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6155,7 +6811,7 @@ export interface operations {
                     "application/json": components["schemas"]["Checklist"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6164,7 +6820,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6175,6 +6831,15 @@ export interface operations {
             };
             /** @description checklist_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6237,7 +6902,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6246,7 +6911,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6275,6 +6940,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6321,7 +6995,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6330,7 +7004,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6350,6 +7024,15 @@ export interface operations {
             };
             /** @description checklist_has_history */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6398,7 +7081,7 @@ export interface operations {
                     "application/json": components["schemas"]["Checklist"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6407,7 +7090,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6418,6 +7101,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6466,7 +7158,7 @@ export interface operations {
                     "application/json": components["schemas"]["Checklist"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6475,7 +7167,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6486,6 +7178,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6545,7 +7246,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6554,8 +7255,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6601,7 +7311,7 @@ export interface operations {
                     "application/json": components["schemas"]["Department"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6610,8 +7320,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6671,7 +7390,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6680,7 +7399,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6718,6 +7437,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6780,7 +7508,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6789,7 +7517,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6827,6 +7555,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6873,7 +7610,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6882,7 +7619,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6902,6 +7639,15 @@ export interface operations {
             };
             /** @description department_has_children | department_has_posts */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7093,7 +7839,7 @@ export interface operations {
                     "application/json": components["schemas"]["EnterpriseProfile"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7102,8 +7848,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7163,7 +7918,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7172,7 +7927,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7201,6 +7956,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7260,7 +8024,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7269,8 +8033,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7338,7 +8111,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7347,7 +8120,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7383,7 +8156,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description upload_quota_exceeded（本企业当天上传总量达到 YQYB_UPLOAD_DAILY_QUOTA） */
+            /** @description upload_quota_exceeded（本企业当天上传总量达到 YQYB_UPLOAD_DAILY_QUOTA） | api_key_rate_limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7433,7 +8206,7 @@ export interface operations {
                     "image/jpeg": string;
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7442,7 +8215,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7453,6 +8226,15 @@ export interface operations {
             };
             /** @description file_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7498,7 +8280,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupMemberView"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7507,8 +8289,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7572,7 +8363,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7581,8 +8372,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7628,7 +8428,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardGrade"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7637,8 +8437,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7698,7 +8507,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7707,7 +8516,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7736,6 +8545,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7798,7 +8616,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7807,7 +8625,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7836,6 +8654,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7882,7 +8709,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7891,7 +8718,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7911,6 +8738,15 @@ export interface operations {
             };
             /** @description hazard_grade_in_use | hazard_grade_last */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7996,7 +8832,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8005,8 +8841,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8069,7 +8914,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8078,7 +8923,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8107,6 +8952,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8155,7 +9009,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetail"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8164,7 +9018,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8175,6 +9029,15 @@ export interface operations {
             };
             /** @description hazard_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8240,7 +9103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8249,7 +9112,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description acceptor_is_fixer | password_change_required | forbidden */
+            /** @description acceptor_is_fixer | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8287,6 +9150,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8352,7 +9224,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8361,7 +9233,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8399,6 +9271,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8464,7 +9345,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8473,7 +9354,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8511,6 +9392,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8576,7 +9466,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8585,7 +9475,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description acceptor_is_fixer | password_change_required | forbidden */
+            /** @description acceptor_is_fixer | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8623,6 +9513,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8696,7 +9595,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8705,8 +9604,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8755,7 +9663,7 @@ export interface operations {
                     "application/json": components["schemas"]["Inspection"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8764,7 +9672,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8775,6 +9683,15 @@ export interface operations {
             };
             /** @description inspection_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8840,7 +9757,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8849,7 +9766,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8896,6 +9813,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8961,7 +9887,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8970,7 +9896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9017,6 +9943,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9188,8 +10123,26 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description token_expired | token_revoked | token_invalid | unauthorized */
+            /** @description token_expired | token_revoked | token_invalid | unauthorized | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9249,8 +10202,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9269,6 +10231,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9352,7 +10323,7 @@ export interface operations {
                     "application/json": components["schemas"]["MyChecklists"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9361,8 +10332,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9423,7 +10403,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9432,7 +10412,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9452,6 +10432,15 @@ export interface operations {
             };
             /** @description checklist_empty | idempotency_in_progress | idempotency_key_reused */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9497,7 +10486,7 @@ export interface operations {
                     "application/json": components["schemas"]["MyInspections"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9506,8 +10495,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9553,7 +10551,7 @@ export interface operations {
                     "application/json": components["schemas"]["PermissionTree"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9562,8 +10560,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9633,7 +10640,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9642,8 +10649,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9703,7 +10719,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9712,7 +10728,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9741,6 +10757,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9803,7 +10828,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9812,7 +10837,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9850,6 +10875,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9896,7 +10930,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9905,7 +10939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9925,6 +10959,15 @@ export interface operations {
             };
             /** @description region_in_use | region_fixed */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9992,7 +11035,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10001,8 +11044,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10062,7 +11114,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10071,7 +11123,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10109,6 +11161,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10157,7 +11218,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10166,7 +11227,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10177,6 +11238,15 @@ export interface operations {
             };
             /** @description user_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10239,7 +11309,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10248,7 +11318,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10277,6 +11347,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10325,7 +11404,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10334,7 +11413,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10345,6 +11424,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10393,7 +11481,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10402,7 +11490,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10413,6 +11501,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10461,7 +11558,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemporaryPassword"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10470,7 +11567,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10481,6 +11578,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10526,7 +11632,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostChoice"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10535,8 +11641,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10606,7 +11721,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10615,7 +11730,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10626,6 +11741,15 @@ export interface operations {
             };
             /** @description department_not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10685,7 +11809,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10694,7 +11818,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10732,6 +11856,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10780,7 +11913,7 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10789,7 +11922,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10800,6 +11933,15 @@ export interface operations {
             };
             /** @description post_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10862,7 +12004,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10871,7 +12013,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10909,6 +12051,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10955,7 +12106,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10964,7 +12115,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10984,6 +12135,15 @@ export interface operations {
             };
             /** @description post_has_users | post_has_history */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11032,7 +12192,7 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11041,7 +12201,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11052,6 +12212,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11100,7 +12269,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostDocument"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11109,7 +12278,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11120,6 +12289,15 @@ export interface operations {
             };
             /** @description post_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11187,7 +12365,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11196,7 +12374,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11225,6 +12403,15 @@ export interface operations {
             };
             /** @description document_type_not_allowed */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11275,7 +12462,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11284,7 +12471,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11295,6 +12482,15 @@ export interface operations {
             };
             /** @description document_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11343,7 +12539,7 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11352,7 +12548,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11363,6 +12559,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11408,7 +12613,7 @@ export interface operations {
                     "application/json": components["schemas"]["Region"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11417,8 +12622,346 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRegionAPIKeyScopes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKeyScopes"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRegionAPIKeys: {
+        parameters: {
+            query?: {
+                /** @description 页码 */
+                page?: number;
+                /** @description 每页条数 */
+                page_size?: number;
+                /** @description 排序：id、created_at、last_used_at，默认 -id */
+                sort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKeyPage"];
+                };
+            };
+            /** @description validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description region_required | password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createRegionAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description API密钥 */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["APIKeyInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAPIKey"];
+                };
+            };
+            /** @description bad_request | validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description region_required | password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeRegionAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 密钥ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKey"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description region_required | password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_not_found | not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_already_revoked */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11480,7 +13023,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11489,7 +13032,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11500,6 +13043,15 @@ export interface operations {
             };
             /** @description region_not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11564,7 +13116,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11573,7 +13125,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11600,7 +13152,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description import_busy */
+            /** @description import_busy | api_key_rate_limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11647,7 +13199,7 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11656,8 +13208,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11725,7 +13286,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11734,8 +13295,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11795,7 +13365,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11804,7 +13374,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description region_outside_jurisdiction | password_change_required | forbidden */
+            /** @description region_outside_jurisdiction | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11833,6 +13403,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11881,7 +13460,7 @@ export interface operations {
                     "application/json": components["schemas"]["RegistryDetail"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11890,7 +13469,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11901,6 +13480,15 @@ export interface operations {
             };
             /** @description enterprise_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11949,7 +13537,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReissuedInitialPassword"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11958,7 +13546,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11978,6 +13566,15 @@ export interface operations {
             };
             /** @description initial_password_changed */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12038,7 +13635,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12047,7 +13644,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12058,6 +13655,15 @@ export interface operations {
             };
             /** @description enterprise_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12118,7 +13724,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12127,7 +13733,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12138,6 +13744,15 @@ export interface operations {
             };
             /** @description enterprise_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12200,7 +13815,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12209,7 +13824,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12238,6 +13853,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12300,7 +13924,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12309,7 +13933,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12320,6 +13944,15 @@ export interface operations {
             };
             /** @description enterprise_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12379,7 +14012,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12388,8 +14021,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12461,7 +14103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12470,8 +14112,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12520,7 +14171,7 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetail"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12529,7 +14180,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12540,6 +14191,15 @@ export interface operations {
             };
             /** @description hazard_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12602,7 +14262,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12611,7 +14271,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12640,6 +14300,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12702,7 +14371,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12711,7 +14380,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12749,6 +14418,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12806,7 +14484,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12815,8 +14493,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12874,7 +14561,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12883,8 +14570,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12942,7 +14638,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12951,8 +14647,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13012,7 +14717,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13021,7 +14726,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13050,6 +14755,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13095,7 +14809,7 @@ export interface operations {
                     "application/json": components["schemas"]["RoleOption"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13104,8 +14818,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13169,7 +14892,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13178,8 +14901,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13239,7 +14971,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13248,7 +14980,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description grant_exceeds_own | password_change_required | forbidden */
+            /** @description grant_exceeds_own | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13277,6 +15009,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13325,7 +15066,7 @@ export interface operations {
                     "application/json": components["schemas"]["Role"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13334,7 +15075,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13345,6 +15086,15 @@ export interface operations {
             };
             /** @description role_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13407,7 +15157,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13416,7 +15166,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13454,6 +15204,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13500,7 +15259,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13509,7 +15268,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | forbidden */
+            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13529,6 +15288,15 @@ export interface operations {
             };
             /** @description system_role */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13591,7 +15359,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13600,7 +15368,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | forbidden */
+            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13629,6 +15397,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13677,7 +15454,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserIDs"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13686,7 +15463,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13697,6 +15474,15 @@ export interface operations {
             };
             /** @description role_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13759,7 +15545,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13768,7 +15554,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | forbidden */
+            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13797,6 +15583,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13842,7 +15637,7 @@ export interface operations {
                     "application/json": components["schemas"]["SetupStatus"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13851,8 +15646,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13898,7 +15702,7 @@ export interface operations {
                     "application/json": components["schemas"]["Standard"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13907,8 +15711,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13968,7 +15781,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13977,7 +15790,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14006,6 +15819,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14065,7 +15887,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14074,7 +15896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14112,6 +15934,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14174,7 +16005,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14183,7 +16014,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14221,6 +16052,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14267,7 +16107,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14276,7 +16116,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14287,6 +16127,15 @@ export interface operations {
             };
             /** @description standard_category_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14347,7 +16196,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14356,7 +16205,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14385,6 +16234,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14442,7 +16300,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14451,7 +16309,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14471,6 +16329,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14530,7 +16397,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14539,7 +16406,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14568,6 +16435,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14630,7 +16506,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14639,7 +16515,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14668,6 +16544,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14714,7 +16599,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14723,7 +16608,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14734,6 +16619,15 @@ export interface operations {
             };
             /** @description standard_item_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14779,7 +16673,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateChanges"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14788,7 +16682,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14799,6 +16693,15 @@ export interface operations {
             };
             /** @description standard_not_created */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14858,7 +16761,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14867,7 +16770,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14887,6 +16790,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14949,7 +16861,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14958,7 +16870,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required */
+            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14987,6 +16899,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15033,7 +16954,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15042,7 +16963,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required */
+            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15062,6 +16983,15 @@ export interface operations {
             };
             /** @description template_category_not_empty */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15121,7 +17051,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15130,7 +17060,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required */
+            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15150,6 +17080,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15212,7 +17151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15221,7 +17160,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required */
+            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15250,6 +17189,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15296,7 +17244,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15305,7 +17253,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required */
+            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15316,6 +17264,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15361,7 +17318,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateSummary"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15370,8 +17327,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15420,7 +17386,7 @@ export interface operations {
                     "application/json": components["schemas"]["Template"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15429,7 +17395,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required */
+            /** @description password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15440,6 +17406,15 @@ export interface operations {
             };
             /** @description template_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15502,7 +17477,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15511,7 +17486,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required */
+            /** @description forbidden（只有市级监管账号和平台管理员可以维护行业模板） | password_change_required | api_key_scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15540,6 +17515,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15597,7 +17581,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15606,8 +17590,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15653,7 +17646,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserOption"][];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15662,8 +17655,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15733,7 +17735,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15742,8 +17744,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden | password_change_required */
+            /** @description forbidden | password_change_required | api_key_scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15803,7 +17814,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15812,7 +17823,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description account_exceeds_own | password_change_required | forbidden */
+            /** @description account_exceeds_own | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15850,6 +17861,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15898,7 +17918,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15907,7 +17927,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15918,6 +17938,15 @@ export interface operations {
             };
             /** @description user_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15980,7 +18009,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15989,7 +18018,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16018,6 +18047,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16064,7 +18102,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16073,7 +18111,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description account_exceeds_own | password_change_required | forbidden */
+            /** @description account_exceeds_own | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16084,6 +18122,15 @@ export interface operations {
             };
             /** @description user_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16132,7 +18179,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16141,7 +18188,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description account_exceeds_own | password_change_required | forbidden */
+            /** @description account_exceeds_own | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16152,6 +18199,15 @@ export interface operations {
             };
             /** @description user_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16200,7 +18256,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16209,7 +18265,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description account_exceeds_own | password_change_required | forbidden */
+            /** @description account_exceeds_own | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16220,6 +18276,15 @@ export interface operations {
             };
             /** @description user_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16268,7 +18333,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserGrants"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16277,7 +18342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | forbidden */
+            /** @description password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16288,6 +18353,15 @@ export interface operations {
             };
             /** @description user_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16350,7 +18424,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16359,7 +18433,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | forbidden */
+            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16388,6 +18462,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16436,7 +18519,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemporaryPassword"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16445,7 +18528,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description account_exceeds_own | password_change_required | forbidden */
+            /** @description account_exceeds_own | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16456,6 +18539,15 @@ export interface operations {
             };
             /** @description user_not_found | not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16518,7 +18610,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unauthorized | token_invalid | token_expired | token_revoked */
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16527,7 +18619,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | forbidden */
+            /** @description grant_exceeds_own | cannot_change_own_grants | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16556,6 +18648,15 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,11 @@ export type UserGrants = Schemas['UserGrants']
 export type TemporaryPassword = Schemas['TemporaryPassword']
 export type PermissionCatalog = Schemas['PermissionTree']
 export type PermissionNode = Schemas['Node']
+export type APIKey = Schemas['APIKey']
+export type APIKeyStatus = APIKey['status']
+export type APIKeyScope = Schemas['APIKeyScope']
+export type CreatedAPIKey = Schemas['CreatedAPIKey']
+export type APIKeyInput = Schemas['APIKeyInput']
 
 // The contract declares the list answers below as empty objects (swag does not expand the Go generic
 // listq.Page[T]), and AuditLog is missing from it; these mirror what the server sends (internal/audit

@@ -1,4 +1,4 @@
-// 系统管理: users, roles and the audit log (views/system).
+// 系统管理: users, roles, the audit log and API keys (views/system); the regulator's API keys use the same page.
 import type { RouteRecordRaw } from 'vue-router'
 
 export const systemRoutes: RouteRecordRaw[] = [
@@ -20,6 +20,21 @@ export const systemRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/system/AuditLogView.vue'),
     props: { scope: 'enterprise' },
     meta: { title: 'routes.audit', permission: 'sys:audit' },
+  },
+  {
+    path: 'system/api-keys',
+    name: 'system-api-keys',
+    component: () => import('@/views/system/APIKeysView.vue'),
+    props: { scope: 'enterprise' },
+    meta: { title: 'routes.apiKeys', permission: 'sys:apikey' },
+  },
+  {
+    path: 'regulator/api-keys',
+    name: 'regulator-api-keys',
+    // The same page over the regulator's own keys (its region's).
+    component: () => import('@/views/system/APIKeysView.vue'),
+    props: { scope: 'region' },
+    meta: { title: 'routes.regionApiKeys', permission: 'reg:apikey' },
   },
   {
     path: 'platform/audit',
