@@ -121,11 +121,11 @@ func (s *Server) getRegionDashboard(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	region, err := s.stats.RegionIn(ctx, p.RegionPath, id)
+	region, err := s.regStats.RegionIn(ctx, p.RegionPath, id)
 	if err != nil {
 		return err
 	}
-	d, err := s.stats.RegionDashboard(ctx, region, r)
+	d, err := s.regStats.RegionDashboard(ctx, region, r)
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (s *Server) getRegulatorEnterpriseSummary(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.stats.Enterprise(c.Request().Context(), e.ID, r)
+	out, err := s.regStats.Enterprise(c.Request().Context(), e.ID, r)
 	if err != nil {
 		return err
 	}
