@@ -187,7 +187,10 @@ func pathPattern(path string) any {
 
 // RegionDashboard computes a region's dashboard for a range.
 func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Range) (Dashboard, error) {
-	s, fresh := s.reading(ctx)
+	return onReplica(ctx, s, func(s *Service, fresh Freshness) (Dashboard, error) { return s.regionDashboard(ctx, region, r, fresh) })
+}
+
+func (s *Service) regionDashboard(ctx context.Context, region org.Region, r Range, fresh Freshness) (Dashboard, error) {
 	db := s.read.WithContext(ctx)
 	d := Dashboard{Region: region, From: r.From, To: r.To, Path: []org.Region{}, Children: []Child{}, Freshness: fresh}
 	regions, err := org.RegionsAround(ctx, s.read, region)
@@ -455,7 +458,10 @@ type EnterpriseSummary struct {
 // Enterprise computes one enterprise's summary; its current figures are exact (computed now), not the
 // job's.
 func (s *Service) Enterprise(ctx context.Context, ent int64, r Range) (EnterpriseSummary, error) {
-	s, fresh := s.reading(ctx)
+	return onReplica(ctx, s, func(s *Service, fresh Freshness) (EnterpriseSummary, error) { return s.enterprise(ctx, ent, r, fresh) })
+}
+
+func (s *Service) enterprise(ctx context.Context, ent int64, r Range, fresh Freshness) (EnterpriseSummary, error) {
 	out := EnterpriseSummary{EnterpriseID: ent, From: r.From, To: r.To, Freshness: fresh}
 	e, err := org.EnterpriseByID(ctx, s.read, ent)
 	if err != nil {

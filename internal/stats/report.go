@@ -181,7 +181,10 @@ func (signoffRow) TableName() string { return "report_signoffs" }
 // Report builds (or, once signed, reads back) an enterprise's report. An empty key is the period the
 // report opens on (OpeningPeriod).
 func (s *Service) Report(ctx context.Context, ent int64, key string) (Report, error) {
-	s, fresh := s.reading(ctx)
+	return onReplica(ctx, s, func(s *Service, fresh Freshness) (Report, error) { return s.readReport(ctx, ent, key, fresh) })
+}
+
+func (s *Service) readReport(ctx context.Context, ent int64, key string, fresh Freshness) (Report, error) {
 	if key == "" {
 		e, err := org.EnterpriseByID(ctx, s.read, ent)
 		if err != nil {

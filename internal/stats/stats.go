@@ -52,6 +52,20 @@ type Freshness struct {
 	FromReplica bool `json:"from_replica"`
 }
 
+// onReplica runs read on the database the guard chooses. If the replica fails it (it went down after the
+// last check, or a row just written on the primary has not reached it yet), read runs again on the primary,
+// so a replica's trouble never reaches the caller as an error.
+func onReplica[T any](ctx context.Context, s *Service, read func(*Service, Freshness) (T, error)) (T, error) {
+	c, fresh := s.reading(ctx)
+	out, err := read(c, fresh)
+	if err == nil || !fresh.FromReplica || ctx.Err() != nil {
+		return out, err
+	}
+	p := *s
+	p.read = s.guard.Failed()
+	return read(&p, Freshness{DataAsOf: s.clk.Now().UTC()})
+}
+
 // reading is the service as one request reads it: with the database the guard chose for it now.
 func (s *Service) reading(ctx context.Context) (*Service, Freshness) {
 	if s.guard == nil {

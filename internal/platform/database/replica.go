@@ -17,10 +17,11 @@ const (
 	FallbackDown       = "down"        // the replica did not answer (stopped, unreachable, timed out)
 	FallbackLagging    = "lagging"     // its replay is further behind the primary than the limit
 	FallbackNotStandby = "not_standby" // it answers but is not in recovery (promoted, or not a standby at all)
+	FallbackError      = "error"       // a read on the replica failed (it went down mid-request) and was retried on the primary
 )
 
 // FallbackReasons lists every reason, for metrics that export each one.
-var FallbackReasons = []string{FallbackDown, FallbackLagging, FallbackNotStandby}
+var FallbackReasons = []string{FallbackDown, FallbackLagging, FallbackNotStandby, FallbackError}
 
 // replicaCheckTimeout bounds one health check, so a standby that hangs (a half-open connection, a stuck
 // server) costs a request at most this long before it falls back.
@@ -100,6 +101,17 @@ func (g *ReplicaGuard) Read(ctx context.Context) Read {
 	}
 	g.fallbacks[g.state]++
 	return Read{DB: g.primary, AsOf: now}
+}
+
+// Failed records that a read the guard sent to the standby failed, and that the caller retries it on the
+// primary it returns: the read is counted, and the next Read checks the standby again instead of trusting
+// the cached verdict.
+func (g *ReplicaGuard) Failed() *gorm.DB {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.fallbacks[FallbackError]++
+	g.checked = time.Time{}
+	return g.primary
 }
 
 // ReplicaStatus is the guard's last verdict, for metrics.
