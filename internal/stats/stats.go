@@ -44,9 +44,9 @@ func (s *Service) OnReplica(guard *database.ReplicaGuard) *Service {
 
 // Freshness says how current an answer's data is.
 type Freshness struct {
-	// DataAsOf: the answer includes every change committed before this instant. On the primary it is the
-	// moment of reading; on the replica, how far the replica had replayed the primary (known to within a
-	// second).
+	// DataAsOf is the instant the data is complete up to: every change committed before it is in the answer.
+	// Read on the primary, it is the moment of reading; on the read-only replica, how far the replica had
+	// replayed the primary (known to within a second).
 	DataAsOf time.Time `json:"data_as_of" format:"date-time"`
 	// FromReplica is true when the answer was read from the read-only replica.
 	FromReplica bool `json:"from_replica"`
