@@ -196,6 +196,9 @@ func (g *ReplicaGuard) measure(ctx context.Context) (state, detail string) {
 	if sb.ReplayedAt != nil && sb.ReplayedAt.After(asOf) {
 		asOf = *sb.ReplayedAt
 	}
+	if asOf.After(at) { // the primary's clock, through the replay timestamp, may run ahead of ours
+		asOf = at
+	}
 	// Samples older than the limit can no longer make the standby fresh enough; drop them, and bound the
 	// history whatever the limit.
 	horizon := at.Add(-g.maxLag - g.ttl)
