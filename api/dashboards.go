@@ -93,7 +93,7 @@ func (s *Server) getEnterpriseDashboard(c echo.Context) error {
 // getRegionDashboard godoc
 //
 //	@Summary		监管看板
-//	@Description	某区域（默认本账号辖区；region_id 可下钻到下级区县、街道）的统计：企业数、已初始化、初始化完成、平均信息完备率、当前半月系统使用率（每 5 分钟刷新，computed_at 为刷新时间）、所选期间（默认本季度）各半月使用率走势（已结束的半月取快照，不随之后的数据修改而变）、排查率、按管理级别和企业隐患等级的隐患数与整改率、未关闭一般/重大隐患、逾期隐患；下级区域汇总；使用率最低、完备率最低、逾期最多、从未初始化的企业（各前 10）；未关闭的重大隐患及其方案、期限和督办状态；上季度报表签字情况。辖区外的区域返回 404。
+//	@Description	某区域（默认本账号辖区；region_id 可下钻到下级区县、街道）的统计：企业数、已初始化、初始化完成、平均信息完备率、当前半月系统使用率（每 5 分钟刷新，computed_at 为刷新时间）、所选期间（默认本季度）各半月使用率走势（已结束的半月取快照，不随之后的数据修改而变）、排查率、按管理级别和企业隐患等级的隐患数与整改率、未关闭一般/重大隐患、逾期隐患；下级区域汇总；使用率最低、完备率最低、逾期最多、从未初始化的企业（各前 10）；未关闭的重大隐患及其方案、期限和督办状态；上季度报表签字情况。data_as_of 为数据截至时间：读只读副本（from_replica 为 true）时为副本已回放到的时刻，副本不可用或落后过多时改读主库，为读取时刻。辖区外的区域返回 404。
 //	@Tags			监管
 //	@Produce		json
 //	@Security		BearerAuth
@@ -121,11 +121,11 @@ func (s *Server) getRegionDashboard(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	region, err := s.stats.RegionIn(ctx, p.RegionPath, id)
+	region, err := s.regStats.RegionIn(ctx, p.RegionPath, id)
 	if err != nil {
 		return err
 	}
-	d, err := s.stats.RegionDashboard(ctx, region, r)
+	d, err := s.regStats.RegionDashboard(ctx, region, r)
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (s *Server) getRegulatorEnterpriseSummary(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.stats.Enterprise(c.Request().Context(), e.ID, r)
+	out, err := s.regStats.Enterprise(c.Request().Context(), e.ID, r)
 	if err != nil {
 		return err
 	}

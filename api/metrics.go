@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"yqyb/internal/auth"
+	"yqyb/internal/platform/database"
 )
 
 // metrics are the Prometheus series of one instance: requests by route template (never by raw path, so
@@ -69,6 +70,33 @@ func (m *metrics) watchSessionCache(c *auth.Cache) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "yqyb_session_cache_invalidations_total", Help: "Revocation notifications applied to the session cache."},
 			func() float64 { return float64(c.Stats().Invalidations) }),
 	)
+}
+
+// watchReplica exports the read-only replica's state: whether regulators' reads use it, how far behind it
+// was at the last check, and the reads sent to the primary instead, by reason (down, lagging, not_standby).
+func (m *metrics) watchReplica(g *database.ReplicaGuard) {
+	if g == nil {
+		return
+	}
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "yqyb_replica_in_use",
+			Help: "1 while dashboards and reports read the read-only replica; 0 while they fall back to the primary."},
+			func() float64 {
+				if g.Status().InUse {
+					return 1
+				}
+				return 0
+			}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "yqyb_replica_lag_seconds",
+			Help: "How far the replica's data was behind the primary at the last check; -1 when unknown (replica down or not a standby)."},
+			func() float64 { return g.Status().Lag.Seconds() }),
+	)
+	for _, reason := range database.FallbackReasons {
+		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "yqyb_replica_fallback_reads_total",
+			Help:        "Reads meant for the read-only replica that went to the primary, by reason (down, lagging, not_standby).",
+			ConstLabels: prometheus.Labels{"reason": reason}},
+			func() float64 { return float64(g.Status().Fallbacks[reason]) }))
+	}
 }
 
 // observe records one finished request.

@@ -65,11 +65,11 @@ func (s *Server) exportHazardReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.sendReport(c, ent)
+	return s.sendReport(c, s.stats, ent)
 }
 
-func (s *Server) sendReport(c echo.Context, ent int64) error {
-	r, err := s.stats.Report(c.Request().Context(), ent, reportKey(c))
+func (s *Server) sendReport(c echo.Context, from *stats.Service, ent int64) error {
+	r, err := from.Report(c.Request().Context(), ent, reportKey(c))
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (s *Server) getRegulatorReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.stats.Report(c.Request().Context(), e.ID, reportKey(c))
+	r, err := s.regStats.Report(c.Request().Context(), e.ID, reportKey(c))
 	if err != nil {
 		return err
 	}
@@ -155,5 +155,5 @@ func (s *Server) exportRegulatorReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.sendReport(c, e.ID)
+	return s.sendReport(c, s.regStats, e.ID)
 }

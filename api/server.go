@@ -48,7 +48,8 @@ type Deps struct {
 	SPA fs.FS
 	// Hasher hashes passwords; zero means bcrypt at its default cost (tests pass a cheap one).
 	Hasher account.Hasher
-	// Replica, if set, is a read-only PostgreSQL replica the dashboards and reports read from.
+	// Replica, if set, is a read-only PostgreSQL streaming standby the regulators' dashboards and reports
+	// read from while it is up and within Config.ReplicaMaxLag of the primary (see database.ReplicaGuard).
 	Replica *gorm.DB
 	// DevClock, set only with Config.DevFeatures (development mode on a loopback address), is the
 	// shiftable clock behind Clock that the development clock endpoint moves.
@@ -95,12 +96,16 @@ type Server struct {
 	hazards      *hazard.Service
 	inspections  *inspection.Service
 	stats        *stats.Service
-	audit        *audit.Service
-	feed         *feed.Service
-	idem         *idempotency.Service
-	apikeys      *apikey.Service
-	ready        readiness
-	metrics      *metrics
+	// regStats is stats as regulators' pages read it: from the replica while it is healthy. An enterprise's
+	// own pages use stats (the primary), so they see their own writes at once.
+	regStats *stats.Service
+	replica  *database.ReplicaGuard
+	audit    *audit.Service
+	feed     *feed.Service
+	idem     *idempotency.Service
+	apikeys  *apikey.Service
+	ready    readiness
+	metrics  *metrics
 }
 
 // domainCacheSize bounds how many enterprises' policies one instance keeps in memory.
@@ -231,7 +236,11 @@ func New(d Deps) (*Server, error) {
 		apikeys:     apikey.NewService(d.DB, d.Clock),
 		ready:       readiness{db: d.DB, files: d.Files},
 	}
-	s.stats.ReadFrom(d.Replica)
+	if d.Replica != nil {
+		s.replica = database.NewReplicaGuard(d.DB, d.Replica, d.Config.ReplicaMaxLag, time.Second, d.Log)
+	}
+	s.regStats = s.stats.OnReplica(s.replica)
+	m.watchReplica(s.replica)
 	s.feed.CacheHorizon(feedHorizonCache)
 	m.watchSessionCache(authSvc.Cache())
 	for _, routes := range s.routeTables() {

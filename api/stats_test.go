@@ -638,9 +638,10 @@ func alterCursor(c string) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// TestDashboardsReadTheReplica gives the server a separate "replica" database: the dashboards read it, the
-// refresh job writes the primary. (A real replica mirrors the primary; an empty one shows where reads go.)
-func TestDashboardsReadTheReplica(t *testing.T) {
+// TestAReplicaThatIsNotAStandbyIsNotRead gives the server a separate database as its "replica": it answers,
+// but is not in recovery, so it cannot be a copy of the primary. The dashboards read the primary instead and
+// say so; the fallback is counted. (internal/suites/cluster/replica_test.go runs a real standby.)
+func TestAReplicaThatIsNotAStandbyIsNotRead(t *testing.T) {
 	clk := clock.NewFixed(testNow)
 	replica := testdb.Postgres(t, clk)
 	env, _ := seeded(t, func(d *Deps) { d.Replica = replica })
@@ -656,8 +657,15 @@ func TestDashboardsReadTheReplica(t *testing.T) {
 	} else {
 		r.decode(t, &d)
 	}
-	if onPrimary == 0 || d.Figures.Enterprises != 0 {
-		t.Errorf("primary has %d rows; the dashboard (replica) counts %d enterprises", onPrimary, d.Figures.Enterprises)
+	if onPrimary == 0 || int64(d.Figures.Enterprises) != onPrimary {
+		t.Errorf("primary has %d rows; the dashboard counts %d enterprises, want the primary's", onPrimary, d.Figures.Enterprises)
+	}
+	if d.FromReplica || !d.DataAsOf.Equal(testNow.UTC()) {
+		t.Errorf("dashboard says from_replica %v, data_as_of %v; want the primary, as of now (%v)", d.FromReplica, d.DataAsOf, testNow.UTC())
+	}
+	st := env.srv.replica.Status()
+	if st.InUse || st.Fallbacks["not_standby"] != 1 || st.Fallbacks["down"]+st.Fallbacks["lagging"] != 0 {
+		t.Errorf("replica status = %+v, want not in use and one not_standby fallback", st)
 	}
 }
 

@@ -207,7 +207,9 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	deps := api.Deps{Config: e.cfg, DB: e.db, Clock: e.clk, Log: e.log, Files: files, SPA: spa}
 	if e.cfg.ReplicaURL != "" {
-		ro := database.Options{URL: e.cfg.ReplicaURL, MaxOpen: e.cfg.DBMaxOpen, MaxIdle: e.cfg.DBMaxIdle, MaxLifetime: e.cfg.DBMaxLife}
+		// Lazy: a standby that is down when the server starts is read once it answers; until then the
+		// guard (api.Deps.Replica) sends its reads to the primary.
+		ro := database.Options{URL: e.cfg.ReplicaURL, MaxOpen: e.cfg.DBMaxOpen, MaxIdle: e.cfg.DBMaxIdle, MaxLifetime: e.cfg.DBMaxLife, Lazy: true}
 		replica, err := database.Open(ctx, ro, e.clk, e.log)
 		if err != nil {
 			return fmt.Errorf("只读副本 %s: %w", database.Describe(ro), err)

@@ -150,11 +150,13 @@ type Dashboard struct {
 	OpenMajors     []MajorOpen  `json:"open_major_hazards"`
 	// Reports is how many enterprises signed the hazard statistics report of the last quarter.
 	Reports ReportStatus `json:"reports"`
+	Freshness
 } // @name Dashboard
 
 // RegionIn loads a region within a jurisdiction (a regulator sees its region and everything below).
+// It reads the primary: one row by key, and a region just created is found at once.
 func (s *Service) RegionIn(ctx context.Context, jurisdiction string, id int64) (org.Region, error) {
-	r, err := org.RegionByID(ctx, s.read, id)
+	r, err := org.RegionByID(ctx, s.db, id)
 	if err != nil || len(r.Path) < len(jurisdiction) || r.Path[:len(jurisdiction)] != jurisdiction {
 		return org.Region{}, ErrOutside
 	}
@@ -185,8 +187,12 @@ func pathPattern(path string) any {
 
 // RegionDashboard computes a region's dashboard for a range.
 func (s *Service) RegionDashboard(ctx context.Context, region org.Region, r Range) (Dashboard, error) {
+	return onReplica(ctx, s, func(s *Service, fresh Freshness) (Dashboard, error) { return s.regionDashboard(ctx, region, r, fresh) })
+}
+
+func (s *Service) regionDashboard(ctx context.Context, region org.Region, r Range, fresh Freshness) (Dashboard, error) {
 	db := s.read.WithContext(ctx)
-	d := Dashboard{Region: region, From: r.From, To: r.To, Path: []org.Region{}, Children: []Child{}}
+	d := Dashboard{Region: region, From: r.From, To: r.To, Path: []org.Region{}, Children: []Child{}, Freshness: fresh}
 	regions, err := org.RegionsAround(ctx, s.read, region)
 	if err != nil {
 		return d, err
@@ -446,12 +452,17 @@ type EnterpriseSummary struct {
 	To             time.Time   `json:"to" format:"date-time"`
 	Figures        Figures     `json:"figures"`
 	OpenMajors     []MajorOpen `json:"open_major_hazards"`
+	Freshness
 } // @name EnterpriseSummary
 
 // Enterprise computes one enterprise's summary; its current figures are exact (computed now), not the
 // job's.
 func (s *Service) Enterprise(ctx context.Context, ent int64, r Range) (EnterpriseSummary, error) {
-	out := EnterpriseSummary{EnterpriseID: ent, From: r.From, To: r.To}
+	return onReplica(ctx, s, func(s *Service, fresh Freshness) (EnterpriseSummary, error) { return s.enterprise(ctx, ent, r, fresh) })
+}
+
+func (s *Service) enterprise(ctx context.Context, ent int64, r Range, fresh Freshness) (EnterpriseSummary, error) {
+	out := EnterpriseSummary{EnterpriseID: ent, From: r.From, To: r.To, Freshness: fresh}
 	e, err := org.EnterpriseByID(ctx, s.read, ent)
 	if err != nil {
 		return out, err

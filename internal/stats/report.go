@@ -113,6 +113,7 @@ type Report struct {
 	GeneratedAt time.Time     `json:"generated_at" format:"date-time"`
 	Figures     ReportFigures `json:"figures"`
 	Signoff     *Signoff      `json:"signoff" extensions:"x-nullable"`
+	Freshness
 } // @name HazardReport
 
 // SignInput is the sign-off form.
@@ -180,6 +181,10 @@ func (signoffRow) TableName() string { return "report_signoffs" }
 // Report builds (or, once signed, reads back) an enterprise's report. An empty key is the period the
 // report opens on (OpeningPeriod).
 func (s *Service) Report(ctx context.Context, ent int64, key string) (Report, error) {
+	return onReplica(ctx, s, func(s *Service, fresh Freshness) (Report, error) { return s.readReport(ctx, ent, key, fresh) })
+}
+
+func (s *Service) readReport(ctx context.Context, ent int64, key string, fresh Freshness) (Report, error) {
 	if key == "" {
 		e, err := org.EnterpriseByID(ctx, s.read, ent)
 		if err != nil {
@@ -187,7 +192,9 @@ func (s *Service) Report(ctx context.Context, ent int64, key string) (Report, er
 		}
 		key = OpeningPeriod(s.clk.Now(), e.CreatedAt).Key
 	}
-	return s.report(ctx, s.read, ent, key)
+	r, err := s.report(ctx, s.read, ent, key)
+	r.Freshness = fresh
+	return r, err
 }
 
 // report reads the sign-off from db: the primary right after signing, since a replica may lag.
@@ -346,7 +353,9 @@ func (s *Service) Sign(ctx context.Context, a audit.Actor, ent int64, key string
 		}
 		return Report{}, err
 	}
-	return s.report(ctx, s.db, ent, key)
+	r, err = s.report(ctx, s.db, ent, key)
+	r.Freshness = Freshness{DataAsOf: s.clk.Now().UTC()}
+	return r, err
 }
 
 // ReportStatus is how many enterprises of a region signed the report of a period. Only enterprises

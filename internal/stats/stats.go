@@ -10,6 +10,7 @@ import (
 
 	"yqyb/internal/inspection"
 	"yqyb/internal/platform/clock"
+	"yqyb/internal/platform/database"
 	"yqyb/internal/setup"
 	"yqyb/pkg/period"
 )
@@ -17,9 +18,10 @@ import (
 // Service computes and reads the figures.
 type Service struct {
 	db *gorm.DB
-	// read serves the dashboards and reports: a read-only replica when one is configured, else db. The
-	// refresh and snapshot jobs and sign-offs write to db.
+	// read serves the dashboards and reports: db, or, in a request of a view made by OnReplica, whichever
+	// database its guard chose. The refresh and snapshot jobs and sign-offs write to db.
 	read  *gorm.DB
+	guard *database.ReplicaGuard
 	clk   clock.Clock
 	setup *setup.Service
 	// Batch is how many enterprises one set of queries covers.
@@ -31,11 +33,51 @@ func New(db *gorm.DB, clk clock.Clock, st *setup.Service) *Service {
 	return &Service{db: db, read: db, clk: clk, setup: st, Batch: 5000}
 }
 
-// ReadFrom makes the dashboards and reports read from a replica (nil keeps the primary).
-func (s *Service) ReadFrom(replica *gorm.DB) {
-	if replica != nil {
-		s.read = replica
+// OnReplica returns a view of the service whose dashboards and reports read the standby while guard finds
+// it healthy, and the primary otherwise (a nil guard: always the primary). Regulators' pages use it; an
+// enterprise's own pages use the service itself, so they always see their own writes at once.
+func (s *Service) OnReplica(guard *database.ReplicaGuard) *Service {
+	c := *s
+	c.guard = guard
+	return &c
+}
+
+// Freshness says how current an answer's data is.
+type Freshness struct {
+	// DataAsOf is the instant the data is complete up to: every change committed before it is in the answer.
+	// Read on the primary, it is the moment of reading; on the read-only replica, how far the replica had
+	// replayed the primary (known to within a second).
+	DataAsOf time.Time `json:"data_as_of" format:"date-time"`
+	// FromReplica is true when the answer was read from the read-only replica.
+	FromReplica bool `json:"from_replica"`
+}
+
+// onReplica runs read on the database the guard chooses. If the replica fails it (it went down after the
+// last check, or a row just written on the primary has not reached it yet), read runs again on the primary,
+// so a replica's trouble never reaches the caller as an error.
+func onReplica[T any](ctx context.Context, s *Service, read func(*Service, Freshness) (T, error)) (T, error) {
+	c, fresh := s.reading(ctx)
+	out, err := read(c, fresh)
+	if err == nil || !fresh.FromReplica || ctx.Err() != nil {
+		return out, err
 	}
+	p := *s
+	p.read = s.guard.Failed()
+	return read(&p, Freshness{DataAsOf: s.clk.Now().UTC()})
+}
+
+// reading is the service as one request reads it: with the database the guard chose for it now.
+func (s *Service) reading(ctx context.Context) (*Service, Freshness) {
+	if s.guard == nil {
+		return s, Freshness{DataAsOf: s.clk.Now().UTC()}
+	}
+	r := s.guard.Read(ctx)
+	c := *s
+	c.read = r.DB
+	if !r.Replica {
+		return &c, Freshness{DataAsOf: s.clk.Now().UTC()}
+	}
+	return &c, Freshness{DataAsOf: r.AsOf.UTC(), FromReplica: true}
 }
 
 type statsRow struct {

@@ -1522,7 +1522,7 @@ export interface paths {
         };
         /**
          * 监管看板
-         * @description 某区域（默认本账号辖区；region_id 可下钻到下级区县、街道）的统计：企业数、已初始化、初始化完成、平均信息完备率、当前半月系统使用率（每 5 分钟刷新，computed_at 为刷新时间）、所选期间（默认本季度）各半月使用率走势（已结束的半月取快照，不随之后的数据修改而变）、排查率、按管理级别和企业隐患等级的隐患数与整改率、未关闭一般/重大隐患、逾期隐患；下级区域汇总；使用率最低、完备率最低、逾期最多、从未初始化的企业（各前 10）；未关闭的重大隐患及其方案、期限和督办状态；上季度报表签字情况。辖区外的区域返回 404。
+         * @description 某区域（默认本账号辖区；region_id 可下钻到下级区县、街道）的统计：企业数、已初始化、初始化完成、平均信息完备率、当前半月系统使用率（每 5 分钟刷新，computed_at 为刷新时间）、所选期间（默认本季度）各半月使用率走势（已结束的半月取快照，不随之后的数据修改而变）、排查率、按管理级别和企业隐患等级的隐患数与整改率、未关闭一般/重大隐患、逾期隐患；下级区域汇总；使用率最低、完备率最低、逾期最多、从未初始化的企业（各前 10）；未关闭的重大隐患及其方案、期限和督办状态；上季度报表签字情况。data_as_of 为数据截至时间：读只读副本（from_replica 为 true）时为副本已回放到的时刻，副本不可用或落后过多时改读主库，为读取时刻。辖区外的区域返回 404。
          */
         get: operations["getRegionDashboard"];
         put?: never;
@@ -2871,9 +2871,18 @@ export interface components {
             children: components["schemas"]["RegionRollup"][];
             /** Format: date-time */
             computed_at: string | null;
+            /**
+             * Format: date-time
+             * @description DataAsOf is the instant the data is complete up to: every change committed before it is in the answer.
+             *     Read on the primary, it is the moment of reading; on the read-only replica, how far the replica had
+             *     replayed the primary (known to within a second).
+             */
+            data_as_of: string;
             figures: components["schemas"]["Figures"];
             /** Format: date-time */
             from: string;
+            /** @description FromReplica is true when the answer was read from the read-only replica. */
+            from_replica: boolean;
             lowest_completeness: components["schemas"]["RankedEnterprise"][];
             lowest_usage: components["schemas"]["RankedEnterprise"][];
             most_overdue: components["schemas"]["RankedEnterprise"][];
@@ -2987,11 +2996,20 @@ export interface components {
             updated_at: string;
         };
         EnterpriseSummary: {
+            /**
+             * Format: date-time
+             * @description DataAsOf is the instant the data is complete up to: every change committed before it is in the answer.
+             *     Read on the primary, it is the moment of reading; on the read-only replica, how far the replica had
+             *     replayed the primary (known to within a second).
+             */
+            data_as_of: string;
             enterprise_id: number;
             enterprise_name: string;
             figures: components["schemas"]["Figures"];
             /** Format: date-time */
             from: string;
+            /** @description FromReplica is true when the answer was read from the read-only replica. */
+            from_replica: boolean;
             open_major_hazards: components["schemas"]["OpenMajorHazard"][];
             region_name: string;
             /** Format: date-time */
@@ -3802,6 +3820,13 @@ export interface components {
         HazardReport: {
             credit_code: string;
             /**
+             * Format: date-time
+             * @description DataAsOf is the instant the data is complete up to: every change committed before it is in the answer.
+             *     Read on the primary, it is the moment of reading; on the read-only replica, how far the replica had
+             *     replayed the primary (known to within a second).
+             */
+            data_as_of: string;
+            /**
              * @description DueDate is the 15th of the month after the period (Asia/Shanghai).
              * @example 2026-10-15
              */
@@ -3813,6 +3838,8 @@ export interface components {
             figures: components["schemas"]["ReportFigures"];
             /** Format: date-time */
             from: string;
+            /** @description FromReplica is true when the answer was read from the read-only replica. */
+            from_replica: boolean;
             /** Format: date-time */
             generated_at: string;
             /** @enum {string} */

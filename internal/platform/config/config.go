@@ -25,27 +25,29 @@ const (
 // Config is everything the program reads from its environment. The table in Vars is the single source of
 // the variable names, defaults and descriptions; the README lists the same table.
 type Config struct {
-	Env          string        // development or production
-	Addr         string        // listen address HOST:PORT
-	DatabaseURL  string        // postgres://... or sqlite:PATH; empty means SQLite under DataDir
-	ReplicaURL   string        // optional read-only PostgreSQL replica for dashboards and reports
-	DataDir      string        // where the embedded database, the generated secret and files live
-	JWTSecret    string        // YQYB_JWT_SECRET (or the generated secret): the single key "default"
-	JWTKeys      []JWTKey      // access-token keys, the signing one first (see jwtkeys.go)
-	StorageDir   string        // root of the local file store
-	LogLevel     string        // debug, info, warn, error
-	LogFormat    string        // text or json
-	CORSOrigins  []string      // origins allowed to call the API from a separately hosted SPA
-	BodyLimit    string        // maximum request body, e.g. 20M
-	AutoMigrate  bool          // apply pending migrations when serve starts
-	ServeSPA     bool          // serve the embedded SPA on the same port
-	WebUIDir     string        // serve the SPA from this directory instead of the embedded copy; empty: embedded
-	MetricsAddr  string        // address of the Prometheus metrics listener; empty means none
-	PprofAddr    string        // loopback address of the pprof listener; empty means none
-	DBMaxOpen    int           // connection pool size
-	DBMaxIdle    int           // idle connections kept
-	DBMaxLife    time.Duration // maximum lifetime of a pooled connection
-	ShutdownWait time.Duration // how long SIGTERM waits for in-flight requests
+	Env         string // development or production
+	Addr        string // listen address HOST:PORT
+	DatabaseURL string // postgres://... or sqlite:PATH; empty means SQLite under DataDir
+	ReplicaURL  string // optional read-only PostgreSQL replica for dashboards and reports
+	// ReplicaMaxLag is how far behind the primary the replica may be before its reads go to the primary.
+	ReplicaMaxLag time.Duration
+	DataDir       string        // where the embedded database, the generated secret and files live
+	JWTSecret     string        // YQYB_JWT_SECRET (or the generated secret): the single key "default"
+	JWTKeys       []JWTKey      // access-token keys, the signing one first (see jwtkeys.go)
+	StorageDir    string        // root of the local file store
+	LogLevel      string        // debug, info, warn, error
+	LogFormat     string        // text or json
+	CORSOrigins   []string      // origins allowed to call the API from a separately hosted SPA
+	BodyLimit     string        // maximum request body, e.g. 20M
+	AutoMigrate   bool          // apply pending migrations when serve starts
+	ServeSPA      bool          // serve the embedded SPA on the same port
+	WebUIDir      string        // serve the SPA from this directory instead of the embedded copy; empty: embedded
+	MetricsAddr   string        // address of the Prometheus metrics listener; empty means none
+	PprofAddr     string        // loopback address of the pprof listener; empty means none
+	DBMaxOpen     int           // connection pool size
+	DBMaxIdle     int           // idle connections kept
+	DBMaxLife     time.Duration // maximum lifetime of a pooled connection
+	ShutdownWait  time.Duration // how long SIGTERM waits for in-flight requests
 
 	// MigrationLockTimeout bounds a migration's wait for a lock on PostgreSQL; zero waits without limit.
 	MigrationLockTimeout time.Duration
@@ -112,7 +114,8 @@ var Vars = []Var{
 	{"YQYB_ENV", "(空：监听回环地址时为 development，否则拒绝启动)", "运行模式：development 或 production。production 下必须提供足够强的 JWT 签名密钥（YQYB_JWT_KEYS 或 YQYB_JWT_SECRET），日志为 JSON，禁止开发用接口。不设置时，serve 只在监听本机回环地址（127.0.0.1、::1、localhost）时按开发模式启动，监听其他地址则拒绝启动；开发用接口（调整时钟、立即运行定时任务）只在回环地址上提供，显式设置 development 而监听其他地址时这些接口不存在"},
 	{"YQYB_ADDR", "127.0.0.1:8080", "监听地址 HOST:PORT；`serve --addr` 优先"},
 	{"DATABASE_URL", "(空：使用数据目录下的 SQLite 文件)", "postgres://user:pass@host:5432/db?sslmode=disable 切换到 PostgreSQL；也可写 sqlite:/path/to/file.db"},
-	{"YQYB_DATABASE_REPLICA_URL", "(空：统计也读主库)", "只读副本（PostgreSQL 流复制备库）的地址；监管看板、企业统计和报表从这里读，写入和变更流始终走主库"},
+	{"YQYB_DATABASE_REPLICA_URL", "(空：统计也读主库)", "只读副本（PostgreSQL 流复制备库）的地址；监管看板、监管查看的企业统计和报表从这里读；企业自己的页面、写入和变更流始终走主库。备库不可用、不是备库或落后超过 YQYB_REPLICA_MAX_LAG 时改读主库（日志记一行，指标 yqyb_replica_fallback_reads_total 计数），不返回错误"},
+	{"YQYB_REPLICA_MAX_LAG", "30s", "只读副本最多落后主库多久仍可读（按主库 WAL 位置与备库回放位置比较，主库空闲时不算落后）；超过即改读主库，追上后自动恢复读备库"},
 	{"YQYB_NOTIFY_DATABASE_URL", "(空：同 DATABASE_URL)", "会话缓存接收撤销通知（LISTEN/NOTIFY）所用的 PostgreSQL 直连地址；DATABASE_URL 经过事务模式的连接池（如 PgBouncer pool_mode=transaction）时必须设置为直连主库的地址，因为事务模式下无法 LISTEN"},
 	{"YQYB_BENCH_FLOOR", "false", "仅开发模式（make bench 使用）：提供 GET /api/v1/dev/floor，只做令牌校验、会话检查和一次权限检查（排查权限 hz:inspect）后返回 204，作为压测各接口的对照下限；生产模式设置即拒绝启动"},
 	{"YQYB_SESSION_CACHE_SIZE", "100000", "每个实例缓存的登录会话数上限（最近最少使用者先出），每个约 0.5 KB；0 表示不缓存，每个请求都查数据库。PostgreSQL 上只在通知连接正常时使用缓存，连接中断时清空并绕过缓存直到重新 LISTEN 成功"},
@@ -280,6 +283,9 @@ func load(lookup Lookup, serve bool, addr string) (Config, error) {
 		return c, err
 	}
 	if c.DBMaxIdle, err = parseInt("YQYB_DB_MAX_IDLE_CONNS", get("YQYB_DB_MAX_IDLE_CONNS", "10")); err != nil {
+		return c, err
+	}
+	if c.ReplicaMaxLag, err = parseDuration("YQYB_REPLICA_MAX_LAG", get("YQYB_REPLICA_MAX_LAG", "30s")); err != nil {
 		return c, err
 	}
 	if c.DBMaxLife, err = parseDuration("YQYB_DB_CONN_MAX_LIFETIME", get("YQYB_DB_CONN_MAX_LIFETIME", "30m")); err != nil {

@@ -33,6 +33,9 @@ type Options struct {
 	MaxOpen     int
 	MaxIdle     int
 	MaxLifetime time.Duration
+	// Lazy opens without connecting: the first query connects. For the read-only replica, whose absence at
+	// start must not keep the server from starting (its guard reads the primary until it answers).
+	Lazy bool
 }
 
 // Open connects to the database the options name and checks that it answers.
@@ -49,6 +52,7 @@ func Open(ctx context.Context, o Options, clk clock.Clock, log *slog.Logger) (*g
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
 		PrepareStmt:            kind == Postgres,
+		DisableAutomaticPing:   o.Lazy,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("打开数据库: %w", err)
@@ -67,6 +71,9 @@ func Open(ctx context.Context, o Options, clk clock.Clock, log *slog.Logger) (*g
 		sqlDB.SetMaxOpenConns(o.MaxOpen)
 		sqlDB.SetMaxIdleConns(o.MaxIdle)
 		sqlDB.SetConnMaxLifetime(o.MaxLifetime)
+	}
+	if o.Lazy {
+		return db, nil
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

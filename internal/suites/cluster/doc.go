@@ -22,6 +22,12 @@
 //     acknowledged before the target is there, the mistake is not, and `yqyb fsck` agrees. It logs the
 //     recovery point and the recovery time, and needs pgbackrest besides the server binaries (CI=true fails
 //     without them).
+//   - A real replica: a private primary and a streaming standby made with `pg_basebackup -R`. The regulator's
+//     dashboard reads the standby (with replay paused it lacks a change committed on the primary, and its
+//     data_as_of says how old it is); an idle primary is no lag; the enterprise reads its own write at once;
+//     a standby lagging past YQYB_REPLICA_MAX_LAG or stopped makes the regulator's pages answer 200 from the
+//     primary, logged once per change of state and counted in yqyb_replica_fallback_reads_total, and once it
+//     is back and caught up it is read again.
 //
 // Like every database test they skip when PostgreSQL is unreachable, unless YQYB_REQUIRE_PG=1 (CI).
 package cluster

@@ -3071,10 +3071,18 @@ type CurrentFigures struct {
 
 // Dashboard defines model for Dashboard.
 type Dashboard struct {
-	Children           []RegionRollup     `json:"children"`
-	ComputedAt         *time.Time         `json:"computed_at"`
-	Figures            Figures            `json:"figures"`
-	From               time.Time          `json:"from"`
+	Children   []RegionRollup `json:"children"`
+	ComputedAt *time.Time     `json:"computed_at"`
+
+	// DataAsOf DataAsOf is the instant the data is complete up to: every change committed before it is in the answer.
+	// Read on the primary, it is the moment of reading; on the read-only replica, how far the replica had
+	// replayed the primary (known to within a second).
+	DataAsOf time.Time `json:"data_as_of"`
+	Figures  Figures   `json:"figures"`
+	From     time.Time `json:"from"`
+
+	// FromReplica FromReplica is true when the answer was read from the read-only replica.
+	FromReplica        bool               `json:"from_replica"`
 	LowestCompleteness []RankedEnterprise `json:"lowest_completeness"`
 	LowestUsage        []RankedEnterprise `json:"lowest_usage"`
 	MostOverdue        []RankedEnterprise `json:"most_overdue"`
@@ -3216,10 +3224,17 @@ type EnterpriseProfileStatus string
 
 // EnterpriseSummary defines model for EnterpriseSummary.
 type EnterpriseSummary struct {
-	EnterpriseId     int               `json:"enterprise_id"`
-	EnterpriseName   string            `json:"enterprise_name"`
-	Figures          Figures           `json:"figures"`
-	From             time.Time         `json:"from"`
+	// DataAsOf DataAsOf is the instant the data is complete up to: every change committed before it is in the answer.
+	// Read on the primary, it is the moment of reading; on the read-only replica, how far the replica had
+	// replayed the primary (known to within a second).
+	DataAsOf       time.Time `json:"data_as_of"`
+	EnterpriseId   int       `json:"enterprise_id"`
+	EnterpriseName string    `json:"enterprise_name"`
+	Figures        Figures   `json:"figures"`
+	From           time.Time `json:"from"`
+
+	// FromReplica FromReplica is true when the answer was read from the read-only replica.
+	FromReplica      bool              `json:"from_replica"`
 	OpenMajorHazards []OpenMajorHazard `json:"open_major_hazards"`
 	RegionName       string            `json:"region_name"`
 	To               time.Time         `json:"to"`
@@ -4241,19 +4256,27 @@ type HazardPage struct {
 type HazardReport struct {
 	CreditCode string `json:"credit_code"`
 
+	// DataAsOf DataAsOf is the instant the data is complete up to: every change committed before it is in the answer.
+	// Read on the primary, it is the moment of reading; on the read-only replica, how far the replica had
+	// replayed the primary (known to within a second).
+	DataAsOf time.Time `json:"data_as_of"`
+
 	// DueDate DueDate is the 15th of the month after the period (Asia/Shanghai).
 	//
 	// Example: 2026-10-15
 	DueDate string `json:"due_date"`
 
 	// Ended Ended is true once the period is over; only then can it be signed.
-	Ended          bool             `json:"ended"`
-	EnterpriseId   int              `json:"enterprise_id"`
-	EnterpriseName string           `json:"enterprise_name"`
-	Figures        ReportFigures    `json:"figures"`
-	From           time.Time        `json:"from"`
-	GeneratedAt    time.Time        `json:"generated_at"`
-	Kind           HazardReportKind `json:"kind"`
+	Ended          bool          `json:"ended"`
+	EnterpriseId   int           `json:"enterprise_id"`
+	EnterpriseName string        `json:"enterprise_name"`
+	Figures        ReportFigures `json:"figures"`
+	From           time.Time     `json:"from"`
+
+	// FromReplica FromReplica is true when the answer was read from the read-only replica.
+	FromReplica bool             `json:"from_replica"`
+	GeneratedAt time.Time        `json:"generated_at"`
+	Kind        HazardReportKind `json:"kind"`
 
 	// Label Example: 2026年第三季度
 	Label string `json:"label"`
@@ -7972,7 +7995,7 @@ type ClientInterface interface {
 
 	// GetRegionDashboard 监管看板
 	//
-	// 某区域（默认本账号辖区；region_id 可下钻到下级区县、街道）的统计：企业数、已初始化、初始化完成、平均信息完备率、当前半月系统使用率（每 5 分钟刷新，computed_at 为刷新时间）、所选期间（默认本季度）各半月使用率走势（已结束的半月取快照，不随之后的数据修改而变）、排查率、按管理级别和企业隐患等级的隐患数与整改率、未关闭一般/重大隐患、逾期隐患；下级区域汇总；使用率最低、完备率最低、逾期最多、从未初始化的企业（各前 10）；未关闭的重大隐患及其方案、期限和督办状态；上季度报表签字情况。辖区外的区域返回 404。.
+	// 某区域（默认本账号辖区；region_id 可下钻到下级区县、街道）的统计：企业数、已初始化、初始化完成、平均信息完备率、当前半月系统使用率（每 5 分钟刷新，computed_at 为刷新时间）、所选期间（默认本季度）各半月使用率走势（已结束的半月取快照，不随之后的数据修改而变）、排查率、按管理级别和企业隐患等级的隐患数与整改率、未关闭一般/重大隐患、逾期隐患；下级区域汇总；使用率最低、完备率最低、逾期最多、从未初始化的企业（各前 10）；未关闭的重大隐患及其方案、期限和督办状态；上季度报表签字情况。data_as_of 为数据截至时间：读只读副本（from_replica 为 true）时为副本已回放到的时刻，副本不可用或落后过多时改读主库，为读取时刻。辖区外的区域返回 404。.
 	//
 	// Corresponds with GET /api/v1/regulator/dashboard (the `GetRegionDashboard` operationId).
 	GetRegionDashboard(ctx context.Context, params *GetRegionDashboardParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -10862,7 +10885,7 @@ func (c *Client) RevokeRegionAPIKey(ctx context.Context, id int, reqEditors ...R
 
 // GetRegionDashboard 监管看板
 //
-// 某区域（默认本账号辖区；region_id 可下钻到下级区县、街道）的统计：企业数、已初始化、初始化完成、平均信息完备率、当前半月系统使用率（每 5 分钟刷新，computed_at 为刷新时间）、所选期间（默认本季度）各半月使用率走势（已结束的半月取快照，不随之后的数据修改而变）、排查率、按管理级别和企业隐患等级的隐患数与整改率、未关闭一般/重大隐患、逾期隐患；下级区域汇总；使用率最低、完备率最低、逾期最多、从未初始化的企业（各前 10）；未关闭的重大隐患及其方案、期限和督办状态；上季度报表签字情况。辖区外的区域返回 404。.
+// 某区域（默认本账号辖区；region_id 可下钻到下级区县、街道）的统计：企业数、已初始化、初始化完成、平均信息完备率、当前半月系统使用率（每 5 分钟刷新，computed_at 为刷新时间）、所选期间（默认本季度）各半月使用率走势（已结束的半月取快照，不随之后的数据修改而变）、排查率、按管理级别和企业隐患等级的隐患数与整改率、未关闭一般/重大隐患、逾期隐患；下级区域汇总；使用率最低、完备率最低、逾期最多、从未初始化的企业（各前 10）；未关闭的重大隐患及其方案、期限和督办状态；上季度报表签字情况。data_as_of 为数据截至时间：读只读副本（from_replica 为 true）时为副本已回放到的时刻，副本不可用或落后过多时改读主库，为读取时刻。辖区外的区域返回 404。.
 //
 // Corresponds with GET /api/v1/regulator/dashboard (the `GetRegionDashboard` operationId).
 func (c *Client) GetRegionDashboard(ctx context.Context, params *GetRegionDashboardParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -21058,7 +21081,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetRegionDashboardWithResponse 监管看板
 	//
-	// 某区域（默认本账号辖区；region_id 可下钻到下级区县、街道）的统计：企业数、已初始化、初始化完成、平均信息完备率、当前半月系统使用率（每 5 分钟刷新，computed_at 为刷新时间）、所选期间（默认本季度）各半月使用率走势（已结束的半月取快照，不随之后的数据修改而变）、排查率、按管理级别和企业隐患等级的隐患数与整改率、未关闭一般/重大隐患、逾期隐患；下级区域汇总；使用率最低、完备率最低、逾期最多、从未初始化的企业（各前 10）；未关闭的重大隐患及其方案、期限和督办状态；上季度报表签字情况。辖区外的区域返回 404。.
+	// 某区域（默认本账号辖区；region_id 可下钻到下级区县、街道）的统计：企业数、已初始化、初始化完成、平均信息完备率、当前半月系统使用率（每 5 分钟刷新，computed_at 为刷新时间）、所选期间（默认本季度）各半月使用率走势（已结束的半月取快照，不随之后的数据修改而变）、排查率、按管理级别和企业隐患等级的隐患数与整改率、未关闭一般/重大隐患、逾期隐患；下级区域汇总；使用率最低、完备率最低、逾期最多、从未初始化的企业（各前 10）；未关闭的重大隐患及其方案、期限和督办状态；上季度报表签字情况。data_as_of 为数据截至时间：读只读副本（from_replica 为 true）时为副本已回放到的时刻，副本不可用或落后过多时改读主库，为读取时刻。辖区外的区域返回 404。.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -37717,7 +37740,7 @@ func (c *ClientWithResponses) RevokeRegionAPIKeyWithResponse(ctx context.Context
 
 // GetRegionDashboardWithResponse 监管看板
 //
-// 某区域（默认本账号辖区；region_id 可下钻到下级区县、街道）的统计：企业数、已初始化、初始化完成、平均信息完备率、当前半月系统使用率（每 5 分钟刷新，computed_at 为刷新时间）、所选期间（默认本季度）各半月使用率走势（已结束的半月取快照，不随之后的数据修改而变）、排查率、按管理级别和企业隐患等级的隐患数与整改率、未关闭一般/重大隐患、逾期隐患；下级区域汇总；使用率最低、完备率最低、逾期最多、从未初始化的企业（各前 10）；未关闭的重大隐患及其方案、期限和督办状态；上季度报表签字情况。辖区外的区域返回 404。.
+// 某区域（默认本账号辖区；region_id 可下钻到下级区县、街道）的统计：企业数、已初始化、初始化完成、平均信息完备率、当前半月系统使用率（每 5 分钟刷新，computed_at 为刷新时间）、所选期间（默认本季度）各半月使用率走势（已结束的半月取快照，不随之后的数据修改而变）、排查率、按管理级别和企业隐患等级的隐患数与整改率、未关闭一般/重大隐患、逾期隐患；下级区域汇总；使用率最低、完备率最低、逾期最多、从未初始化的企业（各前 10）；未关闭的重大隐患及其方案、期限和督办状态；上季度报表签字情况。data_as_of 为数据截至时间：读只读副本（from_replica 为 true）时为副本已回放到的时刻，副本不可用或落后过多时改读主库，为读取时刻。辖区外的区域返回 404。.
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -12,6 +12,8 @@ export default {
     },
     computedAt: '统计时间',
     computedNever: '尚未统计（统计每 5 分钟刷新一次）',
+    dataAsOf: '数据截至 {time}',
+    dataBehind: '（只读副本，约 {n} 秒前的数据）',
     liveNote: '当前数字每 5 分钟刷新；已结束的半月使用率取当时的快照，不随之后的数据修改而变。',
     refresh: '刷新',
     noChartData: '本期暂无数据',
