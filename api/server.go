@@ -34,6 +34,7 @@ import (
 	"yqyb/internal/setup"
 	"yqyb/internal/standard"
 	"yqyb/internal/stats"
+	"yqyb/internal/webhook"
 )
 
 // Deps is everything the HTTP layer needs; main builds it once and passes it in.
@@ -96,6 +97,8 @@ type Server struct {
 	stats        *stats.Service
 	audit        *audit.Service
 	feed         *feed.Service
+	webhooks     *webhook.Service
+	hookGuard    *webhook.Guard
 	idem         *idempotency.Service
 	ready        readiness
 	metrics      *metrics
@@ -230,6 +233,10 @@ func New(d Deps) (*Server, error) {
 	}
 	s.stats.ReadFrom(d.Replica)
 	s.feed.CacheHorizon(feedHorizonCache)
+	if s.hookGuard, err = webhook.ParseAllow(d.Config.WebhookAllow); err != nil {
+		return nil, err
+	}
+	s.webhooks = webhook.NewService(d.DB, d.Clock, s.feed, s.hookGuard)
 	m.watchSessionCache(authSvc.Cache())
 	for _, routes := range s.routeTables() {
 		s.register(routes...)
@@ -256,7 +263,7 @@ func (s *Server) routeTables() [][]Route {
 		s.templateRoutes(), s.standardRoutes(), s.gradeRoutes(), s.checklistRoutes(), s.inspectionRoutes(),
 		s.fileRoutes(), s.hazardRoutes(),
 		// Figures and integration.
-		s.dashboardRoutes(), s.reportRoutes(), s.feedRoutes(),
+		s.dashboardRoutes(), s.reportRoutes(), s.feedRoutes(), s.webhookRoutes(),
 		// Regulators and the platform.
 		s.enterpriseRoutes(), s.regionRoutes(), s.regulatorRoutes(),
 	}

@@ -71,6 +71,7 @@ const (
 	RoleGrant         = "sys:role:grant"
 	RoleAssign        = "sys:role:assign"
 	AuditView         = "sys:audit"
+	WebhookManage     = "sys:webhook"
 	DeptList          = "org:dept"
 	DeptCreate        = "org:dept:create"
 	DeptUpdate        = "org:dept:update"
@@ -118,6 +119,7 @@ const (
 	RegSupervise        = "reg:hazard:supervise"
 	RegDashboard        = "reg:dashboard"
 	RegFeed             = "reg:feed"
+	RegWebhookManage    = "reg:webhook"
 
 	PlatRegulatorView    = "plat:regulator"
 	PlatRegulatorCreate  = "plat:regulator:create"
@@ -205,6 +207,7 @@ var catalog = []*Node{
 			button(PostDocUpload, "上传岗位责任制"),
 		),
 		menu(AuditView, "审计日志", "/system/audit", "Document"),
+		menu(WebhookManage, "事件推送", "/system/webhooks", "Bell"),
 	),
 	group(ScopeEnterprise, "std", "标准管理", "Notebook",
 		menu(StandardView, "企业标准", "/standard", "Notebook",
@@ -248,6 +251,7 @@ var catalog = []*Node{
 		menu(RegHazardView, "重大隐患", "/regulator/hazards", "Warning",
 			button(RegSupervise, "督办"),
 		),
+		menu(RegWebhookManage, "事件推送", "/regulator/webhooks", "Bell"),
 	),
 	group(ScopeOversight, "tpl", "行业模板", "Collection",
 		menu(TemplateView, "模板标准", "/templates", "Collection",

@@ -190,18 +190,18 @@ func NewService(db *gorm.DB, clk clock.Clock, fs *feed.Service, g *Guard) *Servi
 
 // CreateInput registers an endpoint.
 type CreateInput struct {
-	URL         string   `json:"url" validate:"required,max=2000" example:"https://ehs.example.com/yqyb/hook"`
-	EventTypes  []string `json:"event_types" validate:"required,min=1"`
-	Description string   `json:"description" validate:"max=200"`
+	URL         string   `json:"url" label:"推送地址" validate:"required,max=2000" example:"https://ehs.example.com/yqyb/hook"`
+	EventTypes  []string `json:"event_types" label:"事件类型" validate:"required,min=1,max=20"`
+	Description string   `json:"description,omitempty" label:"说明" validate:"max=200"`
 	// 可选：自带签名密钥（16–200 个可见字符）；留空由服务器生成。
-	Secret string `json:"secret"`
+	Secret string `json:"secret,omitempty" label:"签名密钥" validate:"max=200"`
 } // @name WebhookCreateInput
 
 // UpdateInput changes an endpoint; absent fields stay.
 type UpdateInput struct {
-	Enabled     *bool     `json:"enabled"`
-	EventTypes  *[]string `json:"event_types"`
-	Description *string   `json:"description" validate:"omitempty,max=200"`
+	Enabled     *bool     `json:"enabled,omitempty"`
+	EventTypes  *[]string `json:"event_types,omitempty" label:"事件类型" validate:"omitempty,min=1,max=20"`
+	Description *string   `json:"description,omitempty" label:"说明" validate:"omitempty,max=200"`
 } // @name WebhookUpdateInput
 
 func checkTypes(types []string) (string, error) {
