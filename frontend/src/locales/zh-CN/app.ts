@@ -73,6 +73,8 @@ export default {
     roles: '角色管理',
     audit: '审计日志',
     platformAudit: '审计日志',
+    webhooks: '事件推送',
+    regionWebhooks: '事件推送',
     enterprises: '企业账号',
     regulators: '监管账号',
     registry: '企业登记',

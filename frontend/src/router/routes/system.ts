@@ -1,4 +1,4 @@
-// 系统管理: users, roles and the audit log (views/system).
+// 系统管理: users, roles, the audit log and webhook endpoints (views/system); the regulator's webhooks use the same page.
 import type { RouteRecordRaw } from 'vue-router'
 
 export const systemRoutes: RouteRecordRaw[] = [
@@ -20,6 +20,21 @@ export const systemRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/system/AuditLogView.vue'),
     props: { scope: 'enterprise' },
     meta: { title: 'routes.audit', permission: 'sys:audit' },
+  },
+  {
+    path: 'system/webhooks',
+    name: 'system-webhooks',
+    component: () => import('@/views/system/WebhooksView.vue'),
+    props: { scope: 'enterprise' },
+    meta: { title: 'routes.webhooks', permission: 'sys:webhook' },
+  },
+  {
+    path: 'regulator/webhooks',
+    name: 'regulator-webhooks',
+    // The same page over the regulator's endpoints (its region's events).
+    component: () => import('@/views/system/WebhooksView.vue'),
+    props: { scope: 'region' },
+    meta: { title: 'routes.regionWebhooks', permission: 'reg:webhook' },
   },
   {
     path: 'platform/audit',
