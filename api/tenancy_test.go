@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"yqyb/internal/audit"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/rbac"
 	"yqyb/internal/standard"
@@ -69,7 +70,7 @@ func TestTenantIsolation(t *testing.T) {
 	}
 
 	// A webhook endpoint of the factory, with one delivery in its log.
-	fhook, err := env.srv.webhooks.Create(context.Background(), webhook.Owner{EnterpriseID: sc.FactoryID}, 0,
+	fhook, err := env.srv.webhooks.Create(context.Background(), audit.Actor{}, webhook.Owner{EnterpriseID: sc.FactoryID},
 		webhook.CreateInput{URL: "https://hooks.factory.example/yqyb", EventTypes: []string{"hazard.register"}})
 	if err != nil {
 		t.Fatal(err)

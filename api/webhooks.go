@@ -63,7 +63,7 @@ func (s *Server) doCreateWebhook(c echo.Context, of ownerOf) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	out, err := s.webhooks.Create(c.Request().Context(), o, principal(c).UserID, in)
+	out, err := s.webhooks.Create(c.Request().Context(), actor(c), o, in)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (s *Server) doUpdateWebhook(c echo.Context, of ownerOf) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	out, err := s.webhooks.Update(c.Request().Context(), o, id, in)
+	out, err := s.webhooks.Update(c.Request().Context(), actor(c), o, id, in)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (s *Server) doDeleteWebhook(c echo.Context, of ownerOf) error {
 	if err != nil {
 		return webhook.ErrNotFound
 	}
-	if err := s.webhooks.Delete(c.Request().Context(), o, id); err != nil {
+	if err := s.webhooks.Delete(c.Request().Context(), actor(c), o, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -148,7 +148,7 @@ func (s *Server) doRedeliver(c echo.Context, of ownerOf) error {
 	if err != nil {
 		return webhook.ErrDeliveryNotFound
 	}
-	out, err := s.webhooks.Redeliver(c.Request().Context(), o, id, did)
+	out, err := s.webhooks.Redeliver(c.Request().Context(), actor(c), o, id, did)
 	if err != nil {
 		return err
 	}

@@ -68,6 +68,10 @@ func TestWebhookEndpoints(t *testing.T) {
 			t.Fatalf("created %+v", created)
 		}
 		rcv.secret = created.Secret
+		logs := env.as(admin, http.MethodGet, "/api/v1/audit-logs?action=webhook_create", nil)
+		if logs.Code != 200 || !strings.Contains(string(logs.Body), rcv.srv.URL) || strings.Contains(string(logs.Body), created.Secret) {
+			t.Fatalf("audit of the creation = %d %s (must name the URL, never the secret)", logs.Code, logs.Body)
+		}
 		list := env.as(admin, http.MethodGet, "/api/v1/webhooks", nil)
 		if list.Code != 200 || strings.Contains(string(list.Body), created.Secret) || !strings.Contains(string(list.Body), rcv.srv.URL) {
 			t.Fatalf("list = %d %s (must not carry the secret)", list.Code, list.Body)

@@ -67,6 +67,10 @@ const (
 	RegionUpdate          = "region_update"
 	RegionDelete          = "region_delete"
 	InitialPasswordExport = "initial_password_export"
+	WebhookCreate         = "webhook_create"
+	WebhookUpdate         = "webhook_update"
+	WebhookDelete         = "webhook_delete"
+	WebhookRedeliver      = "webhook_redeliver"
 )
 
 // Labels names each action in Chinese.
@@ -85,6 +89,7 @@ var Labels = map[string]string{
 	ReportSign: "隐患统计报表签字确认", HazardSupervise: "督办重大隐患", HazardLift: "解除督办",
 	TemplateEdit: "修改行业模板", RegionCreate: "新建街道/属地", RegionUpdate: "修改街道/属地", RegionDelete: "删除街道/属地",
 	InitialPasswordExport: "导出企业初始密码",
+	WebhookCreate:         "登记推送地址", WebhookUpdate: "修改推送地址", WebhookDelete: "删除推送地址", WebhookRedeliver: "重新推送事件",
 }
 
 // Actor is who acts, and from where. A zero ID means nobody logged in (e.g. a failed login).

@@ -31,6 +31,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"yqyb/internal/audit"
 	"yqyb/internal/feed"
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/clock"
@@ -175,6 +176,13 @@ func (r deliveryRow) public() Delivery {
 		NextAttemptAt: r.NextAttemptAt, DeliveredAt: r.DeliveredAt}
 }
 
+// audited records a change of an endpoint in the audit log, in the change's transaction. The secret is never
+// recorded.
+func (s *Service) audited(ctx context.Context, tx *gorm.DB, a audit.Actor, o Owner, action string, id int64, url string, before, after any, note string) error {
+	return audit.Record(ctx, tx, s.clk.Now(), a, audit.Entry{Action: action, EnterpriseID: o.EnterpriseID, RegionID: a.RegionID,
+		TargetType: "webhook", TargetID: id, TargetName: url, Before: before, After: after, Note: note})
+}
+
 // Service manages endpoints and their delivery logs.
 type Service struct {
 	db    *gorm.DB
@@ -229,7 +237,7 @@ func newSecret() string {
 }
 
 // Create registers an endpoint; it receives the events appended from now on.
-func (s *Service) Create(ctx context.Context, o Owner, by int64, in CreateInput) (Created, error) {
+func (s *Service) Create(ctx context.Context, a audit.Actor, o Owner, in CreateInput) (Created, error) {
 	if err := s.guard.CheckURL(in.URL); err != nil {
 		return Created{}, err
 	}
@@ -249,7 +257,7 @@ func (s *Service) Create(ctx context.Context, o Owner, by int64, in CreateInput)
 	}
 	now := s.clk.Now().UTC()
 	r := endpointRow{RegionPath: o.RegionPath, URL: in.URL, Secret: secret, EventTypes: types, Description: in.Description,
-		Enabled: true, FeedCursor: start, CreatedBy: by, CreatedAt: now, UpdatedAt: now}
+		Enabled: true, FeedCursor: start, CreatedBy: a.ID, CreatedAt: now, UpdatedAt: now}
 	if o.EnterpriseID != 0 {
 		r.EnterpriseID = &o.EnterpriseID
 		r.RegionPath = ""
@@ -262,7 +270,10 @@ func (s *Service) Create(ctx context.Context, o Owner, by int64, in CreateInput)
 		if n >= maxEndpoints {
 			return ErrTooMany
 		}
-		return tx.Create(&r).Error
+		if err := tx.Create(&r).Error; err != nil {
+			return err
+		}
+		return s.audited(ctx, tx, a, o, audit.WebhookCreate, r.ID, r.URL, nil, map[string]any{"event_types": r.EventTypes}, "")
 	})
 	if err != nil {
 		return Created{}, err
@@ -294,7 +305,7 @@ func (s *Service) load(tx *gorm.DB, o Owner, id int64) (endpointRow, error) {
 
 // Update enables or disables an endpoint or changes its event types. Enabling clears the failure count and
 // the automatic disable's notice; delivery resumes where it stopped.
-func (s *Service) Update(ctx context.Context, o Owner, id int64, in UpdateInput) (Endpoint, error) {
+func (s *Service) Update(ctx context.Context, a audit.Actor, o Owner, id int64, in UpdateInput) (Endpoint, error) {
 	var out Endpoint
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		r, err := s.load(tx, o, id)
@@ -323,15 +334,20 @@ func (s *Service) Update(ctx context.Context, o Owner, id int64, in UpdateInput)
 		if err := tx.Model(&endpointRow{}).Where("id = ?", r.ID).Updates(set).Error; err != nil {
 			return err
 		}
-		r, err = s.load(tx, o, id)
+		old := r
+		if r, err = s.load(tx, o, id); err != nil {
+			return err
+		}
 		out = r.public()
-		return err
+		return s.audited(ctx, tx, a, o, audit.WebhookUpdate, r.ID, r.URL,
+			map[string]any{"enabled": old.Enabled, "event_types": old.EventTypes, "description": old.Description},
+			map[string]any{"enabled": r.Enabled, "event_types": r.EventTypes, "description": r.Description}, "")
 	})
 	return out, err
 }
 
 // Delete removes an endpoint and its delivery log.
-func (s *Service) Delete(ctx context.Context, o Owner, id int64) error {
+func (s *Service) Delete(ctx context.Context, a audit.Actor, o Owner, id int64) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		r, err := s.load(tx, o, id)
 		if err != nil {
@@ -340,7 +356,10 @@ func (s *Service) Delete(ctx context.Context, o Owner, id int64) error {
 		if err := tx.Where("endpoint_id = ?", r.ID).Delete(&deliveryRow{}).Error; err != nil {
 			return err
 		}
-		return tx.Delete(&endpointRow{}, r.ID).Error
+		if err := tx.Delete(&endpointRow{}, r.ID).Error; err != nil {
+			return err
+		}
+		return s.audited(ctx, tx, a, o, audit.WebhookDelete, r.ID, r.URL, nil, nil, "")
 	})
 }
 
@@ -369,14 +388,15 @@ func (s *Service) Deliveries(ctx context.Context, o Owner, id int64, before int6
 
 // Redeliver queues the event of a past delivery again, to be sent once at the next pass, apart from the
 // endpoint's ordered queue (the receiver deduplicates by event id).
-func (s *Service) Redeliver(ctx context.Context, o Owner, id, deliveryID int64) (Delivery, error) {
+func (s *Service) Redeliver(ctx context.Context, a audit.Actor, o Owner, id, deliveryID int64) (Delivery, error) {
 	var out deliveryRow
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if _, err := s.load(tx, o, id); err != nil {
+		ep, err := s.load(tx, o, id)
+		if err != nil {
 			return err
 		}
 		var d deliveryRow
-		err := tx.Where("id = ? AND endpoint_id = ?", deliveryID, id).Take(&d).Error
+		err = tx.Where("id = ? AND endpoint_id = ?", deliveryID, id).Take(&d).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return ErrDeliveryNotFound
 		}
@@ -390,7 +410,10 @@ func (s *Service) Redeliver(ctx context.Context, o Owner, id, deliveryID int64) 
 			return err
 		}
 		// Wake the endpoint now, even if its queue waits for a retry.
-		return tx.Model(&endpointRow{}).Where("id = ?", id).Update("next_attempt_at", now).Error
+		if err := tx.Model(&endpointRow{}).Where("id = ?", id).Update("next_attempt_at", now).Error; err != nil {
+			return err
+		}
+		return s.audited(ctx, tx, a, o, audit.WebhookRedeliver, ep.ID, ep.URL, nil, nil, "事件 id "+strconv.FormatInt(d.EventID, 10))
 	})
 	return out.public(), err
 }

@@ -17,6 +17,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"yqyb/internal/audit"
 	"yqyb/internal/feed"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/testdb"
@@ -129,7 +130,7 @@ func TestSignedDeliveriesInFeedOrder(t *testing.T) {
 			e := newEnv(t, engine.Open(t, clk), clk)
 			appendEvents(t, e.db, clk.Now(), 1, "hazard.register", 3) // before the endpoint: not sent
 			rcv := newReceiver(t, nil)
-			ep, err := e.svc.Create(context.Background(), Owner{EnterpriseID: 1}, 7, CreateInput{URL: rcv.srv.URL + "/hook",
+			ep, err := e.svc.Create(context.Background(), audit.Actor{ID: 7}, Owner{EnterpriseID: 1}, CreateInput{URL: rcv.srv.URL + "/hook",
 				EventTypes: []string{"hazard.register", "hazard.accept"}})
 			if err != nil {
 				t.Fatal(err)
@@ -210,7 +211,7 @@ func TestRetryWithGrowingBackoffThenRedeliver(t *testing.T) {
 		return 204
 	})
 	ctx := context.Background()
-	ep, err := e.svc.Create(ctx, Owner{EnterpriseID: 1}, 7, CreateInput{URL: rcv.srv.URL, EventTypes: []string{"hazard.register"}, Secret: "given-secret-0123456789"})
+	ep, err := e.svc.Create(ctx, audit.Actor{ID: 7}, Owner{EnterpriseID: 1}, CreateInput{URL: rcv.srv.URL, EventTypes: []string{"hazard.register"}, Secret: "given-secret-0123456789"})
 	if err != nil || ep.Secret != "given-secret-0123456789" {
 		t.Fatal(ep, err)
 	}
@@ -251,10 +252,10 @@ func TestRetryWithGrowingBackoffThenRedeliver(t *testing.T) {
 	if first.Status != StatusDelivered || first.Attempts != 3 || first.ResponseCode != 204 || first.LastError != "" {
 		t.Fatalf("first delivery %+v", first)
 	}
-	if _, err := e.svc.Redeliver(ctx, Owner{EnterpriseID: 2}, ep.ID, first.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := e.svc.Redeliver(ctx, audit.Actor{ID: 7}, Owner{EnterpriseID: 2}, ep.ID, first.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("another enterprise redelivers: %v", err)
 	}
-	re, err := e.svc.Redeliver(ctx, Owner{EnterpriseID: 1}, ep.ID, first.ID)
+	re, err := e.svc.Redeliver(ctx, audit.Actor{ID: 7}, Owner{EnterpriseID: 1}, ep.ID, first.ID)
 	if err != nil || !re.Manual || re.EventID != first.EventID || re.Status != StatusPending {
 		t.Fatal(re, err)
 	}
@@ -281,7 +282,7 @@ func TestFailingEndpointIsDisabled(t *testing.T) {
 	})
 	ctx := context.Background()
 	o := Owner{EnterpriseID: 1}
-	ep, err := e.svc.Create(ctx, o, 7, CreateInput{URL: rcv.srv.URL, EventTypes: []string{"inspection.submitted"}})
+	ep, err := e.svc.Create(ctx, audit.Actor{ID: 7}, o, CreateInput{URL: rcv.srv.URL, EventTypes: []string{"inspection.submitted"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +307,7 @@ func TestFailingEndpointIsDisabled(t *testing.T) {
 	}
 	fail.Store(false)
 	on := true
-	if up, err := e.svc.Update(ctx, o, ep.ID, UpdateInput{Enabled: &on}); err != nil || !up.Enabled || up.DisabledReason != "" {
+	if up, err := e.svc.Update(ctx, audit.Actor{ID: 7}, o, ep.ID, UpdateInput{Enabled: &on}); err != nil || !up.Enabled || up.DisabledReason != "" {
 		t.Fatal(up, err)
 	}
 	drain(t, d)
@@ -389,7 +390,7 @@ func TestAddressGuard(t *testing.T) {
 	clk := clock.NewFixed(start())
 	e := newEnv(t, testdb.Postgres(t, clk), clk)
 	ctx := context.Background()
-	ep, err := e.svc.Create(ctx, Owner{RegionPath: "/1/"}, 7, CreateInput{URL: rcv.srv.URL, EventTypes: []string{"hazard.register"}})
+	ep, err := e.svc.Create(ctx, audit.Actor{ID: 7}, Owner{RegionPath: "/1/"}, CreateInput{URL: rcv.srv.URL, EventTypes: []string{"hazard.register"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,7 +416,7 @@ func TestTwoInstancesDeliverEachEventOnce(t *testing.T) {
 	rcv := newReceiver(t, nil)
 	ctx := context.Background()
 	for _, o := range []Owner{{EnterpriseID: 1}, {RegionPath: "/1/"}} {
-		if _, err := e.svc.Create(ctx, o, 7, CreateInput{URL: rcv.srv.URL + "/" + strconv.FormatInt(o.EnterpriseID, 10), EventTypes: []string{"hazard.register"}}); err != nil {
+		if _, err := e.svc.Create(ctx, audit.Actor{ID: 7}, o, CreateInput{URL: rcv.srv.URL + "/" + strconv.FormatInt(o.EnterpriseID, 10), EventTypes: []string{"hazard.register"}}); err != nil {
 			t.Fatal(err)
 		}
 	}

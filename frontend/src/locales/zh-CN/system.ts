@@ -151,6 +151,7 @@ export default {
       template_category: '模板类别',
       template_item: '模板条目',
       inspection: '排查记录',
+      webhook: '推送地址',
     },
     targetOther: '对象',
     actions: {
