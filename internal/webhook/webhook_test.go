@@ -460,13 +460,58 @@ func TestTwoInstancesDeliverEachEventOnce(t *testing.T) {
 		last[r.path] = id
 	}
 	var n int64
-	e.db.Raw("SELECT COUNT(*) FROM webhook_deliveries WHERE status = ? AND attempts = 1", StatusDelivered).Scan(&n)
+	testdb.Must(t, e.db.Raw("SELECT COUNT(*) FROM webhook_deliveries WHERE status = ? AND attempts = 1", StatusDelivered).Scan(&n))
 	if n != 120 {
 		t.Fatalf("%d deliveries delivered with one attempt, want 120", n)
 	}
 	var dup int64
-	e.db.Raw("SELECT COUNT(*) FROM (SELECT endpoint_id, event_id FROM webhook_deliveries GROUP BY endpoint_id, event_id HAVING COUNT(*) > 1) x").Scan(&dup)
+	testdb.Must(t, e.db.Raw("SELECT COUNT(*) FROM (SELECT endpoint_id, event_id FROM webhook_deliveries GROUP BY endpoint_id, event_id HAVING COUNT(*) > 1) x").Scan(&dup))
 	if dup != 0 {
 		t.Fatalf("%d events queued twice for an endpoint", dup)
+	}
+}
+
+// TestQueueSurvivesACrash: the queue is in the database. An instance that died holding an endpoint's lease
+// blocks it only until the lease expires; a fresh deliverer (a restarted process) then sends the waiting
+// retry and the events behind it, in order.
+func TestQueueSurvivesACrash(t *testing.T) {
+	clk := clock.NewFixed(start())
+	e := newEnv(t, testdb.Postgres(t, clk), clk)
+	var fail atomic.Bool
+	fail.Store(true)
+	rcv := newReceiver(t, func(int) int {
+		if fail.Load() {
+			return 502
+		}
+		return 200
+	})
+	ctx := context.Background()
+	if _, err := e.svc.Create(ctx, audit.Actor{ID: 7}, Owner{EnterpriseID: 1}, CreateInput{URL: rcv.srv.URL, EventTypes: []string{"hazard.fix"}}); err != nil {
+		t.Fatal(err)
+	}
+	appendEvents(t, e.db, clk.Now(), 1, "hazard.fix", 3)
+	if n, err := e.deliverer("old").Pass(ctx); err != nil || n != 1 {
+		t.Fatal(n, err)
+	}
+	// The old process dies in the middle of its next pass, holding the lease.
+	testdb.Must(t, e.db.Exec("UPDATE webhook_endpoints SET lease_owner = 'dead#1', lease_until = ?", time.Now().UTC().Add(time.Hour)))
+	fail.Store(false)
+	clk.Advance(time.Hour)
+	fresh := e.deliverer("new")
+	if n, err := fresh.Pass(ctx); err != nil || n != 0 {
+		t.Fatalf("a live lease was ignored: %d attempts, %v", n, err)
+	}
+	testdb.Must(t, e.db.Exec("UPDATE webhook_endpoints SET lease_until = ?", time.Now().UTC().Add(-time.Second)))
+	drain(t, fresh)
+	got := rcv.all()
+	if len(got) != 4 || got[1].eventID != got[0].eventID || !got[1].ok {
+		t.Fatalf("after the takeover: %+v", got)
+	}
+	for i := 2; i < 4; i++ {
+		a, _ := strconv.Atoi(got[i-1].eventID)
+		b, _ := strconv.Atoi(got[i].eventID)
+		if b <= a {
+			t.Fatalf("out of order after the takeover: %s then %s", got[i-1].eventID, got[i].eventID)
+		}
 	}
 }
