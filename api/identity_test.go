@@ -78,11 +78,11 @@ func TestMeMenus(t *testing.T) {
 		menus      []string // page codes shown
 	}{
 		{demo.MallName, "personal", []string{rbac.SetupView, rbac.ProfileView, rbac.GroupView, rbac.UserList, rbac.RoleList, rbac.DeptList,
-			rbac.PostList, rbac.AuditView, rbac.APIKeyManage, rbac.StandardView, rbac.GradeView, rbac.ChecklistView, rbac.InspectView, rbac.InspectHistory, rbac.HazardLedger, rbac.StatsView}},
+			rbac.PostList, rbac.AuditView, rbac.APIKeyManage, rbac.WebhookManage, rbac.StandardView, rbac.GradeView, rbac.ChecklistView, rbac.InspectView, rbac.InspectHistory, rbac.HazardLedger, rbac.StatsView}},
 		// through the 安全员 role, plus the default post-user role
 		{demo.MallSafetyUser, "personal", []string{rbac.UserList, rbac.AuditView, rbac.InspectView, rbac.HazardLedger}},
 		{demo.MallElectrician, "personal", []string{rbac.InspectView, rbac.HazardLedger}},
-		{demo.ChaoyangReg, "personal", []string{rbac.RegDashboard, rbac.RegEnterpriseView, rbac.RegHazardView, rbac.RegAPIKeyManage, rbac.TemplateView}},
+		{demo.ChaoyangReg, "personal", []string{rbac.RegDashboard, rbac.RegEnterpriseView, rbac.RegHazardView, rbac.RegAPIKeyManage, rbac.RegWebhookManage, rbac.TemplateView}},
 		{demo.PlatformAdmin, "personal", []string{rbac.TemplateView, rbac.PlatRegulatorView, rbac.PlatRegionView, rbac.PlatAuditView}},
 		{demo.MallCode, "enterprise", []string{rbac.ProfileView, rbac.AssocView, rbac.GroupView, rbac.StatsView}},
 	}

@@ -43,7 +43,7 @@ var pathParamPattern = regexp.MustCompile(`:([a-zA-Z_]+)`)
 // operationVerbs are the verbs a handler's name, the operationId, may start with.
 var operationVerbs = []string{"accept", "apply", "approve", "assign", "change", "create", "delete", "disable",
 	"dissolve", "download", "enable", "export", "fix", "get", "import", "lift", "list", "login", "logout",
-	"refresh", "register", "reissue", "reject", "rename", "reorder", "report", "reset", "revoke", "run", "save", "set",
+	"redeliver", "refresh", "register", "reissue", "reject", "rename", "reorder", "report", "reset", "revoke", "run", "save", "set",
 	"sign", "start", "submit", "supervise", "update", "upload", "withdraw"}
 
 // Operations lists every API route, the developer's routes included, as the contract documents it. It reads

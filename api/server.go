@@ -35,6 +35,7 @@ import (
 	"yqyb/internal/setup"
 	"yqyb/internal/standard"
 	"yqyb/internal/stats"
+	"yqyb/internal/webhook"
 )
 
 // Deps is everything the HTTP layer needs; main builds it once and passes it in.
@@ -98,14 +99,16 @@ type Server struct {
 	stats        *stats.Service
 	// regStats is stats as regulators' pages read it: from the replica while it is healthy. An enterprise's
 	// own pages use stats (the primary), so they see their own writes at once.
-	regStats *stats.Service
-	replica  *database.ReplicaGuard
-	audit    *audit.Service
-	feed     *feed.Service
-	idem     *idempotency.Service
-	apikeys  *apikey.Service
-	ready    readiness
-	metrics  *metrics
+	regStats  *stats.Service
+	replica   *database.ReplicaGuard
+	audit     *audit.Service
+	feed      *feed.Service
+	idem      *idempotency.Service
+	apikeys   *apikey.Service
+	webhooks  *webhook.Service
+	hookGuard *webhook.Guard
+	ready     readiness
+	metrics   *metrics
 }
 
 // domainCacheSize bounds how many enterprises' policies one instance keeps in memory.
@@ -242,6 +245,10 @@ func New(d Deps) (*Server, error) {
 	s.regStats = s.stats.OnReplica(s.replica)
 	m.watchReplica(s.replica)
 	s.feed.CacheHorizon(feedHorizonCache)
+	if s.hookGuard, err = webhook.ParseAllow(d.Config.WebhookAllow); err != nil {
+		return nil, err
+	}
+	s.webhooks = webhook.NewService(d.DB, d.Clock, s.feed, s.hookGuard)
 	m.watchSessionCache(authSvc.Cache())
 	for _, routes := range s.routeTables() {
 		s.register(routes...)
@@ -268,7 +275,7 @@ func (s *Server) routeTables() [][]Route {
 		s.templateRoutes(), s.standardRoutes(), s.gradeRoutes(), s.checklistRoutes(), s.inspectionRoutes(),
 		s.fileRoutes(), s.hazardRoutes(),
 		// Figures and integration.
-		s.dashboardRoutes(), s.reportRoutes(), s.feedRoutes(),
+		s.dashboardRoutes(), s.reportRoutes(), s.feedRoutes(), s.webhookRoutes(),
 		// Regulators and the platform.
 		s.enterpriseRoutes(), s.regionRoutes(), s.regulatorRoutes(),
 	}

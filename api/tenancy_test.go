@@ -1,16 +1,19 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"yqyb/internal/apikey"
+	"yqyb/internal/audit"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/rbac"
 	"yqyb/internal/standard"
 	"yqyb/internal/tools/demo"
+	"yqyb/internal/webhook"
 )
 
 // TestTenantIsolation tries every route that takes an id with the id of another tenant's row, for every
@@ -73,6 +76,15 @@ func TestTenantIsolation(t *testing.T) {
 	if fkey.APIKey.ID == 0 {
 		t.Fatal("factory API key not created")
 	}
+	// A webhook endpoint of the factory, with one delivery in its log.
+	fhook, err := env.srv.webhooks.Create(context.Background(), audit.Actor{}, webhook.Owner{EnterpriseID: sc.FactoryID},
+		webhook.CreateInput{URL: "https://hooks.factory.example/yqyb", EventTypes: []string{"hazard.register"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fdelivery int64
+	testdb.Must(t, env.db.Raw(`INSERT INTO webhook_deliveries (endpoint_id, enterprise_id, event_id, action, body, status, created_at)
+		VALUES (?, ?, 1, 'hazard.register', '{}', 'delivered', CURRENT_TIMESTAMP) RETURNING id`, fhook.ID, sc.FactoryID).Scan(&fdelivery))
 
 	// Which foreign id each :id route gets, by path prefix. A route with an id that is missing here fails
 	// the test, so new endpoints must be added.
@@ -91,6 +103,7 @@ func TestTenantIsolation(t *testing.T) {
 		"/api/v1/files/:id":               photo.ID,
 		"/api/v1/hazards/:id":             fhazard,
 		"/api/v1/api-keys/:id":            fkey.APIKey.ID,
+		"/api/v1/webhooks/:id":            fhook.ID,
 	}
 	bodies := map[string]any{
 		"/api/v1/users/:id":                          map[string]any{"display_name": "篡改", "post_id": sc.Posts["生产部/焊工"]},
@@ -111,6 +124,7 @@ func TestTenantIsolation(t *testing.T) {
 		"/api/v1/hazards/:id/fix":                    map[string]any{"note": "篡改", "photo_ids": []int64{photo.ID}},
 		"/api/v1/hazards/:id/accept":                 map[string]any{"note": "篡改"},
 		"/api/v1/hazards/:id/reject":                 map[string]any{"note": "篡改"},
+		"/api/v1/webhooks/:id":                       map[string]any{"enabled": false},
 	}
 	snapshot := func() string {
 		var rows []string
@@ -132,7 +146,9 @@ func TestTenantIsolation(t *testing.T) {
 			UNION ALL SELECT CONCAT('i', id, status, version) FROM inspections WHERE enterprise_id = ?
 			UNION ALL SELECT CONCAT('h', id, status, responsible_person, updated_at) FROM hazards WHERE enterprise_id = ?
 			UNION ALL SELECT CONCAT('k', id, name, revoked_at) FROM api_keys WHERE enterprise_id = ?
-			ORDER BY 1`, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID,
+			UNION ALL SELECT CONCAT('w', id, enabled, event_types, updated_at) FROM webhook_endpoints WHERE enterprise_id = ?
+			UNION ALL SELECT CONCAT('wd', id, status, manual) FROM webhook_deliveries WHERE enterprise_id = ?
+			ORDER BY 1`, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID, sc.FactoryID,
 			sc.FactoryID, sc.FactoryID).Scan(&structure))
 		return strings.Join(rows, "|") + "#" + strings.Join(rules, "|") + "#" + strings.Join(roles, "|") + "#" + strings.Join(structure, "|")
 	}
@@ -157,6 +173,7 @@ func TestTenantIsolation(t *testing.T) {
 			continue
 		}
 		path := strings.Replace(strings.Replace(r.Path, ":id", fmt.Sprint(id), 1), ":doc", fmt.Sprint(doc.ID), 1)
+		path = strings.Replace(path, ":delivery", fmt.Sprint(fdelivery), 1)
 		token := admin.AccessToken
 		if strings.HasPrefix(r.Path, "/api/v1/associations/") {
 			token = entUser.AccessToken // associations are the enterprise-user account's business

@@ -269,6 +269,8 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	runner := jobs.New(e.db, deps.Clock, e.log, fmt.Sprintf("%s:%d", host, os.Getpid()), srv.Jobs()...)
 	runner.Observe = srv.ObserveJob
 	jobsStopped := runner.Start(ctx)
+	// Webhook deliveries run in every instance too; an endpoint's lease makes each delivery happen once.
+	hooksStopped := srv.WebhookDeliverer(fmt.Sprintf("%s:%d", host, os.Getpid())).Start(ctx)
 	e.log.Info("serving", "url", "http://"+ln.Addr().String(), "env", e.cfg.Env, "dev_routes", e.cfg.DevFeatures, "version", buildinfo.Version,
 		"database", database.Describe(database.Options{URL: e.cfg.DatabaseURL, DataDir: e.cfg.DataDir}), "spa", spa != nil, "webui_dir", e.cfg.WebUIDir)
 	if err := srv.Serve(ctx, ln); err != nil || ctx.Err() == nil {
@@ -280,6 +282,11 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	case <-jobsStopped:
 	case <-time.After(15 * time.Second):
 		e.log.Warn("scheduled jobs did not stop within 15 s; their leases expire by themselves")
+	}
+	select {
+	case <-hooksStopped:
+	case <-time.After(15 * time.Second):
+		e.log.Warn("webhook deliveries did not stop within 15 s; their leases expire by themselves")
 	}
 	return nil
 }

@@ -68,9 +68,13 @@ const (
 	RegionDelete          = "region_delete"
 	InitialPasswordExport = "initial_password_export"
 
-	APIKeyCreate = "api_key_create"
-	APIKeyRevoke = "api_key_revoke"
-	APIKeyUse    = "api_key_use"
+	APIKeyCreate     = "api_key_create"
+	APIKeyRevoke     = "api_key_revoke"
+	APIKeyUse        = "api_key_use"
+	WebhookCreate    = "webhook_create"
+	WebhookUpdate    = "webhook_update"
+	WebhookDelete    = "webhook_delete"
+	WebhookRedeliver = "webhook_redeliver"
 )
 
 // Labels names each action in Chinese.
@@ -90,6 +94,7 @@ var Labels = map[string]string{
 	TemplateEdit: "修改行业模板", RegionCreate: "新建街道/属地", RegionUpdate: "修改街道/属地", RegionDelete: "删除街道/属地",
 	InitialPasswordExport: "导出企业初始密码",
 	APIKeyCreate:          "新建API密钥", APIKeyRevoke: "吊销API密钥", APIKeyUse: "使用API密钥访问",
+	WebhookCreate: "登记推送地址", WebhookUpdate: "修改推送地址", WebhookDelete: "删除推送地址", WebhookRedeliver: "重新推送事件",
 }
 
 // Actor is who acts, and from where. A zero ID means nobody logged in (e.g. a failed login).

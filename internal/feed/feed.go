@@ -341,3 +341,28 @@ func (s *Service) Read(ctx context.Context, scope Scope, cursor string, limit in
 	}
 	return p, nil
 }
+
+// Horizon is the highest position handed out now (see horizon); a new webhook endpoint starts after it.
+func (s *Service) Horizon(ctx context.Context) (int64, error) { return s.recentHorizon(ctx) }
+
+// After returns up to limit entries of scope after position after and up to the horizon, in order, with no
+// cursors (internal readers such as the webhook deliverer keep positions), and the horizon it read up to.
+func (s *Service) After(ctx context.Context, scope Scope, after int64, limit int) ([]Entry, int64, error) {
+	h, err := s.recentHorizon(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var rows []row
+	if err := s.scoped(ctx, scope).Select("seq, at, enterprise_id, region_path, entity, entity_id, action, data").
+		Where("seq > ? AND seq <= ?", after, h).Order("seq").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, 0, err
+	}
+	out := make([]Entry, len(rows))
+	for i, r := range rows {
+		out[i] = Entry{Seq: r.Seq, At: r.At, EnterpriseID: r.EnterpriseID, RegionPath: r.RegionPath, Entity: r.Entity, EntityID: r.EntityID, Action: r.Action}
+		if r.Data != nil {
+			out[i].Data = json.RawMessage(*r.Data)
+		}
+	}
+	return out, h, nil
+}

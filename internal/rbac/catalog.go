@@ -72,6 +72,7 @@ const (
 	RoleAssign        = "sys:role:assign"
 	AuditView         = "sys:audit"
 	APIKeyManage      = "sys:apikey"
+	WebhookManage     = "sys:webhook"
 	DeptList          = "org:dept"
 	DeptCreate        = "org:dept:create"
 	DeptUpdate        = "org:dept:update"
@@ -120,6 +121,7 @@ const (
 	RegDashboard        = "reg:dashboard"
 	RegFeed             = "reg:feed"
 	RegAPIKeyManage     = "reg:apikey"
+	RegWebhookManage    = "reg:webhook"
 
 	PlatRegulatorView    = "plat:regulator"
 	PlatRegulatorCreate  = "plat:regulator:create"
@@ -208,6 +210,7 @@ var catalog = []*Node{
 		),
 		menu(AuditView, "审计日志", "/system/audit", "Document"),
 		menu(APIKeyManage, "API密钥", "/system/api-keys", "Key"),
+		menu(WebhookManage, "事件推送", "/system/webhooks", "Bell"),
 	),
 	group(ScopeEnterprise, "std", "标准管理", "Notebook",
 		menu(StandardView, "企业标准", "/standard", "Notebook",
@@ -252,6 +255,7 @@ var catalog = []*Node{
 			button(RegSupervise, "督办"),
 		),
 		menu(RegAPIKeyManage, "API密钥", "/regulator/api-keys", "Key"),
+		menu(RegWebhookManage, "事件推送", "/regulator/webhooks", "Bell"),
 	),
 	group(ScopeOversight, "tpl", "行业模板", "Collection",
 		menu(TemplateView, "模板标准", "/templates", "Collection",

@@ -37,6 +37,8 @@ var notTenant = map[string]string{
 	"template_categories":   "the industry template standards, shared by all enterprises",
 	"template_items":        "the industry template standards, shared by all enterprises",
 	"usage_snapshot_halves": "which half-months were frozen, for every enterprise at once",
+	"webhook_endpoints":     "an enterprise's endpoint (enterprise_id) or a regulator's, for a region (enterprise_id NULL)",
+	"webhook_deliveries":    "the delivery log of an endpoint, a regulator's included (enterprise_id is the event's enterprise)",
 }
 
 func TestTenantTablesCarryEnterpriseID(t *testing.T) {

@@ -1831,6 +1831,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regulator/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 推送地址列表（辖区）
+         * @description 本辖区登记的事件推送地址（不含密钥）。disabled_reason 不为空表示因连续推送失败被系统自动停用。
+         */
+        get: operations["listRegionWebhooks"];
+        put?: never;
+        /**
+         * 登记推送地址（辖区）
+         * @description 登记一个接收变更流事件的 HTTPS 地址：选定事件类型（变更流的 action），签名密钥可自带或由服务器生成，只在本次返回。登记后发生的事件按变更流顺序逐条推送（一条送达或放弃后才推送下一条），失败按指数退避重试，最长 24 小时。签名方法见使用手册“事件推送”。
+         */
+        post: operations["createRegionWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulator/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * 删除推送地址（辖区）
+         * @description 删除推送地址及其推送记录，之后不再推送。
+         */
+        delete: operations["deleteRegionWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * 修改推送地址（辖区）
+         * @description 启用、停用或修改事件类型与说明；未给出的字段不变。重新启用会清除失败计数和自动停用的说明，从停下的位置继续按顺序推送。
+         */
+        patch: operations["updateRegionWebhook"];
+        trace?: never;
+    };
+    "/api/v1/regulator/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 推送记录（辖区）
+         * @description 某推送地址的推送记录，新的在前：事件 id、状态（pending 待推送或等待重试、delivered 已送达、failed 已放弃）、尝试次数、最后一次的 HTTP 状态码与错误。用 before（上一页最后一条的 id）翻页。
+         */
+        get: operations["listRegionWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulator/webhooks/{id}/deliveries/{delivery}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重新推送（辖区）
+         * @description 把某条推送记录的事件再推送一次（新增一条手工推送记录，事件 id 与内容不变，接收方按事件 id 去重）；不影响按顺序推送的队列。
+         */
+        post: operations["redeliverRegionWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/hazards": {
         parameters: {
             query?: never;
@@ -2491,6 +2579,94 @@ export interface paths {
          */
         put: operations["setUserRoles"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 推送地址列表
+         * @description 本企业登记的事件推送地址（不含密钥）。disabled_reason 不为空表示因连续推送失败被系统自动停用。
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * 登记推送地址
+         * @description 登记一个接收变更流事件的 HTTPS 地址：选定事件类型（变更流的 action），签名密钥可自带或由服务器生成，只在本次返回。登记后发生的事件按变更流顺序逐条推送（一条送达或放弃后才推送下一条），失败按指数退避重试，最长 24 小时。签名方法见使用手册“事件推送”。
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * 删除推送地址
+         * @description 删除推送地址及其推送记录，之后不再推送。
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * 修改推送地址
+         * @description 启用、停用或修改事件类型与说明；未给出的字段不变。重新启用会清除失败计数和自动停用的说明，从停下的位置继续按顺序推送。
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 推送记录
+         * @description 某推送地址的推送记录，新的在前：事件 id、状态（pending 待推送或等待重试、delivered 已送达、failed 已放弃）、尝试次数、最后一次的 HTTP 状态码与错误。用 before（上一页最后一条的 id）翻页。
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重新推送
+         * @description 把某条推送记录的事件再推送一次（新增一条手工推送记录，事件 id 与内容不变，接收方按事件 id 去重）；不影响按顺序推送的队列。
+         */
+        post: operations["redeliverWebhookDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4231,7 +4407,7 @@ export interface components {
          * @description 权限码：权限目录（GET /api/v1/permissions）中的一项，如 org:dept:create。
          * @enum {string}
          */
-        PermissionCode: "ent" | "ent:assoc" | "ent:assoc:apply" | "ent:assoc:decide" | "ent:assoc:dissolve" | "ent:group" | "ent:profile" | "ent:profile:edit" | "hz" | "hz:accept" | "hz:assign" | "hz:export" | "hz:feed" | "hz:fix" | "hz:history" | "hz:inspect" | "hz:ledger" | "hz:register" | "hz:stats" | "hz:stats:sign" | "hz:usage" | "org:dept" | "org:dept:create" | "org:dept:delete" | "org:dept:update" | "org:post" | "org:post:create" | "org:post:delete" | "org:post:disable" | "org:post:doc" | "org:post:update" | "plat" | "plat:audit" | "plat:region" | "plat:region:edit" | "plat:regulator" | "plat:regulator:create" | "plat:regulator:disable" | "plat:regulator:reset-password" | "plat:regulator:update" | "reg" | "reg:apikey" | "reg:dashboard" | "reg:enterprise" | "reg:enterprise:create" | "reg:enterprise:import" | "reg:enterprise:reset-password" | "reg:feed" | "reg:hazard" | "reg:hazard:supervise" | "setup" | "std" | "std:checklist" | "std:checklist:edit" | "std:checklist:export" | "std:checklist:import" | "std:grade" | "std:grade:edit" | "std:standard" | "std:standard:edit" | "sys" | "sys:apikey" | "sys:audit" | "sys:role" | "sys:role:assign" | "sys:role:create" | "sys:role:delete" | "sys:role:grant" | "sys:role:update" | "sys:user" | "sys:user:create" | "sys:user:delete" | "sys:user:disable" | "sys:user:grant" | "sys:user:reset-password" | "sys:user:update" | "tpl" | "tpl:template" | "tpl:template:edit";
+        PermissionCode: "ent" | "ent:assoc" | "ent:assoc:apply" | "ent:assoc:decide" | "ent:assoc:dissolve" | "ent:group" | "ent:profile" | "ent:profile:edit" | "hz" | "hz:accept" | "hz:assign" | "hz:export" | "hz:feed" | "hz:fix" | "hz:history" | "hz:inspect" | "hz:ledger" | "hz:register" | "hz:stats" | "hz:stats:sign" | "hz:usage" | "org:dept" | "org:dept:create" | "org:dept:delete" | "org:dept:update" | "org:post" | "org:post:create" | "org:post:delete" | "org:post:disable" | "org:post:doc" | "org:post:update" | "plat" | "plat:audit" | "plat:region" | "plat:region:edit" | "plat:regulator" | "plat:regulator:create" | "plat:regulator:disable" | "plat:regulator:reset-password" | "plat:regulator:update" | "reg" | "reg:apikey" | "reg:dashboard" | "reg:enterprise" | "reg:enterprise:create" | "reg:enterprise:import" | "reg:enterprise:reset-password" | "reg:feed" | "reg:hazard" | "reg:hazard:supervise" | "reg:webhook" | "setup" | "std" | "std:checklist" | "std:checklist:edit" | "std:checklist:export" | "std:checklist:import" | "std:grade" | "std:grade:edit" | "std:standard" | "std:standard:edit" | "sys" | "sys:apikey" | "sys:audit" | "sys:role" | "sys:role:assign" | "sys:role:create" | "sys:role:delete" | "sys:role:grant" | "sys:role:update" | "sys:user" | "sys:user:create" | "sys:user:delete" | "sys:user:disable" | "sys:user:grant" | "sys:user:reset-password" | "sys:user:update" | "sys:webhook" | "tpl" | "tpl:template" | "tpl:template:edit";
         PermissionTree: {
             held: components["schemas"]["PermissionCode"][];
             tree: components["schemas"]["Node"][];
@@ -4874,6 +5050,89 @@ export interface components {
             /** @example supervision_before_rectification */
             code: string;
             message: string;
+        };
+        WebhookCreateInput: {
+            description?: string;
+            event_types: string[];
+            /** @description 可选：自带签名密钥（16–200 个可见字符）；留空由服务器生成。 */
+            secret?: string;
+            /** @example https://ehs.example.com/yqyb/hook */
+            url: string;
+        };
+        WebhookDelivery: {
+            action: string;
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at: string | null;
+            event_id: number;
+            id: number;
+            /** Format: date-time */
+            last_attempt_at: string | null;
+            last_error: string;
+            manual: boolean;
+            /** Format: date-time */
+            next_attempt_at: string | null;
+            response_code: number;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+        };
+        WebhookEndpoint: {
+            consecutive_failures: number;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            /** Format: date-time */
+            disabled_at: string | null;
+            /** @description 停用原因：连续推送失败被系统自动停用时说明原因（通知所有者），手工停用时为空。 */
+            disabled_reason: string;
+            enabled: boolean;
+            /**
+             * @example [
+             *       "hazard.register",
+             *       "hazard.accept"
+             *     ]
+             */
+            event_types: string[];
+            /** @description 已取到的变更流位置：该位置及以前的事件已进入推送队列。 */
+            feed_cursor: number;
+            id: number;
+            /** @example https://ehs.example.com/yqyb/hook */
+            url: string;
+        };
+        WebhookEndpointCreated: {
+            consecutive_failures: number;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            /** Format: date-time */
+            disabled_at: string | null;
+            /** @description 停用原因：连续推送失败被系统自动停用时说明原因（通知所有者），手工停用时为空。 */
+            disabled_reason: string;
+            enabled: boolean;
+            /**
+             * @example [
+             *       "hazard.register",
+             *       "hazard.accept"
+             *     ]
+             */
+            event_types: string[];
+            /** @description 已取到的变更流位置：该位置及以前的事件已进入推送队列。 */
+            feed_cursor: number;
+            id: number;
+            /**
+             * @description 签名密钥：只在创建时返回这一次，请妥善保存。
+             * @example whsec_3q2+7w...
+             */
+            secret: string;
+            /** @example https://ehs.example.com/yqyb/hook */
+            url: string;
+        };
+        WebhookUpdateInput: {
+            description?: string;
+            enabled?: boolean;
+            event_types?: string[];
         };
     };
     responses: never;
@@ -14558,6 +14817,531 @@ export interface operations {
             };
         };
     };
+    listRegionWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"][];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createRegionWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 推送地址 */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointCreated"];
+                };
+            };
+            /** @description webhook_url_invalid, webhook_address_forbidden, webhook_event_types_invalid, webhook_secret_invalid, validation_failed | bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_limit_reached */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteRegionWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 推送地址ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_not_found | not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateRegionWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 推送地址ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description 修改内容 */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookUpdateInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description webhook_event_types_invalid, validation_failed | bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_not_found | not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRegionWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description 只返回 id 小于它的记录（翻页） */
+                before?: number;
+                /** @description 条数，1–200，默认 50 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 推送地址ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"][];
+                };
+            };
+            /** @description validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_not_found | not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    redeliverRegionWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 推送地址ID */
+                id: number;
+                /** @description 推送记录ID */
+                delivery: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_not_found, webhook_delivery_not_found | not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getHazardReport: {
         parameters: {
             query?: {
@@ -18675,6 +19459,531 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"][];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 推送地址 */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreateInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointCreated"];
+                };
+            };
+            /** @description webhook_url_invalid, webhook_address_forbidden, webhook_event_types_invalid, webhook_secret_invalid, validation_failed | bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_limit_reached */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 推送地址ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_not_found | not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 推送地址ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description 修改内容 */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookUpdateInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description webhook_event_types_invalid, validation_failed | bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_not_found | not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description 只返回 id 小于它的记录（翻页） */
+                before?: number;
+                /** @description 条数，1–200，默认 50 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 推送地址ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"][];
+                };
+            };
+            /** @description validation_failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_not_found | not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description api_key_rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 推送地址ID */
+                id: number;
+                /** @description 推送记录ID */
+                delivery: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description unauthorized | token_invalid | token_expired | token_revoked | api_key_invalid | api_key_expired | api_key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description password_change_required | api_key_scope | forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook_not_found, webhook_delivery_not_found | not_found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

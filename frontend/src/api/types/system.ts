@@ -47,3 +47,9 @@ export interface AuditDetail {
 }
 
 export type AuditPage = Page<AuditLog>
+
+// Webhook endpoints (系统管理 → 事件推送, 监管 → 事件推送).
+export type WebhookEndpoint = Schemas['WebhookEndpoint']
+export type WebhookEndpointCreated = Schemas['WebhookEndpointCreated']
+export type WebhookDelivery = Schemas['WebhookDelivery']
+export type WebhookCreateInput = JsonBody<paths['/api/v1/webhooks']['post']>

@@ -75,6 +75,8 @@ export default {
     platformAudit: '审计日志',
     apiKeys: 'API密钥',
     regionApiKeys: 'API密钥',
+    webhooks: '事件推送',
+    regionWebhooks: '事件推送',
     enterprises: '企业账号',
     regulators: '监管账号',
     registry: '企业登记',

@@ -1,4 +1,5 @@
-// 系统管理: users, roles, the audit log and API keys (views/system); the regulator's API keys use the same page.
+// 系统管理: users, roles, the audit log, API keys and webhook endpoints (views/system); the regulator's API keys
+// and webhooks use the same pages.
 import type { RouteRecordRaw } from 'vue-router'
 
 export const systemRoutes: RouteRecordRaw[] = [
@@ -35,6 +36,21 @@ export const systemRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/system/APIKeysView.vue'),
     props: { scope: 'region' },
     meta: { title: 'routes.regionApiKeys', permission: 'reg:apikey' },
+  },
+  {
+    path: 'system/webhooks',
+    name: 'system-webhooks',
+    component: () => import('@/views/system/WebhooksView.vue'),
+    props: { scope: 'enterprise' },
+    meta: { title: 'routes.webhooks', permission: 'sys:webhook' },
+  },
+  {
+    path: 'regulator/webhooks',
+    name: 'regulator-webhooks',
+    // The same page over the regulator's endpoints (its region's events).
+    component: () => import('@/views/system/WebhooksView.vue'),
+    props: { scope: 'region' },
+    meta: { title: 'routes.regionWebhooks', permission: 'reg:webhook' },
   },
   {
     path: 'platform/audit',

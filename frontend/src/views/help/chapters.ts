@@ -10,6 +10,7 @@ export const MANUAL_CHAPTERS = {
   statistics: '统计口径',
   faq: '常见问题',
   platform: '平台管理员',
+  webhooks: '事件推送（webhook）与签名校验',
 } as const
 
 export type ManualChapter = keyof typeof MANUAL_CHAPTERS

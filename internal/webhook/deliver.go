@@ -1,0 +1,365 @@
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+
+	"yqyb/internal/feed"
+	"yqyb/internal/platform/clock"
+)
+
+// Deliverer sends the queued events. Any number of instances may run one against the same database: an
+// endpoint is worked on by the instance holding its lease, which is taken with a compare-and-set UPDATE (on
+// PostgreSQL and SQLite alike), renewed by every write made under it, and released at the end of the pass; a
+// crashed instance's lease expires after Lease. Lease times are this machine's clock; backoff and give-up
+// times are the service's clock (which a test or a development server can move).
+type Deliverer struct {
+	db     *gorm.DB
+	clk    clock.Clock
+	feed   *feed.Service
+	client *http.Client
+	log    *slog.Logger
+	owner  string
+
+	// Backoff is the wait after the first failed attempt; each further failure doubles it, up to MaxBackoff.
+	Backoff    time.Duration
+	MaxBackoff time.Duration
+	// GiveUpAfter is how long an event is retried before it is marked failed and the next one is sent.
+	GiveUpAfter time.Duration
+	// An endpoint is disabled, with a notice recorded on it for its owner, when its deliveries have failed
+	// without a success for DisableAfter, or DisableAfterFailures attempts in a row (0: no count limit).
+	DisableAfter         time.Duration
+	DisableAfterFailures int
+	// Lease bounds how long a crashed instance's endpoints wait; Tick is how often Start makes a pass.
+	Lease time.Duration
+	Tick  time.Duration
+	// PerPass bounds the events one endpoint sends in one pass, so one busy endpoint does not hold the rest.
+	PerPass int
+
+	mu sync.Mutex
+}
+
+// NewDeliverer returns a deliverer; instance names this process (host:pid).
+func NewDeliverer(db *gorm.DB, clk clock.Clock, fs *feed.Service, g *Guard, log *slog.Logger, instance string) *Deliverer {
+	suffix := make([]byte, 4)
+	rand.Read(suffix)
+	return &Deliverer{db: db, clk: clk, feed: fs, client: g.Client(15 * time.Second), log: log,
+		owner: instance + "#" + hex.EncodeToString(suffix), Backoff: 30 * time.Second, MaxBackoff: 4 * time.Hour,
+		GiveUpAfter: 24 * time.Hour, DisableAfter: 24 * time.Hour, DisableAfterFailures: 0,
+		Lease: 2 * time.Minute, Tick: 2 * time.Second, PerPass: 50}
+}
+
+// Start makes a pass every Tick until ctx ends; the channel closes when it has stopped.
+func (d *Deliverer) Start(ctx context.Context) <-chan struct{} {
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(d.Tick)
+		defer t.Stop()
+		for {
+			if _, err := d.Pass(ctx); err != nil && ctx.Err() == nil {
+				d.log.Error("webhook deliveries", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return stopped
+}
+
+// Pass works once on every endpoint that is due and not leased by another instance; it returns the number
+// of attempts made.
+func (d *Deliverer) Pass(ctx context.Context) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.clk.Now().UTC()
+	var ids []int64
+	if err := d.db.WithContext(ctx).Model(&endpointRow{}).
+		Where("enabled AND (next_attempt_at IS NULL OR next_attempt_at <= ?) AND (lease_until IS NULL OR lease_until < ?)", now, time.Now().UTC()).
+		Order("id").Limit(500).Pluck("id", &ids).Error; err != nil {
+		return 0, err
+	}
+	total := 0
+	var errs []error
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			break
+		}
+		n, err := d.endpoint(ctx, id)
+		total += n
+		if err != nil {
+			errs = append(errs, fmt.Errorf("endpoint %d: %w", id, err))
+		}
+	}
+	return total, errors.Join(errs...)
+}
+
+// errLost: the lease passed to another instance (this one stalled past Lease); its work stops.
+var errLost = errors.New("webhook endpoint lease lost")
+
+// claim takes the endpoint's lease if it is free.
+func (d *Deliverer) claim(ctx context.Context, id int64) (endpointRow, bool, error) {
+	wall := time.Now().UTC()
+	res := d.db.WithContext(ctx).Model(&endpointRow{}).
+		Where("id = ? AND enabled AND (lease_until IS NULL OR lease_until < ?)", id, wall).
+		Updates(map[string]any{"lease_owner": d.owner, "lease_until": wall.Add(d.Lease)})
+	if res.Error != nil || res.RowsAffected != 1 {
+		return endpointRow{}, false, res.Error
+	}
+	var r endpointRow
+	err := d.db.WithContext(ctx).Where("id = ? AND lease_owner = ?", id, d.owner).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return r, false, nil
+	}
+	return r, err == nil, err
+}
+
+// held renews the lease inside tx and fails if this instance no longer holds it; every write under the
+// lease starts with it.
+func (d *Deliverer) held(tx *gorm.DB, id int64, set map[string]any) error {
+	if set == nil {
+		set = map[string]any{}
+	}
+	set["lease_until"] = time.Now().UTC().Add(d.Lease)
+	res := tx.Model(&endpointRow{}).Where("id = ? AND lease_owner = ?", id, d.owner).Updates(set)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return errLost
+	}
+	return nil
+}
+
+func (d *Deliverer) endpoint(ctx context.Context, id int64) (int, error) {
+	ep, ok, err := d.claim(ctx, id)
+	if err != nil || !ok {
+		return 0, err
+	}
+	defer func() {
+		done, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer stop()
+		if err := d.db.WithContext(done).Model(&endpointRow{}).Where("id = ? AND lease_owner = ?", id, d.owner).
+			Updates(map[string]any{"lease_owner": "", "lease_until": nil}).Error; err != nil {
+			d.log.Warn("releasing a webhook endpoint", "endpoint", id, "err", err)
+		}
+	}()
+	attempts := 0
+	// Manual redeliveries first: one attempt each, outside the ordered queue.
+	var manual []deliveryRow
+	if err := d.db.WithContext(ctx).Where("endpoint_id = ? AND manual AND status = ?", id, StatusPending).Order("id").Find(&manual).Error; err != nil {
+		return 0, err
+	}
+	for _, m := range manual {
+		code, sendErr := d.send(ctx, ep, m)
+		attempts++
+		if err := d.record(ctx, &ep, m, code, sendErr, true); err != nil {
+			return attempts, err
+		}
+	}
+	for range d.PerPass {
+		if ctx.Err() != nil || !ep.Enabled {
+			return attempts, nil
+		}
+		var head []deliveryRow
+		if err := d.db.WithContext(ctx).Where("endpoint_id = ? AND NOT manual AND status = ?", id, StatusPending).
+			Order("event_id").Limit(1).Find(&head).Error; err != nil {
+			return attempts, err
+		}
+		if len(head) == 0 {
+			took, err := d.take(ctx, &ep)
+			if err != nil || !took {
+				return attempts, err
+			}
+			continue
+		}
+		h := head[0]
+		now := d.clk.Now().UTC()
+		if h.NextAttemptAt != nil && h.NextAttemptAt.After(now) {
+			// Not due: sleep the endpoint until it is.
+			return attempts, d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+				return d.held(tx, id, map[string]any{"next_attempt_at": *h.NextAttemptAt})
+			})
+		}
+		code, sendErr := d.send(ctx, ep, h)
+		attempts++
+		if err := d.record(ctx, &ep, h, code, sendErr, false); err != nil {
+			return attempts, err
+		}
+		if sendErr != nil && ctx.Err() == nil {
+			// The head failed: it waits for its retry (record set the endpoint's next attempt), or it was given up
+			// and the next event goes at the next pass.
+			return attempts, nil
+		}
+	}
+	return attempts, nil
+}
+
+// take moves the next subscribed event of the feed into the endpoint's queue; it reports whether it queued
+// one. Entries of other types only move the cursor.
+func (d *Deliverer) take(ctx context.Context, ep *endpointRow) (bool, error) {
+	scope := feed.Scope{RegionPath: ep.RegionPath}
+	if ep.EnterpriseID != nil {
+		scope = feed.Scope{EnterpriseID: *ep.EnterpriseID}
+	}
+	types := strings.Split(ep.EventTypes, ",")
+	entries, _, err := d.feed.After(ctx, scope, ep.FeedCursor, 200)
+	if err != nil || len(entries) == 0 {
+		if err == nil {
+			err = d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+				return d.held(tx, ep.ID, map[string]any{"next_attempt_at": nil})
+			})
+		}
+		return false, err
+	}
+	cursor := entries[len(entries)-1].Seq
+	var next *feed.Entry
+	for i := range entries {
+		if slices.Contains(types, entries[i].Action) {
+			next, cursor = &entries[i], entries[i].Seq
+			break
+		}
+	}
+	err = d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := d.held(tx, ep.ID, map[string]any{"feed_cursor": cursor}); err != nil {
+			return err
+		}
+		if next == nil {
+			return nil
+		}
+		body, err := json.Marshal(Event{ID: next.Seq, Type: next.Action, At: next.At.UTC(), EnterpriseID: next.EnterpriseID,
+			Entity: next.Entity, EntityID: next.EntityID, Data: orNull(next.Data)})
+		if err != nil {
+			return err
+		}
+		now := d.clk.Now().UTC()
+		return tx.Create(&deliveryRow{EndpointID: ep.ID, EnterpriseID: next.EnterpriseID, EventID: next.Seq, Action: next.Action,
+			Body: string(body), Status: StatusPending, CreatedAt: now, NextAttemptAt: &now}).Error
+	})
+	if err != nil {
+		return false, err
+	}
+	ep.FeedCursor = cursor
+	return true, nil // a batch with no subscribed entry moved the cursor: look again at once
+}
+
+func orNull(m json.RawMessage) json.RawMessage {
+	if len(m) == 0 {
+		return json.RawMessage("null")
+	}
+	return m
+}
+
+// send makes one attempt; the error is nil only for a 2xx answer.
+func (d *Deliverer) send(ctx context.Context, ep endpointRow, dl deliveryRow) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.URL, bytes.NewReader([]byte(dl.Body)))
+	if err != nil {
+		return 0, err
+	}
+	ts := d.clk.Now().Unix()
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "yqyb-webhook/1")
+	req.Header.Set("X-Yqyb-Event-Id", strconv.FormatInt(dl.EventID, 10))
+	req.Header.Set("X-Yqyb-Event-Type", dl.Action)
+	req.Header.Set("X-Yqyb-Delivery-Id", strconv.FormatInt(dl.ID, 10))
+	req.Header.Set("X-Yqyb-Timestamp", strconv.FormatInt(ts, 10))
+	req.Header.Set("X-Yqyb-Signature", "sha256="+Sign(ep.Secret, dl.EventID, ts, []byte(dl.Body)))
+	resp, err := d.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp.StatusCode, fmt.Errorf("接收方返回 HTTP %d", resp.StatusCode)
+	}
+	return resp.StatusCode, nil
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	if errors.Is(err, errAddress) {
+		s = errAddress.Error()
+	}
+	if len(s) > 300 {
+		s = strings.ToValidUTF8(s[:300], "")
+	}
+	return s
+}
+
+// record writes an attempt's outcome: the delivery's status, and the endpoint's failure count, next attempt
+// and, when the failure rule is met, its disabling with a notice for its owner.
+func (d *Deliverer) record(ctx context.Context, ep *endpointRow, dl deliveryRow, code int, sendErr error, manual bool) error {
+	if sendErr != nil && ctx.Err() != nil {
+		return nil // cut short by this instance stopping: not the receiver's fault; the attempt is made again
+	}
+	now := d.clk.Now().UTC()
+	ds := map[string]any{"attempts": dl.Attempts + 1, "response_code": code, "last_error": errText(sendErr), "last_attempt_at": now}
+	es := map[string]any{}
+	if sendErr == nil {
+		ds["status"], ds["delivered_at"], ds["next_attempt_at"] = StatusDelivered, now, nil
+		es["consecutive_failures"], es["failing_since"] = 0, nil
+		ep.ConsecutiveFailures, ep.FailingSince = 0, nil
+	} else {
+		delay := d.Backoff << min(dl.Attempts, 30)
+		if delay <= 0 || delay > d.MaxBackoff {
+			delay = d.MaxBackoff
+		}
+		// The last attempt is made when GiveUpAfter has passed since the event was queued, not before.
+		next, last := now.Add(delay), dl.CreatedAt.Add(d.GiveUpAfter)
+		if next.After(last) {
+			next = last
+		}
+		switch {
+		case manual:
+			ds["status"], ds["next_attempt_at"] = StatusFailed, nil
+		case !now.Before(last):
+			ds["status"], ds["next_attempt_at"] = StatusFailed, nil
+			es["next_attempt_at"] = nil
+		default:
+			ds["next_attempt_at"] = next
+			es["next_attempt_at"] = next
+		}
+		ep.ConsecutiveFailures++
+		if ep.FailingSince == nil {
+			ep.FailingSince = &now
+		}
+		es["consecutive_failures"], es["failing_since"] = ep.ConsecutiveFailures, *ep.FailingSince
+		byCount := d.DisableAfterFailures > 0 && ep.ConsecutiveFailures >= d.DisableAfterFailures
+		byTime := d.DisableAfter > 0 && now.Sub(*ep.FailingSince) >= d.DisableAfter
+		if byCount || byTime {
+			reason := fmt.Sprintf("自 %s 起连续 %d 次推送失败，系统已自动停用该推送地址（最后一次：%s）。请检查接收方后重新启用，停用期间的事件会在启用后按顺序补发。",
+				ep.FailingSince.In(clock.Business).Format("2006-01-02 15:04:05"), ep.ConsecutiveFailures, errText(sendErr))
+			es["enabled"], es["disabled_reason"], es["disabled_at"] = false, reason, now
+			ep.Enabled = false
+			d.log.Warn("webhook endpoint disabled", "endpoint", ep.ID, "failures", ep.ConsecutiveFailures)
+		}
+	}
+	return d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := d.held(tx, ep.ID, es); err != nil {
+			return err
+		}
+		return tx.Model(&deliveryRow{}).Where("id = ?", dl.ID).Updates(ds).Error
+	})
+}
