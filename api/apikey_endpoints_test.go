@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/labstack/echo/v4"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"yqyb/internal/account"
 	"yqyb/internal/apikey"
 	"yqyb/internal/platform/testdb"
 	"yqyb/internal/rbac"
@@ -396,5 +398,62 @@ func TestAPIKeyWriteScope(t *testing.T) {
 	env.as(plat, http.MethodGet, "/api/v1/platform/audit-logs?action=hazard_supervise", nil).decode(t, &page)
 	if page.Total != 1 || page.Items[0].ActorName != demo.ChaoyangReg || !strings.Contains(string(page.Items[0].Detail), `"prefix":"`+writer.APIKey.Prefix+`"`) {
 		t.Fatalf("the supervision's audit entry does not name the key: %+v", page.Items)
+	}
+}
+
+// TestAPIKeysNeverReachCredentials: a key never gets an account's password, whatever its scopes. The
+// enterprises:write scope covers 企业登记与导入, whose permission also guards the export of the initial
+// passwords still unchanged; with a key that export would hand the holder the enterprises' admin accounts.
+func TestAPIKeysNeverReachCredentials(t *testing.T) {
+	env, _ := seeded(t)
+	chaoyang := env.login("personal", demo.ChaoyangReg, pw).AccessToken
+	registrar := newKey(t, env, chaoyang, "/api/v1/regulator/api-keys", map[string]any{"name": "企业登记", "scopes": []string{"enterprises:write", "lists:read"}})
+	const path = "/api/v1/regulator/initial-passwords"
+	if r := env.as(chaoyang, http.MethodGet, path, nil); r.Code != http.StatusOK {
+		t.Fatalf("the regulator's own export = %d %s", r.Code, r.Body)
+	}
+	r := env.as(registrar.Key, http.MethodGet, path, nil)
+	if r.Code != http.StatusForbidden || !strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON) {
+		t.Fatalf("the export with a key = %d %s (%d bytes)", r.Code, r.Header.Get(echo.HeaderContentType), len(r.Body))
+	}
+	if e := r.errBody(t); e.Code != "api_key_scope" {
+		t.Fatalf("the export with a key: %s", r.Body)
+	}
+}
+
+// TestAPIKeyStaysWithItsRegion: a regulator moved to another district keeps its account, but its keys were
+// made for the old one (whose managers list and revoke them); they stop, rather than follow it into the new
+// district's data.
+func TestAPIKeyStaysWithItsRegion(t *testing.T) {
+	env, _ := seeded(t)
+	chaoyang := env.login("personal", demo.ChaoyangReg, pw).AccessToken
+	key := newKey(t, env, chaoyang, "/api/v1/regulator/api-keys", map[string]any{"name": "区平台", "scopes": []string{"lists:read"}})
+	if r := env.as(key.Key, http.MethodGet, "/api/v1/regulator/enterprises", nil); r.Code != http.StatusOK {
+		t.Fatalf("the key before the move = %d %s", r.Code, r.Body)
+	}
+	plat := env.login("personal", demo.PlatformAdmin, pw).AccessToken
+	var regs struct {
+		Items []account.UserView `json:"items"`
+	}
+	env.as(plat, http.MethodGet, "/api/v1/platform/regulators?page_size=100", nil).decode(t, &regs)
+	var moved, haidian *account.UserView
+	for i := range regs.Items {
+		switch regs.Items[i].LoginName {
+		case demo.ChaoyangReg:
+			moved = &regs.Items[i]
+		case demo.HaidianReg:
+			haidian = &regs.Items[i]
+		}
+	}
+	if moved == nil || haidian == nil || haidian.RegionID == nil {
+		t.Fatalf("regulators not found: %+v", regs.Items)
+	}
+	if r := env.as(plat, http.MethodPut, fmt.Sprintf("/api/v1/platform/regulators/%d", moved.ID),
+		map[string]any{"display_name": moved.DisplayName, "region_id": *haidian.RegionID}); r.Code != http.StatusOK {
+		t.Fatalf("moving the regulator = %d %s", r.Code, r.Body)
+	}
+	r := env.as(key.Key, http.MethodGet, "/api/v1/regulator/enterprises", nil)
+	if r.Code != http.StatusUnauthorized || r.errBody(t).Code != "api_key_revoked" {
+		t.Fatalf("the key after its creator moved = %d %s", r.Code, r.Body)
 	}
 }

@@ -82,6 +82,16 @@ func bearerToken(h string) (string, bool) {
 	return token, token != ""
 }
 
+// refuseKeys turns API keys away from a route only people may call (Route.PeopleOnly).
+func refuseKeys(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if p := principal(c); p.APIKeyID != 0 {
+			return errKeyScope.WithDetails(map[string]any{"api_key": p.APIKey, "people_only": true})
+		}
+		return next(c)
+	}
+}
+
 // authorize lets the request through only if the caller holds code.
 func (s *Server) authorize(code string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {

@@ -24,7 +24,8 @@ func (s *Server) enterpriseRoutes() []Route {
 		{Method: http.MethodPost, Path: "/api/v1/regulator/enterprises/:id/reissue-initial-password", Perm: rbac.RegEnterpriseReset, Handler: s.reissueInitialPassword},
 		{Method: http.MethodGet, Path: "/api/v1/regulator/enterprise-import/template", Perm: rbac.RegEnterpriseImport, Handler: s.downloadEnterpriseImportTemplate},
 		{Method: http.MethodPost, Path: "/api/v1/regulator/enterprise-import", Perm: rbac.RegEnterpriseImport, Handler: s.importEnterprises},
-		{Method: http.MethodGet, Path: "/api/v1/regulator/initial-passwords", Perm: rbac.RegEnterpriseCreate, Handler: s.listInitialPasswords},
+		// The passwords themselves: people only, never an API key (an enterprises:write key registers and imports).
+		{Method: http.MethodGet, Path: "/api/v1/regulator/initial-passwords", Perm: rbac.RegEnterpriseCreate, PeopleOnly: true, Handler: s.listInitialPasswords},
 	}
 }
 

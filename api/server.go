@@ -72,6 +72,9 @@ type Route struct {
 	// Idempotent marks a write the app may retry on a weak signal: it honours an Idempotency-Key header
 	// (api/idempotency.go), so a retry answers what the first attempt answered instead of writing twice.
 	Idempotent bool
+	// PeopleOnly marks a route that hands out credentials (the initial passwords): API keys are refused
+	// whatever their scopes, since a key that could read an account's password could become that account.
+	PeopleOnly bool
 	Handler    echo.HandlerFunc
 }
 
@@ -340,7 +343,11 @@ func (s *Server) register(routes ...Route) {
 			if r.Perm != loggedIn && !rbac.Known(r.Perm) {
 				panic(fmt.Sprintf("route %s %s names unknown permission %s", r.Method, r.Path, r.Perm))
 			}
-			mw := []echo.MiddlewareFunc{s.authenticate(r), s.authorize(r.Perm)}
+			mw := []echo.MiddlewareFunc{s.authenticate(r)}
+			if r.PeopleOnly {
+				mw = append(mw, refuseKeys)
+			}
+			mw = append(mw, s.authorize(r.Perm))
 			if r.Idempotent {
 				mw = append(mw, s.idempotent)
 			}

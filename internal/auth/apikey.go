@@ -59,13 +59,18 @@ func (s *Service) loadKey(ctx context.Context, prefix string) (principalRow, err
 	gen := s.cache.begin()
 	var row principalRow
 	// The user is joined (not inner-joined) so that a key whose creator was deleted is still found, and
-	// refused as revoked rather than as unknown.
+	// refused as revoked rather than as unknown. A key belongs to the enterprise or region it was made in
+	// (their managers list and revoke it): if its creator has since moved to another region, the key is
+	// refused as revoked instead of following the account into the new region's data.
 	err := s.db.WithContext(ctx).Raw(`SELECT COALESCE(u.id, 0) AS id, COALESCE(u.kind, '') AS kind,
 			COALESCE(u.login_name, '') AS login_name, COALESCE(u.display_name, '') AS display_name,
 			COALESCE(u.status, '') AS status, COALESCE(u.token_version, 0) AS token_version,
 			COALESCE(u.must_change_password, false) AS must_change_password, COALESCE(u.enterprise_id, 0) AS enterprise_id,
 			COALESCE(u.region_id, 0) AS region_id, COALESCE(u.post_id, 0) AS post_id, COALESCE(r.path, '') AS region_path,
-			k.revoked_at, k.expires_at AS key_expires_at, COALESCE(d.version, 0) AS policy_version,
+			k.revoked_at, k.expires_at AS key_expires_at, k.created_at AS key_created_at,
+			CASE WHEN (k.enterprise_id IS NOT NULL AND k.enterprise_id <> COALESCE(u.enterprise_id, 0))
+				OR (k.enterprise_id IS NULL AND COALESCE(k.region_id, 0) <> COALESCE(u.region_id, 0))
+				THEN 1 ELSE 0 END AS key_moved, COALESCE(d.version, 0) AS policy_version,
 			k.id AS key_id, k.secret_hash AS key_hash, k.scopes AS key_scopes, k.rate_limit AS key_rate_limit
 		FROM api_keys k
 		LEFT JOIN users u ON u.id = k.user_id AND u.deleted_at IS NULL
@@ -76,6 +81,9 @@ func (s *Service) loadKey(ctx context.Context, prefix string) (principalRow, err
 		return principalRow{}, err
 	}
 	out := row
+	if row.KeyMoved == 1 && out.RevokedAt == nil {
+		out.RevokedAt = &row.KeyCreatedAt
+	}
 	out.ExpiresAt = noExpiry
 	if row.KeyExpiresAt != nil {
 		out.ExpiresAt = *row.KeyExpiresAt

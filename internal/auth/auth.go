@@ -467,6 +467,9 @@ type principalRow struct {
 	KeyScopes    string
 	KeyRateLimit int
 	KeyExpiresAt *time.Time
+	KeyCreatedAt time.Time
+	// KeyMoved is 1 when the key's creator is no longer in the enterprise or region the key was made in.
+	KeyMoved int
 }
 
 // Authenticate verifies an access token and loads its user, session and policy version in one query; a
