@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"yqyb/internal/inspection"
 	"yqyb/internal/platform/jobs"
 )
 
@@ -34,6 +35,11 @@ func (s *Server) Jobs() []jobs.Job {
 		{Name: "files.prune", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
 			n, err := s.files.PruneUnattached(ctx, s.deps.Log)
 			return fmt.Sprintf("清理 %d 个上传后从未使用的文件", n), err
+		}},
+		// PostgreSQL: the months of inspections ahead, and retention (YQYB_INSPECTION_RETENTION_YEARS).
+		{Name: "inspections.partitions", Every: 24 * time.Hour, Run: func(ctx context.Context) (string, error) {
+			m, err := inspection.NewPartitions(s.deps.DB, s.deps.Clock, s.deps.Log, s.deps.Config.InspectionRetentionYears).Maintain(ctx)
+			return m.Note(), err
 		}},
 		{Name: "idempotency.prune", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
 			n, err := s.idem.Prune(ctx)

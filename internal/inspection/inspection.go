@@ -98,6 +98,9 @@ type AnswerRecord struct {
 	Location     string
 	NaReason     string
 	PhotoIDs     string
+	// PeriodEnd is the inspection's period_end, the partition key of both tables (migration 0024): a
+	// query by inspection that names it touches one partition.
+	PeriodEnd time.Time
 }
 
 func (AnswerRecord) TableName() string { return "inspection_answers" }
@@ -162,13 +165,15 @@ func (s *Service) Slots(ctx context.Context, ent int64, mine standard.MyChecklis
 	}
 	// The current and the previous periods of every checklist, in one query.
 	var keys []string
+	var ends []time.Time // the partition key, so that only these periods' partitions are read
 	for _, c := range mine.Checklists {
 		p := period.Of(period.Frequency(c.Frequency), now, clock.Business)
 		keys = append(keys, p.Key, p.Prev().Key)
+		ends = append(ends, p.End.UTC(), p.Prev().End.UTC())
 	}
 	if err := s.db.WithContext(ctx).Table("inspections i").Select("i.*, COALESCE(u.display_name, '') AS starter_name").
 		Joins("LEFT JOIN users u ON u.id = i.started_by").
-		Where("i.enterprise_id = ? AND i.checklist_id IN ? AND i.period_key IN ?", ent, ids, keys).Scan(&rows).Error; err != nil {
+		Where("i.enterprise_id = ? AND i.checklist_id IN ? AND i.period_key IN ? AND i.period_end IN ?", ent, ids, keys, ends).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	type k struct {
@@ -310,7 +315,7 @@ func (s *Service) Get(ctx context.Context, ent, id, onlyPost int64) (Detail, err
 	}
 	if err := db.Table("inspection_answers a").Select("a.*, COALESCE(u.display_name, '') AS answerer_name, COALESCE(h.code, '') AS hazard_code").
 		Joins("LEFT JOIN users u ON u.id = a.answered_by").Joins("LEFT JOIN hazards h ON h.id = a.hazard_id AND h.enterprise_id = a.enterprise_id").
-		Where("a.inspection_id = ?", id).Scan(&rows).Error; err != nil {
+		Where("a.inspection_id = ? AND a.period_end = ?", id, r.PeriodEnd).Scan(&rows).Error; err != nil {
 		return d, err
 	}
 	stored := make(map[int64]AnswerRecord, len(rows))
@@ -344,7 +349,7 @@ func (s *Service) Get(ctx context.Context, ent, id, onlyPost int64) (Detail, err
 
 // defaultAnswer is the answer of an item of the inspection's version that has no row.
 func (r Record) defaultAnswer(item int64) AnswerRecord {
-	a := AnswerRecord{InspectionID: r.ID, ItemID: item, EnterpriseID: r.EnterpriseID}
+	a := AnswerRecord{InspectionID: r.ID, ItemID: item, EnterpriseID: r.EnterpriseID, PeriodEnd: r.PeriodEnd}
 	if r.OkAt != nil {
 		ok := OK
 		a.Result, a.AnsweredBy, a.AnsweredAt = &ok, r.OkBy, r.OkAt
@@ -369,7 +374,7 @@ func (s *Service) Start(ctx context.Context, userID, ent, postID, checklistID in
 	var id int64
 	err := db.Transaction(func(tx *gorm.DB) error {
 		var existing Record
-		err := tx.Where("checklist_id = ? AND period_key = ?", c.ID, p.Key).Take(&existing).Error
+		err := tx.Where("checklist_id = ? AND period_key = ? AND period_end = ?", c.ID, p.Key, p.End.UTC()).Take(&existing).Error
 		if err == nil {
 			id = existing.ID
 			return nil
@@ -395,14 +400,14 @@ func (s *Service) Start(ctx context.Context, userID, ent, postID, checklistID in
 		res := tx.Raw(`INSERT INTO inspections (enterprise_id, checklist_id, post_id, checklist_name, frequency, period_key, period_start,
 				period_end, status, started_by, started_at, version, updated_at, checklist_version_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (checklist_id, period_key) DO NOTHING RETURNING id`,
+			ON CONFLICT (checklist_id, period_key, period_end) DO NOTHING RETURNING id`,
 			ins.EnterpriseID, ins.ChecklistID, ins.PostID, ins.ChecklistName, ins.Frequency, ins.PeriodKey, ins.PeriodStart, ins.PeriodEnd,
 			ins.Status, ins.StartedBy, ins.StartedAt, ins.Version, ins.UpdatedAt, v.ID).Scan(&id)
 		if res.Error != nil {
 			return res.Error
 		}
 		if id == 0 {
-			return tx.Model(&Record{}).Where("checklist_id = ? AND period_key = ?", c.ID, p.Key).Pluck("id", &id).Error
+			return tx.Model(&Record{}).Where("checklist_id = ? AND period_key = ? AND period_end = ?", c.ID, p.Key, p.End.UTC()).Pluck("id", &id).Error
 		}
 		return nil
 	})
@@ -565,7 +570,7 @@ func (s *Service) Save(ctx context.Context, userID, ent, postID, id int64, answe
 		}
 		fields := okColumns(best)
 		fields["version"], fields["updated_at"] = gorm.Expr("version + 1"), s.clk.Now().UTC()
-		return tx.Model(&Record{}).Where("id = ?", id).Updates(fields).Error
+		return tx.Model(&Record{}).Where("id = ? AND period_end = ?", id, r.PeriodEnd).Updates(fields).Error
 	})
 	if err != nil {
 		return Detail{}, err
@@ -588,7 +593,7 @@ func (s *Service) loadDraft(tx *gorm.DB, r Record) (*draft, error) {
 		return nil, err
 	}
 	var rows []AnswerRecord
-	if err := tx.Where("inspection_id = ?", r.ID).Find(&rows).Error; err != nil {
+	if err := tx.Where("inspection_id = ? AND period_end = ?", r.ID, r.PeriodEnd).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	d := &draft{rec: r, items: items, at: make(map[int64]int, len(items)), stored: make(map[int64]AnswerRecord, len(rows)),
@@ -638,7 +643,7 @@ func (s *Service) apply(tx *gorm.DB, d *draft, userID int64, answers []AnswerInp
 	for _, a := range answers {
 		i := d.at[a.ItemID]
 		result, by, at := a.Result, userID, now
-		next := AnswerRecord{InspectionID: d.rec.ID, ItemID: a.ItemID, EnterpriseID: d.rec.EnterpriseID, Result: &result, PhotoIDs: files.Join(a.PhotoIDs),
+		next := AnswerRecord{InspectionID: d.rec.ID, ItemID: a.ItemID, EnterpriseID: d.rec.EnterpriseID, PeriodEnd: d.rec.PeriodEnd, Result: &result, PhotoIDs: files.Join(a.PhotoIDs),
 			AnsweredBy: &by, AnsweredAt: &at, HazardID: d.state[i].HazardID}
 		switch a.Result {
 		case Hazard:
@@ -750,14 +755,14 @@ func (s *Service) store(tx *gorm.DB, d *draft, best *okKey) error {
 		}
 	}
 	if len(drop) > 0 {
-		if err := tx.Where("inspection_id = ? AND item_id IN ?", d.rec.ID, drop).Delete(&AnswerRecord{}).Error; err != nil {
+		if err := tx.Where("inspection_id = ? AND period_end = ? AND item_id IN ?", d.rec.ID, d.rec.PeriodEnd, drop).Delete(&AnswerRecord{}).Error; err != nil {
 			return err
 		}
 	}
 	if len(upsert) == 0 {
 		return nil
 	}
-	return tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "inspection_id"}, {Name: "item_id"}}, UpdateAll: true}).
+	return tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "inspection_id"}, {Name: "item_id"}, {Name: "period_end"}}, UpdateAll: true}).
 		CreateInBatches(&upsert, 500).Error
 }
 
@@ -810,7 +815,7 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 		fields := okColumns(best)
 		fields["status"], fields["submitted_by"], fields["submitted_at"], fields["updated_at"] = Submitted, a.ID, now, now
 		fields["version"], fields["hazard_count"] = gorm.Expr("version + 1"), len(found)
-		res := tx.Model(&Record{}).Where("id = ? AND status = ?", id, Draft).Updates(fields)
+		res := tx.Model(&Record{}).Where("id = ? AND period_end = ? AND status = ?", id, r.PeriodEnd, Draft).Updates(fields)
 		if res.Error != nil {
 			return res.Error
 		}

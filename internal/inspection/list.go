@@ -55,8 +55,8 @@ func (s *Service) List(ctx context.Context, ent int64, f Filter, q listq.Query) 
 			i.period_end, i.status, COALESCE(us.display_name, '') AS started_by, COALESCE(ub.display_name, '') AS submitted_by, i.submitted_at,
 			i.hazard_count,
 			CASE WHEN i.ok_at IS NULL
-				THEN (SELECT COUNT(*) FROM inspection_answers a WHERE a.inspection_id = i.id AND a.result IS NOT NULL)
-				ELSE v.item_count - (SELECT COUNT(*) FROM inspection_answers a WHERE a.inspection_id = i.id AND a.result IS NULL) END AS answered,
+				THEN (SELECT COUNT(*) FROM inspection_answers a WHERE a.inspection_id = i.id AND a.period_end = i.period_end AND a.result IS NOT NULL)
+				ELSE v.item_count - (SELECT COUNT(*) FROM inspection_answers a WHERE a.inspection_id = i.id AND a.period_end = i.period_end AND a.result IS NULL) END AS answered,
 			v.item_count AS items`).
 		Joins("JOIN checklist_versions v ON v.id = i.checklist_version_id").Joins("JOIN posts p ON p.id = i.post_id").Joins("JOIN departments d ON d.id = p.department_id").
 		Joins("LEFT JOIN users us ON us.id = i.started_by").Joins("LEFT JOIN users ub ON ub.id = i.submitted_by").
@@ -74,7 +74,7 @@ func (s *Service) List(ctx context.Context, ent int64, f Filter, q listq.Query) 
 		tx = tx.Where("i.status = ?", f.Status)
 	}
 	if !f.From.IsZero() {
-		tx = tx.Where("i.period_end > ?", f.From.UTC())
+		tx = tx.Where("i.period_end >= ?", EndsAfter(f.From))
 	}
 	if !f.To.IsZero() {
 		tx = tx.Where("i.period_end <= ?", f.To.UTC())

@@ -107,7 +107,7 @@ func Tally(ctx context.Context, db *gorm.DB, ids []int64, half period.Period, no
 		PeriodKey   string
 	}
 	if err := db.Table("inspections").Select("checklist_id, period_key").
-		Where("enterprise_id IN ? AND status = 'submitted' AND period_end > ? AND period_end <= ?", ids, half.Start.UTC(), half.End.UTC()).
+		Where("enterprise_id IN ? AND status = 'submitted' AND period_end >= ? AND period_end <= ?", ids, EndsAfter(half.Start), half.End.UTC()).
 		Scan(&submitted).Error; err != nil {
 		return nil, err
 	}

@@ -582,17 +582,23 @@ func (s *Service) Inspections(ctx context.Context, ent int64) (PeriodInspections
 	out := PeriodInspections{Half: halfUsage(half, u.Due, u.OnTime, true),
 		Done: u.OnTime, Missed: u.Due - u.OnTime}
 	// Open: active checklists whose current reporting period has no submission yet.
+	// The periods' ends too: the partition key of inspections (migration 0024), so that the lookups read
+	// only the partitions of the current periods.
 	var cases []string
 	var args []any
+	var ends []time.Time
 	for _, f := range period.Frequencies {
+		p := period.Of(f, now, clock.Business)
 		cases = append(cases, "WHEN ? THEN ?")
-		args = append(args, string(f), period.Of(f, now, clock.Business).Key)
+		args = append(args, string(f), p.Key)
+		ends = append(ends, p.End.UTC())
 	}
 	var n int64
 	err = s.read.WithContext(ctx).Raw(`SELECT COUNT(*) FROM checklists c JOIN posts p ON p.id = c.post_id
 		WHERE c.enterprise_id = ? AND c.status = 'active' AND p.status = 'active' AND NOT EXISTS (SELECT 1 FROM inspections i
-			WHERE i.checklist_id = c.id AND i.status = 'submitted' AND i.period_key = CASE c.frequency `+strings.Join(cases, " ")+` END)`,
-		append([]any{ent}, args...)...).Scan(&n).Error
+			WHERE i.checklist_id = c.id AND i.status = 'submitted' AND i.period_key = CASE c.frequency `+strings.Join(cases, " ")+` END
+				AND i.period_end IN ?)`,
+		append(append([]any{ent}, args...), ends)...).Scan(&n).Error
 	out.Open = int(n)
 	return out, err
 }

@@ -93,9 +93,9 @@ func usageCounts(ctx context.Context, db *gorm.DB, ids []int64, half period.Peri
 		FROM inspections i
 		JOIN checklists c ON c.id = i.checklist_id
 		JOIN posts p ON p.id = c.post_id
-		WHERE i.enterprise_id IN ? AND i.status = 'submitted' AND i.period_end > ? AND i.period_end <= ?
+		WHERE i.enterprise_id IN ? AND i.status = 'submitted' AND i.period_end >= ? AND i.period_end <= ?
 			AND c.status = 'active' AND p.status = 'active'
-		GROUP BY i.enterprise_id`, now.UTC(), ids, half.Start.UTC(), half.End.UTC()).Scan(&subs).Error; err != nil {
+		GROUP BY i.enterprise_id`, now.UTC(), ids, inspection.EndsAfter(half.Start), half.End.UTC()).Scan(&subs).Error; err != nil {
 		return nil, err
 	}
 	for _, s := range subs {

@@ -103,6 +103,10 @@ type Config struct {
 	// SessionCacheTTL is the longest a cached session is used without reading it again.
 	SessionCacheTTL time.Duration
 
+	// InspectionRetentionYears is YQYB_INSPECTION_RETENTION_YEARS: months of inspections that ended at
+	// least this many years ago are detached from the partitioned tables (PostgreSQL) for archiving; 0 keeps all.
+	InspectionRetentionYears int
+
 	// SecretGenerated is true when the secret was created on this start (first run); serve logs it.
 	SecretGenerated bool
 }
@@ -122,6 +126,7 @@ var Vars = []Var{
 	{"YQYB_NOTIFY_DATABASE_URL", "(空：同 DATABASE_URL)", "会话缓存接收撤销通知（LISTEN/NOTIFY）所用的 PostgreSQL 直连地址；DATABASE_URL 经过事务模式的连接池（如 PgBouncer pool_mode=transaction）时必须设置为直连主库的地址，因为事务模式下无法 LISTEN"},
 	{"YQYB_BENCH_FLOOR", "false", "仅开发模式（make bench 使用）：提供 GET /api/v1/dev/floor，只做令牌校验、会话检查和一次权限检查（排查权限 hz:inspect）后返回 204，作为压测各接口的对照下限；生产模式设置即拒绝启动"},
 	{"YQYB_SESSION_CACHE_SIZE", "100000", "每个实例缓存的登录会话数上限（最近最少使用者先出），每个约 0.5 KB；0 表示不缓存，每个请求都查数据库。PostgreSQL 上只在通知连接正常时使用缓存，连接中断时清空并绕过缓存直到重新 LISTEN 成功"},
+	{"YQYB_INSPECTION_RETENTION_YEARS", "0", "仅 PostgreSQL：排查记录（按上报周期结束的月份分区）保留年数。每日的分区维护任务把整月都早于这么多年的月分区（inspections_pYYYYMM 与 inspection_answers_pYYYYMM）从表中分离（DETACH，不删除）并记日志，由运维用 pg_dump 归档后删除，见 deploy/README.md。分离后这些月份的排查记录不再出现在任何页面和统计中（隐患台账保留）。0 表示全部保留"},
 	{"YQYB_SESSION_CACHE_TTL", "5m", "缓存的会话最长使用多久后重新查库（撤销、改密、停用、权限变更通过通知立即生效，不等这个时间）"},
 	{"YQYB_DATA_DIR", "./data", "数据目录：内置 SQLite 文件、自动生成的密钥、默认文件存储都在这里"},
 	{"YQYB_JWT_KEYS", "(空：使用 YQYB_JWT_SECRET)", "访问令牌签名密钥列表 kid1:密钥1,kid2:密钥2：第一个用于签发，全部用于校验（按令牌头部的 kid 查找），用于不停机轮换密钥；kid 为 1–32 个字母、数字或 ._-，不得重复；生产模式下每个密钥至少 32 字节；不能与 YQYB_JWT_SECRET 同时设置"},
@@ -279,6 +284,9 @@ func load(lookup Lookup, serve bool, addr string) (Config, error) {
 	}
 	if c.SessionCacheTTL <= 0 {
 		return c, fmt.Errorf("YQYB_SESSION_CACHE_TTL 须大于 0（不要缓存请设 YQYB_SESSION_CACHE_SIZE=0）")
+	}
+	if c.InspectionRetentionYears, err = parseInt("YQYB_INSPECTION_RETENTION_YEARS", get("YQYB_INSPECTION_RETENTION_YEARS", "0")); err != nil {
+		return c, err
 	}
 	if c.ServeSPA, err = parseBool("YQYB_SERVE_SPA", get("YQYB_SERVE_SPA", "true")); err != nil {
 		return c, err

@@ -9,7 +9,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"yqyb/internal/inspection"
 	"yqyb/internal/platform/clock"
+	"yqyb/internal/platform/logging"
 	"yqyb/pkg/period"
 )
 
@@ -122,6 +124,18 @@ func (g *gen) generate(ctx context.Context) error {
 		return fmt.Errorf("数据库缺少区级区域或主营业务目录：请先执行 yqyb migrate up")
 	}
 	g.logf("区域：%d 个区，%d 个街道", nd, ns)
+
+	// The months of the window (and ahead) get their partitions of inspections before the load, so that
+	// the rows land in them rather than in the default partition.
+	t0 := time.Now()
+	created, failed, err := inspection.NewPartitions(g.gdb, clock.NewFixed(g.now), logging.Discard(), 0).Ensure(ctx, g.wstart, g.now.AddDate(0, 13, 0))
+	if err != nil {
+		return err
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("排查记录月分区 %v 未能创建", failed)
+	}
+	g.logf("%-28s %12d 个  %s", "排查记录月分区（新建）", len(created), since(t0))
 
 	if err := g.dropSecondary(ctx); err != nil {
 		return err
@@ -506,10 +520,11 @@ func (g *gen) hazards(ctx context.Context, offID int64) error {
 	// The answers, stored as the service stores them: a submitted inspection's items are 合格 by its submitter
 	// at its submission (inspections.ok_by, ok_at), so only the item answered 隐患 is a row.
 	if err := g.exec(ctx, "排查结果（隐患项）", fmt.Sprintf(`INSERT INTO inspection_answers (inspection_id, item_id, enterprise_id, answered_by,
-			answered_at, hazard_id, fixed_on_spot, result, description, grade_code, location)
+			answered_at, hazard_id, fixed_on_spot, result, description, grade_code, location, period_end)
 		SELECT h.inspection_id, h.item_id, h.enterprise_id, h.found_by, h.found_at, h.id, h.fixed_on_spot, 'hazard', h.description, h.grade_code,
-			h.location
-		FROM hazards h WHERE h.source = 'inspection' AND h.item_id IS NOT NULL AND h.enterprise_id > %d`, offID)); err != nil {
+			h.location, i.period_end
+		FROM hazards h JOIN inspections i ON i.id = h.inspection_id
+		WHERE h.source = 'inspection' AND h.item_id IS NOT NULL AND h.enterprise_id > %d`, offID)); err != nil {
 		return err
 	}
 	if err := g.exec(ctx, "隐患编号计数器", fmt.Sprintf(`INSERT INTO hazard_counters (enterprise_id, year, last)

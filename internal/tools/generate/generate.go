@@ -321,7 +321,9 @@ func (g *gen) restoreSecondary(ctx context.Context) error {
 			continue
 		}
 		if r.kind == "index" {
-			indexes[r.tbl] = append(indexes[r.tbl], r.def)
+			// A partitioned table's index is defined ON ONLY the parent; built again on the whole table, it
+			// covers every partition.
+			indexes[r.tbl] = append(indexes[r.tbl], strings.Replace(r.def, " ON ONLY ", " ON ", 1))
 		} else {
 			fks = append(fks, r)
 		}

@@ -69,8 +69,15 @@ func TestGenerateSmallCity(t *testing.T) {
 	if n := count("SELECT COUNT(*) FROM pg_indexes WHERE indexname IN ('inspections_period_uq', 'hazards_region_found_idx', 'users_login_name_uq')"); n != 3 {
 		t.Errorf("indexes restored: %d of 3", n)
 	}
-	if n := count("SELECT COUNT(*) FROM pg_constraint WHERE conname = 'inspections_checklist_id_fkey' AND convalidated"); n != 1 {
+	if n := count("SELECT COUNT(*) FROM pg_constraint WHERE conname = 'inspections_checklist_id_fkey' AND conrelid = 'inspections'::regclass AND convalidated"); n != 1 {
 		t.Error("foreign key inspections_checklist_id_fkey not restored and validated")
+	}
+	// The inspections and their answers are in their months' partitions (migration 0024), none in the default.
+	if n := count("SELECT (SELECT COUNT(*) FROM inspections_default) + (SELECT COUNT(*) FROM inspection_answers_default)"); n != 0 {
+		t.Errorf("%d inspections and answers in the default partitions", n)
+	}
+	if n := count("SELECT COUNT(*) FROM inspection_answers a JOIN inspections i ON i.id = a.inspection_id AND i.period_end = a.period_end"); n == 0 {
+		t.Error("no answers generated with their inspection's period_end")
 	}
 	// Data consistent with the rules the product enforces.
 	var codes []string
