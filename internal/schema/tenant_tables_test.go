@@ -2,6 +2,7 @@ package schema_test
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -41,18 +42,47 @@ var notTenant = map[string]string{
 	"webhook_deliveries":    "the delivery log of an endpoint, a regulator's included (enterprise_id is the event's enterprise)",
 }
 
+//
+// A partition (migration 0024: the months of inspections and inspection_answers) is classified by its
+// parent: the child of a tenant table must carry enterprise_id as well.
 func TestTenantTablesCarryEnterpriseID(t *testing.T) {
 	db := testdb.Postgres(t, nil)
 	var rows []struct {
 		Table         string
+		Parent        string // for a partition, the table it is a partition of
 		HasEnterprise bool
 	}
-	if err := db.Raw(`SELECT c.relname AS "table", EXISTS (SELECT 1 FROM information_schema.columns k
+	if err := db.Raw(`SELECT c.relname AS "table", COALESCE((SELECT p.relname FROM pg_inherits h JOIN pg_class p ON p.oid = h.inhparent
+			WHERE h.inhrelid = c.oid), '') AS parent,
+			EXISTS (SELECT 1 FROM information_schema.columns k
 			WHERE k.table_schema = 'public' AND k.table_name = c.relname AND k.column_name = 'enterprise_id') AS has_enterprise
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1`).Scan(&rows).Error; err != nil {
+		WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1`).Scan(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
+	var partitions []string
+	for _, r := range rows {
+		if r.Parent == "" {
+			continue
+		}
+		partitions = append(partitions, r.Table)
+		if _, ok := notTenant[r.Parent]; ok {
+			t.Errorf("partition %s of %s, which belongs to no enterprise: classify partitioned tables here", r.Table, r.Parent)
+		} else if !r.HasEnterprise {
+			t.Errorf("partition %s of the tenant table %s has no enterprise_id", r.Table, r.Parent)
+		}
+	}
+	rows = slices.DeleteFunc(rows, func(r struct {
+		Table         string
+		Parent        string
+		HasEnterprise bool
+	}) bool {
+		return r.Parent != ""
+	})
+	if len(partitions) == 0 {
+		t.Error("no partitions found: inspections and inspection_answers are partitioned by month (migration 0024)")
+	}
+	t.Logf("%d partitions carry enterprise_id like their tenant tables", len(partitions))
 	if len(rows) < 20 {
 		t.Fatalf("only %d tables found: the schema query is wrong", len(rows))
 	}
