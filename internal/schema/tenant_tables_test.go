@@ -42,8 +42,7 @@ var notTenant = map[string]string{
 	"webhook_deliveries":    "the delivery log of an endpoint, a regulator's included (enterprise_id is the event's enterprise)",
 }
 
-//
-// A partition (migration 0024: the months of inspections and inspection_answers) is classified by its
+// TestTenantTablesCarryEnterpriseID lists every table of the schema. A partition (migration 0024: the months of inspections and inspection_answers) is classified by its
 // parent: the child of a tenant table must carry enterprise_id as well.
 func TestTenantTablesCarryEnterpriseID(t *testing.T) {
 	db := testdb.Postgres(t, nil)

@@ -21,6 +21,7 @@ import (
 	"yqyb/internal/org"
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/clock"
+	"yqyb/internal/platform/logging"
 	"yqyb/internal/platform/storage"
 	"yqyb/internal/rbac"
 	"yqyb/internal/standard"
@@ -59,6 +60,13 @@ func SeedHistory(ctx context.Context, db *gorm.DB, clk clock.Clock, hasher accou
 	}
 	now := clk.Now()
 	day0 := clock.BusinessDate(now).AddDate(0, 0, -historyDays)
+	// On PostgreSQL the history's months get their partitions of inspections (migration 0024 creates them
+	// from the previous month on), so that its rows are not left in the default partition.
+	if _, failed, err := inspection.NewPartitions(db, clk, logging.Discard(), 0).Ensure(ctx, day0, now); err != nil {
+		return err
+	} else if len(failed) > 0 {
+		return fmt.Errorf("排查记录月分区 %v 未能创建", failed)
+	}
 	s := seeder{ctx: ctx, now: day0.UTC(), hash: hash}
 	var ent, adminID, forkUser, keeperUser, safetyUser int64
 	var posts map[string]int64
