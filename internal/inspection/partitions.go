@@ -76,7 +76,8 @@ func PartitionName(table string, m time.Time) string {
 type Maintenance struct {
 	Created  []string // months created (YYYYMM)
 	Detached []string // months detached
-	Failed   []string // months that could not be changed now, with the reason
+	Failed   []string // months that could not be changed now (the log says why)
+	sqlite   bool
 }
 
 // Maintain creates the months from the previous one to Ahead months ahead and detaches the months past the
@@ -84,6 +85,7 @@ type Maintenance struct {
 func (p *Partitions) Maintain(ctx context.Context) (Maintenance, error) {
 	var out Maintenance
 	if database.Dialect(p.db) != database.Postgres {
+		out.sqlite = true
 		return out, nil
 	}
 	cur := MonthStart(p.clk.Now())
@@ -101,6 +103,9 @@ func (p *Partitions) Maintain(ctx context.Context) (Maintenance, error) {
 
 // Note is the run's line in job_runs.
 func (m Maintenance) Note() string {
+	if m.Created == nil && m.Detached == nil && m.Failed == nil && m.sqlite {
+		return "SQLite 不分区，无需维护"
+	}
 	return fmt.Sprintf("新建 %d 个月分区 %v，分离 %d 个月分区 %v，未完成 %d 个 %v", len(m.Created), m.Created, len(m.Detached), m.Detached, len(m.Failed), m.Failed)
 }
 
