@@ -34,13 +34,15 @@ type Partitions struct {
 	RetentionYears int
 	// Ahead is how many months after the current one are kept created.
 	Ahead int
-	// LockTimeout bounds each wait for a table lock.
+	// LockTimeout bounds each wait for a table lock. It is short: while an ATTACH waits for the default
+	// partition (ACCESS EXCLUSIVE) or a DETACH for the parent, the queries that need those queue behind it;
+	// a month not done now is done on a later run (there are thirteen months of slack).
 	LockTimeout time.Duration
 }
 
 // NewPartitions returns the partition maintenance of db.
 func NewPartitions(db *gorm.DB, clk clock.Clock, log *slog.Logger, retentionYears int) *Partitions {
-	return &Partitions{db: db, clk: clk, log: log, RetentionYears: retentionYears, Ahead: 13, LockTimeout: 5 * time.Second}
+	return &Partitions{db: db, clk: clk, log: log, RetentionYears: retentionYears, Ahead: 13, LockTimeout: time.Second}
 }
 
 // partitionLockKey serialises partition changes across instances.

@@ -398,3 +398,56 @@ func TestPartitionMaintenance(t *testing.T) {
 		t.Errorf("second run: %s, %v", again.Note(), err)
 	}
 }
+
+// BenchmarkInspectionLookup compares reading an inspection by id alone, which probes every partition
+// (the API names inspections by id), with reading it by id and period_end, which reads one partition: the
+// cost of a lookup that cannot prune, at the number of partitions the test database has (the months from
+// three before the history to thirteen ahead, and the default).
+func BenchmarkInspectionLookup(b *testing.B) {
+	ctx := context.Background()
+	clk := clock.NewFixed(time.Date(2026, 11, 20, 10, 0, 0, 0, clock.Business))
+	db := testdb.Postgres(b, clk)
+	if _, failed, err := inspection.NewPartitions(db, clk, logging.Discard(), 0).Ensure(ctx, clk.Now().AddDate(0, -3, 0), clk.Now().AddDate(0, 13, 0)); err != nil || len(failed) > 0 {
+		b.Fatalf("partitions: %v, failed %v", err, failed)
+	}
+	hasher := account.Hasher{Cost: bcrypt.MinCost}
+	if _, err := demo.Seed(ctx, db, clk, hasher, false); err != nil {
+		b.Fatal(err)
+	}
+	store, err := storage.NewLocal(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := demo.SeedHistory(ctx, db, clk, hasher, store); err != nil {
+		b.Fatal(err)
+	}
+	var parts int64
+	testdb.Must(b, db.Raw("SELECT COUNT(*) FROM pg_inherits WHERE inhparent = 'inspections'::regclass").Scan(&parts))
+	var row struct {
+		ID        int64
+		PeriodEnd time.Time
+	}
+	testdb.Must(b, db.Raw("SELECT id, period_end FROM inspections ORDER BY id DESC LIMIT 1").Scan(&row))
+	sqlDB, err := db.DB()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d partitions of inspections", parts)
+	for _, c := range []struct {
+		name string
+		q    string
+		args []any
+	}{
+		{"by_id", "SELECT status FROM inspections WHERE id = $1", []any{row.ID}},
+		{"by_id_and_period_end", "SELECT status FROM inspections WHERE id = $1 AND period_end = $2", []any{row.ID, row.PeriodEnd}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				var s string
+				if err := sqlDB.QueryRowContext(ctx, c.q, c.args...).Scan(&s); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -30,6 +30,10 @@
 --   inspection_id, in the transaction that holds the inspection's row locked, and nothing deletes
 --   inspections. (SQLite keeps the foreign key: it has no partitions to detach.)
 --
+-- A query by inspection id alone (opening, saving, submitting one: the API names it by id) cannot prune:
+-- it probes the primary key index of every partition, twelve more a year unless a retention period is set.
+-- Once the row is read the service names its period_end, so its answers and its updates touch one partition.
+--
 -- The conversion renames the old tables (and their index and sequence names) aside, creates the
 -- partitioned tables with the final names, creates a month partition for every month that holds an
 -- inspection, and the months from last month to thirteen months ahead, copies the rows (the identity
