@@ -1,9 +1,11 @@
 package schema_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -360,7 +362,8 @@ func TestPartitionMaintenance(t *testing.T) {
 		FROM inspections i WHERE i.period_end <= '2026-12-01' ORDER BY hazard_count DESC, id LIMIT 1`).Scan(&hist))
 	var answers int64
 	testdb.Must(t, db.Raw("SELECT COUNT(*) FROM inspection_answers_p202611").Scan(&answers))
-	p := inspection.NewPartitions(db, later, logging.Discard(), 1)
+	var logs bytes.Buffer
+	p := inspection.NewPartitions(db, later, slog.New(slog.NewTextHandler(&logs, nil)), 1)
 	start = time.Now()
 	m, err := p.Maintain(ctx)
 	if err != nil || len(m.Failed) > 0 {
@@ -369,6 +372,9 @@ func TestPartitionMaintenance(t *testing.T) {
 	t.Logf("retention run: %s in %s", m.Note(), time.Since(start))
 	if !slices.Contains(m.Detached, "202611") || !slices.Contains(m.Detached, "202702") || slices.Contains(m.Detached, "202703") {
 		t.Errorf("detached %v: want every month up to 2027-02 and none after", m.Detached)
+	}
+	if l := logs.String(); !strings.Contains(l, "已按保留期限分离") || !strings.Contains(l, "inspection_answers_p202611") || !strings.Contains(l, "inspections_p202611") {
+		t.Errorf("the detach is not logged with its tables:\n%s", l)
 	}
 	var attached int64
 	testdb.Must(t, db.Raw(`SELECT COUNT(*) FROM pg_inherits WHERE inhrelid IN ('inspections_p202611'::regclass, 'inspection_answers_p202611'::regclass)`).Scan(&attached))
@@ -396,6 +402,26 @@ func TestPartitionMaintenance(t *testing.T) {
 	again, err := p.Maintain(ctx)
 	if err != nil || len(again.Created)+len(again.Detached)+len(again.Failed) != 0 {
 		t.Errorf("second run: %s, %v", again.Note(), err)
+	}
+
+	// A row in the default partition (a period far ahead of every month created) keeps its month from being
+	// created: that month is reported and logged, the others are created, and the row stays readable.
+	testdb.Must(t, db.Exec(`INSERT INTO inspections (enterprise_id, checklist_id, post_id, checklist_name, frequency, period_key, period_start,
+			period_end, status, started_by, started_at, updated_at, checklist_version_id)
+		SELECT enterprise_id, checklist_id, post_id, checklist_name, frequency, 'far-ahead', '2031-05-01', '2031-05-20', status, started_by, started_at,
+			updated_at, checklist_version_id FROM inspections_p202611 ORDER BY id LIMIT 1`)) // (a detached month: the table holds rows still)
+	logs.Reset()
+	far, err := inspection.NewPartitions(db, clock.NewFixed(time.Date(2031, 5, 2, 0, 0, 0, 0, clock.Business)), slog.New(slog.NewTextHandler(&logs, nil)), 0).Maintain(ctx)
+	if err != nil || !slices.Equal(far.Failed, []string{"203105"}) || !slices.Contains(far.Created, "203106") {
+		t.Errorf("with a May 2031 row in the default partition: %s, %v", far.Note(), err)
+	}
+	if !strings.Contains(logs.String(), "默认") && !strings.Contains(logs.String(), "default") {
+		t.Errorf("the month left undone is not logged with its reason:\n%s", logs.String())
+	}
+	var inDefault int64
+	testdb.Must(t, db.Raw("SELECT COUNT(*) FROM inspections WHERE period_key = 'far-ahead'").Scan(&inDefault))
+	if inDefault != 1 {
+		t.Errorf("the row in the default partition reads %d times", inDefault)
 	}
 }
 
