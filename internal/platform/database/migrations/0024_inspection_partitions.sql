@@ -37,7 +37,9 @@
 -- The conversion renames the old tables (and their index and sequence names) aside, creates the
 -- partitioned tables with the final names, creates a month partition for every month that holds an
 -- inspection, and the months from last month to thirteen months ahead, copies the rows (the identity
--- continues after the old sequence), and drops the old tables.
+-- continues after the old sequence), then builds the keys and indexes (once, faster than keeping them up to
+-- date row by row: about 1.5 minutes instead of 2.2 for a million inspections), and drops the old tables.
+-- It holds both tables for its whole run (deploy/README.md: upgrade in a quiet hour).
 {{if pg}}
 ALTER TABLE hazards DROP CONSTRAINT hazards_inspection_id_fkey;
 
@@ -84,12 +86,8 @@ CREATE TABLE inspections (
 	updated_at TIMESTAMPTZ NOT NULL,
 	checklist_version_id BIGINT NOT NULL REFERENCES checklist_versions(id),
 	ok_by BIGINT REFERENCES users(id),
-	ok_at TIMESTAMPTZ,
-	PRIMARY KEY (id, period_end)
+	ok_at TIMESTAMPTZ
 ) PARTITION BY RANGE (period_end);
-CREATE UNIQUE INDEX inspections_period_uq ON inspections (checklist_id, period_key, period_end);
-CREATE INDEX inspections_enterprise_idx ON inspections (enterprise_id, period_end);
-CREATE INDEX inspections_post_idx ON inspections (post_id, period_end);
 
 CREATE TABLE inspection_answers (
 	inspection_id BIGINT NOT NULL,
@@ -105,9 +103,7 @@ CREATE TABLE inspection_answers (
 	location TEXT NOT NULL DEFAULT '',
 	na_reason TEXT NOT NULL DEFAULT '',
 	photo_ids TEXT NOT NULL DEFAULT '',
-	period_end TIMESTAMPTZ NOT NULL,
-	PRIMARY KEY (inspection_id, item_id, period_end),
-	FOREIGN KEY (inspection_id, period_end) REFERENCES inspections (id, period_end) ON DELETE CASCADE
+	period_end TIMESTAMPTZ NOT NULL
 ) PARTITION BY RANGE (period_end);
 
 CREATE TABLE inspections_default PARTITION OF inspections DEFAULT;
@@ -137,6 +133,8 @@ BEGIN
 END
 $$;
 
+-- The rows first, then the keys and indexes: building an index once is faster than keeping it up to date
+-- row by row.
 INSERT INTO inspections (id, enterprise_id, checklist_id, post_id, checklist_name, frequency, period_key, period_start, period_end, status,
 	started_by, started_at, submitted_by, submitted_at, hazard_count, version, updated_at, checklist_version_id, ok_by, ok_at)
 SELECT id, enterprise_id, checklist_id, post_id, checklist_name, frequency, period_key, period_start, period_end, status,
@@ -148,6 +146,13 @@ INSERT INTO inspection_answers (inspection_id, item_id, enterprise_id, answered_
 SELECT a.inspection_id, a.item_id, a.enterprise_id, a.answered_by, a.answered_at, a.hazard_id, a.fixed_on_spot, a.result,
 	a.description, a.grade_code, a.location, a.na_reason, a.photo_ids, i.period_end
 FROM inspection_answers_0023 a JOIN inspections_0023 i ON i.id = a.inspection_id;
+
+ALTER TABLE inspections ADD PRIMARY KEY (id, period_end);
+CREATE UNIQUE INDEX inspections_period_uq ON inspections (checklist_id, period_key, period_end);
+CREATE INDEX inspections_enterprise_idx ON inspections (enterprise_id, period_end);
+CREATE INDEX inspections_post_idx ON inspections (post_id, period_end);
+ALTER TABLE inspection_answers ADD PRIMARY KEY (inspection_id, item_id, period_end);
+ALTER TABLE inspection_answers ADD FOREIGN KEY (inspection_id, period_end) REFERENCES inspections (id, period_end) ON DELETE CASCADE;
 
 -- New inspections go on numbering after the old table's.
 SELECT setval(pg_get_serial_sequence('inspections', 'id'),
