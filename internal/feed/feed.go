@@ -94,7 +94,9 @@ func AppendAll(tx *gorm.DB, items ...Item) error {
 	if len(items) == 0 {
 		return nil
 	}
+	// The region paths not given, by enterprise, read below.
 	paths := map[int64]string{}
+	var missing []int64
 	rows := make([]row, len(items))
 	for i, it := range items {
 		b, err := json.Marshal(it.Data)
@@ -102,21 +104,50 @@ func AppendAll(tx *gorm.DB, items ...Item) error {
 			return err
 		}
 		d := string(b)
-		path := it.RegionPath
-		if path == "" {
-			var ok bool
-			if path, ok = paths[it.EnterpriseID]; !ok {
-				if err := tx.Table("enterprises").Where("id = ?", it.EnterpriseID).Select("region_path").Scan(&path).Error; err != nil {
-					return err
-				}
-				paths[it.EnterpriseID] = path
-			}
+		rows[i] = row{At: it.At.UTC(), EnterpriseID: it.EnterpriseID, RegionPath: it.RegionPath, Entity: it.Entity, EntityID: it.EntityID, Action: it.Action, Data: &d}
+		if _, ok := paths[it.EnterpriseID]; it.RegionPath == "" && !ok {
+			paths[it.EnterpriseID] = ""
+			missing = append(missing, it.EnterpriseID)
 		}
-		rows[i] = row{At: it.At.UTC(), EnterpriseID: it.EnterpriseID, RegionPath: path, Entity: it.Entity, EntityID: it.EntityID, Action: it.Action, Data: &d}
+	}
+	readPath := func(ent int64) error {
+		var path string
+		err := tx.Table("enterprises").Where("id = ?", ent).Select("region_path").Scan(&path).Error
+		paths[ent] = path
+		return err
 	}
 	if database.Dialect(tx) == database.Postgres {
-		if err := tx.Exec("SELECT pg_advisory_xact_lock_shared((?::bigint << 48) | COALESCE(pg_sequence_last_value("+seqName+"), 0))", writerLockTag).Error; err != nil {
-			return err
+		// The announcement, with the region path of the one enterprise most writes name in the same round trip.
+		lock := "SELECT pg_advisory_xact_lock_shared((?::bigint << 48) | COALESCE(pg_sequence_last_value(" + seqName + "), 0))"
+		if len(missing) == 1 {
+			var path *string
+			if err := tx.Raw("SELECT (SELECT region_path FROM enterprises WHERE id = ?) FROM ("+lock+") l", missing[0], writerLockTag).
+				Scan(&path).Error; err != nil {
+				return err
+			}
+			if path != nil {
+				paths[missing[0]] = *path
+			}
+		} else {
+			for _, ent := range missing {
+				if err := readPath(ent); err != nil {
+					return err
+				}
+			}
+			if err := tx.Exec(lock, writerLockTag).Error; err != nil {
+				return err
+			}
+		}
+	} else {
+		for _, ent := range missing {
+			if err := readPath(ent); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range rows {
+		if rows[i].RegionPath == "" {
+			rows[i].RegionPath = paths[rows[i].EnterpriseID]
 		}
 	}
 	return tx.CreateInBatches(&rows, 500).Error
