@@ -819,9 +819,23 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 			// may stay.
 			return errClaimLost
 		}
+		submitted := feed.Item{At: now, EnterpriseID: ent, Entity: "inspection", EntityID: id, Action: "inspection.submitted",
+			Data: feed.InspectionSubmitted{ChecklistID: r.ChecklistID, ChecklistName: r.ChecklistName, PostID: r.PostID, PeriodKey: r.PeriodKey,
+				SubmittedBy: a.Name, HazardCount: len(found)}}
+		if len(found) == 0 {
+			if err := s.store(tx, d, best); err != nil {
+				return err
+			}
+			return feed.AppendAll(tx, submitted)
+		}
 		// The hazards take their gapless codes (the counter's row stays locked until commit) after everything
-		// else that can be refused; the answers are stored with their hazards' ids; the hazards' feed entries
-		// and the submission's are appended together, in that order.
+		// else that can be refused, the feed's announcement included: the enterprise's next submission with
+		// hazards waits on the counter for every statement from there to the commit. The answers are stored
+		// with their hazards' ids; the hazards' feed entries and the submission's are appended together, in
+		// that order.
+		if submitted.RegionPath, err = feed.Announce(tx, ent); err != nil {
+			return err
+		}
 		items, err := s.registerFound(ctx, tx, a, ent, d, found)
 		if err != nil {
 			return err
@@ -829,13 +843,7 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 		if err := s.store(tx, d, best); err != nil {
 			return err
 		}
-		submitted := feed.Item{At: now, EnterpriseID: ent, Entity: "inspection", EntityID: id, Action: "inspection.submitted",
-			Data: feed.InspectionSubmitted{ChecklistID: r.ChecklistID, ChecklistName: r.ChecklistName, PostID: r.PostID, PeriodKey: r.PeriodKey,
-				SubmittedBy: a.Name, HazardCount: len(found)}}
-		if len(items) > 0 {
-			submitted.RegionPath = items[0].RegionPath
-		}
-		return feed.AppendAll(tx, append(items, submitted)...)
+		return feed.AppendAnnounced(tx, append(items, submitted)...)
 	})
 	if errors.Is(err, errClaimLost) {
 		err = nil // someone else submitted it: answer with the submitted inspection, as for a repeat
