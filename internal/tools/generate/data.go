@@ -566,7 +566,7 @@ func (g *gen) hazards(ctx context.Context, offID int64) error {
 // vacuum sets the visibility maps and statistics, as autovacuum would have by the time the data is read.
 func (g *gen) vacuum(ctx context.Context) error {
 	t := time.Now()
-	tables := append([]string{"enterprises", "regions", "hazard_counters"}, bulkTables...)
+	tables := append([]string{"enterprises", "regions", "hazard_counters", "checklist_versions", "checklist_version_items", "inspection_answers"}, bulkTables...)
 	work := make(chan string)
 	errc := make(chan error, len(tables))
 	var wg sync.WaitGroup

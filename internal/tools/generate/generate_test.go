@@ -108,6 +108,11 @@ func TestGenerateSmallCity(t *testing.T) {
 			t.Errorf("%s: %d, want %d", q, n, want)
 		}
 	}
+	// Every table it wrote has planner statistics (reltuples is -1 until a table is first analysed).
+	if n := count(`SELECT COUNT(*) FROM pg_class WHERE relname IN ('inspections', 'inspection_answers', 'checklist_versions',
+		'checklist_version_items', 'hazards') AND reltuples < 0`); n != 0 {
+		t.Errorf("%d generated tables never analysed", n)
+	}
 	// Some submitted inspections say 不涉及 of an item, with its reason, as real ones do.
 	if na, sub := count("SELECT COUNT(*) FROM inspection_answers WHERE result = 'na'"), count("SELECT COUNT(*) FROM inspections WHERE status = 'submitted'"); na < sub/100 || na > sub/10 {
 		t.Errorf("%d 不涉及 answers in %d submitted inspections, want a few in a hundred", na, sub)
