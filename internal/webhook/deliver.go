@@ -29,12 +29,13 @@ import (
 // crashed instance's lease expires after Lease. Lease times are this machine's clock; backoff and give-up
 // times are the service's clock (which a test or a development server can move).
 type Deliverer struct {
-	db     *gorm.DB
-	clk    clock.Clock
-	feed   *feed.Service
-	client *http.Client
-	log    *slog.Logger
-	owner  string
+	db      *gorm.DB
+	clk     clock.Clock
+	feed    *feed.Service
+	client  *http.Client
+	log     *slog.Logger
+	owner   string
+	readers Readers
 
 	// Backoff is the wait after the first failed attempt; each further failure doubles it, up to MaxBackoff.
 	Backoff    time.Duration
@@ -50,15 +51,19 @@ type Deliverer struct {
 	Tick  time.Duration
 	// PerPass bounds the events one endpoint sends in one pass, so one busy endpoint does not hold the rest.
 	PerPass int
+	// Recheck is how long an endpoint whose creator may no longer read the feed waits before it is
+	// looked at again (service clock); nothing is sent meanwhile and its position is kept.
+	Recheck time.Duration
 
 	mu sync.Mutex
 }
 
 // NewDeliverer returns a deliverer; instance names this process (host:pid).
-func NewDeliverer(db *gorm.DB, clk clock.Clock, fs *feed.Service, g *Guard, log *slog.Logger, instance string) *Deliverer {
+// readers is asked before each pass over an endpoint whether its creator may still read what it receives.
+func NewDeliverer(db *gorm.DB, clk clock.Clock, fs *feed.Service, g *Guard, readers Readers, log *slog.Logger, instance string) *Deliverer {
 	suffix := make([]byte, 4)
 	rand.Read(suffix)
-	return &Deliverer{db: db, clk: clk, feed: fs, client: g.Client(15 * time.Second), log: log,
+	return &Deliverer{db: db, clk: clk, feed: fs, client: g.Client(15 * time.Second), log: log, readers: readers, Recheck: 5 * time.Minute,
 		owner: instance + "#" + hex.EncodeToString(suffix), Backoff: 30 * time.Second, MaxBackoff: 4 * time.Hour,
 		GiveUpAfter: 24 * time.Hour, DisableAfter: 24 * time.Hour, DisableAfterFailures: 0,
 		Lease: 2 * time.Minute, Tick: 2 * time.Second, PerPass: 50}
@@ -162,6 +167,19 @@ func (d *Deliverer) endpoint(ctx context.Context, id int64) (int, error) {
 			d.log.Warn("releasing a webhook endpoint", "endpoint", id, "err", err)
 		}
 	}()
+	// Nothing goes out, not even a manual redelivery, unless the creator may still read the feed it pushes:
+	// the endpoint pauses with its position kept, and resumes in order once the permission is back.
+	reason, code, err := d.readers.MayRead(ctx, ep.CreatedBy, ep.owner())
+	if err != nil {
+		return 0, err
+	}
+	if reason != "" {
+		d.log.Warn("webhook endpoint paused: its creator may not read the feed it pushes", "endpoint", id,
+			"creator", ep.CreatedBy, "permission", code, "reason", reason)
+		return 0, d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return d.held(tx, id, map[string]any{"next_attempt_at": d.clk.Now().UTC().Add(d.Recheck)})
+		})
+	}
 	attempts := 0
 	// Manual redeliveries first: one attempt each, outside the ordered queue.
 	var manual []deliveryRow

@@ -101,6 +101,14 @@ type endpointRow struct {
 
 func (endpointRow) TableName() string { return "webhook_endpoints" }
 
+// owner is whom the endpoint belongs to.
+func (r endpointRow) owner() Owner {
+	if r.EnterpriseID != nil {
+		return Owner{EnterpriseID: *r.EnterpriseID}
+	}
+	return Owner{RegionPath: r.RegionPath}
+}
+
 type deliveryRow struct {
 	ID            int64 `gorm:"primaryKey"`
 	EndpointID    int64
@@ -185,15 +193,16 @@ func (s *Service) audited(ctx context.Context, tx *gorm.DB, a audit.Actor, o Own
 
 // Service manages endpoints and their delivery logs.
 type Service struct {
-	db    *gorm.DB
-	clk   clock.Clock
-	feed  *feed.Service
-	guard *Guard
+	db      *gorm.DB
+	clk     clock.Clock
+	feed    *feed.Service
+	guard   *Guard
+	readers Readers
 }
 
-// NewService returns the endpoints' service.
-func NewService(db *gorm.DB, clk clock.Clock, fs *feed.Service, g *Guard) *Service {
-	return &Service{db: db, clk: clk, feed: fs, guard: g}
+// NewService returns the endpoints' service; readers decides whom an endpoint may be registered by.
+func NewService(db *gorm.DB, clk clock.Clock, fs *feed.Service, g *Guard, readers Readers) *Service {
+	return &Service{db: db, clk: clk, feed: fs, guard: g, readers: readers}
 }
 
 // CreateInput registers an endpoint.
@@ -250,6 +259,14 @@ func (s *Service) Create(ctx context.Context, a audit.Actor, o Owner, in CreateI
 		secret = newSecret()
 	} else if len(secret) < 16 || len(secret) > 200 || strings.ContainsFunc(secret, func(r rune) bool { return r <= ' ' || r > '~' }) {
 		return Created{}, ErrSecret
+	}
+	// The endpoint pushes its owner's feed: its creator must be able to read that feed.
+	reason, code, err := s.readers.MayRead(ctx, a.ID, o)
+	if err != nil {
+		return Created{}, err
+	}
+	if reason != "" {
+		return Created{}, ErrFeedForbidden.WithDetails(map[string]any{"permission": code})
 	}
 	start, err := s.feed.Horizon(ctx)
 	if err != nil {
