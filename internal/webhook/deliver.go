@@ -51,11 +51,18 @@ type Deliverer struct {
 	Tick  time.Duration
 	// PerPass bounds the events one endpoint sends in one pass, so one busy endpoint does not hold the rest.
 	PerPass int
+	// Workers is how many endpoints a pass works on at once, so that one slow receiver (each attempt
+	// bounded by the HTTP timeout) does not hold up the others; Budget is how long a pass starts new work:
+	// past it, endpoints not yet reached wait for the next pass, where they come first.
+	Workers int
+	Budget  time.Duration
 	// Recheck is how long an endpoint whose creator may no longer read the feed waits before it is
 	// looked at again (service clock); nothing is sent meanwhile and its position is kept.
 	Recheck time.Duration
 
 	mu sync.Mutex
+	// visit, when set (tests), is told of each endpoint a pass claims.
+	visit func(id int64)
 }
 
 // NewDeliverer returns a deliverer; instance names this process (host:pid).
@@ -66,7 +73,8 @@ func NewDeliverer(db *gorm.DB, clk clock.Clock, fs *feed.Service, g *Guard, read
 	return &Deliverer{db: db, clk: clk, feed: fs, client: g.Client(15 * time.Second), log: log, readers: readers, Recheck: 5 * time.Minute,
 		owner: instance + "#" + hex.EncodeToString(suffix), Backoff: 30 * time.Second, MaxBackoff: 4 * time.Hour,
 		GiveUpAfter: 24 * time.Hour, DisableAfter: 24 * time.Hour, DisableAfterFailures: 0,
-		Lease: 2 * time.Minute, Tick: 2 * time.Second, PerPass: 50}
+		Lease: 2 * time.Minute, Tick: 2 * time.Second, PerPass: 50,
+		Workers: 8, Budget: 30 * time.Second}
 }
 
 // Start makes a pass every Tick until ctx ends; the channel closes when it has stopped.
@@ -90,30 +98,73 @@ func (d *Deliverer) Start(ctx context.Context) <-chan struct{} {
 	return stopped
 }
 
-// Pass works once on every endpoint that is due and not leased by another instance; it returns the number
-// of attempts made.
+// maxDue bounds the endpoints one pass takes; the least recently served come first, so none starves.
+const maxDue = 500
+
+// Pass works once on every endpoint that is due and not leased by another instance, Workers at a time, and
+// starts no new work after Budget; it returns the number of attempts made.
+//
+// An endpoint is due when its next attempt's time has come (a retry, a redelivery, work left over from the
+// last pass), or, when it waits for nothing (next_attempt_at NULL), once an entry of its own feed lies
+// beyond its position and within the feed's horizon: an idle endpoint costs a pass nothing.
 func (d *Deliverer) Pass(ctx context.Context) (int, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	now := d.clk.Now().UTC()
-	var ids []int64
-	if err := d.db.WithContext(ctx).Model(&endpointRow{}).
-		Where("enabled AND (next_attempt_at IS NULL OR next_attempt_at <= ?) AND (lease_until IS NULL OR lease_until < ?)", now, time.Now().UTC()).
-		Order("id").Limit(500).Pluck("id", &ids).Error; err != nil {
+	now, wall := d.clk.Now().UTC(), time.Now().UTC()
+	horizon, err := d.feed.Horizon(ctx)
+	if err != nil {
 		return 0, err
 	}
-	total := 0
-	var errs []error
+	var ids []int64
+	if err := d.db.WithContext(ctx).Raw(`SELECT e.id FROM webhook_endpoints e
+		WHERE e.enabled AND (e.lease_until IS NULL OR e.lease_until < ?)
+			AND ((e.next_attempt_at IS NOT NULL AND e.next_attempt_at <= ?)
+				OR (e.next_attempt_at IS NULL AND e.feed_cursor < ? AND (
+					(e.enterprise_id IS NOT NULL AND EXISTS (SELECT 1 FROM change_feed f
+						WHERE f.enterprise_id = e.enterprise_id AND f.seq > e.feed_cursor AND f.seq <= ?))
+					OR (e.enterprise_id IS NULL AND EXISTS (SELECT 1 FROM change_feed f
+						WHERE f.seq > e.feed_cursor AND f.seq <= ? AND f.region_path LIKE e.region_path || '%')))))
+		ORDER BY e.lease_until IS NOT NULL, e.lease_until, e.id
+		LIMIT ?`, wall, now, horizon, horizon, horizon, maxDue).Scan(&ids).Error; err != nil {
+		return 0, err
+	}
+	until := wall.Add(d.Budget)
+	if d.Budget <= 0 {
+		until = wall.Add(24 * time.Hour)
+	}
+	work := make(chan int64)
+	var (
+		mu    sync.Mutex
+		total int
+		errs  []error
+		wg    sync.WaitGroup
+	)
+	for range max(d.Workers, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range work {
+				n, err := d.endpoint(ctx, id, until)
+				mu.Lock()
+				total += n
+				if err != nil {
+					errs = append(errs, fmt.Errorf("endpoint %d: %w", id, err))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
 	for _, id := range ids {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || !time.Now().Before(until) {
 			break
 		}
-		n, err := d.endpoint(ctx, id)
-		total += n
-		if err != nil {
-			errs = append(errs, fmt.Errorf("endpoint %d: %w", id, err))
+		select {
+		case work <- id:
+		case <-ctx.Done():
 		}
 	}
+	close(work)
+	wg.Wait()
 	return total, errors.Join(errs...)
 }
 
@@ -154,16 +205,22 @@ func (d *Deliverer) held(tx *gorm.DB, id int64, set map[string]any) error {
 	return nil
 }
 
-func (d *Deliverer) endpoint(ctx context.Context, id int64) (int, error) {
+// endpoint works on one endpoint under its lease; it starts no new attempt after until.
+func (d *Deliverer) endpoint(ctx context.Context, id int64, until time.Time) (int, error) {
 	ep, ok, err := d.claim(ctx, id)
 	if err != nil || !ok {
 		return 0, err
 	}
+	if d.visit != nil {
+		d.visit(id)
+	}
 	defer func() {
 		done, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer stop()
+		// The release time stays as lease_until (in the past, so free): the next pass serves the endpoints
+		// it reached last after those it did not reach.
 		if err := d.db.WithContext(done).Model(&endpointRow{}).Where("id = ? AND lease_owner = ?", id, d.owner).
-			Updates(map[string]any{"lease_owner": "", "lease_until": nil}).Error; err != nil {
+			Updates(map[string]any{"lease_owner": "", "lease_until": time.Now().UTC()}).Error; err != nil {
 			d.log.Warn("releasing a webhook endpoint", "endpoint", id, "err", err)
 		}
 	}()
@@ -197,6 +254,9 @@ func (d *Deliverer) endpoint(ctx context.Context, id int64) (int, error) {
 		if ctx.Err() != nil || !ep.Enabled {
 			return attempts, nil
 		}
+		if !time.Now().Before(until) {
+			return attempts, d.again(ctx, id)
+		}
 		var head []deliveryRow
 		if err := d.db.WithContext(ctx).Where("endpoint_id = ? AND NOT manual AND status = ?", id, StatusPending).
 			Order("event_id").Limit(1).Find(&head).Error; err != nil {
@@ -228,7 +288,18 @@ func (d *Deliverer) endpoint(ctx context.Context, id int64) (int, error) {
 			return attempts, nil
 		}
 	}
-	return attempts, nil
+	// PerPass events sent: the rest waits for the next pass.
+	return attempts, d.again(ctx, id)
+}
+
+// again leaves the endpoint due at the next pass: it has work left that this pass did not do.
+func (d *Deliverer) again(ctx context.Context, id int64) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return d.held(tx, id, map[string]any{"next_attempt_at": d.clk.Now().UTC()})
+	})
 }
 
 // take moves the next subscribed event of the feed into the endpoint's queue; it reports whether it queued
@@ -239,16 +310,27 @@ func (d *Deliverer) take(ctx context.Context, ep *endpointRow) (bool, error) {
 		scope = feed.Scope{EnterpriseID: *ep.EnterpriseID}
 	}
 	types := strings.Split(ep.EventTypes, ",")
-	entries, _, err := d.feed.After(ctx, scope, ep.FeedCursor, 200)
-	if err != nil || len(entries) == 0 {
+	const batch = 200
+	entries, horizon, err := d.feed.After(ctx, scope, ep.FeedCursor, batch)
+	if err != nil {
+		return false, err
+	}
+	if len(entries) == 0 {
+		// Caught up: the endpoint's feed holds nothing up to the horizon, so its position moves there and it
+		// sleeps (next_attempt_at NULL) until an entry of its own feed lies beyond it.
+		cursor := max(ep.FeedCursor, horizon)
+		err = d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return d.held(tx, ep.ID, map[string]any{"next_attempt_at": nil, "feed_cursor": cursor})
+		})
 		if err == nil {
-			err = d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-				return d.held(tx, ep.ID, map[string]any{"next_attempt_at": nil})
-			})
+			ep.FeedCursor = cursor
 		}
 		return false, err
 	}
 	cursor := entries[len(entries)-1].Seq
+	if len(entries) < batch {
+		cursor = max(cursor, horizon) // the whole feed up to the horizon was read
+	}
 	var next *feed.Entry
 	for i := range entries {
 		if slices.Contains(types, entries[i].Action) {
@@ -354,7 +436,7 @@ func (d *Deliverer) record(ctx context.Context, ep *endpointRow, dl deliveryRow,
 			ds["status"], ds["next_attempt_at"] = StatusFailed, nil
 		case !now.Before(last):
 			ds["status"], ds["next_attempt_at"] = StatusFailed, nil
-			es["next_attempt_at"] = nil
+			es["next_attempt_at"] = now // the next event goes at the next pass
 		default:
 			ds["next_attempt_at"] = next
 			es["next_attempt_at"] = next

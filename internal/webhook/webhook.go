@@ -343,7 +343,8 @@ func (s *Service) Update(ctx context.Context, a audit.Actor, o Owner, id int64, 
 		if in.Enabled != nil && *in.Enabled != r.Enabled {
 			set["enabled"] = *in.Enabled
 			if *in.Enabled {
-				set["disabled_reason"], set["disabled_at"], set["consecutive_failures"], set["failing_since"], set["next_attempt_at"] = "", nil, 0, nil, nil
+				// Due at once: events may wait in its queue that no new feed entry would wake it for.
+				set["disabled_reason"], set["disabled_at"], set["consecutive_failures"], set["failing_since"], set["next_attempt_at"] = "", nil, 0, nil, s.clk.Now().UTC()
 			} else {
 				set["disabled_reason"], set["disabled_at"] = "", s.clk.Now().UTC()
 			}
