@@ -18,9 +18,11 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"yqyb/internal/feed"
 	"yqyb/internal/platform/clock"
+	"yqyb/internal/platform/database"
 )
 
 // Deliverer sends the queued events. Any number of instances may run one against the same database: an
@@ -188,14 +190,39 @@ func (d *Deliverer) claim(ctx context.Context, id int64) (endpointRow, bool, err
 	return r, err == nil, err
 }
 
-// held renews the lease inside tx and fails if this instance no longer holds it; every write under the
-// lease starts with it.
-func (d *Deliverer) held(tx *gorm.DB, id int64, set map[string]any) error {
+// errChanged: the owner changed the endpoint (updated_at moved) since this instance claimed it; errGone: the
+// owner deleted it. Either way the work under the lease stops without writing over the owner's change, and
+// the next pass starts again from the row as it is.
+var (
+	errChanged = errors.New("webhook endpoint changed by its owner")
+	errGone    = errors.New("webhook endpoint deleted")
+)
+
+// held renews the lease inside tx and fails if this instance no longer holds it or the owner changed the
+// endpoint since ep was read; every write under the lease starts with it. The row is locked first (on
+// PostgreSQL; SQLite has one writer), as the owner's changes lock it, so the two never interleave.
+func (d *Deliverer) held(tx *gorm.DB, ep *endpointRow, set map[string]any) error {
+	var cur []endpointRow
+	q := tx.Model(&endpointRow{}).Select("id, lease_owner, updated_at").Where("id = ?", ep.ID)
+	if database.Dialect(tx) == database.Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := q.Find(&cur).Error; err != nil {
+		return err
+	}
+	switch {
+	case len(cur) == 0:
+		return errGone
+	case cur[0].LeaseOwner != d.owner:
+		return errLost
+	case !cur[0].UpdatedAt.Equal(ep.UpdatedAt):
+		return errChanged
+	}
 	if set == nil {
 		set = map[string]any{}
 	}
 	set["lease_until"] = time.Now().UTC().Add(d.Lease)
-	res := tx.Model(&endpointRow{}).Where("id = ? AND lease_owner = ?", id, d.owner).Updates(set)
+	res := tx.Model(&endpointRow{}).Where("id = ? AND lease_owner = ?", ep.ID, d.owner).Updates(set)
 	if res.Error != nil {
 		return res.Error
 	}
@@ -205,8 +232,17 @@ func (d *Deliverer) held(tx *gorm.DB, id int64, set map[string]any) error {
 	return nil
 }
 
-// endpoint works on one endpoint under its lease; it starts no new attempt after until.
+// endpoint works on one endpoint under its lease; it starts no new attempt after until. An owner's change
+// or deletion meanwhile ends the work quietly.
 func (d *Deliverer) endpoint(ctx context.Context, id int64, until time.Time) (int, error) {
+	n, err := d.work(ctx, id, until)
+	if errors.Is(err, errChanged) || errors.Is(err, errGone) {
+		err = nil
+	}
+	return n, err
+}
+
+func (d *Deliverer) work(ctx context.Context, id int64, until time.Time) (int, error) {
 	ep, ok, err := d.claim(ctx, id)
 	if err != nil || !ok {
 		return 0, err
@@ -234,7 +270,7 @@ func (d *Deliverer) endpoint(ctx context.Context, id int64, until time.Time) (in
 		d.log.Warn("webhook endpoint paused: its creator may not read the feed it pushes", "endpoint", id,
 			"creator", ep.CreatedBy, "permission", code, "reason", reason)
 		return 0, d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return d.held(tx, id, map[string]any{"next_attempt_at": d.clk.Now().UTC().Add(d.Recheck)})
+			return d.held(tx, &ep, map[string]any{"next_attempt_at": d.clk.Now().UTC().Add(d.Recheck)})
 		})
 	}
 	attempts := 0
@@ -255,7 +291,7 @@ func (d *Deliverer) endpoint(ctx context.Context, id int64, until time.Time) (in
 			return attempts, nil
 		}
 		if !time.Now().Before(until) {
-			return attempts, d.again(ctx, id)
+			return attempts, d.again(ctx, &ep)
 		}
 		var head []deliveryRow
 		if err := d.db.WithContext(ctx).Where("endpoint_id = ? AND NOT manual AND status = ?", id, StatusPending).
@@ -274,7 +310,7 @@ func (d *Deliverer) endpoint(ctx context.Context, id int64, until time.Time) (in
 		if h.NextAttemptAt != nil && h.NextAttemptAt.After(now) {
 			// Not due: sleep the endpoint until it is.
 			return attempts, d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-				return d.held(tx, id, map[string]any{"next_attempt_at": *h.NextAttemptAt})
+				return d.held(tx, &ep, map[string]any{"next_attempt_at": *h.NextAttemptAt})
 			})
 		}
 		code, sendErr := d.send(ctx, ep, h)
@@ -289,16 +325,16 @@ func (d *Deliverer) endpoint(ctx context.Context, id int64, until time.Time) (in
 		}
 	}
 	// PerPass events sent: the rest waits for the next pass.
-	return attempts, d.again(ctx, id)
+	return attempts, d.again(ctx, &ep)
 }
 
 // again leaves the endpoint due at the next pass: it has work left that this pass did not do.
-func (d *Deliverer) again(ctx context.Context, id int64) error {
+func (d *Deliverer) again(ctx context.Context, ep *endpointRow) error {
 	if ctx.Err() != nil {
 		return nil
 	}
 	return d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return d.held(tx, id, map[string]any{"next_attempt_at": d.clk.Now().UTC()})
+		return d.held(tx, ep, map[string]any{"next_attempt_at": d.clk.Now().UTC()})
 	})
 }
 
@@ -320,7 +356,7 @@ func (d *Deliverer) take(ctx context.Context, ep *endpointRow) (bool, error) {
 		// sleeps (next_attempt_at NULL) until an entry of its own feed lies beyond it.
 		cursor := max(ep.FeedCursor, horizon)
 		err = d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return d.held(tx, ep.ID, map[string]any{"next_attempt_at": nil, "feed_cursor": cursor})
+			return d.held(tx, ep, map[string]any{"next_attempt_at": nil, "feed_cursor": cursor})
 		})
 		if err == nil {
 			ep.FeedCursor = cursor
@@ -339,7 +375,7 @@ func (d *Deliverer) take(ctx context.Context, ep *endpointRow) (bool, error) {
 		}
 	}
 	err = d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := d.held(tx, ep.ID, map[string]any{"feed_cursor": cursor}); err != nil {
+		if err := d.held(tx, ep, map[string]any{"feed_cursor": cursor}); err != nil {
 			return err
 		}
 		if next == nil {
@@ -456,10 +492,25 @@ func (d *Deliverer) record(ctx context.Context, ep *endpointRow, dl deliveryRow,
 			d.log.Warn("webhook endpoint disabled", "endpoint", ep.ID, "failures", ep.ConsecutiveFailures)
 		}
 	}
-	return d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := d.held(tx, ep.ID, es); err != nil {
+	err := d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := d.held(tx, ep, es); err != nil {
 			return err
 		}
 		return tx.Model(&deliveryRow{}).Where("id = ?", dl.ID).Updates(ds).Error
 	})
+	if !errors.Is(err, errChanged) {
+		return err
+	}
+	// The owner changed the endpoint while the attempt was in flight: its outcome is still the delivery's,
+	// but the endpoint's state is the owner's now; it is looked at again at the next pass (a retry's time is
+	// on the delivery), and this pass stops.
+	if err := d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&deliveryRow{}).Where("id = ?", dl.ID).Updates(ds).Error; err != nil {
+			return err
+		}
+		return tx.Model(&endpointRow{}).Where("id = ? AND lease_owner = ?", ep.ID, d.owner).Update("next_attempt_at", now).Error
+	}); err != nil {
+		return err
+	}
+	return errChanged
 }

@@ -30,11 +30,13 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"yqyb/internal/audit"
 	"yqyb/internal/feed"
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/clock"
+	"yqyb/internal/platform/database"
 )
 
 // EventTypes are the events an endpoint may subscribe to: the change feed's actions (read from feed.Entry's
@@ -320,16 +322,42 @@ func (s *Service) load(tx *gorm.DB, o Owner, id int64) (endpointRow, error) {
 	return r, err
 }
 
+// lock loads an endpoint to change it, locking its row (on PostgreSQL; SQLite has one writer): a deliverer
+// holding the endpoint's lease locks the row for each write it makes under the lease, so a change and those
+// writes never interleave, and the deliverer, seeing updated_at moved, stops instead of writing over it.
+func (s *Service) lock(tx *gorm.DB, o Owner, id int64) (endpointRow, error) {
+	var r endpointRow
+	q := o.scope(tx).Where("id = ?", id)
+	if database.Dialect(tx) == database.Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	err := q.Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return r, ErrNotFound
+	}
+	return r, err
+}
+
+// version is the updated_at a change writes: the service's time, but always later than the row's, so that a
+// deliverer comparing it sees every change even when the clock stands still (tests) or steps back.
+func version(now, prev time.Time) time.Time {
+	now = now.UTC()
+	if !now.After(prev) {
+		now = prev.Add(time.Microsecond)
+	}
+	return now
+}
+
 // Update enables or disables an endpoint or changes its event types. Enabling clears the failure count and
 // the automatic disable's notice; delivery resumes where it stopped.
 func (s *Service) Update(ctx context.Context, a audit.Actor, o Owner, id int64, in UpdateInput) (Endpoint, error) {
 	var out Endpoint
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		r, err := s.load(tx, o, id)
+		r, err := s.lock(tx, o, id)
 		if err != nil {
 			return err
 		}
-		set := map[string]any{"updated_at": s.clk.Now().UTC()}
+		set := map[string]any{"updated_at": version(s.clk.Now(), r.UpdatedAt)}
 		if in.EventTypes != nil {
 			types, err := checkTypes(*in.EventTypes)
 			if err != nil {
@@ -367,7 +395,7 @@ func (s *Service) Update(ctx context.Context, a audit.Actor, o Owner, id int64, 
 // Delete removes an endpoint and its delivery log.
 func (s *Service) Delete(ctx context.Context, a audit.Actor, o Owner, id int64) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		r, err := s.load(tx, o, id)
+		r, err := s.lock(tx, o, id)
 		if err != nil {
 			return err
 		}
@@ -409,7 +437,7 @@ func (s *Service) Deliveries(ctx context.Context, o Owner, id int64, before int6
 func (s *Service) Redeliver(ctx context.Context, a audit.Actor, o Owner, id, deliveryID int64) (Delivery, error) {
 	var out deliveryRow
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ep, err := s.load(tx, o, id)
+		ep, err := s.lock(tx, o, id)
 		if err != nil {
 			return err
 		}
@@ -428,7 +456,8 @@ func (s *Service) Redeliver(ctx context.Context, a audit.Actor, o Owner, id, del
 			return err
 		}
 		// Wake the endpoint now, even if its queue waits for a retry.
-		if err := tx.Model(&endpointRow{}).Where("id = ?", id).Update("next_attempt_at", now).Error; err != nil {
+		if err := tx.Model(&endpointRow{}).Where("id = ?", id).
+			Updates(map[string]any{"next_attempt_at": now, "updated_at": version(now, ep.UpdatedAt)}).Error; err != nil {
 			return err
 		}
 		return s.audited(ctx, tx, a, o, audit.WebhookRedeliver, ep.ID, ep.URL, nil, nil, "事件 id "+strconv.FormatInt(d.EventID, 10))
