@@ -338,5 +338,7 @@ func (s *Server) redeliverRegionWebhookDelivery(c echo.Context) error {
 // WebhookDeliverer returns the deliverer of this server's webhooks; serve starts it in every instance (the
 // endpoints' leases make each delivery happen once across them). instance names the process (host:pid).
 func (s *Server) WebhookDeliverer(instance string) *webhook.Deliverer {
-	return webhook.NewDeliverer(s.deps.DB, s.deps.Clock, s.feed, s.hookGuard, s.hookReaders, s.deps.Log.With("component", "webhooks"), instance)
+	d := webhook.NewDeliverer(s.deps.DB, s.deps.Clock, s.feed, s.hookGuard, s.hookReaders, s.deps.Log.With("component", "webhooks"), instance)
+	d.LogDays = s.deps.Config.WebhookLogDays
+	return d
 }

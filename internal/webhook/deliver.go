@@ -58,6 +58,10 @@ type Deliverer struct {
 	// past it, endpoints not yet reached wait for the next pass, where they come first.
 	Workers int
 	Budget  time.Duration
+	// LogDays is how long finished deliveries (delivered or given up) stay in the delivery log; Start
+	// prunes older ones every PruneEvery. 0 keeps them for ever.
+	LogDays    int
+	PruneEvery time.Duration
 	// Recheck is how long an endpoint whose creator may no longer read the feed waits before it is
 	// looked at again (service clock); nothing is sent meanwhile and its position is kept.
 	Recheck time.Duration
@@ -76,7 +80,7 @@ func NewDeliverer(db *gorm.DB, clk clock.Clock, fs *feed.Service, g *Guard, read
 		owner: instance + "#" + hex.EncodeToString(suffix), Backoff: 30 * time.Second, MaxBackoff: 4 * time.Hour,
 		GiveUpAfter: 24 * time.Hour, DisableAfter: 24 * time.Hour, DisableAfterFailures: 0,
 		Lease: 2 * time.Minute, Tick: 2 * time.Second, PerPass: 50,
-		Workers: 8, Budget: 30 * time.Second}
+		Workers: 8, Budget: 30 * time.Second, LogDays: 30, PruneEvery: time.Hour}
 }
 
 // Start makes a pass every Tick until ctx ends; the channel closes when it has stopped.
@@ -86,9 +90,18 @@ func (d *Deliverer) Start(ctx context.Context) <-chan struct{} {
 		defer close(stopped)
 		t := time.NewTicker(d.Tick)
 		defer t.Stop()
+		var pruned time.Time
 		for {
 			if _, err := d.Pass(ctx); err != nil && ctx.Err() == nil {
 				d.log.Error("webhook deliveries", "err", err)
+			}
+			if d.LogDays > 0 && time.Since(pruned) >= d.PruneEvery {
+				pruned = time.Now()
+				if n, err := d.Prune(ctx); err != nil && ctx.Err() == nil {
+					d.log.Error("pruning the webhook delivery log", "err", err)
+				} else if n > 0 {
+					d.log.Info("webhook delivery log pruned", "deleted", n, "older_than_days", d.LogDays)
+				}
 			}
 			select {
 			case <-ctx.Done():
@@ -98,6 +111,33 @@ func (d *Deliverer) Start(ctx context.Context) <-chan struct{} {
 		}
 	}()
 	return stopped
+}
+
+// pruneBatch bounds the rows one statement of Prune deletes, so a large backlog is removed in short
+// transactions.
+const pruneBatch = 5000
+
+// Prune deletes the delivery attempts finished (delivered or given up) more than LogDays ago by the service's
+// clock; those still waiting for a retry stay whatever their age. Every instance may run it: deleting what is
+// already gone deletes nothing. It returns the number of rows deleted.
+func (d *Deliverer) Prune(ctx context.Context) (int64, error) {
+	if d.LogDays <= 0 {
+		return 0, nil
+	}
+	before := d.clk.Now().UTC().AddDate(0, 0, -d.LogDays)
+	var total int64
+	for ctx.Err() == nil {
+		res := d.db.WithContext(ctx).Exec(`DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries
+			WHERE status <> ? AND COALESCE(last_attempt_at, created_at) < ? ORDER BY id LIMIT ?)`, StatusPending, before, pruneBatch)
+		if res.Error != nil {
+			return total, res.Error
+		}
+		total += res.RowsAffected
+		if res.RowsAffected < pruneBatch {
+			break
+		}
+	}
+	return total, ctx.Err()
 }
 
 // maxDue bounds the endpoints one pass takes; the least recently served come first, so none starves.
