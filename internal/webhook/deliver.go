@@ -18,11 +18,9 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"yqyb/internal/feed"
 	"yqyb/internal/platform/clock"
-	"yqyb/internal/platform/database"
 )
 
 // Deliverer sends the queued events. Any number of instances may run one against the same database: an
@@ -218,7 +216,7 @@ func (d *Deliverer) claim(ctx context.Context, id int64) (endpointRow, bool, err
 	wall := time.Now().UTC()
 	res := d.db.WithContext(ctx).Model(&endpointRow{}).
 		Where("id = ? AND enabled AND (lease_until IS NULL OR lease_until < ?)", id, wall).
-		Updates(map[string]any{"lease_owner": d.owner, "lease_until": wall.Add(d.Lease)})
+		UpdateColumns(map[string]any{"lease_owner": d.owner, "lease_until": wall.Add(d.Lease)})
 	if res.Error != nil || res.RowsAffected != 1 {
 		return endpointRow{}, false, res.Error
 	}
@@ -239,37 +237,33 @@ var (
 )
 
 // held renews the lease inside tx and fails if this instance no longer holds it or the owner changed the
-// endpoint since ep was read; every write under the lease starts with it. The row is locked first (on
-// PostgreSQL; SQLite has one writer), as the owner's changes lock it, so the two never interleave.
+// endpoint since ep was read; every write under the lease starts with it. It writes first (the renewal),
+// which locks the row on PostgreSQL, as the owner's changes lock it, so the two never interleave, and takes
+// SQLite's single write lock before reading, so concurrent workers wait for each other instead of failing
+// to upgrade a read. The deliverer writes columns only (UpdateColumn), never updated_at: that is the owner's
+// version of the endpoint, moved by the service alone.
 func (d *Deliverer) held(tx *gorm.DB, ep *endpointRow, set map[string]any) error {
-	var cur []endpointRow
-	q := tx.Model(&endpointRow{}).Select("id, lease_owner, updated_at").Where("id = ?", ep.ID)
-	if database.Dialect(tx) == database.Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	renew := tx.Model(&endpointRow{}).Where("id = ? AND lease_owner = ?", ep.ID, d.owner).
+		UpdateColumn("lease_until", time.Now().UTC().Add(d.Lease))
+	if renew.Error != nil {
+		return renew.Error
 	}
-	if err := q.Find(&cur).Error; err != nil {
+	var cur []endpointRow
+	if err := tx.Model(&endpointRow{}).Select("id, lease_owner, updated_at").Where("id = ?", ep.ID).Find(&cur).Error; err != nil {
 		return err
 	}
 	switch {
 	case len(cur) == 0:
 		return errGone
-	case cur[0].LeaseOwner != d.owner:
+	case renew.RowsAffected != 1 || cur[0].LeaseOwner != d.owner:
 		return errLost
 	case !cur[0].UpdatedAt.Equal(ep.UpdatedAt):
 		return errChanged
 	}
-	if set == nil {
-		set = map[string]any{}
+	if len(set) == 0 {
+		return nil
 	}
-	set["lease_until"] = time.Now().UTC().Add(d.Lease)
-	res := tx.Model(&endpointRow{}).Where("id = ? AND lease_owner = ?", ep.ID, d.owner).Updates(set)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != 1 {
-		return errLost
-	}
-	return nil
+	return tx.Model(&endpointRow{}).Where("id = ?", ep.ID).UpdateColumns(set).Error
 }
 
 // endpoint works on one endpoint under its lease; it starts no new attempt after until. An owner's change
@@ -296,7 +290,7 @@ func (d *Deliverer) work(ctx context.Context, id int64, until time.Time) (int, e
 		// The release time stays as lease_until (in the past, so free): the next pass serves the endpoints
 		// it reached last after those it did not reach.
 		if err := d.db.WithContext(done).Model(&endpointRow{}).Where("id = ? AND lease_owner = ?", id, d.owner).
-			Updates(map[string]any{"lease_owner": "", "lease_until": time.Now().UTC()}).Error; err != nil {
+			UpdateColumns(map[string]any{"lease_owner": "", "lease_until": time.Now().UTC()}).Error; err != nil {
 			d.log.Warn("releasing a webhook endpoint", "endpoint", id, "err", err)
 		}
 	}()
@@ -548,7 +542,7 @@ func (d *Deliverer) record(ctx context.Context, ep *endpointRow, dl deliveryRow,
 		if err := tx.Model(&deliveryRow{}).Where("id = ?", dl.ID).Updates(ds).Error; err != nil {
 			return err
 		}
-		return tx.Model(&endpointRow{}).Where("id = ? AND lease_owner = ?", ep.ID, d.owner).Update("next_attempt_at", now).Error
+		return tx.Model(&endpointRow{}).Where("id = ? AND lease_owner = ?", ep.ID, d.owner).UpdateColumn("next_attempt_at", now).Error
 	}); err != nil {
 		return err
 	}

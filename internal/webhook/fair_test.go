@@ -129,3 +129,29 @@ func TestSlowReceiverDoesNotHoldOthers(t *testing.T) {
 		t.Fatal("the fast endpoint waited for the slow one")
 	}
 }
+
+// TestOnePassSendsABatch: an endpoint with several events due sends them in one pass (within PerPass): the
+// deliverer's own writes do not count as the owner's changes. Runs on both engines.
+func TestOnePassSendsABatch(t *testing.T) {
+	for _, engine := range testdb.Engines() {
+		t.Run(engine.Name, func(t *testing.T) {
+			clk := clock.NewFixed(start())
+			e := newEnv(t, engine.Open(t, clk), clk)
+			ctx := context.Background()
+			// Time moves as deliveries are made (a write stamped by the clock would show it).
+			rcv := newReceiver(t, func(int) int { clk.Advance(time.Second); return 200 })
+			if _, err := e.svc.Create(ctx, audit.Actor{ID: 7}, Owner{EnterpriseID: 1}, CreateInput{URL: rcv.srv.URL, EventTypes: []string{"hazard.register"}}); err != nil {
+				t.Fatal(err)
+			}
+			appendEvents(t, e.db, clk.Now(), 1, "hazard.register", 5)
+			d := e.deliverer("a")
+			d.PerPass = 10 // a take and a send each
+			if n, err := d.Pass(ctx); err != nil || n != 5 {
+				t.Fatalf("first pass: %d attempts (%v), want all 5", n, err)
+			}
+			if n, err := d.Pass(ctx); err != nil || n != 0 {
+				t.Fatalf("second pass: %d attempts (%v), want none", n, err)
+			}
+		})
+	}
+}
