@@ -111,7 +111,8 @@ bench: build ## load scenario against PostgreSQL (vegeta) with the pgbench ceili
 
 # City-scale statistics benchmarks (issue 7): a database on the local PostgreSQL, generated once (about
 # 10 GB; it is kept for the next run — drop it with `dropdb yqyb_bench_city`), then the benchmarks of
-# internal/stats against it. BENCH_GENERATE_FLAGS sizes the data set, e.g. --scale 0.1.
+# internal/stats against it, after the sizes of the inspection and hazard tables (internal/tools/generate/sizes.sql).
+# BENCH_GENERATE_FLAGS sizes the data set, e.g. --scale 0.1.
 BENCH_PG             ?= postgres://postgres@127.0.0.1:5432
 BENCH_DB             ?= yqyb_bench_city
 BENCH_URL            := $(BENCH_PG)/$(BENCH_DB)?sslmode=disable
@@ -124,4 +125,5 @@ bench-stats: ## city-scale statistics benchmarks on a generated database (Postgr
 		|| psql "$(BENCH_PG)/postgres?sslmode=disable" -c 'CREATE DATABASE $(BENCH_DB)'
 	DATABASE_URL='$(BENCH_URL)' YQYB_DATA_DIR=bin/bench-data ./bin/yqyb-bench migrate up
 	DATABASE_URL='$(BENCH_URL)' YQYB_DATA_DIR=bin/bench-data ./bin/yqyb-bench generate --if-empty $(BENCH_GENERATE_FLAGS)
+	psql '$(BENCH_URL)' -X -q -v ON_ERROR_STOP=1 -f internal/tools/generate/sizes.sql
 	YQYB_BENCH_DATABASE_URL='$(BENCH_URL)' $(GO) test -count=1 -timeout 60m -run '^$$' -bench . -benchtime 10x ./internal/stats/

@@ -256,7 +256,62 @@ func TestAPIKeyRevocationAcrossInstances(t *testing.T) {
 			t.Fatalf("disable = %d %s", r.Code, r.Body)
 		}
 		refusedWithin(t, b, k.Key, "/api/v1/hazards", "api_key_revoked")
+		// Enabling the account again does not bring the key back: disabling revoked it for good.
+		if r := a.as(admin, http.MethodPost, user+"/enable", nil); r.Code != http.StatusOK {
+			t.Fatalf("enable = %d %s", r.Code, r.Body)
+		}
+		refusedWithin(t, b, k.Key, "/api/v1/hazards", "api_key_revoked")
+		keyRevokedBySystem(t, a, k.APIKey.ID)
 	})
+
+	// A hijacked account whose owner changes its password, or whose password an administrator resets,
+	// must not keep the keys an intruder made with it.
+	t.Run("creator's own password change on a", func(t *testing.T) {
+		user := fmt.Sprintf("/api/v1/users/%d", sc.Users[demo.MallForklift])
+		if r := a.as(admin, http.MethodPut, user+"/grants", map[string]any{"codes": []string{rbac.APIKeyManage}}); r.Code != http.StatusOK {
+			t.Fatalf("grant = %d %s", r.Code, r.Body)
+		}
+		post := a.login("personal", demo.MallForklift, pw).AccessToken
+		k := newKey(t, a, post, "/api/v1/api-keys", map[string]any{"name": "叉车的", "scopes": []string{"lists:read"}})
+		cachedOnB(k.Key, "/api/v1/hazards")
+		if r := a.as(post, http.MethodPost, "/api/v1/me/password", map[string]any{"old_password": pw, "new_password": "Chacha#2026pw"}); r.Code != http.StatusOK {
+			t.Fatalf("change password = %d %s", r.Code, r.Body)
+		}
+		refusedWithin(t, b, k.Key, "/api/v1/hazards", "api_key_revoked")
+		keyRevokedBySystem(t, a, k.APIKey.ID)
+	})
+
+	t.Run("creator's password reset on a", func(t *testing.T) {
+		k := newKey(t, a, admin, "/api/v1/api-keys", map[string]any{"name": "重置前", "scopes": []string{"lists:read"}})
+		cachedOnB(k.Key, "/api/v1/posts")
+		other := newKey(t, a, admin, "/api/v1/api-keys", map[string]any{"name": "另一把", "scopes": []string{"lists:read"}})
+		if r := a.as(other.Key, http.MethodGet, "/api/v1/posts", nil); r.Code != http.StatusOK {
+			t.Fatalf("second key = %d %s", r.Code, r.Body)
+		}
+		reg := a.login("personal", demo.ChaoyangReg, pw).AccessToken
+		r := a.as(reg, http.MethodPost, fmt.Sprintf("/api/v1/regulator/enterprises/%d/reset-password", sc.MallID), map[string]any{"account": "enterprise_admin"})
+		if r.Code != http.StatusOK {
+			t.Fatalf("reset = %d %s", r.Code, r.Body)
+		}
+		refusedWithin(t, b, k.Key, "/api/v1/posts", "api_key_revoked")
+		refusedWithin(t, a, other.Key, "/api/v1/posts", "api_key_revoked")
+		keyRevokedBySystem(t, a, k.APIKey.ID)
+		keyRevokedBySystem(t, a, other.APIKey.ID)
+	})
+}
+
+// keyRevokedBySystem checks that a key's revocation was recorded as the system's, not as a person's.
+func keyRevokedBySystem(t *testing.T, env *testEnv, id int64) {
+	t.Helper()
+	var n int64
+	testdb.Must(t, env.db.Raw(`SELECT COUNT(*) FROM api_keys WHERE id = ? AND revoked_at IS NOT NULL AND revoked_by IS NULL`, id).Scan(&n))
+	if n != 1 {
+		t.Fatalf("key %d is not revoked by the system", id)
+	}
+	testdb.Must(t, env.db.Raw(`SELECT COUNT(*) FROM audit_logs WHERE action = 'api_key_revoke' AND target_id = ? AND actor_id IS NULL AND actor_name = '系统'`, id).Scan(&n))
+	if n != 1 {
+		t.Fatalf("the revocation of key %d is not audited as the system's (%d entries)", id, n)
+	}
 }
 
 // TestAPIKeyExpiry: a key past its expiry is refused, and listed as expired.

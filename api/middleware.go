@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -150,22 +149,6 @@ func deadline(d time.Duration) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
-}
-
-// gzipUnlessSmall compresses responses; health probes are tiny and polled often, so they are skipped.
-// Level 1 (BestSpeed): under load (make bench) level 5 spent over a quarter of the server's CPU compressing
-// JSON — an inspection with 30 items is 26 KB, 0.6 ms at level 5, 0.24 ms at level 1 — for output only
-// about a tenth smaller. The SPA's hashed assets that the build precompressed (brotli and gzip at their best
-// levels) are sent as they are.
-func gzipUnlessSmall(spa fs.FS) echo.MiddlewareFunc {
-	return middleware.GzipWithConfig(middleware.GzipConfig{
-		Level:     1,
-		MinLength: 1024,
-		Skipper: func(c echo.Context) bool {
-			p := c.Request().URL.Path
-			return p == "/healthz" || p == "/readyz" || hasPrecompressed(spa, p)
-		},
-	})
 }
 
 // cors allows a separately hosted SPA from the configured origins to call the API with a bearer token.

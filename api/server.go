@@ -110,8 +110,10 @@ type Server struct {
 	apikeys   *apikey.Service
 	webhooks  *webhook.Service
 	hookGuard *webhook.Guard
-	ready     readiness
-	metrics   *metrics
+	// hookReaders decides whom an endpoint may push to: those its creator could read the feed for.
+	hookReaders webhook.Readers
+	ready       readiness
+	metrics     *metrics
 }
 
 // domainCacheSize bounds how many enterprises' policies one instance keeps in memory.
@@ -251,7 +253,8 @@ func New(d Deps) (*Server, error) {
 	if s.hookGuard, err = webhook.ParseAllow(d.Config.WebhookAllow); err != nil {
 		return nil, err
 	}
-	s.webhooks = webhook.NewService(d.DB, d.Clock, s.feed, s.hookGuard)
+	s.hookReaders = webhook.CreatorReaders{DB: d.DB, Authz: authz}
+	s.webhooks = webhook.NewService(d.DB, d.Clock, s.feed, s.hookGuard, s.hookReaders)
 	m.watchSessionCache(authSvc.Cache())
 	for _, routes := range s.routeTables() {
 		s.register(routes...)

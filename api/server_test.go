@@ -190,6 +190,29 @@ func TestErrorShape(t *testing.T) {
 		}
 	})
 
+	t.Run("400 for required texts of spaces only, nested ones named by their path", func(t *testing.T) {
+		r := env.do(http.MethodPost, "/test/validate", map[string]any{"name": "  ", "credit_code": "91350100M000100Y43",
+			"items": []map[string]any{{"title": "ok"}, {"title": " \t"}, {"title": "ok"}, {"title": "　 "}}})
+		b := r.errBody(t)
+		if r.Code != 400 || b.Code != "validation_failed" {
+			t.Fatalf("= %d %s", r.Code, r.Body)
+		}
+		got := map[string]string{}
+		for _, f := range b.Details["fields"].([]any) {
+			m := f.(map[string]any)
+			got[m["field"].(string)] = m["message"].(string)
+		}
+		want := map[string]string{"name": "企业名称为必填字段", "items[1].title": "标题为必填字段", "items[3].title": "标题为必填字段"}
+		if len(got) != len(want) {
+			t.Errorf("fields = %v, want %v", got, want)
+		}
+		for f, msg := range want {
+			if got[f] != msg {
+				t.Errorf("field %s: message %q, want %q", f, got[f], msg)
+			}
+		}
+	})
+
 	t.Run("400 413 415 for malformed bodies", func(t *testing.T) {
 		valid := `{"name":"测试","credit_code":"91350100M000100Y43"}`
 		tests := []struct {

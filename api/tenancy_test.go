@@ -77,7 +77,7 @@ func TestTenantIsolation(t *testing.T) {
 		t.Fatal("factory API key not created")
 	}
 	// A webhook endpoint of the factory, with one delivery in its log.
-	fhook, err := env.srv.webhooks.Create(context.Background(), audit.Actor{}, webhook.Owner{EnterpriseID: sc.FactoryID},
+	fhook, err := env.srv.webhooks.Create(context.Background(), audit.Actor{ID: sc.FactoryAdminID}, webhook.Owner{EnterpriseID: sc.FactoryID},
 		webhook.CreateInput{URL: "https://hooks.factory.example/yqyb", EventTypes: []string{"hazard.register"}})
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-playground/locales/zh"
@@ -104,6 +105,8 @@ func (rv *requestValidator) Validate(i any) error {
 // blankRequired finds the required strings that hold only spaces: the validator's required accepts them,
 // and the services, which trim what they store, would then save an empty name. It walks the request the
 // way the validator does (nested structs, and slices marked dive) and names fields by their JSON paths.
+// What it reads of a type's fields is worked out once per type (every request of a kind has the same), and
+// the paths are only spelled out for what it finds.
 func blankRequired(v reflect.Value, prefix string) []apperr.FieldError {
 	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 		if v.IsNil() {
@@ -115,7 +118,64 @@ func blankRequired(v reflect.Value, prefix string) []apperr.FieldError {
 		return nil
 	}
 	var out []apperr.FieldError
-	t := v.Type()
+	for _, f := range blankFieldsOf(v.Type()) {
+		fv := v.Field(f.index)
+		path := func() string {
+			if f.anonymous {
+				return prefix
+			}
+			return strings.TrimPrefix(prefix+"."+f.name, ".")
+		}
+		switch fv.Kind() {
+		case reflect.String:
+			if f.required && isBlank(fv.String()) {
+				out = append(out, apperr.FieldError{Field: path(), Message: f.label + "为必填字段"})
+			}
+		case reflect.Slice, reflect.Array:
+			if !f.dive {
+				continue
+			}
+			for j := 0; j < fv.Len(); j++ {
+				el := fv.Index(j)
+				if el.Kind() == reflect.String {
+					if f.elemRequired && isBlank(el.String()) {
+						out = append(out, apperr.FieldError{Field: fmt.Sprintf("%s[%d]", path(), j), Message: fmt.Sprintf("%s第%d项为必填字段", f.label, j+1)})
+					}
+					continue
+				}
+				// The element's own findings, named under it.
+				for _, e := range blankRequired(el, "") {
+					at := fmt.Sprintf("%s[%d]", path(), j)
+					if e.Field != "" {
+						at += "." + e.Field
+					}
+					e.Field = at
+					out = append(out, e)
+				}
+			}
+		case reflect.Struct, reflect.Pointer, reflect.Interface:
+			out = append(out, blankRequired(fv, path())...)
+		}
+	}
+	return out
+}
+
+// blankField is what blankRequired reads of a struct field.
+type blankField struct {
+	index              int
+	name, label        string
+	anonymous          bool
+	required           bool // a string marked required
+	dive, elemRequired bool // a slice whose elements are checked, strings among them marked required
+}
+
+var blankFields sync.Map // reflect.Type → []blankField
+
+func blankFieldsOf(t reflect.Type) []blankField {
+	if fs, ok := blankFields.Load(t); ok {
+		return fs.([]blankField)
+	}
+	var fs []blankField
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -125,40 +185,16 @@ func blankRequired(v reflect.Value, prefix string) []apperr.FieldError {
 		if name == "" {
 			name = f.Name
 		}
-		path := prefix
-		if !f.Anonymous {
-			path = strings.TrimPrefix(prefix+"."+name, ".")
-		}
 		own, elems, dive := strings.Cut(f.Tag.Get("validate"), "dive")
 		label := f.Tag.Get("label")
 		if label == "" {
 			label = name
 		}
-		fv := v.Field(i)
-		switch fv.Kind() {
-		case reflect.String:
-			if hasTag(own, "required") && isBlank(fv.String()) {
-				out = append(out, apperr.FieldError{Field: path, Message: label + "为必填字段"})
-			}
-		case reflect.Slice, reflect.Array:
-			if !dive {
-				continue
-			}
-			for j := 0; j < fv.Len(); j++ {
-				el, at := fv.Index(j), fmt.Sprintf("%s[%d]", path, j)
-				if el.Kind() == reflect.String {
-					if hasTag(elems, "required") && isBlank(el.String()) {
-						out = append(out, apperr.FieldError{Field: at, Message: fmt.Sprintf("%s第%d项为必填字段", label, j+1)})
-					}
-					continue
-				}
-				out = append(out, blankRequired(el, at)...)
-			}
-		case reflect.Struct, reflect.Pointer, reflect.Interface:
-			out = append(out, blankRequired(fv, path)...)
-		}
+		fs = append(fs, blankField{index: i, name: name, label: label, anonymous: f.Anonymous, required: hasTag(own, "required"),
+			dive: dive, elemRequired: hasTag(elems, "required")})
 	}
-	return out
+	blankFields.Store(t, fs)
+	return fs
 }
 
 func hasTag(tags, tag string) bool {

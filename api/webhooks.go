@@ -188,6 +188,7 @@ func (s *Server) listRegionWebhooks(c echo.Context) error { return s.doListWebho
 //	@Param			body	body		webhook.CreateInput	true	"推送地址"
 //	@Success		201		{object}	webhook.Created
 //	@Failure		400		{object}	ErrorBody	"webhook_url_invalid, webhook_address_forbidden, webhook_event_types_invalid, webhook_secret_invalid, validation_failed"
+//	@Failure		403		{object}	ErrorBody	"webhook_feed_forbidden"
 //	@Failure		409		{object}	ErrorBody	"webhook_limit_reached"
 //	@Router			/api/v1/webhooks [post]
 func (s *Server) createWebhook(c echo.Context) error { return s.doCreateWebhook(c, enterpriseOwner) }
@@ -203,6 +204,7 @@ func (s *Server) createWebhook(c echo.Context) error { return s.doCreateWebhook(
 //	@Param			body	body		webhook.CreateInput	true	"推送地址"
 //	@Success		201		{object}	webhook.Created
 //	@Failure		400		{object}	ErrorBody	"webhook_url_invalid, webhook_address_forbidden, webhook_event_types_invalid, webhook_secret_invalid, validation_failed"
+//	@Failure		403		{object}	ErrorBody	"webhook_feed_forbidden"
 //	@Failure		409		{object}	ErrorBody	"webhook_limit_reached"
 //	@Router			/api/v1/regulator/webhooks [post]
 func (s *Server) createRegionWebhook(c echo.Context) error { return s.doCreateWebhook(c, regionOwner) }
@@ -336,5 +338,7 @@ func (s *Server) redeliverRegionWebhookDelivery(c echo.Context) error {
 // WebhookDeliverer returns the deliverer of this server's webhooks; serve starts it in every instance (the
 // endpoints' leases make each delivery happen once across them). instance names the process (host:pid).
 func (s *Server) WebhookDeliverer(instance string) *webhook.Deliverer {
-	return webhook.NewDeliverer(s.deps.DB, s.deps.Clock, s.feed, s.hookGuard, s.deps.Log.With("component", "webhooks"), instance)
+	d := webhook.NewDeliverer(s.deps.DB, s.deps.Clock, s.feed, s.hookGuard, s.hookReaders, s.deps.Log.With("component", "webhooks"), instance)
+	d.LogDays = s.deps.Config.WebhookLogDays
+	return d
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"yqyb/internal/rbac"
 	"yqyb/internal/tools/demo"
 	"yqyb/internal/webhook"
 )
@@ -39,6 +40,12 @@ func newHookReceiver(t *testing.T) *hookReceiver {
 	}))
 	t.Cleanup(h.srv.Close)
 	return h
+}
+
+func (h *hookReceiver) count() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.events)
 }
 
 func allowLoopback(d *Deps) { d.Config.WebhookAllow = "127.0.0.1" }
@@ -198,5 +205,88 @@ func TestWebhookAllowRequiredForLoopback(t *testing.T) {
 		if b := r.errBody(t); r.Code != 400 || b.Code != "webhook_address_forbidden" {
 			t.Errorf("%s = %d %s", u, r.Code, r.Body)
 		}
+	}
+}
+
+// TestWebhookFollowsCreatorFeedPermission: an endpoint delivers only what its creator may read from the
+// feed. A post user granted event pushing (sys:webhook) without the feed (hz:feed) cannot register one; an
+// endpoint whose creator loses the feed later pauses (nothing sent, its position kept) and resumes in order
+// once the grant is back.
+func TestWebhookFollowsCreatorFeedPermission(t *testing.T) {
+	env, sc := seeded(t, allowLoopback)
+	mallStandard(t, env)
+	ctx := context.Background()
+	admin := env.login("personal", demo.MallName, pw).AccessToken
+	forklift := env.login("personal", demo.MallForklift, pw).AccessToken
+	grants := fmt.Sprintf("/api/v1/users/%d/grants", sc.Users[demo.MallElectrician])
+	grant := func(codes ...string) {
+		t.Helper()
+		if r := env.as(admin, http.MethodPut, grants, map[string]any{"codes": codes}); r.Code != http.StatusOK {
+			t.Fatalf("grant %v = %d %s", codes, r.Code, r.Body)
+		}
+	}
+	rcv := newHookReceiver(t)
+	body := map[string]any{"url": rcv.srv.URL + "/hook", "event_types": []string{"hazard.register"}}
+
+	grant(rbac.WebhookManage)
+	electrician := env.login("personal", demo.MallElectrician, pw).AccessToken
+	if r := env.as(electrician, http.MethodGet, "/api/v1/feed", nil); r.Code != http.StatusForbidden {
+		t.Fatalf("the electrician reads the feed without hz:feed = %d", r.Code)
+	}
+	r := env.as(electrician, http.MethodPost, "/api/v1/webhooks", body)
+	if b := r.errBody(t); r.Code != http.StatusForbidden || b.Code != "webhook_feed_forbidden" || b.Message == "" {
+		t.Fatalf("create without the feed permission = %d %s", r.Code, r.Body)
+	}
+
+	grant(rbac.WebhookManage, rbac.FeedRead)
+	electrician = env.login("personal", demo.MallElectrician, pw).AccessToken // a grant change ends tokens
+	var created webhook.Created
+	r = env.as(electrician, http.MethodPost, "/api/v1/webhooks", body)
+	if r.Code != http.StatusCreated {
+		t.Fatalf("create with the feed permission = %d %s", r.Code, r.Body)
+	}
+	r.decode(t, &created)
+	rcv.secret = created.Secret
+
+	report := func(i int) {
+		t.Helper()
+		if r := env.as(forklift, http.MethodPost, "/api/v1/hazards", map[string]any{"subject": fmt.Sprintf("护栏缺失%d", i), "description": "二层平台护栏缺失", "grade_code": "D"}); r.Code != 201 {
+			t.Fatalf("report = %d %s", r.Code, r.Body)
+		}
+	}
+	d := env.srv.WebhookDeliverer("a")
+	// pass delivers until the receiver has want deliveries; the feed's horizon is shared for a moment
+	// (feedHorizonCache), so it waits past that before it decides that nothing more comes.
+	pass := func(want int) int {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			time.Sleep(2 * feedHorizonCache)
+			if _, err := d.Pass(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := rcv.count(); n >= want || time.Now().After(deadline) {
+				return n
+			}
+		}
+	}
+	report(1)
+	if n := pass(1); n != 1 {
+		t.Fatalf("with the grant: %d deliveries, want 1", n)
+	}
+
+	grant(rbac.WebhookManage) // the feed permission is taken away
+	report(2)
+	report(3)
+	pass(0)
+	if n := rcv.count(); n != 1 {
+		t.Fatalf("after the creator lost hz:feed: %d deliveries, want still 1", n)
+	}
+
+	grant(rbac.WebhookManage, rbac.FeedRead)
+	// The pause is rechecked at its own pace; a test moves the clock past it.
+	env.clk.Advance(10 * time.Minute)
+	if got := pass(3); got != 3 {
+		t.Fatalf("after the grant came back: %d deliveries, want 3 (the paused ones, in order)", got)
 	}
 }

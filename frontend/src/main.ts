@@ -5,6 +5,7 @@ import { createPinia } from 'pinia'
 import App from './App.vue'
 import { i18n } from './locales'
 import { createAppRouter } from './router'
+import { elementPlusLater } from './plugins/elementPlus'
 import { vPermission } from './directives/permission'
 import { vPhoneCards } from './directives/phoneCards'
 import { isApiError } from './api/errors'
@@ -17,6 +18,7 @@ const app = createApp(App)
 const router = createAppRouter()
 app.use(createPinia())
 app.use(i18n)
+app.use(elementPlusLater)
 app.use(router)
 app.directive('permission', vPermission)
 app.directive('phone-cards', vPhoneCards)

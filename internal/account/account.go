@@ -20,6 +20,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 	"gorm.io/gorm"
 
+	"yqyb/internal/apikey"
 	"yqyb/internal/audit"
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/clock"
@@ -212,7 +213,7 @@ func (s *Service) ChangePassword(ctx context.Context, a audit.Actor, id int64, o
 		}).Error; err != nil {
 			return err
 		}
-		if err := session.RevokeUser(ctx, tx, now, id, session.ReasonPasswordChange, keepSession); err != nil {
+		if err := endAccess(ctx, tx, now, a, id, session.ReasonPasswordChange, keepSession); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, now, a, audit.Entry{Action: audit.PasswordChange, EnterpriseID: deref(u.EnterpriseID),
@@ -247,7 +248,7 @@ func (s *Service) resetPassword(ctx context.Context, a audit.Actor, u User, note
 		}).Error; err != nil {
 			return err
 		}
-		if err := session.RevokeUser(ctx, tx, now, u.ID, session.ReasonPasswordReset, ""); err != nil {
+		if err := endAccess(ctx, tx, now, a, u.ID, session.ReasonPasswordReset, ""); err != nil {
 			return err
 		}
 		if err := LiftLockout(ctx, tx, now, ThrottleKey(u)); err != nil {
@@ -299,7 +300,7 @@ func (s *Service) setStatus(ctx context.Context, a audit.Actor, u User, status s
 		action := audit.UserEnable
 		if status == StatusDisabled {
 			action = audit.UserDisable
-			if err := session.RevokeUser(ctx, tx, now, u.ID, session.ReasonDisabled, ""); err != nil {
+			if err := endAccess(ctx, tx, now, a, u.ID, session.ReasonDisabled, ""); err != nil {
 				return err
 			}
 		}
@@ -330,4 +331,22 @@ func deref(p *int64) int64 {
 		return 0
 	}
 	return *p
+}
+
+// keyReasons names, for the audit log, why the system revokes an account's API keys.
+var keyReasons = map[string]string{
+	session.ReasonPasswordChange: apikey.ReasonPasswordChange,
+	session.ReasonPasswordReset:  apikey.ReasonPasswordReset,
+	session.ReasonDisabled:       apikey.ReasonDisabled,
+	session.ReasonDeleted:        apikey.ReasonDeleted,
+}
+
+// endAccess ends, in tx, everything that lets someone act as the account: its sessions (but keep) and the
+// API keys it created. A password change, a password reset, a disable and a delete all take an account
+// back from whoever held it, and a key made by an intruder is as much theirs as a session is.
+func endAccess(ctx context.Context, tx *gorm.DB, now time.Time, a audit.Actor, userID int64, reason, keep string) error {
+	if err := session.RevokeUser(ctx, tx, now, userID, reason, keep); err != nil {
+		return err
+	}
+	return apikey.RevokeCreatedBy(ctx, tx, now, userID, a, keyReasons[reason])
 }

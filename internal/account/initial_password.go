@@ -88,7 +88,7 @@ func (s *Service) ReissueInitialPassword(ctx context.Context, a audit.Actor, use
 			if res.RowsAffected == 0 {
 				return ErrNoInitialPassword
 			}
-			if err := session.RevokeUser(ctx, tx, now, u.ID, session.ReasonPasswordReset, ""); err != nil {
+			if err := endAccess(ctx, tx, now, a, u.ID, session.ReasonPasswordReset, ""); err != nil {
 				return err
 			}
 			if err := LiftLockout(ctx, tx, now, ThrottleKey(u)); err != nil {

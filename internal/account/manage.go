@@ -254,7 +254,7 @@ func (s *Service) DeletePostUser(ctx context.Context, g rbac.Grantor, enterprise
 		if err := rbac.RemoveUser(tx, enterpriseID, id); err != nil {
 			return err
 		}
-		if err := session.RevokeUser(ctx, tx, now, id, session.ReasonDeleted, ""); err != nil {
+		if err := endAccess(ctx, tx, now, a, id, session.ReasonDeleted, ""); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, now, a, audit.Entry{Action: audit.UserDelete, EnterpriseID: enterpriseID, TargetType: "user",

@@ -315,3 +315,55 @@ func (s *Service) Admit(ctx context.Context, u Use) error {
 	})
 	return err
 }
+
+// SystemActor is who the audit log names for a revocation no person made: the system ends a creator's keys
+// when the creator's credentials change.
+const SystemActor = "系统"
+
+// Reasons the system revokes a creator's keys (the audit note).
+const (
+	ReasonPasswordChange = "创建账号修改了密码，系统吊销其创建的API密钥"
+	ReasonPasswordReset  = "创建账号的密码被重置，系统吊销其创建的API密钥"
+	ReasonDisabled       = "创建账号被停用，系统吊销其创建的API密钥"
+	ReasonDeleted        = "创建账号被删除，系统吊销其创建的API密钥"
+)
+
+// RevokeCreatedBy ends, inside tx (the transaction changing the account), every live key the user created:
+// a key acts as its creator, so a key an intruder made with a hijacked account must not outlive the
+// password reset, password change or disable that takes the account back. Each revocation is audited as the
+// system's (no actor id, revoked_by NULL), with by's address and request id and the reason; the update's
+// trigger empties every instance's session cache (migration 0021), as a revocation by hand does.
+func RevokeCreatedBy(ctx context.Context, tx *gorm.DB, now time.Time, userID int64, by audit.Actor, reason string) error {
+	var keys []Key
+	if err := tx.WithContext(ctx).Where("user_id = ? AND revoked_at IS NULL", userID).Order("id").Find(&keys).Error; err != nil {
+		return err
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	now = now.UTC()
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	if err := tx.WithContext(ctx).Model(&Key{}).Where("id IN ? AND revoked_at IS NULL", ids).
+		Updates(map[string]any{"revoked_at": now, "revoked_by": nil}).Error; err != nil {
+		return err
+	}
+	sys := audit.Actor{Name: SystemActor, IP: by.IP, RequestID: by.RequestID}
+	for _, k := range keys {
+		if err := audit.Record(ctx, tx, now, sys, audit.Entry{Action: audit.APIKeyRevoke, EnterpriseID: deref(k.EnterpriseID),
+			RegionID: deref(k.RegionID), TargetType: "api_key", TargetID: k.ID, TargetName: Label(k.Prefix) + " " + k.Name,
+			Note: reason}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}

@@ -50,7 +50,7 @@ func TestAPIKeyCache(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			svc, _, c, _ := cachedService(t, db, clk, 50*time.Millisecond)
+			svc, accounts, c, _ := cachedService(t, db, clk, 50*time.Millisecond)
 			keys := apikey.NewService(db, clk)
 			owner := apikey.Owner{UserID: sc.MallAdminID, Kind: rbac.KindEnterpriseAdmin, EnterpriseID: sc.MallID,
 				Actor: audit.Actor{ID: sc.MallAdminID, Name: demo.MallName, EnterpriseID: sc.MallID}}
@@ -138,6 +138,18 @@ func TestAPIKeyCache(t *testing.T) {
 			if _, err := svc.AuthenticateKey(ctx, k.Key); !errors.Is(err, auth.ErrKeyExpired) {
 				t.Fatalf("expired: %v", err)
 			}
+
+			// Resetting the creator's password revokes every key it made, at once, on both engines.
+			k = newKey()
+			cached(k.Key)
+			admin, err := accounts.ByID(ctx, sc.MallAdminID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := accounts.ResetPassword(ctx, audit.Actor{Name: "监管"}, admin, "测试"); err != nil {
+				t.Fatal(err)
+			}
+			keyRefusedWithin(t, svc, k.Key, auth.ErrKeyRevoked, "creator's password reset")
 		})
 	}
 }

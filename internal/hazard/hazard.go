@@ -178,19 +178,34 @@ type New struct {
 // checked (grade, then on-the-spot evidence, in order) before any photo is; the first fault found is the
 // answer.
 func (s *Service) Register(ctx context.Context, tx *gorm.DB, a Actor, ent int64, ns ...New) ([]Hazard, error) {
+	hs, items, err := s.RegisterLeavingFeed(ctx, tx, a, ent, ns...)
+	if err == nil {
+		err = feed.AppendAll(tx.WithContext(ctx), items...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return hs, nil
+}
+
+// RegisterLeavingFeed is Register without the feed entries: it returns them, in order, for the caller to
+// append (feed.AppendAll) in the same transaction together with its own. A submission that found hazards
+// appends theirs and its own in one step: the enterprise's code counter stays locked from the codes to the
+// commit, and every statement in between holds up the enterprise's next submission with hazards.
+func (s *Service) RegisterLeavingFeed(ctx context.Context, tx *gorm.DB, a Actor, ent int64, ns ...New) ([]Hazard, []feed.Item, error) {
 	if len(ns) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	tx = tx.WithContext(ctx)
 	now := s.now()
 	for _, n := range ns {
 		if strings.TrimSpace(n.GradeCode) == "" {
-			return nil, ErrGradeRequired
+			return nil, nil, ErrGradeRequired
 		}
 	}
 	levels, err := standard.LegalLevels(tx, ent, now)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	hs := make([]Hazard, len(ns))
 	attachments := make([][]int64, 0, 2*len(ns))
@@ -198,12 +213,12 @@ func (s *Service) Register(ctx context.Context, tx *gorm.DB, a Actor, ent int64,
 	for i, n := range ns {
 		level, err := levels.Of(n.GradeCode, n.ItemIsMajor)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		attachments = append(attachments, n.PhotoIDs)
 		if n.FixedOnSpot {
 			if strings.TrimSpace(n.SpotNote) == "" || len(n.SpotPhotoIDs) == 0 {
-				return nil, ErrSpotEvidence
+				return nil, nil, ErrSpotEvidence
 			}
 			attachments = append(attachments, n.SpotPhotoIDs)
 		}
@@ -222,21 +237,21 @@ func (s *Service) Register(ctx context.Context, tx *gorm.DB, a Actor, ent int64,
 		}
 	}
 	if err := files.CheckAll(tx, ent, attachments...); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	depts, err := departments(tx, ent, posts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var regionPath string
 	if err := tx.Table("enterprises").Where("id = ?", ent).Select("region_path").Scan(&regionPath).Error; err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The codes last: the counter's row stays locked until the transaction ends, and everything above can
 	// still fail without having taken it.
 	codes, err := nextCodes(tx, ent, now, len(hs))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for i := range hs {
 		hs[i].RegionPath, hs[i].Code = regionPath, codes[i]
@@ -245,7 +260,7 @@ func (s *Service) Register(ctx context.Context, tx *gorm.DB, a Actor, ent int64,
 		}
 	}
 	if err := tx.CreateInBatches(&hs, insertBatch).Error; err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var entries []entry
 	for i, n := range ns {
@@ -258,10 +273,11 @@ func (s *Service) Register(ctx context.Context, tx *gorm.DB, a Actor, ent int64,
 			entries = append(entries, s.entry(a, hs[i], ActSpotFix, Registered, Closed, strings.TrimSpace(n.SpotNote), n.SpotPhotoIDs, nil))
 		}
 	}
-	if err := s.write(tx, entries...); err != nil {
-		return nil, err
+	items, err := s.writeEvents(tx, entries...)
+	if err != nil {
+		return nil, nil, err
 	}
-	return hs, nil
+	return hs, items, nil
 }
 
 // insertBatch is how many rows one INSERT carries: a hazard row binds about 35 parameters, and SQLite allows
@@ -323,13 +339,22 @@ func (s *Service) entry(a Actor, h Hazard, action, from, to, note string, photos
 
 // write inserts timeline steps (with their data as JSON) and their feed entries, in batches.
 func (s *Service) write(tx *gorm.DB, es ...entry) error {
+	items, err := s.writeEvents(tx, es...)
+	if err != nil {
+		return err
+	}
+	return feed.AppendAll(tx, items...)
+}
+
+// writeEvents inserts timeline steps and returns their feed entries, to be appended.
+func (s *Service) writeEvents(tx *gorm.DB, es ...entry) ([]feed.Item, error) {
 	events := make([]event, len(es))
 	items := make([]feed.Item, len(es))
 	for i, e := range es {
 		if e.data != nil {
 			b, err := json.Marshal(e.data)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			str := string(b)
 			e.event.Data = &str
@@ -337,9 +362,9 @@ func (s *Service) write(tx *gorm.DB, es ...entry) error {
 		events[i], items[i] = e.event, e.feed
 	}
 	if err := tx.CreateInBatches(&events, insertBatch).Error; err != nil {
-		return err
+		return nil, err
 	}
-	return feed.AppendAll(tx, items...)
+	return items, nil
 }
 
 // record writes one step of a hazard's timeline.

@@ -824,16 +824,31 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 			// may stay.
 			return errClaimLost
 		}
+		submitted := feed.Item{At: now, EnterpriseID: ent, Entity: "inspection", EntityID: id, Action: "inspection.submitted",
+			Data: feed.InspectionSubmitted{ChecklistID: r.ChecklistID, ChecklistName: r.ChecklistName, PostID: r.PostID, PeriodKey: r.PeriodKey,
+				SubmittedBy: a.Name, HazardCount: len(found)}}
+		if len(found) == 0 {
+			if err := s.store(tx, d, best); err != nil {
+				return err
+			}
+			return feed.AppendAll(tx, submitted)
+		}
 		// The hazards take their gapless codes (the counter's row stays locked until commit) after everything
-		// else that can be refused; the answers are stored with their hazards' ids.
-		if err := s.registerFound(ctx, tx, a, ent, d, found); err != nil {
+		// else that can be refused, the feed's announcement included: the enterprise's next submission with
+		// hazards waits on the counter for every statement from there to the commit. The answers are stored
+		// with their hazards' ids; the hazards' feed entries and the submission's are appended together, in
+		// that order.
+		if submitted.RegionPath, err = feed.Announce(tx, ent); err != nil {
+			return err
+		}
+		items, err := s.registerFound(ctx, tx, a, ent, d, found)
+		if err != nil {
 			return err
 		}
 		if err := s.store(tx, d, best); err != nil {
 			return err
 		}
-		return feed.Append(tx, now, ent, "", "inspection", id, "inspection.submitted", feed.InspectionSubmitted{ChecklistID: r.ChecklistID,
-			ChecklistName: r.ChecklistName, PostID: r.PostID, PeriodKey: r.PeriodKey, SubmittedBy: a.Name, HazardCount: len(found)})
+		return feed.AppendAnnounced(tx, append(items, submitted)...)
 	})
 	if errors.Is(err, errClaimLost) {
 		err = nil // someone else submitted it: answer with the submitted inspection, as for a repeat
@@ -845,10 +860,10 @@ func (s *Service) Submit(ctx context.Context, a hazard.Actor, ent, postID, id in
 }
 
 // registerFound registers the hazards of a submission together and links each answer to its hazard (the
-// answers are stored afterwards, with the link).
-func (s *Service) registerFound(ctx context.Context, tx *gorm.DB, a hazard.Actor, ent int64, d *draft, found []int) error {
+// answers are stored afterwards, with the link); it returns the hazards' feed entries, to be appended.
+func (s *Service) registerFound(ctx context.Context, tx *gorm.DB, a hazard.Actor, ent int64, d *draft, found []int) ([]feed.Item, error) {
 	if len(found) == 0 {
-		return nil
+		return nil, nil
 	}
 	r := d.rec
 	ns := make([]hazard.New, len(found))
@@ -862,15 +877,15 @@ func (s *Service) registerFound(ctx context.Context, tx *gorm.DB, a hazard.Actor
 			ns[i].FixedOnSpot, ns[i].SpotNote, ns[i].SpotPhotoIDs = true, "岗位人员当场整改", files.Split(f.PhotoIDs)
 		}
 	}
-	hs, err := s.hazards.Register(ctx, tx, a, ent, ns...)
+	hs, items, err := s.hazards.RegisterLeavingFeed(ctx, tx, a, ent, ns...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, h := range hs {
 		id := h.ID
 		d.state[d.at[*h.ItemID]].HazardID = &id
 	}
-	return nil
+	return items, nil
 }
 
 // ChecklistHistory tells the standard service a checklist with inspections cannot be deleted.

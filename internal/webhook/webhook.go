@@ -30,11 +30,13 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"yqyb/internal/audit"
 	"yqyb/internal/feed"
 	"yqyb/internal/platform/apperr"
 	"yqyb/internal/platform/clock"
+	"yqyb/internal/platform/database"
 )
 
 // EventTypes are the events an endpoint may subscribe to: the change feed's actions (read from feed.Entry's
@@ -100,6 +102,14 @@ type endpointRow struct {
 }
 
 func (endpointRow) TableName() string { return "webhook_endpoints" }
+
+// owner is whom the endpoint belongs to.
+func (r endpointRow) owner() Owner {
+	if r.EnterpriseID != nil {
+		return Owner{EnterpriseID: *r.EnterpriseID}
+	}
+	return Owner{RegionPath: r.RegionPath}
+}
 
 type deliveryRow struct {
 	ID            int64 `gorm:"primaryKey"`
@@ -185,15 +195,16 @@ func (s *Service) audited(ctx context.Context, tx *gorm.DB, a audit.Actor, o Own
 
 // Service manages endpoints and their delivery logs.
 type Service struct {
-	db    *gorm.DB
-	clk   clock.Clock
-	feed  *feed.Service
-	guard *Guard
+	db      *gorm.DB
+	clk     clock.Clock
+	feed    *feed.Service
+	guard   *Guard
+	readers Readers
 }
 
-// NewService returns the endpoints' service.
-func NewService(db *gorm.DB, clk clock.Clock, fs *feed.Service, g *Guard) *Service {
-	return &Service{db: db, clk: clk, feed: fs, guard: g}
+// NewService returns the endpoints' service; readers decides whom an endpoint may be registered by.
+func NewService(db *gorm.DB, clk clock.Clock, fs *feed.Service, g *Guard, readers Readers) *Service {
+	return &Service{db: db, clk: clk, feed: fs, guard: g, readers: readers}
 }
 
 // CreateInput registers an endpoint.
@@ -251,6 +262,14 @@ func (s *Service) Create(ctx context.Context, a audit.Actor, o Owner, in CreateI
 	} else if len(secret) < 16 || len(secret) > 200 || strings.ContainsFunc(secret, func(r rune) bool { return r <= ' ' || r > '~' }) {
 		return Created{}, ErrSecret
 	}
+	// The endpoint pushes its owner's feed: its creator must be able to read that feed.
+	reason, code, err := s.readers.MayRead(ctx, a.ID, o)
+	if err != nil {
+		return Created{}, err
+	}
+	if reason != "" {
+		return Created{}, ErrFeedForbidden.WithDetails(map[string]any{"permission": code})
+	}
 	start, err := s.feed.Horizon(ctx)
 	if err != nil {
 		return Created{}, err
@@ -303,16 +322,42 @@ func (s *Service) load(tx *gorm.DB, o Owner, id int64) (endpointRow, error) {
 	return r, err
 }
 
+// lock loads an endpoint to change it, locking its row (on PostgreSQL; SQLite has one writer): a deliverer
+// holding the endpoint's lease locks the row for each write it makes under the lease, so a change and those
+// writes never interleave, and the deliverer, seeing updated_at moved, stops instead of writing over it.
+func (s *Service) lock(tx *gorm.DB, o Owner, id int64) (endpointRow, error) {
+	var r endpointRow
+	q := o.scope(tx).Where("id = ?", id)
+	if database.Dialect(tx) == database.Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	err := q.Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return r, ErrNotFound
+	}
+	return r, err
+}
+
+// version is the updated_at a change writes: the service's time, but always later than the row's, so that a
+// deliverer comparing it sees every change even when the clock stands still (tests) or steps back.
+func version(now, prev time.Time) time.Time {
+	now = now.UTC()
+	if !now.After(prev) {
+		now = prev.Add(time.Microsecond)
+	}
+	return now
+}
+
 // Update enables or disables an endpoint or changes its event types. Enabling clears the failure count and
 // the automatic disable's notice; delivery resumes where it stopped.
 func (s *Service) Update(ctx context.Context, a audit.Actor, o Owner, id int64, in UpdateInput) (Endpoint, error) {
 	var out Endpoint
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		r, err := s.load(tx, o, id)
+		r, err := s.lock(tx, o, id)
 		if err != nil {
 			return err
 		}
-		set := map[string]any{"updated_at": s.clk.Now().UTC()}
+		set := map[string]any{"updated_at": version(s.clk.Now(), r.UpdatedAt)}
 		if in.EventTypes != nil {
 			types, err := checkTypes(*in.EventTypes)
 			if err != nil {
@@ -326,7 +371,8 @@ func (s *Service) Update(ctx context.Context, a audit.Actor, o Owner, id int64, 
 		if in.Enabled != nil && *in.Enabled != r.Enabled {
 			set["enabled"] = *in.Enabled
 			if *in.Enabled {
-				set["disabled_reason"], set["disabled_at"], set["consecutive_failures"], set["failing_since"], set["next_attempt_at"] = "", nil, 0, nil, nil
+				// Due at once: events may wait in its queue that no new feed entry would wake it for.
+				set["disabled_reason"], set["disabled_at"], set["consecutive_failures"], set["failing_since"], set["next_attempt_at"] = "", nil, 0, nil, s.clk.Now().UTC()
 			} else {
 				set["disabled_reason"], set["disabled_at"] = "", s.clk.Now().UTC()
 			}
@@ -349,7 +395,7 @@ func (s *Service) Update(ctx context.Context, a audit.Actor, o Owner, id int64, 
 // Delete removes an endpoint and its delivery log.
 func (s *Service) Delete(ctx context.Context, a audit.Actor, o Owner, id int64) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		r, err := s.load(tx, o, id)
+		r, err := s.lock(tx, o, id)
 		if err != nil {
 			return err
 		}
@@ -391,7 +437,7 @@ func (s *Service) Deliveries(ctx context.Context, o Owner, id int64, before int6
 func (s *Service) Redeliver(ctx context.Context, a audit.Actor, o Owner, id, deliveryID int64) (Delivery, error) {
 	var out deliveryRow
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ep, err := s.load(tx, o, id)
+		ep, err := s.lock(tx, o, id)
 		if err != nil {
 			return err
 		}
@@ -410,7 +456,8 @@ func (s *Service) Redeliver(ctx context.Context, a audit.Actor, o Owner, id, del
 			return err
 		}
 		// Wake the endpoint now, even if its queue waits for a retry.
-		if err := tx.Model(&endpointRow{}).Where("id = ?", id).Update("next_attempt_at", now).Error; err != nil {
+		if err := tx.Model(&endpointRow{}).Where("id = ?", id).
+			Updates(map[string]any{"next_attempt_at": now, "updated_at": version(now, ep.UpdatedAt)}).Error; err != nil {
 			return err
 		}
 		return s.audited(ctx, tx, a, o, audit.WebhookRedeliver, ep.ID, ep.URL, nil, nil, "事件 id "+strconv.FormatInt(d.EventID, 10))

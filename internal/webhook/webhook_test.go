@@ -79,11 +79,11 @@ func newEnv(t *testing.T, db *gorm.DB, clk *clock.Fixed) env {
 		t.Fatal(err)
 	}
 	fs := feed.NewService(db, testSecret)
-	return env{db: db, clk: clk, feed: fs, guard: g, svc: NewService(db, clk, fs, g)}
+	return env{db: db, clk: clk, feed: fs, guard: g, svc: NewService(db, clk, fs, g, allReaders{})}
 }
 
 func (e env) deliverer(name string) *Deliverer {
-	d := NewDeliverer(e.db, e.clk, e.feed, e.guard, slog.New(slog.NewTextHandler(io.Discard, nil)), name)
+	d := NewDeliverer(e.db, e.clk, e.feed, e.guard, allReaders{}, slog.New(slog.NewTextHandler(io.Discard, nil)), name)
 	d.Backoff, d.MaxBackoff = time.Minute, time.Hour
 	return d
 }
@@ -117,6 +117,11 @@ func drain(t *testing.T, ds ...*Deliverer) {
 	}
 	t.Fatal("deliveries never settled")
 }
+
+// allReaders lets every creator read the feed: these tests are of the queue, and have no accounts.
+type allReaders struct{}
+
+func (allReaders) MayRead(context.Context, int64, Owner) (string, string, error) { return "", "", nil }
 
 func start() time.Time { return time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC) }
 

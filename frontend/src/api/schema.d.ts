@@ -14923,7 +14923,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | api_key_scope | forbidden */
+            /** @description webhook_feed_forbidden | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19601,7 +19601,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description password_change_required | api_key_scope | forbidden */
+            /** @description webhook_feed_forbidden | password_change_required | api_key_scope | forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -10,6 +10,7 @@ import { SESSION_KEY, tokenStore } from '@/api/tokens'
 import { PRODUCT_NAME } from '@/config'
 import { t } from '@/locales'
 import { showWarning } from '@/utils/notify'
+import { ensureElementPlus } from '@/plugins/elementPlus'
 
 export function installGuards(router: Router) {
   router.beforeEach(async (to) => {
@@ -28,7 +29,16 @@ export function installGuards(router: Router) {
     return decide(to, auth)
   })
 
-  router.afterEach((to) => {
+  // Every page but the login page uses Element Plus: its shared code and locale are there before it shows.
+  router.beforeResolve(async (to) => {
+    if (to.name !== ROUTE.login) await ensureElementPlus()
+  })
+
+  router.afterEach((to, from, failure) => {
+    // A new page starts at its top. (Not a router scrollBehavior: that turns the browser's own scroll
+    // restoration off and saves every position to sessionStorage, at each navigation and as the page unloads,
+    // which on a weak phone costs the next page's start tens of milliseconds.)
+    if (!failure && from.matched.length && to.fullPath !== from.fullPath && typeof window !== 'undefined') window.scrollTo(0, 0)
     const title = to.meta.title ? t(to.meta.title) : ''
     document.title = title ? `${title} - ${PRODUCT_NAME}` : PRODUCT_NAME
   })
@@ -83,7 +93,6 @@ export function createAppRouter(history: RouterHistory = createWebHistory(import
   const router = createRouter({
     history,
     routes,
-    scrollBehavior: () => ({ top: 0 }),
   })
   installGuards(router)
   return router

@@ -27,6 +27,13 @@ export const AUDIT_ACTIONS = [
   'role_delete',
   'role_grant',
   'role_users',
+  'api_key_create',
+  'api_key_revoke',
+  'api_key_use',
+  'webhook_create',
+  'webhook_update',
+  'webhook_delete',
+  'webhook_redeliver',
 ] as const
 
 /** Names a recorded value for display (a code's title, a region's name); undefined: show it as is. */

@@ -154,3 +154,25 @@ describe('AuditDetail', () => {
     expect(empty.text()).toContain('无变更内容')
   })
 })
+
+describe('AUDIT_ACTIONS', () => {
+  it('offers the API-key and webhook actions in the filter, each with a Chinese label', async () => {
+    const { AUDIT_ACTIONS } = await import('@/utils/auditDiff')
+    const keyAndHook = [
+      'api_key_create',
+      'api_key_revoke',
+      'api_key_use',
+      'webhook_create',
+      'webhook_update',
+      'webhook_delete',
+      'webhook_redeliver',
+    ]
+    for (const a of keyAndHook) expect(AUDIT_ACTIONS as readonly string[]).toContain(a)
+    const t = i18n.global.t
+    const te = i18n.global.te
+    for (const a of AUDIT_ACTIONS) {
+      expect(te(`audit.actions.${a}`), a).toBe(true)
+      expect(t(`audit.actions.${a}`)).toMatch(/[\u4e00-\u9fa5]/)
+    }
+  })
+})

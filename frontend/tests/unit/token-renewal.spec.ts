@@ -9,6 +9,9 @@ import { installGuards } from '@/router'
 import { routes } from '@/router/routes'
 import { useAuthStore } from '@/stores/auth'
 import { flush, json, scriptedFetch } from './helpers'
+// The 403 page the first test ends on, loaded before the tests: its first load (Element Plus's modules,
+// transformed on the fly) is slower than the wait below allows on a busy machine.
+import '@/views/ForbiddenView.vue'
 
 const Dummy = { template: '<div />' }
 

@@ -114,9 +114,11 @@ describe('UserGrantDialog', () => {
     const visible = await open(srv)
     await tick('sys:audit')
     await save()
-    await flushPromises()
-    const msg = document.body.querySelector('.el-message')?.textContent ?? ''
-    expect(msg).toContain('只能授予或收回自己拥有的权限')
+    // Toasts load with the first one (utils/notify.ts); an earlier test's may still be on screen.
+    const refusal = () =>
+      [...document.body.querySelectorAll('.el-message')].map((m) => m.textContent ?? '').find((m) => m.includes('只能授予或收回自己拥有的权限'))
+    await vi.waitFor(() => expect(refusal()).toBeTruthy())
+    const msg = refusal() ?? ''
     expect(msg).toContain('删除角色')
     expect(visible.value).toBe(true)
   })

@@ -58,6 +58,9 @@ type Config struct {
 	// WebhookAllow is YQYB_WEBHOOK_ALLOW: the internal addresses (CIDRs, addresses, host names) webhook
 	// deliveries may reach; internal/webhook parses it.
 	WebhookAllow string
+	// WebhookLogDays is YQYB_WEBHOOK_LOG_DAYS: how many days finished webhook delivery attempts are kept in
+	// an endpoint's delivery log (0: kept for ever).
+	WebhookLogDays int
 	// DevFeatures turns on what only a developer's own machine may offer: the unauthenticated development
 	// routes (moving the clock, running the jobs now). LoadServe sets it for development mode on a loopback
 	// listen address; it is never set in production.
@@ -144,6 +147,7 @@ var Vars = []Var{
 	{"YQYB_CORS_ORIGINS", "(空：不允许跨域)", "单独部署前端时允许的来源，逗号分隔，如 https://yh.example.gov.cn"},
 	{"YQYB_BODY_LIMIT", "20M", "请求体大小上限"},
 	{"YQYB_WEBHOOK_ALLOW", "(空：只推送到公网地址)", "事件推送（webhook）允许到达的内部地址，逗号分隔的网段、地址或主机名，如 10.20.0.0/16,hooks.internal。默认拒绝推送到本机回环、链路本地（含 169.254.169.254）、内网和共享地址，解析域名后、建立连接时检查，不跟随重定向；放行的地址或主机也可用 http://，其余只能用 https://"},
+	{"YQYB_WEBHOOK_LOG_DAYS", "30", "事件推送记录（推送日志）保留天数：送达或已放弃超过这么多天的推送记录由推送任务定期删除（每小时一次），仍在等待重试的不删；0 表示永久保留"},
 	{"YQYB_AUTO_MIGRATE", "开发模式 true，生产模式 false", "serve 启动时是否自动执行数据库迁移"},
 	{"YQYB_MIGRATION_LOCK_TIMEOUT", "5s", "PostgreSQL 上迁移等待表锁的最长时间（lock_timeout）：超时则该迁移回滚并报错，而不是排在长事务后面阻塞这张表的全部读写；稍后重新执行即可。0 表示一直等待。并发建索引（CONCURRENTLY）不受此限制"},
 	{"YQYB_SERVE_SPA", "true", "是否在同一端口提供内置前端页面"},
@@ -292,6 +296,9 @@ func load(lookup Lookup, serve bool, addr string) (Config, error) {
 		return c, err
 	}
 	c.WebUIDir = strings.TrimSpace(get("YQYB_WEBUI_DIR", ""))
+	if c.WebhookLogDays, err = parseInt("YQYB_WEBHOOK_LOG_DAYS", get("YQYB_WEBHOOK_LOG_DAYS", "30")); err != nil {
+		return c, err
+	}
 	if c.DBMaxOpen, err = parseInt("YQYB_DB_MAX_OPEN_CONNS", get("YQYB_DB_MAX_OPEN_CONNS", "20")); err != nil {
 		return c, err
 	}

@@ -310,3 +310,19 @@ func TestLoginHardeningSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestWebhookLogDays: the delivery log is kept 30 days unless YQYB_WEBHOOK_LOG_DAYS says otherwise (0: for
+// ever); anything but a non-negative whole number refuses to start.
+func TestWebhookLogDays(t *testing.T) {
+	for v, want := range map[string]int{"": 30, "7": 7, "0": 0} {
+		c, err := Load(env(map[string]string{"YQYB_DATA_DIR": t.TempDir(), "YQYB_WEBHOOK_LOG_DAYS": v}))
+		if err != nil || c.WebhookLogDays != want {
+			t.Errorf("%q: %d %v, want %d", v, c.WebhookLogDays, err, want)
+		}
+	}
+	for _, bad := range []string{"-1", "30d", "x"} {
+		if _, err := Load(env(map[string]string{"YQYB_DATA_DIR": t.TempDir(), "YQYB_WEBHOOK_LOG_DAYS": bad})); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -78,6 +78,7 @@ func TestLoadScenario(t *testing.T) {
 	}
 	conns := envInt(t, "YQYB_LOAD_CONNS", 64)
 	nSubmit := envInt(t, "YQYB_LOAD_SUBMISSIONS", 12000)
+	nSubmitHazards := envInt(t, "YQYB_LOAD_HAZARD_SUBMISSIONS", 8000)
 	nHazards := envInt(t, "YQYB_LOAD_HAZARDS", 3000)
 	pgbench := findPgbench(t)
 	t.Logf("machine: %d CPUs, load average at start %s", runtime.NumCPU(), loadavg())
@@ -144,9 +145,9 @@ func TestLoadScenario(t *testing.T) {
 
 	// Fixture (untimed).
 	t0 := time.Now()
-	fx := buildFixture(t, ctx, c, dbURL, nSubmit, nHazards)
-	t.Logf("fixture: %d post users on %d posts, %d inspections started, %d hazards, statistics refreshed (%s)",
-		len(fx.logins), len(fx.logins), len(fx.submits), nHazards, time.Since(t0).Round(time.Second))
+	fx := buildFixture(t, ctx, c, dbURL, nSubmit, nSubmitHazards, nHazards)
+	t.Logf("fixture: %d post users on %d posts, %d+%d inspections started, %d hazards, statistics refreshed (%s)",
+		len(fx.logins), len(fx.logins), len(fx.submits), len(fx.hazardSubmits), nHazards, time.Since(t0).Round(time.Second))
 
 	// The attacks, one endpoint after the other.
 	t.Logf("load average before the attacks %s", loadavg())
@@ -192,6 +193,25 @@ func TestLoadScenario(t *testing.T) {
 		submitRow.note = fmt.Sprintf("ran out of started inspections after %s (raise YQYB_LOAD_SUBMISSIONS)", submitRow.took.Round(time.Millisecond))
 	}
 	rows = append(rows, submitRow)
+	// The same with 1–5 items answered 隐患 (3 on average): each registers a hazard with the enterprise's next
+	// gapless code, so the submissions of one enterprise queue on its counter's row until they commit.
+	var hi atomic.Uint64
+	hazardRow := attack(t, prof, hazardSubmitName, conns, duration, func(tg *vegeta.Target) error {
+		i := hi.Add(1) - 1
+		if i >= uint64(len(fx.hazardSubmits)) {
+			return vegeta.ErrNoTargets
+		}
+		s := fx.hazardSubmits[i]
+		h := bearer(s.token)
+		h.Set("Content-Type", "application/json")
+		*tg = vegeta.Target{Method: http.MethodPost, URL: fmt.Sprintf("%s/api/v1/inspections/%d/submit", base, s.id),
+			Body: fx.hazardAnswers[i%uint64(len(fx.hazardAnswers))], Header: h}
+		return nil
+	})
+	if hazardRow.requests >= len(fx.hazardSubmits) {
+		hazardRow.note = fmt.Sprintf("ran out of started inspections after %s (raise YQYB_LOAD_HAZARD_SUBMISSIONS)", hazardRow.took.Round(time.Millisecond))
+	}
+	rows = append(rows, hazardRow)
 	rows = append(rows, attack(t, prof, "GET /api/v1/hazards?page=1&page_size=20", conns, duration, func(tg *vegeta.Target) error {
 		*tg = vegeta.Target{Method: http.MethodGet, URL: base + "/api/v1/hazards?page=1&page_size=20", Header: bearer(fx.adminToken)}
 		return nil
@@ -209,10 +229,20 @@ func TestLoadScenario(t *testing.T) {
 		(SELECT id FROM checklists WHERE name LIKE '压测清单%')`).Scan(&submitted); err != nil {
 		t.Fatal(err)
 	}
-	conn.Close(ctx)
-	if ok := submitRow.requests - submitRow.errors; submitted < ok {
+	if ok := submitRow.requests - submitRow.errors + hazardRow.requests - hazardRow.errors; submitted < ok {
 		t.Errorf("%d submissions acknowledged, %d submitted in the database", ok, submitted)
 	}
+	// The hazards' codes stay gapless per enterprise and year: as many codes as the highest number.
+	var codes, top int
+	if err := conn.QueryRow(ctx, `SELECT count(*), COALESCE(max(substring(code from '[0-9]+$')::int), 0) FROM hazards
+		WHERE enterprise_id = (SELECT id FROM enterprises WHERE name = $1) AND code LIKE 'YH-' || $2 || '-%'`,
+		mallAdmin, strconv.Itoa(time.Now().In(time.FixedZone("CST", 8*3600)).Year())).Scan(&codes, &top); err != nil {
+		t.Fatal(err)
+	}
+	if codes != top {
+		t.Errorf("hazard codes have gaps: %d codes up to number %d", codes, top)
+	}
+	conn.Close(ctx)
 	stop()
 
 	// The ceiling: PostgreSQL's select-only rate on the same machine, with the same 64 clients.
@@ -221,6 +251,9 @@ func TestLoadScenario(t *testing.T) {
 
 	printTable(t, rows, ceiling, pgLat, pgCPU, pgTxs, conns, duration)
 }
+
+// hazardSubmitName is the row of submissions that register hazards.
+const hazardSubmitName = "POST /api/v1/inspections/:id/submit (30 items, 1–5 隐患)"
 
 // floorName is the row of the bench floor (api.mountBenchFloor).
 const floorName = "GET /api/v1/dev/floor (floor: JWT, session, permission)"
@@ -243,6 +276,8 @@ type fixture struct {
 	regulatorToken string
 	submits        []submitTarget
 	answers        []byte // the same 30 answers fit every started inspection
+	hazardSubmits  []submitTarget
+	hazardAnswers  [][]byte // the same with the first 1, 2, … 5 items answered 隐患
 }
 
 type submitTarget struct {
@@ -250,7 +285,7 @@ type submitTarget struct {
 	token string
 }
 
-func buildFixture(t *testing.T, ctx context.Context, c *client, dbURL string, nSubmit, nHazards int) fixture {
+func buildFixture(t *testing.T, ctx context.Context, c *client, dbURL string, nSubmit, nSubmitHazards, nHazards int) fixture {
 	var fx fixture
 	admin := c.login(mallAdmin)
 	// The mall's standard from its template; the first 30 general items make every checklist.
@@ -279,10 +314,19 @@ func buildFixture(t *testing.T, ctx context.Context, c *client, dbURL string, nS
 		answers[i] = map[string]any{"item_id": id, "result": "ok"}
 	}
 	fx.answers, _ = json.Marshal(map[string]any{"answers": answers})
+	for k := 1; k <= 5; k++ {
+		with := slices.Clone(answers)
+		for j := range k {
+			with[j] = map[string]any{"item_id": items[j], "result": "hazard", "description": "灭火器压力不足", "grade_code": "C",
+				"location": fmt.Sprintf("%d号库房", j+1)}
+		}
+		b, _ := json.Marshal(map[string]any{"answers": with})
+		fx.hazardAnswers = append(fx.hazardAnswers, b)
+	}
 
 	// Posts, post users and checklists in bulk SQL, as the product writes them: the users get the demo
 	// password's hash and the enterprise's default role, like demo post users.
-	perPost := (nSubmit + submitters - 1) / submitters
+	perPost := (nSubmit + nSubmitHazards + submitters - 1) / submitters
 	conn := connect(t, ctx, dbURL)
 	defer conn.Close(ctx)
 	tx, err := conn.Begin(ctx)
@@ -371,7 +415,7 @@ func buildFixture(t *testing.T, ctx context.Context, c *client, dbURL string, nS
 	// reader's list, the first checklist (a draft beside two not started).
 	for k := range perPost {
 		for p, pl := range subPosts {
-			if len(fx.submits) < nSubmit {
+			if len(fx.submits) < nSubmit+nSubmitHazards {
 				fx.submits = append(fx.submits, submitTarget{id: pl.lists[k], token: tokens[p]})
 			}
 		}
@@ -390,6 +434,8 @@ func buildFixture(t *testing.T, ctx context.Context, c *client, dbURL string, nS
 		fx.submits[i].id = d.ID // from here on: the inspection, not its checklist
 		return nil
 	})
+	// The first ones are submitted all 合格, the others with 隐患 (grade C, one of the demo scheme's grades).
+	fx.submits, fx.hazardSubmits = fx.submits[:nSubmit], fx.submits[nSubmit:]
 	parallel(t, "start the readers' inspections", 8, len(readPosts), func(i int) error {
 		return c.call(http.MethodPost, fmt.Sprintf("/api/v1/my/checklists/%d/inspection", readPosts[i].lists[0]), tokens[len(subPosts)+i], nil, http.StatusOK, nil)
 	})
@@ -703,6 +749,9 @@ func printTable(t *testing.T, rows []row, ceiling float64, pgLat string, pgCPU c
 		switch {
 		case strings.HasPrefix(r.name, "POST /api/v1/auth/login"):
 			goal, met = "— (bcrypt cost 10: CPU-bound by design)", "—"
+		case r.name == hazardSubmitName:
+			goal = "≥ 500/s"
+			met = yesNo(r.rps() >= 500 && r.errors == 0)
 		case strings.HasPrefix(r.name, "POST /api/v1/inspections/"):
 			goal = "≥ 1000/s, p99 < 50 ms"
 			met = yesNo(r.rps() >= 1000 && r.p99 < 50*time.Millisecond && r.errors == 0)

@@ -518,13 +518,25 @@ func (g *gen) hazards(ctx context.Context, offID int64) error {
 		return err
 	}
 	// The answers, stored as the service stores them: a submitted inspection's items are 合格 by its submitter
-	// at its submission (inspections.ok_by, ok_at), so only the item answered 隐患 is a row.
+	// at its submission (inspections.ok_by, ok_at), so only the items answered 隐患 or 不涉及 are rows.
 	if err := g.exec(ctx, "排查结果（隐患项）", fmt.Sprintf(`INSERT INTO inspection_answers (inspection_id, item_id, enterprise_id, answered_by,
 			answered_at, hazard_id, fixed_on_spot, result, description, grade_code, location, period_end)
 		SELECT h.inspection_id, h.item_id, h.enterprise_id, h.found_by, h.found_at, h.id, h.fixed_on_spot, 'hazard', h.description, h.grade_code,
 			h.location, i.period_end
 		FROM hazards h JOIN inspections i ON i.id = h.inspection_id
 		WHERE h.source = 'inspection' AND h.item_id IS NOT NULL AND h.enterprise_id > %d`, offID)); err != nil {
+		return err
+	}
+	// About one submitted inspection in thirty says 不涉及 of its last item, with the reason: a row too (the
+	// hazard, when there is one, is on the first item).
+	if err := g.exec(ctx, "排查结果（不涉及项）", fmt.Sprintf(`INSERT INTO inspection_answers (inspection_id, item_id, enterprise_id, answered_by,
+			answered_at, result, na_reason, period_end)
+		SELECT i.id, vi.item_id, i.enterprise_id, i.submitted_by, i.submitted_at, 'na', %[1]s, i.period_end
+		FROM inspections i JOIN checklist_versions v ON v.id = i.checklist_version_id
+		JOIN checklist_version_items vi ON vi.version_id = v.id AND vi.sort_order = v.item_count - 1
+		WHERE i.status = 'submitted' AND v.item_count > 1 AND i.enterprise_id > %[2]d AND %[3]s < 0.033`,
+		pick(r("i.id", 55), "本岗位无此设备", "该区域本周期停用", "设备已报废拆除", "季节性停用（非供暖期）", "外包单位负责，已查验其记录"),
+		offID, r("i.id", 56))); err != nil {
 		return err
 	}
 	if err := g.exec(ctx, "隐患编号计数器", fmt.Sprintf(`INSERT INTO hazard_counters (enterprise_id, year, last)
@@ -569,7 +581,7 @@ func (g *gen) hazards(ctx context.Context, offID int64) error {
 // vacuum sets the visibility maps and statistics, as autovacuum would have by the time the data is read.
 func (g *gen) vacuum(ctx context.Context) error {
 	t := time.Now()
-	tables := append([]string{"enterprises", "regions", "hazard_counters"}, bulkTables...)
+	tables := append([]string{"enterprises", "regions", "hazard_counters", "checklist_versions", "checklist_version_items", "inspection_answers"}, bulkTables...)
 	work := make(chan string)
 	errc := make(chan error, len(tables))
 	var wg sync.WaitGroup

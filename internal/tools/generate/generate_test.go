@@ -97,10 +97,32 @@ func TestGenerateSmallCity(t *testing.T) {
 		"SELECT COUNT(*) FROM hazards WHERE status = 'closed' AND closed_at IS NULL":                                                              0,
 		"SELECT COUNT(*) FROM hazards WHERE accepted_by = fixed_by":                                                                               0,
 		"SELECT COUNT(*) FROM hazards h WHERE NOT EXISTS (SELECT 1 FROM hazard_events v WHERE v.hazard_id = h.id AND v.action = 'register')":      0,
+		// Answers as the service stores them (compactly): each hazard found by an inspection has its 隐患 answer
+		// linked to it; rows only for answers that carry something, for items of the inspection's version.
+		`SELECT COUNT(*) FROM hazards h WHERE h.source = 'inspection' AND NOT EXISTS (SELECT 1 FROM inspection_answers a
+			WHERE a.inspection_id = h.inspection_id AND a.item_id = h.item_id AND a.hazard_id = h.id AND a.result = 'hazard')`: 0,
+		`SELECT COUNT(*) FROM inspections i WHERE i.hazard_count <> (SELECT COUNT(*) FROM inspection_answers a
+			WHERE a.inspection_id = i.id AND a.result = 'hazard')`: 0,
+		`SELECT COUNT(*) FROM inspection_answers a JOIN inspections i ON i.id = a.inspection_id WHERE i.status <> 'submitted'
+			OR a.enterprise_id <> i.enterprise_id OR a.answered_by IS NULL OR a.answered_at IS NULL
+			OR NOT EXISTS (SELECT 1 FROM checklist_version_items v WHERE v.version_id = i.checklist_version_id AND v.item_id = a.item_id)`: 0,
+		`SELECT COUNT(*) FROM inspection_answers WHERE result IS NULL OR result = 'ok' AND photo_ids = ''
+			OR result = 'na' AND (na_reason = '' OR hazard_id IS NOT NULL) OR result = 'hazard' AND hazard_id IS NULL`: 0,
+		`SELECT COUNT(*) FROM inspections WHERE status = 'submitted' AND (ok_by IS DISTINCT FROM submitted_by OR ok_at IS DISTINCT FROM submitted_at)
+			OR status = 'draft' AND (ok_by IS NOT NULL OR ok_at IS NOT NULL)`: 0,
 	} {
 		if n := count(q); n != want {
 			t.Errorf("%s: %d, want %d", q, n, want)
 		}
+	}
+	// Every table it wrote has planner statistics (reltuples is -1 until a table is first analysed).
+	if n := count(`SELECT COUNT(*) FROM pg_class WHERE relname IN ('inspections', 'inspection_answers', 'checklist_versions',
+		'checklist_version_items', 'hazards') AND reltuples < 0`); n != 0 {
+		t.Errorf("%d generated tables never analysed", n)
+	}
+	// Some submitted inspections say 不涉及 of an item, with its reason, as real ones do.
+	if na, sub := count("SELECT COUNT(*) FROM inspection_answers WHERE result = 'na'"), count("SELECT COUNT(*) FROM inspections WHERE status = 'submitted'"); na < sub/100 || na > sub/10 {
+		t.Errorf("%d 不涉及 answers in %d submitted inspections, want a few in a hundred", na, sub)
 	}
 	if ref, err := generate.ReferenceTime(ctx, db); err != nil || !ref.Equal(small().Now) {
 		t.Errorf("reference time = %v, %v", ref, err)

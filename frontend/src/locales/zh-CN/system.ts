@@ -213,6 +213,10 @@ export default {
       api_key_create: '新建API密钥',
       api_key_revoke: '吊销API密钥',
       api_key_use: '使用API密钥访问',
+      webhook_create: '登记推送地址',
+      webhook_update: '修改推送地址',
+      webhook_delete: '删除推送地址',
+      webhook_redeliver: '重新推送事件',
     },
     fields: {
       login_name: '登录名',
