@@ -269,17 +269,36 @@ for (const { name, skip } of matrix) {
           uploadThroughput: (750 * 1000) / 8,
         })
         await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 })
+        // The time the form became usable, and whether the service worker answered the navigation.
         const visit = async () => {
           await raw.goto(`${server.url}/login`, { waitUntil: 'commit', timeout: 60_000 })
           await raw.waitForFunction(() => window.__usableAt !== undefined, undefined, { timeout: 60_000 })
-          return raw.evaluate(() => Math.round(window.__usableAt))
+          return raw.evaluate(() => ({
+            usable: Math.round(window.__usableAt),
+            fromWorker: performance.getEntriesByType('navigation')[0].workerStart > 0,
+          }))
         }
-        const first = await visit()
+        const { usable: first } = await visit()
         // Let the service worker install (it downloads the shell at the same slow speed) before the repeat.
         await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 })
         await controlled(page)
+        // A repeat visit comes back later. Right after its activation Chromium does not yet route new
+        // navigations to the worker (about 1–3 s here, until the registration is stored): the page then comes
+        // from the HTTP cache after a revalidation over the slow network, which is not the visit the budget is
+        // about. So wait, and judge the first repeat visit the worker answers.
+        await new Promise((r) => setTimeout(r, 5000))
         await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 })
-        const repeat = await visit()
+        let repeat
+        for (let attempt = 1; ; attempt++) {
+          const v = await visit()
+          if (v.fromWorker) {
+            repeat = v.usable
+            break
+          }
+          assert.ok(attempt < 5, `the service worker answered none of ${attempt} repeat visits (last: usable after ${v.usable} ms)`)
+          console.log(`repeat visit ${attempt} not answered by the service worker (usable after ${v.usable} ms); waiting`)
+          await new Promise((r) => setTimeout(r, 3000))
+        }
         const load = loadavg()[0] / cpus().length
         console.log(
           `login form usable: first visit ${first} ms, repeat visit ${repeat} ms (1.6 Mbit/s, 150 ms RTT, 4× CPU; ` +
