@@ -32,7 +32,7 @@ func enterpriseKeyOwner(c echo.Context) (apikey.Owner, error) {
 		return apikey.Owner{}, err
 	}
 	p := principal(c)
-	return apikey.Owner{UserID: p.UserID, Kind: p.Kind, EnterpriseID: ent, Actor: actor(c)}, nil
+	return apikey.Owner{UserID: p.UserID, Kind: p.Kind, EnterpriseID: ent, SessionID: p.SessionID, Actor: actor(c)}, nil
 }
 
 // regionKeyOwner is the caller as the owner of its region's keys.
@@ -44,7 +44,7 @@ func regionKeyOwner(c echo.Context) (apikey.Owner, error) {
 	if p.EnterpriseID != 0 || p.RegionID == 0 {
 		return apikey.Owner{}, errNoRegion
 	}
-	return apikey.Owner{UserID: p.UserID, Kind: p.Kind, RegionID: p.RegionID, Actor: actor(c)}, nil
+	return apikey.Owner{UserID: p.UserID, Kind: p.Kind, RegionID: p.RegionID, SessionID: p.SessionID, Actor: actor(c)}, nil
 }
 
 // APIKeyScopes lists the scopes the caller can give a key.

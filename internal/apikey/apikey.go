@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"yqyb/internal/audit"
 	"yqyb/internal/platform/apperr"
@@ -33,6 +34,9 @@ var (
 	ErrRevoked     = apperr.New(apperr.Conflict, "api_key_already_revoked", "该API密钥已吊销")
 	ErrNoOwner     = apperr.New(apperr.Forbidden, "api_key_owner_required", "只有企业管理账号或监管账号可以管理API密钥")
 	ErrRateLimited = apperr.New(apperr.TooMany, "api_key_rate_limited", "该API密钥的请求过于频繁，请稍后再试")
+	// ErrCreatorAccessEnded: the account was disabled, deleted or its password reset while the request was on
+	// its way (the same answer as any request of an ended session).
+	ErrCreatorAccessEnded = apperr.New(apperr.Unauthenticated, "session_ended", "登录已失效，请重新登录")
 )
 
 // Key is the table row.
@@ -104,7 +108,9 @@ type Owner struct {
 	Kind         string
 	EnterpriseID int64
 	RegionID     int64
-	Actor        audit.Actor
+	// SessionID is the login session the request came with; Create checks it is still live.
+	SessionID string
+	Actor     audit.Actor
 }
 
 // Service manages keys.
@@ -180,6 +186,9 @@ func (s *Service) Create(ctx context.Context, o Owner, in CreateInput) (Created,
 		row.RegionID = &o.RegionID
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := creatorAccessLasts(tx, o); err != nil {
+			return err
+		}
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
@@ -190,6 +199,36 @@ func (s *Service) Create(ctx context.Context, o Owner, in CreateInput) (Created,
 		return Created{}, err
 	}
 	return Created{APIKey: s.view(row, o.Actor.Name), Key: key}, nil
+}
+
+// creatorAccessLasts refuses a key whose creator's access ended while the request was on its way. A
+// password change or reset, a disable or a delete updates the account's row and, in the same transaction,
+// revokes the keys the account created (account.endAccess). Locking that row here waits for such a change
+// that is committing, and the checks after it then see its result: either its revocation sees this key, or
+// this key is refused. (SQLite runs one writer at a time, which serialises the two by itself.)
+func creatorAccessLasts(tx *gorm.DB, o Owner) error {
+	q := tx.Table("users").Select("id").Where("id = ? AND status = ? AND deleted_at IS NULL", o.UserID, "active")
+	if tx.Dialector.Name() == "postgres" {
+		q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthShare})
+	}
+	var ids []int64
+	if err := q.Scan(&ids).Error; err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return ErrCreatorAccessEnded
+	}
+	if o.SessionID == "" {
+		return nil
+	}
+	var live int64
+	if err := tx.Table("auth_sessions").Where("id = ? AND user_id = ? AND revoked_at IS NULL", o.SessionID, o.UserID).Count(&live).Error; err != nil {
+		return err
+	}
+	if live == 0 {
+		return ErrCreatorAccessEnded
+	}
+	return nil
 }
 
 // listRow is a key with its creator's login name.

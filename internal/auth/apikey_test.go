@@ -153,3 +153,57 @@ func TestAPIKeyCache(t *testing.T) {
 		})
 	}
 }
+
+// TestAPIKeyCreateNeedsLiveCreator: a key is created only while its creator's access lasts. A request
+// authenticated just before a password reset (or a disable) commits must not leave a key the reset's
+// revocation did not see: creation re-reads, under a lock on the account's row, that the account is active
+// and the request's session live.
+func TestAPIKeyCreateNeedsLiveCreator(t *testing.T) {
+	for _, engine := range testdb.Engines() {
+		t.Run(engine.Name, func(t *testing.T) {
+			ctx := context.Background()
+			clk := clock.NewFixed(time.Date(2026, 12, 8, 10, 0, 0, 0, clock.Business))
+			db := engine.Open(t, clk)
+			sc, err := demo.Seed(ctx, db, clk, account.Hasher{Cost: bcrypt.MinCost}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := clk.Now().UTC()
+			for _, s := range []struct {
+				id      string
+				revoked any
+			}{{"live-session", nil}, {"ended-session", now}} {
+				if err := db.Exec(`INSERT INTO auth_sessions (id, user_id, created_at, expires_at, last_used_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)`,
+					s.id, sc.MallAdminID, now, now.Add(time.Hour), now, s.revoked).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			keys := apikey.NewService(db, clk)
+			create := func(session string) error {
+				owner := apikey.Owner{UserID: sc.MallAdminID, Kind: rbac.KindEnterpriseAdmin, EnterpriseID: sc.MallID, SessionID: session,
+					Actor: audit.Actor{ID: sc.MallAdminID, Name: demo.MallName, EnterpriseID: sc.MallID}}
+				_, err := keys.Create(ctx, owner, apikey.CreateInput{Name: "对接", Scopes: []string{apikey.ScopeListsRead}})
+				return err
+			}
+			if err := create("live-session"); err != nil {
+				t.Fatalf("a live session could not create a key: %v", err)
+			}
+			if err := create("ended-session"); !errors.Is(err, apikey.ErrCreatorAccessEnded) {
+				t.Fatalf("a session ended by a reset created a key: %v", err)
+			}
+			if err := db.Exec(`UPDATE users SET status = 'disabled' WHERE id = ?`, sc.MallAdminID).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := create("live-session"); !errors.Is(err, apikey.ErrCreatorAccessEnded) {
+				t.Fatalf("a disabled account created a key: %v", err)
+			}
+			var n int64
+			if err := db.Table("api_keys").Where("user_id = ?", sc.MallAdminID).Count(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			if n != 1 {
+				t.Fatalf("%d keys stored, want only the first", n)
+			}
+		})
+	}
+}

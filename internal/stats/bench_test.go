@@ -19,6 +19,7 @@ import (
 	"gorm.io/gorm"
 	gormlogger "gorm.io/gorm/logger"
 
+	"yqyb/internal/inspection"
 	"yqyb/internal/org"
 	"yqyb/internal/platform/clock"
 	"yqyb/internal/platform/database"
@@ -248,4 +249,42 @@ func BenchmarkSnapshotCity(b *testing.B) {
 	}
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/op")
 	b.ReportMetric(float64(n), "enterprises")
+}
+
+// BenchmarkPartitionMaintenance: the daily partition job (migration 0024) on the city: a run that finds every
+// month in place (what most days are), and the creation of one month of both tables, attached beside the
+// city's data, in a transaction that is rolled back.
+func BenchmarkPartitionMaintenance(b *testing.B) {
+	c := benchSetup(b)
+	ctx := context.Background()
+	b.Run("steady", func(b *testing.B) {
+		p := inspection.NewPartitions(c.db, clock.NewFixed(c.now), logging.Discard(), 0)
+		if _, err := p.Maintain(ctx); err != nil { // the first run may still create months ahead
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		start := time.Now()
+		for i := 0; i < b.N; i++ {
+			if _, err := p.Maintain(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		report(b, start)
+	})
+	b.Run("new-month", func(b *testing.B) {
+		far := c.now.AddDate(3, 0, 0)
+		var total time.Duration
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			_, d := inRollback(b, c.db, nil, func(tx *gorm.DB) (int, error) {
+				created, failed, err := inspection.NewPartitions(tx, clock.NewFixed(c.now), logging.Discard(), 0).Ensure(ctx, far, far)
+				if err == nil && (len(created) != 1 || len(failed) != 0) {
+					b.Fatalf("created %v, failed %v", created, failed)
+				}
+				return len(created), err
+			})
+			total += d
+		}
+		b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/op")
+	})
 }
