@@ -408,8 +408,15 @@ func (d *Deliverer) take(ctx context.Context, ep *endpointRow) (bool, error) {
 			break
 		}
 	}
+	now := d.clk.Now().UTC()
 	err = d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := d.held(tx, ep, map[string]any{"feed_cursor": cursor}); err != nil {
+		set := map[string]any{"feed_cursor": cursor}
+		if next != nil {
+			// Due until the queued event is sent: should this pass stop before sending it (a shutdown, an
+			// error), the next pass must find the endpoint without waiting for a later entry of its feed.
+			set["next_attempt_at"] = now
+		}
+		if err := d.held(tx, ep, set); err != nil {
 			return err
 		}
 		if next == nil {
@@ -420,7 +427,6 @@ func (d *Deliverer) take(ctx context.Context, ep *endpointRow) (bool, error) {
 		if err != nil {
 			return err
 		}
-		now := d.clk.Now().UTC()
 		return tx.Create(&deliveryRow{EndpointID: ep.ID, EnterpriseID: next.EnterpriseID, EventID: next.Seq, Action: next.Action,
 			Body: string(body), Status: StatusPending, CreatedAt: now, NextAttemptAt: &now}).Error
 	})

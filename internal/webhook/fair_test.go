@@ -155,3 +155,43 @@ func TestOnePassSendsABatch(t *testing.T) {
 		})
 	}
 }
+
+// TestQueuedEventKeepsEndpointDue: once an event is moved into an endpoint's queue, the endpoint stays due
+// until it is sent, even when the pass that queued it stops before sending (a shutdown, a database error): it
+// must not sleep until some later entry of its feed wakes it. Runs on both engines.
+func TestQueuedEventKeepsEndpointDue(t *testing.T) {
+	for _, engine := range testdb.Engines() {
+		t.Run(engine.Name, func(t *testing.T) {
+			clk := clock.NewFixed(start())
+			e := newEnv(t, engine.Open(t, clk), clk)
+			ctx := context.Background()
+			rcv := newReceiver(t, nil)
+			created, err := e.svc.Create(ctx, audit.Actor{ID: 7}, Owner{EnterpriseID: 1}, CreateInput{URL: rcv.srv.URL, EventTypes: []string{"hazard.register"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := e.deliverer("a")
+			drain(t, d) // caught up: the endpoint sleeps
+			appendEvents(t, e.db, clk.Now(), 1, "hazard.register", 1)
+			// What a pass does first with the new entry, and then it stops (its lease released as work's does).
+			ep, ok, err := d.claim(ctx, created.ID)
+			if err != nil || !ok {
+				t.Fatalf("claim: %v, %v", ok, err)
+			}
+			if took, err := d.take(ctx, &ep); err != nil || !took {
+				t.Fatalf("take: %v, %v", took, err)
+			}
+			if err := e.db.Model(&endpointRow{}).Where("id = ?", ep.ID).
+				UpdateColumns(map[string]any{"lease_owner": "", "lease_until": time.Now().UTC()}).Error; err != nil {
+				t.Fatal(err)
+			}
+			drain(t, d)
+			rcv.mu.Lock()
+			got := len(rcv.got)
+			rcv.mu.Unlock()
+			if got != 1 {
+				t.Fatalf("the queued event was delivered %d times by the next passes, want 1", got)
+			}
+		})
+	}
+}
