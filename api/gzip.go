@@ -4,7 +4,6 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
-	"strings"
 	"sync"
 
 	"github.com/klauspost/compress/gzip"
@@ -31,7 +30,7 @@ func gzipUnlessSmall(spa fs.FS) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
 			p := req.URL.Path
-			if p == "/healthz" || p == "/readyz" || hasPrecompressed(spa, p) || !strings.Contains(req.Header.Get(echo.HeaderAcceptEncoding), "gzip") {
+			if p == "/healthz" || p == "/readyz" || hasPrecompressed(spa, p) || !acceptsEncoding(req.Header.Get(echo.HeaderAcceptEncoding), "gzip") {
 				return next(c)
 			}
 			res := c.Response()

@@ -71,8 +71,10 @@ func TestGzipUnlessSmall(t *testing.T) {
 			t.Errorf("%s: %d, %d bytes unzipped, want %d", path, rec.Code, len(got), len(want))
 		}
 	}
-	if rec := get("/long", ""); rec.Header().Get(echo.HeaderContentEncoding) != "" || rec.Body.String() != long {
-		t.Errorf("without Accept-Encoding: %v", rec.Header())
+	for _, accept := range []string{"", "gzip;q=0", "br, gzip;q=0", "identity", "xgzip"} {
+		if rec := get("/long", accept); rec.Header().Get(echo.HeaderContentEncoding) != "" || rec.Body.String() != long {
+			t.Errorf("Accept-Encoding %q: %v", accept, rec.Header())
+		}
 	}
 	for path, code := range map[string]int{"/short": 200, "/empty": 204, "/encoded": 200, "/readyz": 200} {
 		rec := get(path, "gzip")
