@@ -38,11 +38,13 @@ type Partitions struct {
 	// partition (ACCESS EXCLUSIVE) or a DETACH for the parent, the queries that need those queue behind it;
 	// a month not done now is done on a later run (there are thirteen months of slack).
 	LockTimeout time.Duration
+	// StatementTimeout bounds each statement of a change (see lock).
+	StatementTimeout time.Duration
 }
 
 // NewPartitions returns the partition maintenance of db.
 func NewPartitions(db *gorm.DB, clk clock.Clock, log *slog.Logger, retentionYears int) *Partitions {
-	return &Partitions{db: db, clk: clk, log: log, RetentionYears: retentionYears, Ahead: 13, LockTimeout: time.Second}
+	return &Partitions{db: db, clk: clk, log: log, RetentionYears: retentionYears, Ahead: 13, LockTimeout: time.Second, StatementTimeout: 30 * time.Second}
 }
 
 // partitionLockKey serialises partition changes across instances.
@@ -153,8 +155,11 @@ func (p *Partitions) createMonth(ctx context.Context, m time.Time) (bool, error)
 		for _, parent := range partitioned {
 			name := PartitionName(parent, m)
 			ok, err := exists(tx, parent, name)
-			if err != nil || ok {
+			if err != nil {
 				return err
+			}
+			if ok { // (both tables' months are created together; one alone is made whole)
+				continue
 			}
 			stmts := []string{
 				fmt.Sprintf(`CREATE TABLE %q (LIKE %q INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`, name, parent),
@@ -177,7 +182,13 @@ func (p *Partitions) lock(tx *gorm.DB) error {
 	if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", partitionLockKey).Error; err != nil {
 		return err
 	}
-	return tx.Exec(fmt.Sprintf("SET LOCAL lock_timeout = %d", p.LockTimeout.Milliseconds())).Error
+	if err := tx.Exec(fmt.Sprintf("SET LOCAL lock_timeout = %d", p.LockTimeout.Milliseconds())).Error; err != nil {
+		return err
+	}
+	// A DETACH holds both parents' ACCESS EXCLUSIVE lock while PostgreSQL checks that no answer still refers
+	// to the month (a query over the answers' partitions): bounded, so that on a large city it cannot stall
+	// every inspection read and write for long; a month not detached in time is logged and retried.
+	return tx.Exec(fmt.Sprintf("SET LOCAL statement_timeout = %d", p.StatementTimeout.Milliseconds())).Error
 }
 
 // DetachBefore detaches the months that ended at or before cutoff: for each, the answers' partition, its
