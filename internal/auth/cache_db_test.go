@@ -68,17 +68,26 @@ func waitState(t *testing.T, states chan bool, want bool) {
 // refusedWithin checks that a token is refused within a second (a notification's way to every instance).
 func refusedWithin(t *testing.T, svc *auth.Service, token, what string) {
 	t.Helper()
+	failsWithin(t, auth.ErrTokenRevoked, what, func() error {
+		_, err := svc.Authenticate(context.Background(), token)
+		return err
+	})
+}
+
+// failsWithin checks that use fails with want within a second, after succeeding until then.
+func failsWithin(t *testing.T, want error, what string, use func() error) {
+	t.Helper()
 	deadline := time.Now().Add(time.Second)
 	for {
-		_, err := svc.Authenticate(context.Background(), token)
-		if errors.Is(err, auth.ErrTokenRevoked) {
+		err := use()
+		if errors.Is(err, want) {
 			return
 		}
 		if err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: the token was still accepted a second later", what)
+			t.Fatalf("%s: still accepted a second later", what)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
